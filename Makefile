@@ -1,0 +1,31 @@
+# The two commands a newcomer needs (see README.md):
+#   make demo   set up .venv on first use, then run the main job on the built-in default
+#   make test   set up .venv on first use, then lint and run the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/hpfsim account scenarios/accounts/01_steady_saver.toml
+
+lint: $(STAMP)
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff format --check sim tests benchmarks
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_ledger.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
