@@ -30,8 +30,8 @@ from typing import Any
 
 from sim.errors import InputError, read_toml
 from sim.fund.params import SPEC_BY_KEY, SPECS, ParamSpec
-from sim.months import first_month_in_force, format_month
 from sim.money import round_yuan_to_fen, yuan_to_fen
+from sim.months import first_month_in_force, format_month
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "policies"
 _META_KEYS = {"id", "title", "document", "issued"}

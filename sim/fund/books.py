@@ -1,0 +1,83 @@
+"""The month's books of the accounts, and the reconciliation that guards them.
+
+Every flow into or out of the accounts is added up as it happens. At month
+end the change in the total of all balances must equal
+
+    deposits + transfers in + interest credited + subsidies credited
+    − withdrawals
+
+to the fen. If it does not, some code changed a balance without recording
+the flow: :class:`BooksDoNotBalance` is raised at once, naming the month and
+the amounts, rather than letting a wrong number flow into a report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from sim.money import fen_to_yuan
+from sim.months import format_month
+
+
+class BooksDoNotBalance(RuntimeError):
+    """The accounts' month-end total differs from opening total plus flows."""
+
+
+@dataclass
+class MonthBooks:
+    """Totals of one month's flows, in fen (one row of the fund's monthly statement)."""
+
+    month: int
+    opening_total: int
+    deposits: int = 0
+    deposit_count: int = 0
+    transfers_in: int = 0
+    interest_credited: int = 0
+    subsidy_credited: int = 0  # holding subsidy (S1, S5)
+    bonus_credited: int = 0  # opening bonus (S6, S7)
+    withdrawals: dict[str, int] = field(default_factory=dict)  # by Kind
+    opened: int = 0
+    closed: int = 0
+    refused: dict[str, int] = field(default_factory=dict)  # by refusal code
+    closing_total: int = 0
+
+    @property
+    def withdrawn(self) -> int:
+        """All money paid out of accounts this month."""
+        return sum(self.withdrawals.values())
+
+    @property
+    def inflows(self) -> int:
+        """All money credited to accounts this month."""
+        return (
+            self.deposits
+            + self.transfers_in
+            + self.interest_credited
+            + self.subsidy_credited
+            + self.bonus_credited
+        )
+
+    def add_withdrawal(self, kind: str, amount: int) -> None:
+        """Record money paid out for ``kind``."""
+        self.withdrawals[kind] = self.withdrawals.get(kind, 0) + int(amount)
+
+    def add_refusals(self, counts: dict[str, int]) -> None:
+        """Count refused requests by reason."""
+        for reason, n in counts.items():
+            self.refused[reason] = self.refused.get(reason, 0) + n
+
+    def reconcile(self, closing_total: int) -> None:
+        """Check closing = opening + inflows − outflows; raise if not (to the fen)."""
+        self.closing_total = int(closing_total)
+        expected = self.opening_total + self.inflows - self.withdrawn
+        if expected != self.closing_total:
+            raise BooksDoNotBalance(
+                f"{format_month(self.month)}: balances total {fen_to_yuan(self.closing_total)} "
+                f"yuan but opening {fen_to_yuan(self.opening_total)} + inflows "
+                f"{fen_to_yuan(self.inflows)} - withdrawals {fen_to_yuan(self.withdrawn)} = "
+                f"{fen_to_yuan(expected)} (difference {fen_to_yuan(self.closing_total - expected)})"
+            )
+
+    def as_dict(self) -> dict:
+        """Plain dict for tables and JSON."""
+        return asdict(self)

@@ -1,0 +1,54 @@
+"""Who may join (E1, E2) and who has deposited long enough to borrow (L1, E5).
+
+E1 (``lyg-2023``): flexibly employed in the city, not in the employee pension
+scheme, aged 16 to statutory retirement age. E2 (``lyg-draft``) adds good
+credit and admits residents of Hong Kong, Macao, Taiwan and foreigners with
+permanent residence. Full civil capacity is assumed of every simulated person.
+
+L1: a fund loan needs at least 6 months of deposits in total, counted as the
+months the accepted deposits cover (a quarterly deposit counts 3). Under
+``lyg-draft`` a veteran's months of deposit during service count too (E5).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.fund.accounts import Accounts
+from sim.fund.policy import Policy
+from sim.fund.refusals import Refusal, first_refusal
+
+
+def may_join(
+    policy: Policy,
+    *,
+    age: np.ndarray,
+    retirement_age: np.ndarray,
+    good_credit: np.ndarray,
+    in_employee_pension: np.ndarray,
+    hmt_or_foreign: np.ndarray,
+) -> np.ndarray:
+    """Refusal codes for people asking to join (E1, E2); ages in whole years."""
+    bad_credit = ~np.asarray(good_credit) & policy["eligibility.requires_good_credit"]
+    pension = np.asarray(in_employee_pension) & policy["eligibility.excludes_employee_pension"]
+    residency = np.asarray(hmt_or_foreign) & ~policy["eligibility.admits_hmt_and_foreign_residents"]
+    return first_refusal(
+        (np.asarray(age) < policy["eligibility.min_age"], Refusal.TOO_YOUNG),
+        (np.asarray(age) >= np.asarray(retirement_age), Refusal.RETIRED),
+        (bad_credit, Refusal.BAD_CREDIT),
+        (pension, Refusal.IN_EMPLOYEE_PENSION),
+        (residency, Refusal.RESIDENCY),
+    )
+
+
+def loan_deposit_months(acc: Accounts, policy: Policy) -> np.ndarray:
+    """Months that count toward the loan condition (L1, with E5's service months)."""
+    months = acc.deposit_months.astype(np.int32)
+    if policy["loan.counts_veteran_service"]:
+        months = months + acc.service_months
+    return months
+
+
+def meets_deposit_history(acc: Accounts, policy: Policy) -> np.ndarray:
+    """True where the deposit history allows a fund loan application (L1)."""
+    return loan_deposit_months(acc, policy) >= policy["loan.min_deposit_months"]

@@ -1,0 +1,38 @@
+"""Interest on balances and the 30 June settlement (F1).
+
+Interest is the annual deposit rate ÷ 12 on each month's *opening* balance
+(the month-end balance of the month before), so money deposited in month *m*
+earns from *m + 1* and money withdrawn in month *m* still earns for *m*. It
+accrues in float fen for every open account at month end and is credited,
+rounded to the fen, once a year at settlement (the last day of the month
+``interest.settlement_month``, 30 June) and when an account closes. The rate
+is looked up month by month, so a rate change mid-year applies from its
+first full month.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.fund.accounts import Accounts
+from sim.fund.policy import Policy
+from sim.money import round_fen
+
+
+def opening_balance(acc: Accounts, month: int) -> np.ndarray:
+    """Every account's balance when ``month`` opened (the previous month-end)."""
+    return acc.ring[(month - 1) % acc.ring.shape[0]]
+
+
+def accrue_interest(acc: Accounts, policy: Policy, month: int) -> None:
+    """Add this month's interest on the opening balance of every open account (F1)."""
+    monthly = policy.at("interest.deposit_rate", month) / 12.0
+    acc.interest_accrued += opening_balance(acc, month) * (acc.is_open * monthly)
+
+
+def credit_interest(acc: Accounts, who: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """Credit accrued interest, rounded to the fen, and return it per account (F1)."""
+    amount = round_fen(acc.interest_accrued[who])
+    acc.balance[who] += amount
+    acc.interest_accrued[who] = 0.0
+    return amount

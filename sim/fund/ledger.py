@@ -1,0 +1,258 @@
+"""The ledger: every account, month by month, under one policy.
+
+A month is bracketed by :meth:`Ledger.begin_month` and :meth:`Ledger.end_month`.
+In between, callers (the engine, the account calculator, tests) send batches of
+requests — open, deposit, withdraw, close, transfer in, loan disbursed — each
+as an array of person indices with aligned amounts. Every request is checked
+against the rules of the month's policy and gets a refusal code back
+(:class:`~sim.fund.refusals.Refusal`, 0 = done). No request is clipped.
+
+At month end the ledger accrues interest (F1) and, under ``monthly_average``,
+the holding subsidy (S1-ii); in the settlement month it credits interest, then
+pays the subsidy (S5), within the lifetime cap (S2); it records the month-end
+balances for ageing (S1-i) and reconciles the books to the fen
+(:class:`~sim.fund.books.BooksDoNotBalance` otherwise).
+
+All work is vectorised over the people in a batch; no Python loop runs over
+accounts. The rules themselves live in the modules this one calls.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.fund import ageing, deposits, interest, subsidy, withdrawals
+from sim.fund.accounts import Accounts
+from sim.fund.bonus import opening_bonus_fen
+from sim.fund.books import BooksDoNotBalance, MonthBooks
+from sim.fund.policy import Policy
+from sim.fund.refusals import Refusal, first_refusal
+from sim.fund.withdrawals import Kind
+from sim.months import format_month, is_settlement_month
+
+_REASONS = [r.code for r in Refusal]
+
+
+class Ledger:
+    """Accounts of ``n`` people from ``start_month`` on, under ``policy``."""
+
+    def __init__(self, n: int, policy: Policy, start_month: int):
+        self.policy = policy
+        self.acc = Accounts.empty(
+            n,
+            holding_months=policy["subsidy.min_holding_months"],
+            fifo=policy["subsidy.ageing"] == "fifo",
+        )
+        self.month = start_month
+        self.books: MonthBooks | None = None
+        self._total = 0
+        self._seen = np.zeros(n, dtype=bool)
+
+    # ------------------------------------------------------------------ the month
+    def set_policy(self, policy: Policy) -> None:
+        """Switch policy (e.g. ``lyg-2023`` → ``lyg-draft``) between months."""
+        for key in ("subsidy.min_holding_months", "subsidy.ageing"):
+            if policy[key] != self.policy[key]:
+                raise ValueError(
+                    f"cannot switch {key} mid-run ({self.policy[key]} → {policy[key]})"
+                )
+        self.policy = policy
+
+    def begin_month(self) -> None:
+        """Open the books of the next month."""
+        if self.books is not None:
+            raise RuntimeError(f"{format_month(self.month)} is already open")
+        self.books = MonthBooks(self.month, self._total)
+        if is_settlement_month(self.month - 1, self.policy["interest.settlement_month"]):
+            self.acc.rent_this_year[:] = 0
+        ageing.open_month(self.acc, self.month)
+
+    def end_month(self) -> MonthBooks:
+        """Accrue, settle in the settlement month, record ageing, reconcile; see module doc."""
+        acc, policy, m, books = self.acc, self.policy, self.month, self._open_books()
+        method = policy["subsidy.ageing"]
+        if policy["subsidy.accrual"] == "monthly_average":
+            subsidy.accrue_monthly(acc, policy, m, ageing.aged_part(acc, m, method))
+        interest.accrue_interest(acc, policy, m)
+        if is_settlement_month(m, policy["interest.settlement_month"]):
+            snapshot = None
+            if policy["subsidy.accrual"] == "settlement_snapshot":
+                ageing.record_month_end(acc, m)
+                snapshot = ageing.aged_part(acc, m + 1, method)
+            books.interest_credited += int(interest.credit_interest(acc).sum())
+            books.subsidy_credited += int(subsidy.settle(acc, policy, m, snapshot).sum())
+        ageing.record_month_end(acc, m)
+        books.reconcile(int(acc.balance.sum()))
+        if acc.balance.min(initial=0) < 0:
+            who = int(np.argmin(acc.balance))
+            raise BooksDoNotBalance(f"{format_month(m)}: account {who} has a negative balance")
+        self._total = books.closing_total
+        self.books = None
+        self.month += 1
+        return books
+
+    def aged(self) -> np.ndarray:
+        """The aged part of every account for the open month (S1-i), in fen."""
+        return ageing.aged_part(self.acc, self.month, self.policy["subsidy.ageing"])
+
+    # ------------------------------------------------------------------ requests
+    def open(self, who, *, children=0, education=0) -> np.ndarray:
+        """Open accounts (E3); a first opening earns the opening bonus (S6, S7).
+
+        ``education`` holds indices into ``params.EDUCATION_LEVELS``. Whether a
+        person may join at all (E1, E2) is :func:`eligibility.may_join`.
+        """
+        who = self._who(who)
+        acc = self.acc
+        codes = first_refusal((acc.is_open[who], Refusal.ALREADY_OPEN))
+        ok = who[codes == 0]
+        first = ~acc.ever_opened[ok] & ~acc.forfeited[ok]
+        bonus = opening_bonus_fen(
+            self.policy,
+            self.month,
+            np.broadcast_to(children, who.shape)[codes == 0],
+            np.broadcast_to(education, who.shape)[codes == 0],
+        )
+        acc.bonus_due[ok] = np.where(first, bonus, 0)
+        acc.is_open[ok] = True
+        acc.ever_opened[ok] = True
+        self._open_books().opened += len(ok)
+        return self._count(codes)
+
+    def deposit(self, who, amount_fen, months=1) -> np.ndarray:
+        """Deposit ``amount_fen`` covering ``months`` months (D1, D2); bonus on the first."""
+        who = self._who(who)
+        amount = self._fen(amount_fen, who)
+        months = np.broadcast_to(np.asarray(months, dtype=np.int64), who.shape)
+        codes = deposits.check_deposits(self.acc, self.policy, self.month, who, amount, months)
+        ok = codes == 0
+        deposits.apply_deposits(self.acc, who[ok], amount[ok], months[ok])
+        books = self._open_books()
+        books.deposits += int(amount[ok].sum())
+        books.deposit_count += int(ok.sum())
+        due = who[ok][self.acc.bonus_due[who[ok]] > 0]
+        if len(due):
+            counts = self.policy["subsidy.cap_includes_bonus"]
+            paid = subsidy.pay_capped(
+                self.acc, self.policy, due, self.acc.bonus_due[due], counts=counts
+            )
+            self.acc.bonus_due[due] = 0
+            books.bonus_credited += int(paid.sum())
+        return self._count(codes)
+
+    def withdraw(self, who, amount_fen, kind: Kind | str, limit_fen=None) -> np.ndarray:
+        """Partial withdrawals for rent, purchase or repayment (W1, W2).
+
+        ``limit_fen`` is the most the caller's rule allows per person (price
+        minus loan for a purchase, instalments due for a repayment).
+        """
+        kind = Kind(kind)
+        who = self._who(who)
+        amount = self._fen(amount_fen, who)
+        limit = None if limit_fen is None else self._fen(limit_fen, who)
+        codes = withdrawals.check_withdrawals(
+            self.acc, self.policy, self.month, who, amount, kind, limit
+        )
+        ok = codes == 0
+        withdrawals.apply_withdrawals(self.acc, who[ok], amount[ok], kind)
+        ageing.record_withdrawals(self.acc, self.month, who[ok], amount[ok])
+        self._open_books().add_withdrawal(kind, int(amount[ok].sum()))
+        return self._count(codes)
+
+    def close(self, who, kind: Kind | str) -> np.ndarray:
+        """Close accounts by voluntary exit (W3, S4) or full withdrawal (W4)."""
+        kind = Kind(kind)
+        if kind not in (Kind.EXIT, Kind.FULL):
+            raise ValueError(f"close takes exit or full, not {kind}")
+        who = self._who(who)
+        acc, books = self.acc, self._open_books()
+        codes = withdrawals.check_closures(acc, self.policy, who, kind)
+        ok = who[codes == 0]
+        books.interest_credited += int(interest.credit_interest(acc, ok).sum())
+        if kind is Kind.FULL and self.policy["subsidy.accrual"] == "monthly_average":
+            due = np.floor(acc.subsidy_accrued[ok] + 0.5).astype(np.int64)
+            books.subsidy_credited += int(subsidy.pay_capped(acc, self.policy, ok, due).sum())
+        payout = withdrawals.close_accounts(acc, self.policy, ok, kind)
+        ageing.record_withdrawals(acc, self.month, ok, payout)
+        acc.deposit_months[ok] = 0
+        acc.service_months[ok] = 0
+        books.add_withdrawal(kind, int(payout.sum()))
+        books.closed += len(ok)
+        return self._count(codes)
+
+    def transfer_in(self, who, amount_fen, service_months=0) -> np.ndarray:
+        """Money transferred in from another account (E4), with service months (E5).
+
+        The money ages from this month, like a deposit (E4); a veteran's
+        months of deposit in service are kept for the loan condition (E5).
+        """
+        who = self._who(who)
+        amount = self._fen(amount_fen, who)
+        service = np.broadcast_to(np.asarray(service_months, dtype=np.int32), who.shape)
+        codes = first_refusal(
+            (~self.acc.is_open[who], Refusal.NOT_OPEN),
+            ((amount < 0) | (service < 0), Refusal.NOT_POSITIVE),
+        )
+        ok = codes == 0
+        self.acc.balance[who[ok]] += amount[ok]
+        self.acc.service_months[who[ok]] += service[ok]
+        self._open_books().transfers_in += int(amount[ok].sum())
+        return self._count(codes)
+
+    def disburse_loan(self, who) -> np.ndarray:
+        """A fund loan is disbursed: subsidy accrual stops for good from this month (S3)."""
+        who = self._who(who)
+        acc = self.acc
+        codes = first_refusal(
+            (~acc.is_open[who], Refusal.NOT_OPEN),
+            (acc.loan_outstanding[who], Refusal.LOAN_OUTSTANDING),
+        )
+        ok = who[codes == 0]
+        acc.loan_disbursed[ok] = True
+        acc.loan_outstanding[ok] = True
+        return self._count(codes)
+
+    def loan_repaid(self, who) -> np.ndarray:
+        """A fund loan is repaid in full: exit is possible again (W3); subsidy stays stopped (S3)."""
+        who = self._who(who)
+        codes = first_refusal((~self.acc.loan_outstanding[who], Refusal.NO_LOAN))
+        self.acc.loan_outstanding[who[codes == 0]] = False
+        return self._count(codes)
+
+    # ------------------------------------------------------------------ helpers
+    def _open_books(self) -> MonthBooks:
+        if self.books is None:
+            raise RuntimeError("no month is open: call begin_month() first")
+        return self.books
+
+    def _who(self, who) -> np.ndarray:
+        """Person indices as int64, checked to be in range and unique."""
+        idx = np.atleast_1d(np.asarray(who))
+        if idx.dtype == bool:
+            return np.flatnonzero(idx)
+        if idx.dtype.kind not in "iu":
+            raise TypeError(f"person indices must be integers, got {idx.dtype}")
+        idx = idx.astype(np.int64, copy=False)
+        n = self.acc.n
+        if len(idx) and (idx.min() < 0 or idx.max() >= n):
+            raise IndexError(f"person index out of range 0..{n - 1}")
+        self._seen[idx] = True
+        unique = np.count_nonzero(self._seen)
+        self._seen[idx] = False
+        if unique != len(idx):
+            raise ValueError("a person appears twice in one request batch")
+        return idx
+
+    @staticmethod
+    def _fen(amount, who: np.ndarray) -> np.ndarray:
+        arr = np.asarray(amount)
+        if arr.dtype.kind not in "iu":
+            raise TypeError(f"money must be whole fen (integers), got {arr.dtype}")
+        return np.broadcast_to(arr.astype(np.int64, copy=False), who.shape)
+
+    def _count(self, codes: np.ndarray) -> np.ndarray:
+        counts = np.bincount(codes, minlength=len(_REASONS))
+        refused = {_REASONS[i]: int(c) for i, c in enumerate(counts) if i and c}
+        if refused:
+            self._open_books().add_refusals(refused)
+        return codes

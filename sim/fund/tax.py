@@ -1,0 +1,49 @@
+"""The income-tax deduction of deposits (D3).
+
+Deposits within the city's published annual cap may be deducted from
+comprehensive income in the annual income-tax reconciliation (A §3(5)1,
+B §3(4)10). For a depositor this is part of the return on depositing (agents
+weigh it when deciding to join); for the state it is tax forgone, a fiscal
+cost line in the reports. The annual cap is taken as 12 × the monthly cap in
+force. The tax schedule (basic deduction, brackets, rates) is national law
+and sits in the policy file so a change of law is a data change.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.fund.policy import Policy
+
+
+def annual_cap_yuan(policy: Policy, month: int) -> float:
+    """The annual deposit amount that may be deducted (D3): 12 × the monthly cap."""
+    return 12 * policy.cap_fen(month) / 100
+
+
+def income_tax_yuan(policy: Policy, annual_income_yuan: np.ndarray) -> np.ndarray:
+    """Tax on comprehensive income after the basic deduction, bracket by bracket."""
+    taxable = np.maximum(
+        np.asarray(annual_income_yuan, float) - policy["tax.iit_basic_deduction"], 0
+    )
+    bounds = np.array((0.0, *policy["tax.iit_thresholds"], np.inf))
+    rates = np.array(policy["tax.iit_rates"])
+    in_bracket = np.clip(taxable[..., None] - bounds[:-1], 0, np.diff(bounds))
+    return in_bracket @ rates
+
+
+def marginal_rate(policy: Policy, annual_income_yuan: np.ndarray) -> np.ndarray:
+    """The marginal income-tax rate at each income (0 below the basic deduction)."""
+    taxable = np.asarray(annual_income_yuan, float) - policy["tax.iit_basic_deduction"]
+    rates = np.array(policy["tax.iit_rates"])
+    bracket = np.searchsorted(np.array(policy["tax.iit_thresholds"]), taxable, side="left")
+    return np.where(taxable > 0, rates[bracket], 0.0)
+
+
+def tax_saving_yuan(
+    policy: Policy, month: int, annual_income_yuan: np.ndarray, annual_deposits_yuan: np.ndarray
+) -> np.ndarray:
+    """Tax a depositor saves by deducting the year's deposits, within the cap (D3)."""
+    income = np.asarray(annual_income_yuan, float)
+    deductible = np.minimum(np.asarray(annual_deposits_yuan, float), annual_cap_yuan(policy, month))
+    return income_tax_yuan(policy, income) - income_tax_yuan(policy, income - deductible)

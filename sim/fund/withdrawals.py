@@ -1,0 +1,109 @@
+"""Withdrawals (W1–W4) and closing an account.
+
+W1 gives flexible depositors the employees' withdrawal rights: rent (up to
+12 × the monthly rent limit per fund year), house purchase and loan
+repayment (up to a limit the caller derives from the price, the loan or the
+instalments due). W2: no lock-in, a member may withdraw before any loan.
+A withdrawal above the balance or a limit is refused whole, never clipped.
+
+Closing pays out the whole balance. A voluntary exit (W3) is refused while a
+fund loan is outstanding, credits the interest accrued so far, and forfeits
+all subsidy for good (S4), including subsidy accrued but not yet paid. A full
+withdrawal on retirement, death or emigration (W4) also pays the subsidy
+accrued so far (within the cap), since it is a withdrawal the national
+regulations allow (interpretation W4-i, stated in the README).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import numpy as np
+
+from sim.fund.accounts import Accounts
+from sim.fund.policy import Policy
+from sim.fund.refusals import Refusal, first_refusal
+from sim.money import yuan_to_fen
+
+
+class Kind(StrEnum):
+    """What money is withdrawn for."""
+
+    RENT = "rent"  # W1
+    PURCHASE = "purchase"  # W1
+    REPAYMENT = "repayment"  # W1
+    EXIT = "exit"  # W3
+    FULL = "full"  # W4: retirement, death, emigration, loss of capacity
+
+
+PARTIAL = (Kind.RENT, Kind.PURCHASE, Kind.REPAYMENT)
+
+
+def rent_limit_fen(policy: Policy, month: int) -> int:
+    """Most that may be withdrawn for rent in one fund year (W1)."""
+    return 12 * yuan_to_fen(policy.at("withdrawal.rent_monthly_limit", month))
+
+
+def check_withdrawals(
+    acc: Accounts,
+    policy: Policy,
+    month: int,
+    who: np.ndarray,
+    amount: np.ndarray,
+    kind: Kind,
+    limit: np.ndarray | None,
+) -> np.ndarray:
+    """Refusal codes for partial withdrawals of one kind (W1, W2)."""
+    if kind not in PARTIAL:
+        raise ValueError(f"{kind} is not a partial withdrawal; use close_accounts")
+    no_limit = np.zeros(len(who), dtype=bool)
+    over_rent = (
+        acc.rent_this_year[who] + amount > rent_limit_fen(policy, month)
+        if kind is Kind.RENT
+        else no_limit
+    )
+    no_loan = ~acc.loan_outstanding[who] if kind is Kind.REPAYMENT else no_limit
+    over_limit = amount > limit if limit is not None else no_limit
+    return first_refusal(
+        (~acc.is_open[who], Refusal.NOT_OPEN),
+        (amount <= 0, Refusal.NOT_POSITIVE),
+        (no_loan, Refusal.NO_LOAN),
+        (amount > acc.balance[who], Refusal.INSUFFICIENT_BALANCE),
+        (over_rent, Refusal.OVER_RENT_LIMIT),
+        (over_limit, Refusal.OVER_LIMIT),
+    )
+
+
+def apply_withdrawals(acc: Accounts, who: np.ndarray, amount: np.ndarray, kind: Kind) -> None:
+    """Pay out accepted partial withdrawals."""
+    acc.balance[who] -= amount
+    if kind is Kind.RENT:
+        acc.rent_this_year[who] += amount
+
+
+def check_closures(acc: Accounts, policy: Policy, who: np.ndarray, kind: Kind) -> np.ndarray:
+    """Refusal codes for closing accounts by exit (W3) or full withdrawal (W4)."""
+    blocked = acc.loan_outstanding[who] & policy["withdrawal.exit_requires_no_loan"]
+    if kind is not Kind.EXIT:
+        blocked = np.zeros(len(who), dtype=bool)
+    return first_refusal(
+        (~acc.is_open[who], Refusal.NOT_OPEN),
+        (blocked, Refusal.LOAN_OUTSTANDING),
+    )
+
+
+def close_accounts(acc: Accounts, policy: Policy, who: np.ndarray, kind: Kind) -> np.ndarray:
+    """Close accounts and return the payout in fen (the whole balance).
+
+    Interest and (for W4) subsidy must already have been credited by the
+    caller; this sets the flags of W3/S4 and empties the account.
+    """
+    payout = acc.balance[who].copy()
+    acc.balance[who] = 0
+    acc.is_open[who] = False
+    acc.bonus_due[who] = 0
+    acc.interest_accrued[who] = 0.0
+    acc.subsidy_accrued[who] = 0.0
+    if kind is Kind.EXIT and policy["subsidy.forfeit_on_exit"]:
+        acc.forfeited[who] = True
+    return payout
