@@ -31,7 +31,8 @@ def may_join(
     """Refusal codes for people asking to join (E1, E2); ages in whole years."""
     bad_credit = ~np.asarray(good_credit) & policy["eligibility.requires_good_credit"]
     pension = np.asarray(in_employee_pension) & policy["eligibility.excludes_employee_pension"]
-    residency = np.asarray(hmt_or_foreign) & ~policy["eligibility.admits_hmt_and_foreign_residents"]
+    admits = policy["eligibility.admits_hmt_and_foreign_residents"]
+    residency = np.asarray(hmt_or_foreign) & (not admits)
     return first_refusal(
         (np.asarray(age) < policy["eligibility.min_age"], Refusal.TOO_YOUNG),
         (np.asarray(age) >= np.asarray(retirement_age), Refusal.RETIRED),

@@ -213,7 +213,7 @@ class Ledger:
         return self._count(codes)
 
     def loan_repaid(self, who) -> np.ndarray:
-        """A fund loan is repaid in full: exit is possible again (W3); subsidy stays stopped (S3)."""
+        """A fund loan is repaid in full: exit is allowed again (W3); no subsidy resumes (S3)."""
         who = self._who(who)
         codes = first_refusal((~self.acc.loan_outstanding[who], Refusal.NO_LOAN))
         self.acc.loan_outstanding[who[codes == 0]] = False

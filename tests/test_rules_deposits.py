@@ -1,0 +1,106 @@
+"""Deposits: floor, cap, months covered, refusals (D1, D2) and the tax deduction (D3)."""
+
+import numpy as np
+import pytest
+
+from sim.fund import tax
+from sim.fund.policy import load_policy
+from sim.fund.refusals import Refusal
+from sim.months import parse_month
+from tests.helpers import ONE, make_ledger, yuan
+
+
+def _deposit(ledger, amount_fen, months=1):
+    return Refusal(int(ledger.deposit(ONE, amount_fen, months)[0]))
+
+
+def test_D1_floor_is_100_yuan_and_cap_is_the_published_monthly_cap():
+    ledger = make_ledger("lyg-2023")
+    ledger.begin_month()
+    ledger.open(ONE)
+    assert _deposit(ledger, yuan(99.99)) is Refusal.BELOW_FLOOR
+    assert _deposit(ledger, yuan(5000.01)) is Refusal.ABOVE_CAP
+    assert ledger.acc.balance[0] == 0, "a refused deposit is refused whole, never clipped"
+    assert _deposit(ledger, yuan(100.00)) is Refusal.OK
+    assert _deposit(ledger, yuan(5000.00)) is Refusal.OK
+    books = ledger.end_month()
+    assert ledger.acc.balance[0] == yuan(5100.00)
+    assert books.refused == {"below_floor": 1, "above_cap": 1}
+
+
+def test_D1_no_deposit_in_a_month_is_allowed_and_only_open_accounts_take_deposits():
+    ledger = make_ledger("lyg-2023")
+    ledger.begin_month()
+    assert _deposit(ledger, yuan(500)) is Refusal.NOT_OPEN
+    ledger.end_month()
+    ledger.begin_month()
+    ledger.open(ONE)
+    ledger.end_month()  # a month with no deposit: nothing refused, nothing owed
+    assert ledger.acc.is_open[0]
+
+
+def test_D1_lyg_2023_deposit_covers_one_month_only():
+    ledger = make_ledger("lyg-2023")
+    ledger.begin_month()
+    ledger.open(ONE)
+    assert _deposit(ledger, yuan(900), months=3) is Refusal.MONTHS_NOT_ALLOWED
+
+
+def test_D2_floor_is_minimum_wage_times_minimum_ratio():
+    policy = load_policy("lyg-draft")
+    # 2,260 yuan (class II from 2024-01-01) × 5% = 113.00; 2,070 × 5% = 103.50 before.
+    assert policy.floor_fen(parse_month("2024-03")) == yuan(113.00)
+    assert policy.floor_fen(parse_month("2023-10")) == yuan(103.50)
+    ledger = make_ledger("lyg-draft")
+    ledger.begin_month()
+    ledger.open(ONE)
+    assert _deposit(ledger, yuan(112.99)) is Refusal.BELOW_FLOOR
+    assert _deposit(ledger, yuan(113.00)) is Refusal.OK
+
+
+def test_D2_quarterly_deposit_is_bounded_by_three_months_of_floor_and_cap():
+    ledger = make_ledger("lyg-draft", start="2024-03")
+    ledger.begin_month()
+    ledger.open(ONE)
+    assert _deposit(ledger, yuan(338.99), months=3) is Refusal.BELOW_FLOOR
+    assert _deposit(ledger, yuan(15000.01), months=3) is Refusal.ABOVE_CAP
+    assert _deposit(ledger, yuan(15000.00), months=3) is Refusal.OK
+    assert _deposit(ledger, yuan(339.00), months=3) is Refusal.OK
+    assert _deposit(ledger, yuan(600), months=2) is Refusal.MONTHS_NOT_ALLOWED
+    ledger.end_month()
+    assert ledger.acc.deposit_months[0] == 6, "each quarterly deposit counts the 3 months it covers"
+
+
+def test_D2_batch_of_deposits_is_checked_person_by_person():
+    ledger = make_ledger("lyg-draft", n=4, start="2024-03")
+    ledger.begin_month()
+    ledger.open(np.arange(4))
+    codes = ledger.deposit(
+        np.arange(4), np.array([yuan(100), yuan(200), yuan(5001), yuan(600)]), [1, 1, 1, 3]
+    )
+    assert [Refusal(c) for c in codes] == [
+        Refusal.BELOW_FLOOR,
+        Refusal.OK,
+        Refusal.ABOVE_CAP,
+        Refusal.OK,
+    ]
+
+
+def test_D3_deductible_deposits_save_tax_at_the_marginal_rate():
+    policy = load_policy("lyg-2023")
+    m = parse_month("2024-03")
+    # income 120,000: taxable 60,000 → 36,000 × 3% + 24,000 × 10% = 3,480;
+    # deducting 12,000 of deposits: taxable 48,000 → 1,080 + 1,200 = 2,280; saving 1,200.
+    assert tax.income_tax_yuan(policy, np.array([120_000.0]))[0] == pytest.approx(3480)
+    assert tax.tax_saving_yuan(policy, m, np.array([120_000.0]), np.array([12_000.0]))[
+        0
+    ] == pytest.approx(1200)
+    # deposits above the annual cap (12 × 5,000 = 60,000) deduct only the cap:
+    # income 300,000: taxable 240,000 → 1,080 + 10,800 + 96,000 × 20% = 31,080;
+    # less 60,000: taxable 180,000 → 1,080 + 10,800 + 7,200 = 19,080; saving 12,000.
+    assert tax.tax_saving_yuan(policy, m, np.array([300_000.0]), np.array([70_000.0]))[
+        0
+    ] == pytest.approx(12_000)
+    assert tax.marginal_rate(policy, np.array([50_000.0, 96_000.0, 96_000.01, 250_000.0])) == (
+        pytest.approx([0.0, 0.03, 0.10, 0.20])
+    )
