@@ -102,7 +102,7 @@ BAD = {
         "values = { 2016-02-21 = 0.015 }",
         "values = { 2016-02-21 = -0.01 }",
         "interest.deposit_rate.values.2016-02-21",
-    ),  # fmt: skip
+    ),
     "syntax": ("[subsidy.ageing]", "[subsidy.ageing", "(syntax)"),
 }
 
@@ -160,7 +160,7 @@ def test_overrides_are_all_checked_before_any_applies():
             {"interest.deposit_rate": {"2024-01-01": 0.01, "2023-01-01": 0.02}},
             "interest.deposit_rate.values",
         ),
-    ],  # fmt: skip
+    ],
 )
 def test_bad_overrides_fail_naming_the_key(overrides, key):
     with pytest.raises(InputError) as err:

@@ -45,8 +45,12 @@ def test_W1_withdrawal_above_the_balance_or_limit_is_refused_whole():
     assert _one(ledger, yuan(2000), "purchase", limit_fen=yuan(2000)) is Refusal.OK
     books = ledger.end_month()
     assert ledger.acc.balance[0] == yuan(3000)
-    assert books.refused == {"insufficient_balance": 1, "over_limit": 1, "not_positive": 1,
-                             "no_loan": 1}  # fmt: skip
+    assert books.refused == {
+        "insufficient_balance": 1,
+        "over_limit": 1,
+        "not_positive": 1,
+        "no_loan": 1,
+    }
 
 
 def test_W1_repayment_withdrawal_needs_an_outstanding_loan():
