@@ -25,17 +25,25 @@ def check_deposits(
     amount: np.ndarray,
     months: np.ndarray,
 ) -> np.ndarray:
-    """Refusal codes for deposits of ``amount`` fen covering ``months`` months (D1, D2)."""
-    allowed = np.isin(months, policy["deposit.allowed_months"])
+    """Refusal codes for deposits of ``amount`` fen covering ``months`` months (D1, D2).
+
+    ``months`` is a whole number or an array aligned with ``who``.
+    """
+    allowed = np.zeros(13, dtype=bool)
+    allowed[list(policy["deposit.allowed_months"])] = True
+    if np.ndim(months) == 0:
+        bad_months = np.full(len(who), not allowed[months] if 0 <= months <= 12 else True)
+    else:
+        bad_months = ~allowed[np.clip(months, 0, 12)] | (months < 0) | (months > 12)
     return first_refusal(
         (~acc.is_open[who], Refusal.NOT_OPEN),
-        (~allowed, Refusal.MONTHS_NOT_ALLOWED),
+        (bad_months, Refusal.MONTHS_NOT_ALLOWED),
         (amount < policy.floor_fen(month) * months, Refusal.BELOW_FLOOR),
         (amount > policy.cap_fen(month) * months, Refusal.ABOVE_CAP),
     )
 
 
-def apply_deposits(acc: Accounts, who: np.ndarray, amount: np.ndarray, months: np.ndarray):
+def apply_deposits(acc: Accounts, who: np.ndarray, amount: np.ndarray, months) -> None:
     """Credit accepted deposits and count the months they cover (L1)."""
     acc.balance[who] += amount
-    acc.deposit_months[who] += months.astype(np.int32)
+    acc.deposit_months[who] += np.asarray(months, dtype=np.int32)

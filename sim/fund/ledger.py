@@ -123,14 +123,19 @@ class Ledger:
         """Deposit ``amount_fen`` covering ``months`` months (D1, D2); bonus on the first."""
         who = self._who(who)
         amount = self._fen(amount_fen, who)
-        months = np.broadcast_to(np.asarray(months, dtype=np.int64), who.shape)
+        months = np.asarray(months, dtype=np.int64)
+        if months.ndim:
+            months = np.broadcast_to(months, who.shape)
         codes = deposits.check_deposits(self.acc, self.policy, self.month, who, amount, months)
-        ok = codes == 0
-        deposits.apply_deposits(self.acc, who[ok], amount[ok], months[ok])
+        if codes.any():
+            ok = codes == 0
+            who, amount = who[ok], amount[ok]
+            months = months[ok] if months.ndim else months
+        deposits.apply_deposits(self.acc, who, amount, months)
         books = self._open_books()
-        books.deposits += int(amount[ok].sum())
-        books.deposit_count += int(ok.sum())
-        due = who[ok][self.acc.bonus_due[who[ok]] > 0]
+        books.deposits += int(amount.sum())
+        books.deposit_count += len(who)
+        due = who[self.acc.bonus_due[who] > 0] if self.acc.bonus_due.any() else who[:0]
         if len(due):
             counts = self.policy["subsidy.cap_includes_bonus"]
             paid = subsidy.pay_capped(
@@ -251,6 +256,8 @@ class Ledger:
         return np.broadcast_to(arr.astype(np.int64, copy=False), who.shape)
 
     def _count(self, codes: np.ndarray) -> np.ndarray:
+        if not codes.any():
+            return codes
         counts = np.bincount(codes, minlength=len(_REASONS))
         refused = {_REASONS[i]: int(c) for i, c in enumerate(counts) if i and c}
         if refused:

@@ -74,10 +74,10 @@ class Param:
         return [m for m, _ in self.dated]
 
     def shown(self) -> str:
-        """The value as a policy file would write it, for reports and tables."""
+        """The value written as in a policy file, for reports and tables."""
         if not self.dated:
-            return repr(self.value) if isinstance(self.value, str) else f"{self.value}"
-        return ", ".join(f"{format_month(m)}: {v}" for m, v in self.dated)
+            return _toml_value(self.value)
+        return ", ".join(f"from {format_month(m)}: {_toml_value(v)}" for m, v in self.dated)
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,16 @@ def load_policy(name: str | Path) -> Policy:
         raise InputError(origin, missing[0], "missing parameter", allowed="every key of params.py")
     _check_consistency(origin, params)
     return Policy(data["id"], data["title"], origin, MappingProxyType(params))
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return f'"{v}"'
+    if isinstance(v, tuple):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    return f"{v:g}"
 
 
 def _known() -> str:

@@ -1,0 +1,69 @@
+"""Benchmark: one month of the ledger for 1,000,000 accounts.
+
+Times what the ledger does every month on the hot path — a batch of deposits
+(about 60% of members), the ageing window, interest and holding-subsidy
+accrual, recording the month-end and reconciling the books — over 24 months
+(so two 30 June settlements are included), on one core. Prints account-months
+per second and the state's memory per account.
+
+    .venv/bin/python benchmarks/bench_ledger.py [--n 1000000] [--months 24]
+
+Target (issue 2): at least 20 million account-months per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np
+
+from sim.fund.ledger import Ledger
+from sim.fund.policy import load_policy
+from sim.months import parse_month
+
+
+def run(n: int, months: int, policy_name: str, seed: int = 1) -> dict:
+    rng = np.random.default_rng(seed)
+    ledger = Ledger(n, load_policy(policy_name), parse_month("2024-01"))
+    everyone = np.arange(n)
+    ledger.begin_month()
+    ledger.open(everyone)
+    ledger.end_month()
+    # Pre-draw the requests so the timing is the ledger's alone.
+    who = [np.flatnonzero(rng.random(n) < 0.6) for _ in range(months)]
+    amount = [rng.integers(200, 5_000, len(w)) * 100 for w in who]
+    t0 = time.perf_counter()
+    for k in range(months):
+        ledger.begin_month()
+        ledger.deposit(who[k], amount[k])
+        ledger.end_month()
+    seconds = time.perf_counter() - t0
+    return {
+        "n": n,
+        "months": months,
+        "seconds": seconds,
+        "account_months_per_s": n * months / seconds,
+        "state_bytes_per_account": ledger.acc.nbytes() / n,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--policy", default="lyg-2023")
+    args = parser.parse_args()
+    r = run(args.n, args.months, args.policy)
+    print(
+        f"ledger: {r['n']:,} accounts × {r['months']} months in {r['seconds']:.2f} s = "
+        f"{r['account_months_per_s'] / 1e6:.1f} M account-months/s; "
+        f"state {r['state_bytes_per_account']:.0f} bytes/account"
+    )
+
+
+if __name__ == "__main__":
+    main()
