@@ -125,6 +125,7 @@ class Joining:
     reference_return: float
     return_semi_elasticity: float
     loan_access_value: float
+    tax_horizon_years: float
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ class Withdrawing:
     reference_rate: float
     exit_rate_semi_elasticity: float
     exit_aged_elasticity: float
+    leave_annual_rate: float
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,7 @@ BEHAVIOUR_SPECS = {
             "reference_return": _spec(0, 0.2),
             "return_semi_elasticity": _spec(0, 1000),
             "loan_access_value": _spec(0, 0.2),
+            "tax_horizon_years": _spec(1, 50),
         },
     ),
     "depositing": (
@@ -214,6 +217,7 @@ BEHAVIOUR_SPECS = {
             "reference_rate": _spec(0, 0.05),
             "exit_rate_semi_elasticity": _spec(0, 10),
             "exit_aged_elasticity": _spec(0, 5),
+            "leave_annual_rate": _spec(0, 1),
         },
     ),
     "buying": (
@@ -299,7 +303,9 @@ def _table(origin: str, key: str, value: Any) -> dict:
 def _only(origin: str, prefix: str, table: dict, allowed: set[str]) -> None:
     for key in table:
         if key not in allowed:
-            raise InputError(origin, f"{prefix}{key}", "unknown key", allowed=", ".join(sorted(allowed)))
+            raise InputError(
+                origin, f"{prefix}{key}", "unknown key", allowed=", ".join(sorted(allowed))
+            )
 
 
 def _values(origin: str, where: str, table: dict, specs: dict, extra=frozenset()) -> dict:

@@ -47,6 +47,7 @@ class Ledger:
         self.books: MonthBooks | None = None
         self._total = 0
         self._seen = np.zeros(n, dtype=bool)
+        self._aged: np.ndarray | None = None
 
     # ------------------------------------------------------------------ the month
     def set_policy(self, policy: Policy) -> None:
@@ -72,7 +73,7 @@ class Ledger:
         acc, policy, m, books = self.acc, self.policy, self.month, self._open_books()
         method = policy["subsidy.ageing"]
         if policy["subsidy.accrual"] == "monthly_average":
-            subsidy.accrue_monthly(acc, policy, m, ageing.aged_part(acc, m, method))
+            subsidy.accrue_monthly(acc, policy, m, self.aged())
         interest.accrue_interest(acc, policy, m)
         if is_settlement_month(m, policy["interest.settlement_month"]):
             snapshot = None
@@ -88,12 +89,19 @@ class Ledger:
             raise BooksDoNotBalance(f"{format_month(m)}: account {who} has a negative balance")
         self._total = books.closing_total
         self.books = None
+        self._aged = None
         self.month += 1
         return books
 
     def aged(self) -> np.ndarray:
-        """The aged part of every account for the open month (S1-i), in fen."""
-        return ageing.aged_part(self.acc, self.month, self.policy["subsidy.ageing"])
+        """The aged part of every account for the open month (S1-i), in fen.
+
+        Computed once a month: the month-ends it reads do not change until
+        the month ends (fifo leaves out the open month's withdrawals).
+        """
+        if self._aged is None:
+            self._aged = ageing.aged_part(self.acc, self.month, self.policy["subsidy.ageing"])
+        return self._aged
 
     # ------------------------------------------------------------------ requests
     def open(self, who, *, children=0, education=0) -> np.ndarray:

@@ -40,6 +40,13 @@ def marginal_rate(policy: Policy, annual_income_yuan: np.ndarray) -> np.ndarray:
     return np.where(taxable > 0, rates[bracket], 0.0)
 
 
+def tax_bracket(policy: Policy, annual_income_yuan: np.ndarray) -> np.ndarray:
+    """0 for untaxed income, else 1 + the index of the bracket (``iit_rates[k - 1]``)."""
+    taxable = np.asarray(annual_income_yuan, float) - policy["tax.iit_basic_deduction"]
+    bracket = np.searchsorted(np.array(policy["tax.iit_thresholds"]), taxable, side="left") + 1
+    return np.where(taxable > 0, bracket, 0).astype(np.int8)
+
+
 def tax_saving_yuan(
     policy: Policy, month: int, annual_income_yuan: np.ndarray, annual_deposits_yuan: np.ndarray
 ) -> np.ndarray:

@@ -1,0 +1,57 @@
+"""Depositing: whether a member deposits this month, and how much.
+
+**Whether.** A member in an active month deposits with probability::
+
+    p = sigmoid(logit(base_probability)
+                + income_elasticity * (log income - log cohort mean income)
+                + habit * (deposited last time)
+                + rate_semi_elasticity * 100 * (holding rate - reference_rate))
+
+so a good month, a habit and a higher subsidy each make a deposit likelier.
+In an idle month the base is ``idle_probability`` (paying from savings), with
+the same rate term. Quarterly payers (where the policy allows a deposit to
+cover three months, D2) decide every third month from joining, for three
+months at once. Someone opening an account always makes a first deposit.
+
+**How much.** The person's own share of income (drawn at synthesis around
+``share_mean``), of this month's income (or their average income when idle or
+paying quarterly), scaled by ``1 + amount_rate_elasticity * 100 * (rate −
+reference)``, rounded to the yuan. People know the bounds the fund publishes:
+they deposit no more than the cap, and top a small amount up to the floor when
+the floor is under half their monthly income. Otherwise they ask anyway — and
+the ledger refuses (D1, D2), which is counted.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+
+
+@numba.njit(inline="always")
+def deposit_probability(
+    base_logit: float,
+    income_elasticity: float,
+    log_income_ratio: float,
+    habit: float,
+    deposited_last: bool,
+    rate_term: float,
+) -> float:
+    """Probability of depositing this month (see the module docstring)."""
+    s = base_logit + income_elasticity * log_income_ratio + rate_term
+    if deposited_last:
+        s += habit
+    return 1.0 / (1.0 + math.exp(-s))
+
+
+@numba.njit(inline="always")
+def deposit_amount_fen(
+    share: float, base_income: float, months: int, rate_factor: float, floor_fen: int, cap_fen: int
+) -> int:
+    """The amount asked for, in fen (whole yuan), for a deposit covering ``months``."""
+    yuan = math.floor(share * base_income * months * rate_factor + 0.5)
+    fen = int(yuan) * 100
+    if fen < floor_fen * months and floor_fen <= 0.5 * base_income * 100:
+        fen = floor_fen * months
+    return min(fen, cap_fen * months)

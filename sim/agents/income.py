@@ -1,0 +1,143 @@
+"""Irregular monthly income: what makes flexible work different.
+
+A person's income in month *t* is zero in an idle month and otherwise::
+
+    income = exp(level + p_t + e_t + season_c(t) + shock_c(t) - corrections)
+
+- ``level``: the person's persistent log level (drawn at synthesis, log-normal
+  around the cohort's mean active income);
+- ``p_t = rho * p_{t-1} + sd_p * eta_t``: persistent shocks (AR(1));
+- ``e_t ~ N(0, sd_e)``: transitory shocks;
+- ``season_c(t) = amplitude_c * cos(2 pi (month - peak_c) / 12)``: e-commerce
+  peaks in November, agriculture and tourism in August, farm businesses in
+  October;
+- ``shock_c(t)``: a common log-level shock per cohort, the hook that stress
+  scenarios drive (see :class:`CommonShock`).
+
+Whether a month is active follows a two-state Markov chain per person, so idle
+months cluster into spells: active → idle with ``p_active_to_idle`` (times the
+shock's idle multiplier), idle → active with ``p_idle_to_active``. The
+stationary active share is ``p_ia / (p_ai + p_ia)`` and the mean idle spell
+``1 / p_ia`` months. The corrections (``sd_e²/2`` and the stationary variance
+of ``p``) keep the cohort's mean active income at ``income_mean``.
+
+The monthly step is one numba kernel over people; draws come from
+``sim.random`` keyed by person and month, so an income path never depends on
+the policy or on who else is simulated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from sim.agents.config import AgentConfig
+from sim.agents.population import Population
+from sim.months import calendar_month
+from sim.random import NORMAL_TABLE, Draws, normal_at, uniform_at
+
+
+@dataclass(frozen=True)
+class CommonShock:
+    """A shock to every person of some cohorts in one month (the stress hook).
+
+    ``level`` is added to log income (``log(0.8)`` is a 20% cut);
+    ``idle_multiplier`` multiplies the chance of falling idle.
+    Both are arrays with one value per cohort.
+    """
+
+    level: np.ndarray
+    idle_multiplier: np.ndarray
+
+    @classmethod
+    def none(cls, n_cohorts: int) -> CommonShock:
+        """No shock."""
+        return cls(np.zeros(n_cohorts), np.ones(n_cohorts))
+
+    @classmethod
+    def uniform(cls, n_cohorts: int, *, income_cut: float = 0.0, idle_multiplier: float = 1.0):
+        """The same shock to every cohort: cut income by ``income_cut`` (0.2 = 20%)."""
+        return cls(
+            np.full(n_cohorts, np.log1p(-income_cut)), np.full(n_cohorts, float(idle_multiplier))
+        )
+
+
+@dataclass
+class IncomeState:
+    """Income state per person: the chain, the persistent shock, this month's income."""
+
+    active: np.ndarray  # bool
+    persistent: np.ndarray  # float32
+    income: np.ndarray  # float32 yuan this month
+    log_income: np.ndarray  # float32 log of this month's income (0 when idle)
+    income_avg: np.ndarray  # float32 yuan, exponential average over about 10 months
+
+    @classmethod
+    def start(cls, config: AgentConfig, pop: Population, rng: Draws) -> IncomeState:
+        """The stationary distribution: active with the chain's long-run share."""
+        p_ai = config.cohort_array("p_active_to_idle")[pop.cohort]
+        p_ia = config.cohort_array("p_idle_to_active")[pop.cohort]
+        active = rng.uniform("income.start_active", 0) * (p_ai + p_ia) < p_ia
+        rho = config.cohort_array("persistent_rho")[pop.cohort]
+        sd = config.cohort_array("persistent_sd")[pop.cohort] / np.sqrt(1 - rho**2 + 1e-12)
+        persistent = (sd * rng.normal("income.start_persistent", 0)).astype(np.float32)
+        mean = np.exp(pop.income_level) * np.where(active, 1.0, 0.0)
+        log_income = np.where(active, pop.income_level, 0.0).astype(np.float32)
+        avg = np.exp(pop.income_level).astype(np.float32)
+        return cls(active, persistent, mean.astype(np.float32), log_income, avg)
+
+
+@numba.njit(parallel=True, cache=True)
+def _step(
+    cohort, level, active, persistent, income, log_income, income_avg, alive,
+    p_ai, p_ia, rho, sd_p, sd_e, correction, season, shock_level, shock_idle,
+    k_chain, k_persistent, k_transitory, table,
+):  # fmt: skip
+    for i in numba.prange(len(cohort)):
+        if not alive[i]:
+            income[i] = 0.0
+            continue
+        c = cohort[i]
+        u = uniform_at(k_chain, i)
+        if active[i]:
+            active[i] = u >= min(p_ai[c] * shock_idle[c], 1.0)
+        else:
+            active[i] = u < p_ia[c]
+        p = rho[c] * persistent[i] + sd_p[c] * normal_at(k_persistent, i, table)
+        persistent[i] = p
+        if active[i]:
+            e = sd_e[c] * normal_at(k_transitory, i, table)
+            x = level[i] + p + e + season[c] + shock_level[c] - correction[c]
+            log_income[i] = x
+            income[i] = np.exp(x)
+        else:
+            log_income[i] = 0.0
+            income[i] = 0.0
+        income_avg[i] = 0.9 * income_avg[i] + 0.1 * income[i]
+
+
+def step_income(
+    config: AgentConfig,
+    pop: Population,
+    state: IncomeState,
+    rng: Draws,
+    month: int,
+    alive: np.ndarray,
+    shock: CommonShock | None = None,
+) -> None:
+    """Advance every living person's income by one month (in place)."""
+    shock = shock or CommonShock.none(len(config.cohorts))
+    arr = config.cohort_array
+    rho, sd_p, sd_e = arr("persistent_rho"), arr("persistent_sd"), arr("transitory_sd")
+    correction = sd_e**2 / 2 + sd_p**2 / (2 * (1 - rho**2 + 1e-12))
+    phase = 2 * np.pi * (calendar_month(month) - arr("season_peak")) / 12
+    season = arr("season_amplitude") * np.cos(phase)
+    _step(
+        pop.cohort, pop.income_level, state.active, state.persistent, state.income,
+        state.log_income, state.income_avg, alive, arr("p_active_to_idle"),
+        arr("p_idle_to_active"), rho, sd_p, sd_e, correction, season, np.asarray(shock.level, float),
+        np.asarray(shock.idle_multiplier, float), rng.key("income.chain", month),
+        rng.key("income.persistent", month), rng.key("income.transitory", month), NORMAL_TABLE,
+    )  # fmt: skip

@@ -1,0 +1,118 @@
+"""Population synthesis: N eligible flexibly-employed people (E1, E2, cohorts C).
+
+Each person belongs to one cohort of the population file and gets, from that
+cohort's distributions: age (a normal truncated to 16 … the pre-reform
+retirement age, so everyone is eligible by E1 on the start date), sex, birth
+month and statutory retirement month, education, children, veterans' service
+months, housing tenure, good credit (E2), intention to buy, residency, a
+persistent income level, the share of income they would deposit, whether they
+pay quarterly, and their rent.
+
+Every draw is keyed by the person's index (``sim.random``), so person *i* is
+the same whatever the population size after them or the policy in force.
+Nobody is in the employee pension scheme: such people are not flexible workers
+in the sense of E1 and are not simulated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+from sim.agents.config import AgentConfig
+from sim.agents.retirement import retirement_month
+from sim.random import Draws
+
+
+@dataclass
+class Population:
+    """Who the people are: one row per person, fixed at synthesis except where noted."""
+
+    cohort: np.ndarray  # int8 index into config.cohorts
+    female: np.ndarray  # bool
+    birth_month: np.ndarray  # int32 month index
+    retirement_month: np.ndarray  # int32 month index (W4)
+    education: np.ndarray  # int8 index into params.EDUCATION_LEVELS
+    children: np.ndarray  # int8, 0, 1 or 2 (two or more)
+    veteran_months: np.ndarray  # int16 months of deposits during service (E5)
+    tenure: np.ndarray  # int8 index into config.TENURE; changes on purchase
+    good_credit: np.ndarray  # bool (E2)
+    intends_to_buy: np.ndarray  # bool; cleared on purchase
+    hmt_or_foreign: np.ndarray  # bool (E2)
+    income_level: np.ndarray  # float32 log of the person's mean active monthly income
+    deposit_share: np.ndarray  # float32 share of income the person deposits
+    quarterly: np.ndarray  # bool: prefers to pay quarterly (where allowed, D2)
+    rent_user: np.ndarray  # bool: would withdraw for rent while renting (W1)
+    rent: np.ndarray  # float32 yuan a month
+
+    @property
+    def n(self) -> int:
+        """Number of people."""
+        return len(self.cohort)
+
+    def age_years(self, month: int) -> np.ndarray:
+        """Age in whole years in ``month``."""
+        return (month - self.birth_month) // 12
+
+    def nbytes(self) -> int:
+        """Memory held, for the benchmarks."""
+        return sum(v.nbytes for v in vars(self).values() if isinstance(v, np.ndarray))
+
+
+def _categorical(u: np.ndarray, probs_by_person: np.ndarray) -> np.ndarray:
+    """Index of the category each uniform falls in, per person's probability row."""
+    return (u[:, None] >= np.cumsum(probs_by_person, axis=1)[:, :-1]).sum(axis=1)
+
+
+def synthesize(config: AgentConfig, n: int, *, seed: int, path: int, start_month: int):
+    """Draw ``n`` people for one path; see the module docstring."""
+    rng = Draws(seed, path, n)
+    cohorts = config.cohorts
+    shares = np.array([c.share for c in cohorts])
+    cohort = np.searchsorted(np.cumsum(shares)[:-1], rng.uniform("pop.cohort", 0), side="right")
+
+    def per_cohort(attribute: str) -> np.ndarray:
+        return config.cohort_array(attribute)[cohort]
+
+    def table(attribute: str) -> np.ndarray:
+        return np.array([getattr(c, attribute) for c in cohorts])[cohort]
+
+    pop = config.population
+    female = rng.uniform("pop.female", 0) < pop.female_share
+    top_age = np.where(female, pop.female_retirement_base, 60).astype(float)
+    mean, sd = per_cohort("age_mean"), np.maximum(per_cohort("age_sd"), 1e-9)
+    lo, hi = ndtr((16.0 - mean) / sd), ndtr((top_age - 1.0 / 12 - mean) / sd)
+    u_age = lo + rng.uniform("pop.age", 0) * np.maximum(hi - lo, 0)
+    age = np.clip(mean + sd * ndtri(np.clip(u_age, 1e-12, 1 - 1e-12)), 16.0, top_age - 1.0 / 12)
+    birth = start_month - np.floor(age * 12).astype(np.int64)
+    veteran = rng.uniform("pop.veteran", 0) < per_cohort("veteran_share")
+    service = np.rint(per_cohort("veteran_months_mean") * (0.5 + rng.uniform("pop.service", 0)))
+    tenure = _categorical(rng.uniform("pop.tenure", 0), table("tenure"))
+    sigma = per_cohort("income_sigma")
+    level = np.log(per_cohort("income_mean")) - sigma**2 / 2 + sigma * rng.normal("pop.level", 0)
+    dep = config.depositing
+    logit = np.log(dep.share_mean / (1 - dep.share_mean)) + dep.share_spread * rng.normal(
+        "pop.share", 0
+    )
+    return Population(
+        cohort=cohort.astype(np.int8),
+        female=female,
+        birth_month=birth.astype(np.int32),
+        retirement_month=retirement_month(birth, female, pop.female_retirement_base).astype(
+            np.int32
+        ),
+        education=_categorical(rng.uniform("pop.education", 0), table("education")).astype(np.int8),
+        children=_categorical(rng.uniform("pop.children", 0), table("children")).astype(np.int8),
+        veteran_months=np.where(veteran, service, 0).astype(np.int16),
+        tenure=tenure.astype(np.int8),
+        good_credit=rng.uniform("pop.credit", 0) < pop.good_credit_share,
+        intends_to_buy=rng.uniform("pop.intention", 0) < per_cohort("purchase_intention"),
+        hmt_or_foreign=rng.uniform("pop.residency", 0) < pop.hmt_or_foreign_share,
+        income_level=level.astype(np.float32),
+        deposit_share=(1 / (1 + np.exp(-logit))).astype(np.float32),
+        quarterly=rng.uniform("pop.quarterly", 0) < dep.quarterly_share,
+        rent_user=rng.uniform("pop.rent_user", 0) < config.withdrawing.rent_user_share,
+        rent=(config.withdrawing.rent_share_of_income * np.exp(level)).astype(np.float32),
+    )

@@ -1,0 +1,164 @@
+"""The agents alone, answered by the ledger and a stand-in loan desk.
+
+For calibrating and measuring behaviour before (and apart from) the full
+engine: each month people's incomes move, they choose (``behaviour``), and
+the real :class:`~sim.fund.ledger.Ledger` checks and carries out what they ask
+— so refusals are real. The one stand-in is the loan desk: every purchase by
+a member who meets L1 gets a fund loan at once (which stops the subsidy, S3,
+and blocks exit, W3), and loans are not repaid within the run. The engine
+replaces the stand-in with the fund's loan book and liquidity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.agents.behaviour import Behaviour, BehaviourState, FundView
+from sim.agents.config import AgentConfig
+from sim.agents.income import CommonShock, IncomeState, step_income
+from sim.agents.population import synthesize
+from sim.fund.eligibility import may_join, meets_deposit_history
+from sim.fund.ledger import Ledger
+from sim.fund.policy import Policy
+from sim.fund.refusals import Refusal
+from sim.fund.tax import tax_bracket
+from sim.months import calendar_month
+from sim.random import Draws
+
+
+@dataclass
+class MonthStats:
+    """What happened in one month, in counts and fen."""
+
+    month: int
+    members: int
+    new_members: int
+    exits: int
+    leavers: int
+    deposit_requests: int
+    deposits: int
+    deposits_fen: int
+    rent_fen: int
+    applications: int
+    loans_granted: int
+    active_share: float
+    mean_income: float
+    refused: dict[str, int] = field(default_factory=dict)
+
+
+class AgentWorld:
+    """``n`` people of one path, from ``start_month``, under ``policy``."""
+
+    def __init__(
+        self, config: AgentConfig, policy: Policy, n: int, *, seed: int, path: int = 0,
+        start_month: int,
+    ):  # fmt: skip
+        self.config, self.policy = config, policy
+        self.rng = Draws(seed, path, n)
+        self.pop = synthesize(config, n, seed=seed, path=path, start_month=start_month)
+        self.income = IncomeState.start(config, self.pop, self.rng)
+        self.state = BehaviourState.start(n)
+        self.behaviour = Behaviour(config, self.pop, self.rng)
+        self.ledger = Ledger(n, policy, start_month)
+        self._update_tax_rates(start_month)
+
+    @property
+    def month(self) -> int:
+        """The month the next :meth:`step` simulates."""
+        return self.ledger.month
+
+    def run(self, months: int, shocks: dict[int, CommonShock] | None = None) -> list[MonthStats]:
+        """Simulate ``months`` months; ``shocks`` maps a month to its common shock."""
+        shocks = shocks or {}
+        return [self.step(shocks.get(self.month)) for _ in range(months)]
+
+    def step(self, shock: CommonShock | None = None) -> MonthStats:
+        """One month: income, choices, the ledger's answers, month end."""
+        m, pop, st, ledger, policy = self.month, self.pop, self.state, self.ledger, self.policy
+        acc = ledger.acc
+        if calendar_month(m) == 1:
+            self._update_tax_rates(m)
+        step_income(self.config, pop, self.income, self.rng, m, st.alive, shock)
+        ledger.begin_month()
+        view = FundView(
+            deposit_rate=policy.at("interest.deposit_rate", m),
+            holding_rate=policy.at("subsidy.holding_rate", m),
+            floor_fen=policy.floor_fen(m),
+            cap_fen=policy.cap_fen(m),
+            quarterly_allowed=3 in policy["deposit.allowed_months"],
+            tax_rates=policy["tax.iit_rates"],
+            is_open=acc.is_open,
+            forfeited=acc.forfeited,
+            loan_outstanding=acc.loan_outstanding,
+            balance=acc.balance,
+            aged=ledger.aged(),
+        )
+        d = self.behaviour.decide(m, self.income, st, view)
+        st.alive[d.leave] = False
+        ledger.close(d.leave[acc.is_open[d.leave]], "full")
+        new = self._join(m, d.join)
+        open_ = acc.is_open[d.deposit_who]
+        who, amount, months = d.deposit_who[open_], d.deposit_fen[open_], d.deposit_months[open_]
+        cycle = acc.is_open & st.alive
+        if view.quarterly_allowed:
+            cycle &= ~pop.quarterly | ((m - st.join_month) % 3 == 0)
+        st.deposited_last[cycle] = False
+        accepted = ledger.deposit(who, amount, months) == Refusal.OK
+        st.deposited_last[who[accepted]] = True
+        rent_ok = ledger.withdraw(d.rent_who, d.rent_fen, "rent") == Refusal.OK
+        exits = int((ledger.close(d.exit, "exit") == Refusal.OK).sum())
+        granted = self._stand_in_loan_desk(d.applications.who)
+        books = ledger.end_month()
+        alive = st.alive
+        return MonthStats(
+            month=m,
+            members=int(acc.is_open.sum()),
+            new_members=new,
+            exits=exits,
+            leavers=len(d.leave),
+            deposit_requests=len(who),
+            deposits=int(accepted.sum()),
+            deposits_fen=books.deposits,
+            rent_fen=int(d.rent_fen[rent_ok].sum()),
+            applications=len(d.applications),
+            loans_granted=granted,
+            active_share=float(self.income.active[alive].mean()) if alive.any() else 0.0,
+            mean_income=float(self.income.income[alive].mean()) if alive.any() else 0.0,
+            refused=dict(books.refused),
+        )
+
+    def _join(self, m: int, who: np.ndarray) -> int:
+        pop, st, ledger, policy = self.pop, self.state, self.ledger, self.policy
+        codes = may_join(
+            policy,
+            age=pop.age_years(m)[who],
+            retirement_age=((pop.retirement_month - pop.birth_month) // 12)[who],
+            good_credit=pop.good_credit[who],
+            in_employee_pension=np.zeros(len(who), bool),
+            hmt_or_foreign=pop.hmt_or_foreign[who],
+        )
+        st.join_refused[who[codes != 0]] = True
+        ok = who[codes == 0]
+        first = ~ledger.acc.ever_opened[ok]
+        ledger.open(ok, children=pop.children[ok], education=pop.education[ok])
+        veterans = ok[first & (pop.veteran_months[ok] > 0)]
+        ledger.transfer_in(veterans, 0, service_months=pop.veteran_months[veterans])
+        st.join_month[ok] = m
+        return len(ok)
+
+    def _stand_in_loan_desk(self, buyers: np.ndarray) -> int:
+        """Every buyer who meets L1 gets a fund loan now; every buyer's tenure changes."""
+        acc, pop = self.ledger.acc, self.pop
+        members = buyers[acc.is_open[buyers]]
+        eligible = members[meets_deposit_history(acc, self.policy)[members]]
+        granted = int((self.ledger.disburse_loan(eligible) == Refusal.OK).sum())
+        pop.tenure[buyers] = 2
+        pop.intends_to_buy[buyers] = False
+        return granted
+
+    def _update_tax_rates(self, m: int) -> None:
+        """Each January: the income-tax bracket of last year's average income (D3)."""
+        annual = 12.0 * self.income.income_avg
+        self.state.tax_bracket[:] = tax_bracket(self.policy, annual)
