@@ -98,8 +98,8 @@ def _decide(
     rent_user, rent, active, income, log_income, income_avg, alive, deposited_last, join_month,
     tax_bracket, join_refused, is_open, forfeited, loan_out, balance, aged, log_mean_income,
     floor_fen, cap_fen, quarterly_allowed, join_p, d_logit, d_idle_logit, d_inc, d_habit,
-    d_rate_term, d_rate_factor, x_log_h, x_loss, x_rate_term, x_aged, leave_p, b_int, b_other, b_peak,
-    b_width, b_inc, b_renter, b_bal, k_join, k_dep, k_exit, k_buy, k_leave,
+    d_rate_term, d_rate_factor, x_log_h, x_loss, x_rate_term, x_aged, leave_p, b_int, b_other,
+    b_peak, b_width, b_inc, b_renter, b_bal, k_join, k_dep, k_exit, k_buy, k_leave,
     out_leave, out_join, out_dep, out_months, out_rent, out_exit, out_buy,
 ):  # fmt: skip
     rent_month = cal == 3 or cal == 6 or cal == 9 or cal == 12

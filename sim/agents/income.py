@@ -137,7 +137,8 @@ def step_income(
     _step(
         pop.cohort, pop.income_level, state.active, state.persistent, state.income,
         state.log_income, state.income_avg, alive, arr("p_active_to_idle"),
-        arr("p_idle_to_active"), rho, sd_p, sd_e, correction, season, np.asarray(shock.level, float),
-        np.asarray(shock.idle_multiplier, float), rng.key("income.chain", month),
-        rng.key("income.persistent", month), rng.key("income.transitory", month), NORMAL_TABLE,
+        arr("p_idle_to_active"), rho, sd_p, sd_e, correction, season,
+        np.asarray(shock.level, float), np.asarray(shock.idle_multiplier, float),
+        rng.key("income.chain", month), rng.key("income.persistent", month),
+        rng.key("income.transitory", month), NORMAL_TABLE,
     )  # fmt: skip
