@@ -6,6 +6,10 @@ Subcommands:
   events and print their monthly statement (the account calculator).
 - ``hpfsim assumptions [POLICY ...]``: list every parameter whose value is an
   assumption rather than a published number, as a Markdown table.
+- ``hpfsim calibrate``: run the agents alone and print each calibration
+  moment beside its target.
+- ``hpfsim response --rates 0.010,0.015``: the same people under each
+  holding-subsidy rate (common random numbers): participation, deposits, exits.
 
 Bad input prints one line naming the file, the key and what is allowed, and
 exits with status 2; no traceback.
@@ -45,6 +49,65 @@ def _assumptions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _agents_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--population", default=None, help="population file (TOML); default Lianyungang")
+    p.add_argument("--policy", default="lyg-2023", help="policy ID or file (default lyg-2023)")
+    p.add_argument("--n", type=int, default=20_000, help="people (default 20,000)")
+    p.add_argument("--months", type=int, default=36, help="months (default 36)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--start", default="2023-09", help="first month, YYYY-MM")
+
+
+def _agents_inputs(args: argparse.Namespace):
+    from sim.agents.config import DEFAULT_POPULATION, load_agent_config
+    from sim.fund.policy import load_policy
+    from sim.months import parse_month
+
+    config = load_agent_config(args.population or DEFAULT_POPULATION)
+    try:
+        start = parse_month(args.start)
+    except ValueError as exc:
+        raise InputError("(command line)", "--start", str(exc)) from None
+    if args.n < 1 or args.months < 1:
+        raise InputError("(command line)", "--n/--months", "must be at least 1")
+    return config, load_policy(args.policy), start
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from sim.agents.calibration import DEFAULT_TARGETS, calibrate, format_moments
+
+    config, policy, start = _agents_inputs(args)
+    moments = calibrate(
+        config, policy, targets=args.targets or DEFAULT_TARGETS, n=args.n, months=args.months,
+        seed=args.seed, start_month=start,
+    )  # fmt: skip
+    print(format_moments(moments))
+    return 0
+
+
+def _response(args: argparse.Namespace) -> int:
+    from sim.agents.response import rate_response
+
+    config, policy, start = _agents_inputs(args)
+    try:
+        rates = [float(r) for r in args.rates.split(",")]
+    except ValueError:
+        raise InputError(
+            "(command line)", "--rates", f"{args.rates!r}", allowed="e.g. 0.010,0.015"
+        ) from None
+    rows = rate_response(
+        config, policy, rates, n=args.n, months=args.months, seed=args.seed, start_month=start
+    )
+    head = ("rate", 7), ("members", 9), ("joined", 8), ("deposits (yuan)", 16), ("exits", 7)
+    print(" ".join(f"{h:>{w}}" for h, w in head) + f" {'exit/yr':>8}")
+    for r in rows:
+        print(
+            f"{r.rate:7.2%} {r.members_end:9d} {r.joined:8d} {r.deposits_yuan:16,.0f} "
+            f"{r.exits:7d} {r.exit_rate:8.2%}"
+        )
+    return 0
+
+
 def assumptions_table(policies) -> str:
     """Markdown table of every assumption parameter of the given policies."""
     lines = ["| policy | key | value | unit | basis |", "|---|---|---|---|---|"]
@@ -80,6 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
     asm = sub.add_parser("assumptions", help="list assumption parameters of policies")
     asm.add_argument("policies", nargs="*", default=["lyg-2023", "lyg-draft"])
     asm.set_defaults(run=_assumptions)
+
+    cal = sub.add_parser("calibrate", help="agents alone: simulated moments vs targets")
+    _agents_args(cal)
+    cal.add_argument("--targets", default=None, help="targets file (TOML)")
+    cal.set_defaults(run=_calibrate)
+
+    rsp = sub.add_parser("response", help="agents alone under several subsidy rates (CRN)")
+    _agents_args(rsp)
+    rsp.add_argument("--rates", default="0.010,0.012,0.015", help="comma-separated rates")
+    rsp.set_defaults(run=_response)
     return parser
 
 

@@ -41,6 +41,7 @@ class MonthStats:
     deposits: int
     deposits_fen: int
     rent_fen: int
+    exit_fen: int
     applications: int
     loans_granted: int
     active_share: float
@@ -122,6 +123,7 @@ class AgentWorld:
             deposits=int(accepted.sum()),
             deposits_fen=books.deposits,
             rent_fen=int(d.rent_fen[rent_ok].sum()),
+            exit_fen=books.withdrawals.get("exit", 0),
             applications=len(d.applications),
             loans_granted=granted,
             active_share=float(self.income.active[alive].mean()) if alive.any() else 0.0,
