@@ -1,0 +1,65 @@
+"""The population file is checked as strictly as a policy file."""
+
+from pathlib import Path
+
+import pytest
+
+from sim.agents.config import DEFAULT_POPULATION, load_agent_config
+from sim.errors import InputError
+
+BASE = Path(DEFAULT_POPULATION).read_text(encoding="utf-8")
+
+
+def test_the_default_population_file_loads_with_every_cohort():
+    config = load_agent_config()
+    assert {c.name for c in config.cohorts} >= {"gig", "ecommerce", "veterans", "graduates"}
+    assert abs(sum(c.share for c in config.cohorts) - 1) < 1e-12
+
+
+BAD = {
+    "negative share": ("share = 0.30\n", "share = -0.30\n", "cohorts.gig.share"),
+    "shares not summing to 1": ("share = 0.30\n", "share = 0.31\n", "cohorts.*.share"),
+    "unknown cohort": ("[cohorts.gig]", "[cohorts.astronauts]", "cohorts.astronauts"),
+    "unknown attribute": (
+        "age_mean = 32.0\n",
+        "age_mean = 32.0\nheight = 170\n",
+        "cohorts.gig.height",
+    ),
+    "out of range": (
+        "p_active_to_idle = 0.08",
+        "p_active_to_idle = 1.08",
+        "cohorts.gig.p_active_to_idle",
+    ),
+    "wrong type": ("season_peak = 11", "season_peak = 11.5", "cohorts.ecommerce.season_peak"),
+    "distribution not summing to 1": (
+        "education = [0.55, 0.30, 0.13, 0.02, 0.0]",
+        "education = [0.55, 0.30, 0.13, 0.02, 0.1]",
+        "cohorts.gig.education",
+    ),
+    "missing basis": (
+        'basis = "FACTS.md: monthly repayment at most 50%-60% of monthly income (2015 circular)"\n',
+        "",
+        "behaviour.repaying.basis",
+    ),
+    "missing behaviour parameter": ("habit = 1.0\n", "", "behaviour.depositing.habit"),
+    "unknown behaviour": ("[behaviour.repaying]", "[behaviour.gambling]", "behaviour.gambling"),
+    "bad retirement base": (
+        "female_retirement_base = 55",
+        "female_retirement_base = 65",
+        "population.female_retirement_base",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD, ids=list(BAD))
+def test_a_bad_population_file_fails_in_one_line_naming_file_and_key(tmp_path, case):
+    old, new, key = BAD[case]
+    assert old in BASE, old
+    path = tmp_path / "population.toml"
+    path.write_text(BASE.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_agent_config(path)
+    assert err.value.key == key, str(err.value)
+    assert str(err.value).startswith(str(path))
+    assert "\n" not in str(err.value)
+    assert err.value.allowed or "missing" in err.value.problem or "unknown" in err.value.problem

@@ -1,0 +1,101 @@
+"""Behaviour: each model's response, the subsidy rate's channels, and monotonicity under CRN."""
+
+import numpy as np
+import pytest
+
+from sim.agents.behaviour import Behaviour, BehaviourState, FundView
+from sim.agents.config import load_agent_config
+from sim.agents.depositing import deposit_amount_fen
+from sim.agents.income import IncomeState, step_income
+from sim.agents.population import synthesize
+from sim.agents.response import rate_response
+from sim.agents.withdrawing import rent_request_fen
+from sim.fund.policy import load_policy
+from sim.months import parse_month
+from sim.random import Draws
+
+CONFIG = load_agent_config()
+START = parse_month("2024-01")
+N = 40_000
+RATES = (0.03, 0.10, 0.20, 0.25, 0.30, 0.35, 0.45)
+
+
+@pytest.fixture(scope="module")
+def world():
+    pop = synthesize(CONFIG, N, seed=4, path=0, start_month=START)
+    rng = Draws(4, 0, N)
+    income = IncomeState.start(CONFIG, pop, rng)
+    state = BehaviourState.start(N)
+    step_income(CONFIG, pop, income, rng, START, state.alive)
+    member = rng.uniform("test.member", 0) < 0.4
+    balance = (rng.uniform("test.balance", 0) * 3_000_000).astype(np.int64) * member
+    state.join_month[member] = START - 5
+    return pop, rng, income, state, member, balance
+
+
+def _decide(world, rate):
+    pop, rng, income, state, member, balance = world
+    view = FundView(
+        0.015, rate, 10_000, 500_000, True, RATES, member, np.zeros(N, bool), np.zeros(N, bool),
+        balance, balance // 2,
+    )  # fmt: skip
+    return Behaviour(CONFIG, pop, rng).decide(START + 1, income, state, view)
+
+
+def test_a_higher_rate_never_lowers_joining_or_deposits_nor_raises_exits(world):
+    low, high = _decide(world, 0.010), _decide(world, 0.015)
+    assert set(low.join) <= set(high.join)
+    assert len(high.join) > len(low.join)
+    assert set(low.deposit_who) <= set(high.deposit_who)
+    amount_low = dict(zip(low.deposit_who, low.deposit_fen, strict=True))
+    assert all(
+        amount_low[w] <= a
+        for w, a in zip(high.deposit_who, high.deposit_fen, strict=True)
+        if w in amount_low
+    )
+    assert set(high.exit) <= set(low.exit)
+    assert len(high.exit) < len(low.exit)
+
+
+def test_joining_rate_matches_its_parameter_at_the_reference_return(world):
+    d = _decide(world, 0.010)
+    candidates = N - world[4].sum()
+    monthly = len(d.join) / candidates
+    # the default population sits near the reference return: about 4% a year
+    assert 0.5 * 0.0034 < monthly < 2.0 * 0.0034
+
+
+def test_deposits_respect_the_published_cap_and_top_up_to_the_floor():
+    assert deposit_amount_fen(0.5, 30_000.0, 1, 1.0, 10_000, 500_000) == 500_000
+    assert deposit_amount_fen(0.5, 30_000.0, 3, 1.0, 10_000, 500_000) == 1_500_000
+    assert deposit_amount_fen(0.01, 5_000.0, 1, 1.0, 10_000, 500_000) == 10_000  # 50 → 100
+    # the floor is more than half the month's income: ask anyway (the fund will refuse)
+    assert deposit_amount_fen(0.01, 150.0, 1, 1.0, 10_000, 500_000) == 200
+    assert deposit_amount_fen(0.12, 5_000.0, 1, 1.1, 10_000, 500_000) == 66_000
+
+
+def test_rent_request_is_three_months_up_to_the_balance():
+    assert rent_request_fen(1_500.0, 10_000_000) == 450_000
+    assert rent_request_fen(1_500.0, 300_055) == 300_000
+    assert rent_request_fen(1_500.0, 9_999) == 0
+
+
+def test_quarterly_payers_cover_three_months_where_the_policy_allows(world):
+    d = _decide(world, 0.010)
+    pop = world[0]
+    months = dict(zip(d.deposit_who, d.deposit_months, strict=True))
+    quarterly = [w for w in months if pop.quarterly[w]]
+    assert quarterly
+    assert all(months[w] == 3 for w in quarterly)
+
+
+def test_rate_response_with_common_random_numbers():
+    rows = rate_response(
+        CONFIG, load_policy("lyg-2023"), (0.010, 0.015), n=8_000, months=24, seed=2,
+        start_month=parse_month("2023-09"),
+    )  # fmt: skip
+    low, high = rows
+    assert high.members_end > low.members_end
+    assert high.joined >= low.joined
+    assert high.deposits_yuan > low.deposits_yuan
+    assert high.exit_rate < low.exit_rate
