@@ -92,14 +92,15 @@ class Decisions:
     applications: Applications
 
 
-@numba.njit(parallel=True, cache=True)
+@numba.njit(parallel=True, cache=True, fastmath=True)
 def _decide(
     month, cal, cohort, birth_month, retirement_month, tenure, intends, share, quarterly,
     rent_user, rent, active, income, log_income, income_avg, alive, deposited_last, join_month,
     tax_bracket, join_refused, is_open, forfeited, loan_out, balance, aged, log_mean_income,
     floor_fen, cap_fen, quarterly_allowed, join_p, d_logit, d_idle_logit, d_inc, d_habit,
     d_rate_term, d_rate_factor, x_log_h, x_loss, x_rate_term, x_aged, leave_p, b_int, b_other,
-    b_peak, b_width, b_inc, b_renter, b_bal, k_join, k_dep, k_exit, k_buy, k_leave,
+    b_peak, b_width, b_inc, b_renter, b_bal, exit_bound, b_bounded, mean_income, k_join, k_dep,
+    k_exit, k_buy, k_leave,
     out_leave, out_join, out_dep, out_months, out_rent, out_exit, out_buy,
 ):  # fmt: skip
     rent_month = cal == 3 or cal == 6 or cal == 9 or cal == 12
@@ -156,21 +157,31 @@ def _decide(
         if rent_month and rent_user[i] and tenure[i] == 0:
             out_rent[i] = rent_request_fen(rent[i], balance[i])
         # exit (withdrawing.py)
+        # Both hazards are small: a cheap upper bound on p skips the exact
+        # computation whenever the draw is above it (the decision is the same).
         if not loan_out[i]:
             loss = (not active[i]) or inc < 0.5 * avg
-            p = exit_probability(x_log_h, loss, x_loss, x_rate_term, x_aged, aged[i] / 100.0)
-            if uniform_at(k_exit, i) < p:
-                out_exit[i] = True
-                continue
+            u = uniform_at(k_exit, i)
+            if u < exit_bound:
+                p = exit_probability(x_log_h, loss, x_loss, x_rate_term, x_aged, aged[i] / 100.0)
+                if u < p:
+                    out_exit[i] = True
+                    continue
             # buying (buying.py)
             rate = b_int if intends[i] else b_other
-            age = (month - birth_month[i]) / 12.0
             renter = b_renter if tenure[i] == 0 else 1.0
-            ratio = math.log(avg) - log_mean_income[c]
-            p = purchase_probability(
-                rate, age, b_peak, b_width, ratio, b_inc, renter, balance[i] / 100.0, b_bal
-            )
-            out_buy[i] = uniform_at(k_buy, i) < p
+            u = uniform_at(k_buy, i)
+            bound = 1.0
+            if b_bounded:  # income and balance elasticities <= 1
+                bound = rate * renter * max(1.0, avg / mean_income[c])
+                bound *= (1.0 + balance[i] / 1e6) / 12.0
+            if u < bound:
+                age = (month - birth_month[i]) / 12.0
+                ratio = math.log(np.float32(avg)) - log_mean_income[c]
+                p = purchase_probability(
+                    rate, age, b_peak, b_width, ratio, b_inc, renter, balance[i] / 100.0, b_bal
+                )
+                out_buy[i] = u < p
 
 
 class Behaviour:
@@ -208,6 +219,10 @@ class Behaviour:
             monthly_from_annual(w.leave_annual_rate), b.annual_rate_intending,
             b.annual_rate_other, b.age_peak, b.age_width, b.income_elasticity,
             b.renter_multiplier, b.balance_elasticity,
+            min(1.0, math.exp(math.log(monthly_from_annual(w.exit_annual_rate))
+                              - w.exit_rate_semi_elasticity * exit_pp + w.exit_income_loss)),
+            b.income_elasticity <= 1 and b.balance_elasticity <= 1,
+            cfg.cohort_array("income_mean"),
             key("join", month), key("deposit", month), key("exit", month), key("buy", month),
             key("leave", month), leave, join, dep, months, rent, exit_, buy,
         )  # fmt: skip

@@ -55,5 +55,5 @@ def purchase_probability(
     """Monthly probability of buying (see the module docstring)."""
     z = (age_years - age_peak) / age_width
     x = -z * z + income_elasticity * log_income_ratio
-    x += balance_elasticity * math.log(1.0 + balance_yuan / 10000.0)
-    return min(annual_rate * renter_factor * math.exp(x) / 12.0, 1.0)
+    x += balance_elasticity * math.log(np.float32(1.0 + balance_yuan / 10000.0))
+    return min(annual_rate * renter_factor * math.exp(np.float32(x)) / 12.0, 1.0)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 
 import numba
+import numpy as np
 
 
 @numba.njit(inline="always")
@@ -42,7 +43,7 @@ def deposit_probability(
     s = base_logit + income_elasticity * log_income_ratio + rate_term
     if deposited_last:
         s += habit
-    return 1.0 / (1.0 + math.exp(-s))
+    return 1.0 / (1.0 + math.exp(np.float32(-s)))  # single precision is ample for a probability
 
 
 @numba.njit(inline="always")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 
 import numba
+import numpy as np
 
 RENT_MONTHS = (3, 6, 9, 12)
 
@@ -39,10 +40,14 @@ def exit_probability(
     aged_yuan: float,
 ) -> float:
     """Monthly probability that a member without a loan exits (see module docstring)."""
-    x = log_ref_hazard - rate_term - aged_elasticity * math.log(1.0 + aged_yuan / 1000.0)
+    x = (
+        log_ref_hazard
+        - rate_term
+        - aged_elasticity * math.log(np.float32(1.0 + aged_yuan / 1000.0))
+    )
     if income_loss:
         x += loss_effect
-    return min(math.exp(x), 1.0)
+    return min(math.exp(np.float32(x)), 1.0)
 
 
 @numba.njit(inline="always")
