@@ -99,3 +99,28 @@ def test_rate_response_with_common_random_numbers():
     assert high.joined >= low.joined
     assert high.deposits_yuan > low.deposits_yuan
     assert high.exit_rate < low.exit_rate
+
+
+def test_kernel_choices_match_their_model_probabilities(world):
+    """The fused kernel draws each choice with the probability its model function gives."""
+    from sim.agents.joining import join_table
+
+    pop, _, _, state, member, _ = world
+    d = _decide(world, 0.012)
+    table = join_table(CONFIG.joining, 0.015, 0.012, (0.0, *RATES))
+    candidates = ~member & state.alive & ~state.join_refused
+    p = table[state.tax_bracket[candidates], pop.intends_to_buy[candidates].astype(int), 0]
+    expected, sd = p.sum(), np.sqrt((p * (1 - p)).sum())
+    assert abs(len(d.join) - expected) < 4 * sd
+
+
+def test_incomes_do_not_depend_on_the_subsidy_rate():
+    from sim.agents.world import AgentWorld
+
+    runs = []
+    for rate in (0.010, 0.015):
+        policy = load_policy("lyg-2023").with_overrides({"subsidy.holding_rate": rate}, origin="t")
+        w = AgentWorld(CONFIG, policy, 3_000, seed=8, start_month=parse_month("2023-09"))
+        w.run(12)
+        runs.append(w.income.income.copy())
+    assert np.array_equal(*runs)
