@@ -316,3 +316,20 @@ def _check_consistency(origin: str, params: Mapping[str, Param]) -> None:
         raise InputError(origin, "tax.iit_rates", "not increasing")
     if 1 not in probe["deposit.allowed_months"]:
         raise InputError(origin, "deposit.allowed_months", "must allow a one-month deposit")
+    levels = probe["liquidity.rationing_thresholds"]
+    if list(levels) != sorted(set(levels)):
+        raise InputError(
+            origin, "liquidity.rationing_thresholds", f"{list(levels)} not strictly increasing"
+        )
+    for key in ("liquidity.rationing_multiple", "liquidity.rationing_ltv"):
+        if len(probe[key]) != len(levels):
+            raise InputError(origin, key, f"{len(probe[key])} values", allowed=f"{len(levels)}")
+        if list(probe[key]) != sorted(probe[key], reverse=True):
+            raise InputError(origin, key, "must not rise with the level", allowed="non-increasing")
+    if levels[-1] > probe["liquidity.max_loan_to_deposit"]:
+        raise InputError(
+            origin,
+            "liquidity.rationing_thresholds",
+            f"last threshold {levels[-1]} is above max_loan_to_deposit",
+            allowed="thresholds <= liquidity.max_loan_to_deposit",
+        )
