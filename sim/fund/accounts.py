@@ -33,6 +33,8 @@ class Accounts:
     subsidy_accrued: np.ndarray  # float64 fen, paid at settlement (S1, S5)
     interest_accrued: np.ndarray  # float64 fen, credited at settlement or closure (F1)
     deposit_months: np.ndarray  # int32: months covered by accepted deposits (L1)
+    deposited_total: np.ndarray  # int64 fen deposited into the current account (L2)
+    opened_month: np.ndarray  # int32 month the current account was opened (L2 frequency)
     service_months: np.ndarray  # int32: veterans' service months transferred in (E5)
     rent_this_year: np.ndarray  # int64 fen withdrawn for rent in this fund year (W1)
     ring: np.ndarray  # int64 fen [H+1, N]: month-end balance of month k at row k % (H+1)
@@ -58,6 +60,8 @@ class Accounts:
             subsidy_accrued=z(np.float64),
             interest_accrued=z(np.float64),
             deposit_months=z(np.int32),
+            deposited_total=z(np.int64),
+            opened_month=z(np.int32),
             service_months=z(np.int32),
             rent_this_year=z(np.int64),
             ring=np.zeros(ring_shape, dtype=np.int64),

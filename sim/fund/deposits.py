@@ -46,4 +46,5 @@ def check_deposits(
 def apply_deposits(acc: Accounts, who: np.ndarray, amount: np.ndarray, months) -> None:
     """Credit accepted deposits and count the months they cover (L1)."""
     acc.balance[who] += amount
+    acc.deposited_total[who] += amount
     acc.deposit_months[who] += np.asarray(months, dtype=np.int32)

@@ -124,6 +124,7 @@ class Ledger:
         acc.bonus_due[ok] = np.where(first, bonus, 0)
         acc.is_open[ok] = True
         acc.ever_opened[ok] = True
+        acc.opened_month[ok] = self.month
         self._open_books().opened += len(ok)
         return self._count(codes)
 
@@ -188,6 +189,7 @@ class Ledger:
         payout = withdrawals.close_accounts(acc, self.policy, ok, kind)
         ageing.record_withdrawals(acc, self.month, ok, payout)
         acc.deposit_months[ok] = 0
+        acc.deposited_total[ok] = 0
         acc.service_months[ok] = 0
         books.add_withdrawal(kind, int(payout.sum()))
         books.closed += len(ok)

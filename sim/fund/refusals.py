@@ -34,6 +34,8 @@ class Refusal(IntEnum):
     IN_EMPLOYEE_PENSION = 15  # E1
     RESIDENCY = 16  # E2
     TOO_FEW_DEPOSIT_MONTHS = 17  # L1
+    TERM_TOO_LONG = 18  # loan term over the maximum (FACTS.md)
+    AGE_AT_MATURITY = 19  # borrower past retirement + 5 at maturity (FACTS.md)
 
     @property
     def code(self) -> str:

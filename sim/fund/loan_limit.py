@@ -1,0 +1,172 @@
+"""Who may borrow, and how much: "deposit more, borrow more" (L1–L4).
+
+**Eligibility** (L1, with the national limits of FACTS.md): at least
+``loan.min_deposit_months`` months of deposits in total (veterans' service
+months count under ``lyg-draft``, E5), no fund loan outstanding, good credit
+(B §3(5)21 credit checks), a term of at most ``loan.max_term_years``, and an
+age at maturity no later than statutory retirement age +
+``loan.age_limit_over_retirement`` years.
+
+**Limit**: the smallest of four terms, each reported so an officer sees which
+one bound (:data:`BINDING`):
+
+- ``deposits``: the L2 "deposit more, borrow more" amount from the formula
+  named by ``loan.limit_formula`` (see :func:`deposit_more_borrow_more`),
+  raised by the L3 (green, upgrade, trade-in: +20%) and L4 (graduate's first
+  home: +50%) multipliers, which stack by ``loan.multiplier_stacking``
+  (interpretation L4-i);
+- ``ltv``: the price × the largest loan-to-value (first or second home,
+  lowered by rationing, F5);
+- ``capacity``: what ``loan.max_repayment_share`` of monthly income repays
+  over the term at the loan's rate (the annuity's present value);
+- ``ceiling``: ``loan.ceiling``, also raised by the L3/L4 multipliers.
+
+Interpretation L3-i: the documents raise the *quota* (贷款额度上浮), so the
+multipliers apply to the deposit amount and the ceiling, never to the
+prudential limits (down payment, repayment capacity).
+
+A centre replaces the formula by registering its own function under a new
+name with :func:`register_limit_formula` (and adding the name to
+``loan.limit_formula``'s choices in ``params.py``): formulas are code, chosen
+by name from data, never evaluated from a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.fund.eligibility import loan_deposit_months
+from sim.fund.policy import Policy
+from sim.fund.refusals import Refusal, first_refusal
+from sim.money import yuan_to_fen
+
+BINDING = ("deposits", "ltv", "capacity", "ceiling")
+LIMIT_FORMULAS: dict[str, Callable] = {}
+
+
+def register_limit_formula(name: str):
+    """Register an L2 formula ``f(policy, month, request, multiple_factor) -> fen``."""
+
+    def deco(fn):
+        LIMIT_FORMULAS[name] = fn
+        return fn
+
+    return deco
+
+
+@dataclass(frozen=True)
+class LoanRequest:
+    """What the fund knows when it sizes loans: one row per applicant (money in fen)."""
+
+    balance: np.ndarray
+    deposited_total: np.ndarray
+    deposit_months: np.ndarray  # months counting toward L1 (service months included where due)
+    months_open: np.ndarray  # months since the account was opened, at least 1
+    income: np.ndarray  # monthly income, fen
+    price: np.ndarray
+    term_months: np.ndarray
+    first_home: np.ndarray
+    green_or_upgrade: np.ndarray  # L3
+    talent: np.ndarray  # L4
+    age_months: np.ndarray
+    retirement_age_months: np.ndarray
+    good_credit: np.ndarray
+    loan_outstanding: np.ndarray
+
+
+def loan_rate(policy: Policy, month: int, first_home, term_months) -> np.ndarray:
+    """The rate in force for each loan by home (first/second) and term band (L2, FACTS.md)."""
+    long = np.asarray(term_months) > 12 * policy["loan.short_term_years"]
+    first = np.asarray(first_home, dtype=bool)
+    fs, fl = policy.at("loan.rate_first_short", month), policy.at("loan.rate_first_long", month)
+    ss, sl = policy.at("loan.rate_second_short", month), policy.at("loan.rate_second_long", month)
+    return np.where(first, np.where(long, fl, fs), np.where(long, sl, ss))
+
+
+def annuity_factor(annual_rate, months) -> np.ndarray:
+    """Present value of 1 a month for ``months`` months at ``annual_rate``."""
+    r = np.asarray(annual_rate, float) / 12.0
+    n = np.asarray(months, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = (1.0 - (1.0 + r) ** -n) / r
+    return np.where(r > 0, f, n)
+
+
+def check_eligibility(policy: Policy, req: LoanRequest) -> np.ndarray:
+    """Refusal codes for loan applications (L1, E5 and the national limits)."""
+    max_age = req.retirement_age_months + 12 * policy["loan.age_limit_over_retirement"]
+    return first_refusal(
+        (req.deposit_months < policy["loan.min_deposit_months"], Refusal.TOO_FEW_DEPOSIT_MONTHS),
+        (req.loan_outstanding, Refusal.LOAN_OUTSTANDING),
+        (~req.good_credit, Refusal.BAD_CREDIT),
+        (req.term_months > 12 * policy["loan.max_term_years"], Refusal.TERM_TOO_LONG),
+        (req.age_months + req.term_months > max_age, Refusal.AGE_AT_MATURITY),
+    )
+
+
+def multiplier(policy: Policy, month: int, green_or_upgrade, talent) -> np.ndarray:
+    """L3 and L4 multipliers, stacked by ``loan.multiplier_stacking`` (L4-i)."""
+    l3 = np.where(green_or_upgrade, policy.at("loan.green_upgrade_multiplier", month), 1.0)
+    l4 = np.where(talent, policy.at("loan.talent_first_home_multiplier", month), 1.0)
+    both = np.maximum(l3, l4) if policy["loan.multiplier_stacking"] == "max" else l3 * l4
+    return np.round(both, 9)  # 1.2 × 1.5 is 1.7999999999999998 in binary
+
+
+@register_limit_formula("deposit_more_borrow_more")
+def deposit_more_borrow_more(
+    policy: Policy, month: int, req: LoanRequest, multiple_factor: float = 1.0
+) -> np.ndarray:
+    """The default L2 amount, tied to the four inputs the documents name.
+
+    ``base × multiple × duration factor × frequency factor``, where
+
+    - base = half the balance + half the amount deposited (both count);
+    - multiple = ``loan.balance_multiple`` (× the rationing factor, F5);
+    - duration factor = min(1, ½ + ½ × deposit months / ``loan.duration_full_months``);
+    - frequency factor = 1 − w + w × (deposit months / months open), w =
+      ``loan.frequency_weight``.
+    """
+    base = 0.5 * req.balance + 0.5 * req.deposited_total
+    full = policy["loan.duration_full_months"]
+    duration = np.minimum(1.0, 0.5 + 0.5 * req.deposit_months / full)
+    frequency = np.minimum(1.0, req.deposit_months / np.maximum(req.months_open, 1))
+    w = policy["loan.frequency_weight"]
+    multiple = policy.at("loan.balance_multiple", month) * multiple_factor
+    return np.floor(base * multiple * duration * (1 - w + w * frequency)).astype(np.int64)
+
+
+def rationing_level(policy: Policy, loan_to_deposit: float) -> int:
+    """0 when the pool's 个贷率 is below the first threshold, else the level reached (F5)."""
+    if not policy["liquidity.rationing"]:
+        return 0
+    return int(np.searchsorted(policy["liquidity.rationing_thresholds"], loan_to_deposit, "right"))
+
+
+def loan_limit(
+    policy: Policy, month: int, req: LoanRequest, *, level: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """The limit in fen and which term bound it (index into :data:`BINDING`).
+
+    ``level`` is the rationing level (:func:`rationing_level`); at level k the
+    multiple is cut by ``liquidity.rationing_multiple[k-1]`` and the
+    loan-to-value capped at ``liquidity.rationing_ltv[k-1]``.
+    """
+    factor, ltv_cap = 1.0, 1.0
+    if level > 0:
+        factor = policy["liquidity.rationing_multiple"][level - 1]
+        ltv_cap = policy["liquidity.rationing_ltv"][level - 1]
+    boost = multiplier(policy, month, req.green_or_upgrade, req.talent)
+    formula = LIMIT_FORMULAS[policy["loan.limit_formula"]]
+    deposits = np.floor(formula(policy, month, req, factor) * boost)
+    ltv = np.where(req.first_home, policy["loan.max_ltv_first"], policy["loan.max_ltv_second"])
+    by_price = np.floor(req.price * np.minimum(ltv, ltv_cap))
+    rate = loan_rate(policy, month, req.first_home, req.term_months)
+    share = policy["loan.max_repayment_share"]
+    capacity = np.floor(req.income * share * annuity_factor(rate, req.term_months))
+    ceiling = np.floor(yuan_to_fen(policy["loan.ceiling"]) * boost)
+    terms = np.stack([deposits, by_price, capacity, ceiling])
+    binding = np.argmin(terms, axis=0)
+    return np.maximum(terms.min(axis=0), 0).astype(np.int64), binding
