@@ -29,13 +29,14 @@ by disbursements − principal repaid − prepaid − written off; else
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
 from sim.fund.loan_limit import loan_rate
 from sim.fund.policy import Policy
-from sim.months import format_month
 from sim.money import round_fen
+from sim.months import format_month
 
 ACTIVE, REPAID, DEFAULTED = 0, 1, 2
 
@@ -100,7 +101,7 @@ def annuity_installment(principal, annual_rate, months) -> np.ndarray:
 class LoanBook:
     """All fund loans of one path; see the module docstring."""
 
-    _FIELDS = {
+    _FIELDS: ClassVar[dict[str, type]] = {
         "person": np.int64, "original": np.int64, "principal": np.int64, "rate": np.float64,
         "months_left": np.int32, "term": np.int32, "installment": np.int64,
         "equal_principal": bool, "overdue_interest": np.int64, "overdue_principal": np.int64,

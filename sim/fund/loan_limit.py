@@ -38,7 +38,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.fund.eligibility import loan_deposit_months
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
 from sim.money import yuan_to_fen
