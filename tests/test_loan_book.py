@@ -141,7 +141,7 @@ def test_loan_book_reconciles_every_month_over_random_streams(seed, schedule):
                 rng.integers(12, 361, n_new), rng.random(n_new) < 0.8,
                 rng.integers(1, 80_000, n_new) * 1000, 1.0,
             )  # fmt: skip
-        rows, owed = book.amount_due()
+        _, owed = book.amount_due()
         pay = np.where(rng.random(len(owed)) < 0.9, owed, rng.integers(0, 2, len(owed)) * owed // 2)
         book.collect(m, pay, float(rng.uniform(0.6, 1.2)))
         active = book.active()

@@ -22,10 +22,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
+from sim.checks import check_table, only_keys, table_at
 from sim.errors import InputError, read_toml
 
 DEFAULT_POPULATION = Path(__file__).resolve().parents[2] / "scenarios/population/lianyungang.toml"
@@ -261,22 +261,22 @@ def load_agent_config(path: str | Path = DEFAULT_POPULATION) -> AgentConfig:
     """Read and check a population file; see the module docstring."""
     origin = str(path)
     data = read_toml(path)
-    _only(origin, "", data, {"population", "cohort_defaults", "cohorts", "behaviour"})
-    pop = _table(origin, "population", data.get("population"))
-    population = PopulationParams(**_values(origin, "population", pop, POPULATION_SPECS))
-    defaults = _table(origin, "cohort_defaults", data.get("cohort_defaults", {}))
-    _only(origin, "cohort_defaults.", defaults, {*COHORT_SPECS, "basis"} - {"share"})
-    cohorts_raw = _table(origin, "cohorts", data.get("cohorts"))
-    _only(origin, "cohorts.", cohorts_raw, set(COHORTS))
+    only_keys(origin, "", data, {"population", "cohort_defaults", "cohorts", "behaviour"})
+    pop = table_at(origin, "population", data.get("population"))
+    population = PopulationParams(**check_table(origin, "population", pop, POPULATION_SPECS))
+    defaults = table_at(origin, "cohort_defaults", data.get("cohort_defaults", {}))
+    only_keys(origin, "cohort_defaults.", defaults, {*COHORT_SPECS, "basis"} - {"share"})
+    cohorts_raw = table_at(origin, "cohorts", data.get("cohorts"))
+    only_keys(origin, "cohorts.", cohorts_raw, set(COHORTS))
     cohorts = []
     for name in COHORTS:
         if name not in cohorts_raw:
             continue
-        raw = _table(origin, f"cohorts.{name}", cohorts_raw[name])
+        raw = table_at(origin, f"cohorts.{name}", cohorts_raw[name])
         merged = {**{k: v for k, v in defaults.items() if k != "basis"}, **raw}
         if not isinstance(merged.get("label"), str):
             raise InputError(origin, f"cohorts.{name}.label", "missing", allowed="a string")
-        values = _values(origin, f"cohorts.{name}", merged, COHORT_SPECS, extra={"label"})
+        values = check_table(origin, f"cohorts.{name}", merged, COHORT_SPECS, extra={"label"})
         cohorts.append(Cohort(name=name, label=merged["label"], **values))
     if not cohorts:
         raise InputError(origin, "cohorts", "no cohort", allowed=", ".join(COHORTS))
@@ -285,58 +285,13 @@ def load_agent_config(path: str | Path = DEFAULT_POPULATION) -> AgentConfig:
         raise InputError(
             origin, "cohorts.*.share", f"shares sum to {total:.6g}", allowed="shares summing to 1"
         )
-    behaviour = _table(origin, "behaviour", data.get("behaviour"))
-    _only(origin, "behaviour.", behaviour, set(BEHAVIOUR_SPECS))
+    behaviour = table_at(origin, "behaviour", data.get("behaviour"))
+    only_keys(origin, "behaviour.", behaviour, set(BEHAVIOUR_SPECS))
     models = {}
     for name, (cls, specs) in BEHAVIOUR_SPECS.items():
-        raw = _table(origin, f"behaviour.{name}", behaviour.get(name))
-        models[name] = cls(**_values(origin, f"behaviour.{name}", raw, specs))
+        raw = table_at(origin, f"behaviour.{name}", behaviour.get(name))
+        models[name] = cls(**check_table(origin, f"behaviour.{name}", raw, specs))
     return AgentConfig(origin, population, tuple(cohorts), **models)
-
-
-def _table(origin: str, key: str, value: Any) -> dict:
-    if not isinstance(value, dict):
-        raise InputError(origin, key, "missing or not a table")
-    return value
-
-
-def _only(origin: str, prefix: str, table: dict, allowed: set[str]) -> None:
-    for key in table:
-        if key not in allowed:
-            raise InputError(
-                origin, f"{prefix}{key}", "unknown key", allowed=", ".join(sorted(allowed))
-            )
-
-
-def _values(origin: str, where: str, table: dict, specs: dict, extra=frozenset()) -> dict:
-    """Check a table against its specs; every spec key is required, plus a ``basis``."""
-    _only(origin, f"{where}.", table, {*specs, "basis", *extra})
-    if not isinstance(table.get("basis"), str) or not table["basis"].strip():
-        raise InputError(origin, f"{where}.basis", "missing", allowed="a string naming the source")
-    out = {}
-    for key, (low, high, kind) in specs.items():
-        path = f"{where}.{key}"
-        if key not in table:
-            raise InputError(origin, path, "missing")
-        out[key] = _check(origin, path, table[key], low, high, kind)
-    return out
-
-
-def _check(origin: str, path: str, v: Any, low, high, kind):
-    if kind is list:
-        ok = isinstance(v, list) and len(v) == low
-        ok = ok and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v)
-        if not ok or any(x < 0 for x in v) or not math.isclose(sum(v), 1.0, abs_tol=1e-9):
-            raise InputError(
-                origin, path, f"got {v!r}", allowed=f"{low} non-negative shares summing to 1"
-            )
-        return tuple(float(x) for x in v)
-    is_num = isinstance(v, int) if kind is int else isinstance(v, int | float)
-    if isinstance(v, bool) or not is_num:
-        raise InputError(origin, path, f"wrong type (got {v!r})", allowed=f"a number {low}-{high}")
-    if not low <= v <= high:
-        raise InputError(origin, path, f"out of range (got {v!r})", allowed=f"{low} to {high}")
-    return kind(v)
 
 
 def field_names(cls) -> list[str]:

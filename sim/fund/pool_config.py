@@ -1,0 +1,98 @@
+"""The fund's non-policy parameters: the shared pool, its costs and its facilities (F3, F6).
+
+Read from a fund file (``scenarios/fund/lianyungang.toml`` by default) with
+the same strictness as a policy file: every key known, in range, with a
+``basis`` per table. These are the fund centre's own accounts, which no public
+source gives for Lianyungang: every default is an assumption.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.checks import check_table
+from sim.errors import InputError, read_toml
+
+DEFAULT_FUND = Path(__file__).resolve().parents[2] / "scenarios" / "fund" / "lianyungang.toml"
+
+
+@dataclass(frozen=True)
+class FundParams:
+    """Cash, reserve, costs and the credit line (yuan and annual rates)."""
+
+    start_cash: float
+    start_reserve: float
+    bank_rate: float
+    management_cost_rate: float
+    credit_line_limit: float
+    credit_line_rate: float
+    house_price_growth: float
+
+
+@dataclass(frozen=True)
+class EmployeeParams:
+    """The employee segment, as aggregate monthly flows (F6)."""
+
+    deposit_balance: float
+    loan_balance: float
+    monthly_deposits: float
+    deposit_growth: float
+    withdrawal_ratio: float
+    monthly_loan_demand: float
+    loan_demand_growth: float
+    loan_rate: float
+    repayment_months: int
+    season_amplitude: float
+    season_peak: int
+
+
+_BIG = 1e13
+FUND_SPECS = {
+    "start_cash": (0, _BIG, float),
+    "start_reserve": (0, _BIG, float),
+    "bank_rate": (0, 0.2, float),
+    "management_cost_rate": (0, 0.1, float),
+    "credit_line_limit": (0, _BIG, float),
+    "credit_line_rate": (0, 0.5, float),
+    "house_price_growth": (-0.5, 0.5, float),
+}
+EMPLOYEE_SPECS = {
+    "deposit_balance": (0, _BIG, float),
+    "loan_balance": (0, _BIG, float),
+    "monthly_deposits": (0, _BIG, float),
+    "deposit_growth": (-0.5, 0.5, float),
+    "withdrawal_ratio": (0, 5, float),
+    "monthly_loan_demand": (0, _BIG, float),
+    "loan_demand_growth": (-0.5, 0.5, float),
+    "loan_rate": (0, 0.2, float),
+    "repayment_months": (1, 600, int),
+    "season_amplitude": (0, 1, float),
+    "season_peak": (1, 12, int),
+}
+
+
+@dataclass(frozen=True)
+class PoolConfig:
+    """A checked fund file."""
+
+    path: str
+    fund: FundParams
+    employee: EmployeeParams
+
+
+def load_pool_config(path: str | Path = DEFAULT_FUND) -> PoolConfig:
+    """Read and check a fund file; errors name the file and the key path."""
+    origin = str(path)
+    data = read_toml(path)
+    for key in data:
+        if key not in ("fund", "employee"):
+            raise InputError(origin, key, "unknown key", allowed="fund, employee")
+    tables = {}
+    for key in ("fund", "employee"):
+        if not isinstance(data.get(key), dict):
+            raise InputError(origin, key, "missing or not a table")
+        tables[key] = data[key]
+    fund = FundParams(**check_table(origin, "fund", tables["fund"], FUND_SPECS))
+    employee = EmployeeParams(**check_table(origin, "employee", tables["employee"], EMPLOYEE_SPECS))
+    return PoolConfig(origin, fund, employee)
