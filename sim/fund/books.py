@@ -33,6 +33,7 @@ class MonthBooks:
     deposit_count: int = 0
     transfers_in: int = 0
     interest_credited: int = 0
+    interest_accrued: int = 0  # the month's interest owed to depositors, credited later (F3)
     subsidy_credited: int = 0  # holding subsidy (S1, S5)
     bonus_credited: int = 0  # opening bonus (S6, S7)
     withdrawals: dict[str, int] = field(default_factory=dict)  # by Kind

@@ -24,10 +24,15 @@ def opening_balance(acc: Accounts, month: int) -> np.ndarray:
     return acc.ring[(month - 1) % acc.ring.shape[0]]
 
 
-def accrue_interest(acc: Accounts, policy: Policy, month: int) -> None:
-    """Add this month's interest on the opening balance of every open account (F1)."""
+def accrue_interest(acc: Accounts, policy: Policy, month: int) -> float:
+    """Add this month's interest on the opening balance of every open account (F1).
+
+    Returns the month's total accrual in fen: the fund's interest cost (F3).
+    """
     monthly = policy.at("interest.deposit_rate", month) / 12.0
-    acc.interest_accrued += opening_balance(acc, month) * (acc.is_open * monthly)
+    accrual = opening_balance(acc, month) * (acc.is_open * monthly)
+    acc.interest_accrued += accrual
+    return float(accrual.sum())
 
 
 def credit_interest(acc: Accounts, who: np.ndarray | slice = slice(None)) -> np.ndarray:

@@ -74,7 +74,7 @@ class Ledger:
         method = policy["subsidy.ageing"]
         if policy["subsidy.accrual"] == "monthly_average":
             subsidy.accrue_monthly(acc, policy, m, self.aged())
-        interest.accrue_interest(acc, policy, m)
+        books.interest_accrued = round(interest.accrue_interest(acc, policy, m))
         if is_settlement_month(m, policy["interest.settlement_month"]):
             snapshot = None
             if policy["subsidy.accrual"] == "settlement_snapshot":

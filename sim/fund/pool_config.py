@@ -43,6 +43,7 @@ class EmployeeParams:
     loan_demand_growth: float
     loan_rate: float
     repayment_months: int
+    average_loan: float
     season_amplitude: float
     season_peak: int
 
@@ -67,6 +68,7 @@ EMPLOYEE_SPECS = {
     "loan_demand_growth": (-0.5, 0.5, float),
     "loan_rate": (0, 0.2, float),
     "repayment_months": (1, 600, int),
+    "average_loan": (1, 1e8, float),
     "season_amplitude": (0, 1, float),
     "season_peak": (1, 12, int),
 }

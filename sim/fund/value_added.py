@@ -1,0 +1,59 @@
+"""Value-added income (增值收益) and its yearly distribution (F2, F3, F4).
+
+Each month the fund earns loan interest received and interest on idle cash,
+and bears the interest owed to depositors (accrued, credited on 30 June), the
+subsidies it pays (business expenses, F2: the holding subsidy and opening
+bonus when credited), management costs and the interest on any credit-line
+draw. Their balance is the month's value-added income (F3).
+
+At the fund year's end (June) the year's income is distributed: first to the
+loan risk reserve (F4) — the larger of ``reserve.vai_share`` of the income and
+the top-up that brings the reserve to ``reserve.target_ratio`` of the loan
+balance, never more than the income — and the rest leaves the fund (to the
+city's public-housing budget and the centre's costs). A year with negative
+income provisions nothing; the loss stays with the fund.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from sim.fund.policy import Policy
+
+
+@dataclass
+class ValueAdded:
+    """Value-added income components over a period, in fen (positive = income)."""
+
+    loan_interest: int = 0
+    bank_interest: int = 0
+    depositor_interest: int = 0  # a cost
+    subsidies: int = 0  # a cost (F2)
+    management_costs: int = 0  # a cost
+    credit_line_interest: int = 0  # a cost
+
+    @property
+    def total(self) -> int:
+        """Income minus costs."""
+        income = self.loan_interest + self.bank_interest
+        costs = (
+            self.depositor_interest
+            + self.subsidies
+            + self.management_costs
+            + self.credit_line_interest
+        )
+        return income - costs
+
+    def add(self, other: ValueAdded) -> None:
+        """Accumulate another period into this one."""
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+def provision(policy: Policy, year_income: int, reserve: int, loan_balance: int) -> int:
+    """What the year's value-added income sets aside to the loan risk reserve (F4)."""
+    if year_income <= 0:
+        return 0
+    by_share = policy["reserve.vai_share"] * year_income
+    top_up = policy["reserve.target_ratio"] * loan_balance - reserve
+    return int(min(year_income, max(by_share, top_up)))
