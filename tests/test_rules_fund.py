@@ -144,7 +144,7 @@ def test_F5_a_large_application_at_the_head_holds_the_queue():
 
 
 def test_F5_survival_horizon_in_months_with_no_new_deposits():
-    env, pool = make_pool(cash=yuan(1_000_000))
+    _, pool = make_pool(cash=yuan(1_000_000))
     pool.begin_month(0)
     for _ in range(3):
         pool.pay("withdrawals", yuan(50_000), withdrawal=True)
