@@ -26,6 +26,8 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ledger.py
+	$(BIN)/python benchmarks/bench_agents.py
+	$(BIN)/python benchmarks/bench_loans.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -153,3 +153,16 @@ def test_loan_book_reconciles_every_month_over_random_streams(seed, schedule):
         assert month.loss <= month.written_off
         assert month.recovered - month.recovered_interest + month.loss == month.written_off
         assert math.isclose(sum(month.arrears), len(book.active()))
+
+
+def test_W1_a_borrower_short_of_income_repays_from_the_fund_balance():
+    from sim.fund.loan_book import split_payment
+
+    owed = np.array([yuan(1_240.67), yuan(1_240.67), yuan(1_240.67)])
+    income = np.array([yuan(2_000), yuan(500), 0])
+    balance = np.array([yuan(10_000), yuan(10_000), yuan(300)])
+    from_income, from_balance = split_payment(owed, income, balance, from_balance=True)
+    assert list(from_income) == [yuan(1_240.67), yuan(500), 0]
+    assert list(from_balance) == [0, yuan(740.67), yuan(300)]
+    _, none = split_payment(owed, income, balance, from_balance=False)
+    assert not none.any()

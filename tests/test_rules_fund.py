@@ -220,3 +220,27 @@ def test_book_reserve_and_pool_reconcile_over_random_streams(seed):
         assert pool.credit_line == 0 or pool.cash == 0
         assert reserve.balance == yuan(50_000) + provisions - (losses - reserve.uncovered)
         assert reserve.balance >= 0
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("credit_line_rate = 0.035", "credit_line_rate = -0.035", "fund.credit_line_rate"),
+        ("withdrawal_ratio = 0.67", "withdrawal_ratio = 'most'", "employee.withdrawal_ratio"),
+        ("season_peak = 12", "season_peak = 13", "employee.season_peak"),
+        ("[employee]", "[employees]", "employees"),
+        ("bank_rate = 0.015", "bank_rate = 0.015\nbank_fee = 1", "fund.bank_fee"),
+    ],
+)
+def test_a_bad_fund_file_fails_in_one_line_naming_the_key(tmp_path, old, new, key):
+    from sim.errors import InputError
+    from sim.fund.pool_config import DEFAULT_FUND
+
+    text = DEFAULT_FUND.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "fund.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_pool_config(path)
+    assert err.value.key == key
+    assert "\n" not in str(err.value)

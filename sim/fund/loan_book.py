@@ -98,6 +98,19 @@ def annuity_installment(principal, annual_rate, months) -> np.ndarray:
     return round_fen(np.where(r > 0, a, p / np.maximum(n, 1)))
 
 
+def split_payment(owed, income_capacity, balance, *, from_balance: bool):
+    """How a borrower meets what is owed: income first, then (optionally) the fund balance.
+
+    Returns ``(from_income, from_balance)`` in fen. The second is a repayment
+    withdrawal (W1) the caller asks the ledger for, with ``owed`` as its limit.
+    """
+    owed = np.asarray(owed, np.int64)
+    income = np.minimum(np.maximum(np.asarray(income_capacity, np.int64), 0), owed)
+    if not from_balance:
+        return income, np.zeros_like(income)
+    return income, np.minimum(owed - income, np.maximum(np.asarray(balance, np.int64), 0))
+
+
 class LoanBook:
     """All fund loans of one path; see the module docstring."""
 
