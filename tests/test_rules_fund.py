@@ -244,3 +244,17 @@ def test_a_bad_fund_file_fails_in_one_line_naming_the_key(tmp_path, old, new, ke
         load_pool_config(path)
     assert err.value.key == key
     assert "\n" not in str(err.value)
+
+
+def test_F3_monthly_components_from_balances_and_rates():
+    from sim.fund.value_added import month_value_added
+
+    v = month_value_added(
+        FUND, loan_interest=yuan(5_000), depositor_interest=yuan(2_000), subsidies=yuan(300),
+        cash=yuan(1_200_000), deposits=yuan(6_000_000), credit_line=yuan(120_000),
+    )  # fmt: skip
+    # cash 1.2m × 1.5%/12 = 1,500; deposits 6m × 0.2%/12 = 1,000; credit 120k × 3.5%/12 = 350
+    assert (v.bank_interest, v.management_costs, v.credit_line_interest) == (
+        yuan(1_500), yuan(1_000), yuan(350),
+    )  # fmt: skip
+    assert v.total == yuan(5_000 + 1_500 - 2_000 - 300 - 1_000 - 350)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from sim.fund.policy import Policy
+from sim.fund.pool_config import FundParams
 
 
 @dataclass
@@ -48,6 +49,29 @@ class ValueAdded:
         """Accumulate another period into this one."""
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+def month_value_added(
+    fund: FundParams,
+    *,
+    loan_interest: int,
+    depositor_interest: int,
+    subsidies: int,
+    cash: int,
+    deposits: int,
+    credit_line: int,
+) -> ValueAdded:
+    """One month's components (F3): interest on the opening cash at ``fund.bank_rate``,
+    management costs at ``fund.management_cost_rate`` of deposits, credit-line interest
+    at ``fund.credit_line_rate``, each ÷ 12 and rounded to the fen."""
+    return ValueAdded(
+        loan_interest=int(loan_interest),
+        bank_interest=round(max(cash, 0) * fund.bank_rate / 12),
+        depositor_interest=int(depositor_interest),
+        subsidies=int(subsidies),
+        management_costs=round(deposits * fund.management_cost_rate / 12),
+        credit_line_interest=round(credit_line * fund.credit_line_rate / 12),
+    )
 
 
 def provision(policy: Policy, year_income: int, reserve: int, loan_balance: int) -> int:
