@@ -145,9 +145,11 @@ def test_F5_a_large_application_at_the_head_holds_the_queue():
 
 def test_F5_survival_horizon_in_months_with_no_new_deposits():
     _, pool = make_pool(cash=yuan(1_000_000))
-    pool.begin_month(0)
-    for _ in range(3):
+    for month in range(3):  # withdrawals of 50,000 a month
+        pool.begin_month(month)
         pool.pay("withdrawals", yuan(50_000), withdrawal=True)
+        if month < 2:
+            pool.end_month()
     pool.submit(Application(yuan(100_000), 0, "flexible"))
     # (850,000 cash − 100,000 queued) / (50,000 withdrawals − 20,000 repayments) = 25
     assert pool.survival_months(yuan(20_000)) == pytest.approx(25.0)

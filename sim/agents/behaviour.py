@@ -195,8 +195,21 @@ class Behaviour:
             np.zeros(n, np.int64), np.zeros(n, bool), np.zeros(n, bool),
         )  # fmt: skip
 
-    def decide(self, month: int, income, state: BehaviourState, fund: FundView) -> Decisions:
-        """Everyone's requests for ``month``; see the module docstring."""
+    def decide(
+        self,
+        month: int,
+        income,
+        state: BehaviourState,
+        fund: FundView,
+        *,
+        exit_multiplier: float = 1.0,
+        purchase_multiplier: float = 1.0,
+    ) -> Decisions:
+        """Everyone's requests for ``month``; see the module docstring.
+
+        The two multipliers are the stress hooks for behaviour: a run of exits
+        multiplies the exit hazard, a housing stimulus the purchase hazard.
+        """
         cfg, pop = self.config, self.pop
         j, d, w, b = cfg.joining, cfg.depositing, cfg.withdrawing, cfg.buying
         rate_pp = 100.0 * (fund.holding_rate - d.reference_rate)
@@ -214,12 +227,12 @@ class Behaviour:
             join_table(j, fund.deposit_rate, fund.holding_rate, (0.0, *fund.tax_rates)),
             _logit(d.base_probability), _logit(d.idle_probability), d.income_elasticity, d.habit,
             d.rate_semi_elasticity * rate_pp, max(1.0 + d.amount_rate_elasticity * rate_pp, 0.1),
-            math.log(monthly_from_annual(w.exit_annual_rate)), w.exit_income_loss,
+            math.log(monthly_from_annual(w.exit_annual_rate) * exit_multiplier), w.exit_income_loss,
             w.exit_rate_semi_elasticity * exit_pp, w.exit_aged_elasticity,
-            monthly_from_annual(w.leave_annual_rate), b.annual_rate_intending,
-            b.annual_rate_other, b.age_peak, b.age_width, b.income_elasticity,
+            monthly_from_annual(w.leave_annual_rate), b.annual_rate_intending * purchase_multiplier,
+            b.annual_rate_other * purchase_multiplier, b.age_peak, b.age_width, b.income_elasticity,
             b.renter_multiplier, b.balance_elasticity,
-            min(1.0, math.exp(math.log(monthly_from_annual(w.exit_annual_rate))
+            min(1.0, math.exp(math.log(monthly_from_annual(w.exit_annual_rate) * exit_multiplier)
                               - w.exit_rate_semi_elasticity * exit_pp + w.exit_income_loss)),
             b.income_elasticity <= 1 and b.balance_elasticity <= 1,
             cfg.cohort_array("income_mean"),

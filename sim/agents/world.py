@@ -63,7 +63,7 @@ class AgentWorld:
         self.state = BehaviourState.start(n)
         self.behaviour = Behaviour(config, self.pop, self.rng)
         self.ledger = Ledger(n, policy, start_month)
-        self._update_tax_rates(start_month)
+        update_tax_brackets(self.state, self.income, policy)
 
     @property
     def month(self) -> int:
@@ -80,7 +80,7 @@ class AgentWorld:
         m, pop, st, ledger, policy = self.month, self.pop, self.state, self.ledger, self.policy
         acc = ledger.acc
         if calendar_month(m) == 1:
-            self._update_tax_rates(m)
+            update_tax_brackets(st, self.income, policy)
         step_income(self.config, pop, self.income, self.rng, m, st.alive, shock)
         ledger.begin_month()
         view = FundView(
@@ -99,7 +99,7 @@ class AgentWorld:
         d = self.behaviour.decide(m, self.income, st, view)
         st.alive[d.leave] = False
         ledger.close(d.leave[acc.is_open[d.leave]], "full")
-        new = self._join(m, d.join)
+        new = join(ledger, pop, st, policy, m, d.join)
         open_ = acc.is_open[d.deposit_who]
         who, amount, months = d.deposit_who[open_], d.deposit_fen[open_], d.deposit_months[open_]
         cycle = acc.is_open & st.alive
@@ -131,25 +131,6 @@ class AgentWorld:
             refused=dict(books.refused),
         )
 
-    def _join(self, m: int, who: np.ndarray) -> int:
-        pop, st, ledger, policy = self.pop, self.state, self.ledger, self.policy
-        codes = may_join(
-            policy,
-            age=pop.age_years(m)[who],
-            retirement_age=((pop.retirement_month - pop.birth_month) // 12)[who],
-            good_credit=pop.good_credit[who],
-            in_employee_pension=np.zeros(len(who), bool),
-            hmt_or_foreign=pop.hmt_or_foreign[who],
-        )
-        st.join_refused[who[codes != 0]] = True
-        ok = who[codes == 0]
-        first = ~ledger.acc.ever_opened[ok]
-        ledger.open(ok, children=pop.children[ok], education=pop.education[ok])
-        veterans = ok[first & (pop.veteran_months[ok] > 0)]
-        ledger.transfer_in(veterans, 0, service_months=pop.veteran_months[veterans])
-        st.join_month[ok] = m
-        return len(ok)
-
     def _stand_in_loan_desk(self, buyers: np.ndarray) -> int:
         """Every buyer who meets L1 gets a fund loan now; every buyer's tenure changes."""
         acc, pop = self.ledger.acc, self.pop
@@ -160,7 +141,28 @@ class AgentWorld:
         pop.intends_to_buy[buyers] = False
         return granted
 
-    def _update_tax_rates(self, m: int) -> None:
-        """Each January: the income-tax bracket of last year's average income (D3)."""
-        annual = 12.0 * self.income.income_avg
-        self.state.tax_bracket[:] = tax_bracket(self.policy, annual)
+
+def join(ledger: Ledger, pop, st: BehaviourState, policy: Policy, m: int, who: np.ndarray) -> int:
+    """People asking to join: the fund checks E1/E2, opens accounts (E3) and takes in
+    veterans' service months (E5); a refused person stops asking. Returns how many joined."""
+    codes = may_join(
+        policy,
+        age=pop.age_years(m)[who],
+        retirement_age=((pop.retirement_month - pop.birth_month) // 12)[who],
+        good_credit=pop.good_credit[who],
+        in_employee_pension=np.zeros(len(who), bool),
+        hmt_or_foreign=pop.hmt_or_foreign[who],
+    )
+    st.join_refused[who[codes != 0]] = True
+    ok = who[codes == 0]
+    first = ~ledger.acc.ever_opened[ok]
+    ledger.open(ok, children=pop.children[ok], education=pop.education[ok])
+    veterans = ok[first & (pop.veteran_months[ok] > 0)]
+    ledger.transfer_in(veterans, 0, service_months=pop.veteran_months[veterans])
+    st.join_month[ok] = m
+    return len(ok)
+
+
+def update_tax_brackets(st: BehaviourState, income: IncomeState, policy: Policy) -> None:
+    """Each January: the income-tax bracket of the last year's average income (D3)."""
+    st.tax_bracket[:] = tax_bracket(policy, 12.0 * income.income_avg)

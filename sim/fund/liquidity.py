@@ -68,8 +68,10 @@ class PoolMonth:
     payments: dict[str, int] = field(default_factory=dict)
     credit_drawn: int = 0
     credit_repaid: int = 0
+    withdrawals: int = 0  # members' withdrawals among the payments (for the survival horizon)
     lent: dict[str, int] = field(default_factory=dict)
     served: list = field(default_factory=list)
+    cancelled: list = field(default_factory=list)
     closing_cash: int = 0
 
     def reconcile(self, closing: int) -> None:
@@ -136,7 +138,7 @@ class Pool:
         amount = int(amount)
         books.payments[kind] = books.payments.get(kind, 0) + amount
         if withdrawal:
-            self._withdrawals.append(amount)
+            books.withdrawals += amount
         self.cash -= amount
         if self.cash < 0:
             books.credit_drawn += -self.cash
@@ -147,6 +149,7 @@ class Pool:
         """Reconcile the month's cash book."""
         books = self._books()
         books.reconcile(self.cash)
+        self._withdrawals.append(books.withdrawals)
         self.month_books = None
         return books
 
@@ -191,7 +194,10 @@ class Pool:
     def survival_months(self, scheduled_repayments: int) -> float:
         """Months the cash lasts with no new deposits (see the module docstring)."""
         _, committed = self.queued()
-        outflow = sum(self._withdrawals) / max(len(self._withdrawals), 1)
+        done = list(self._withdrawals)
+        if self.month_books is not None:
+            done.append(self.month_books.withdrawals)
+        outflow = sum(done) / max(len(done), 1)
         net = outflow - scheduled_repayments
         available = self.cash - committed
         if available <= 0:
@@ -210,14 +216,17 @@ def loan_desk(pool: Pool):
     """One month of the desk, as a SimPy process: serve the queue first come, first served.
 
     ``pool.grant`` carries out each loan (the loan book, the ledger's S3
-    flag); the pool's cash and loan balance move here.
+    flag) and returns False to cancel one whose applicant has gone; the pool's
+    cash and loan balance move here.
     """
     books = pool._books()
     budget = pool.lendable()
     while pool.queue.items and pool.queue.items[0].amount <= budget:
         app = yield pool.queue.get()
         app.served = books.month
-        pool.grant(app)
+        if pool.grant(app) is False:
+            books.cancelled.append(app)
+            continue
         books.lent[app.segment] = books.lent.get(app.segment, 0) + app.amount
         books.served.append(app)
         pool.cash -= app.amount

@@ -63,6 +63,7 @@ class LoanMonth:
     loss: int = 0  # principal not recovered: charged to the loan risk reserve
     defaults: int = 0
     repaid_in_full: list = field(default_factory=list)  # person indices whose loan ended
+    defaulted: list = field(default_factory=list)  # person indices whose loan defaulted
     arrears: tuple = (0, 0, 0, 0)  # loans current, 1, 2, 3+ months overdue at month end
     closing_principal: int = 0
 
@@ -274,6 +275,7 @@ class LoanBook:
         books.recovered_interest += int(np.maximum(recovered - principal, 0).sum())
         books.loss += int(np.maximum(principal - recovered, 0).sum())
         books.defaults += len(bad)
+        books.defaulted.extend(self.person[bad].tolist())
         self.principal[bad] = 0
         self.overdue_interest[bad] = self.overdue_principal[bad] = 0
         self.status[bad] = DEFAULTED

@@ -1,0 +1,353 @@
+"""The engine: one path of a scenario, month by month, on a SimPy clock.
+
+``env.now`` counts months from the scenario's start. Processes:
+
+- :meth:`Simulation.month_cycle`: every month, in this order — policy in
+  force, shocks in force; income; leavers, joiners, deposits, rent
+  withdrawals and exits (agents ask, the ledger answers); loan repayments,
+  arrears and defaults; purchases and loan applications; the employee
+  segment's flows; the fund's costs; the loan desk (a SimPy process of its
+  own, serving the first-come queue, F5); month end (the ledger accrues,
+  settles in June and reconciles); value-added income; the record.
+- the 30 June settlement: the ledger credits interest and subsidies at the
+  June month end (F1, S5); then :meth:`Simulation.settlement` sends the year's
+  value-added income first to the loan risk reserve, the rest out of the
+  fund (F4), inside June's cash book.
+- :meth:`Simulation.policy_switch`: on the scenario's switch date the new
+  policy takes over (e.g. ``lyg-2023`` → ``lyg-draft``).
+- :meth:`Simulation.shock`: one per scenario shock; it announces the window's
+  start and end (the month cycle reads each shock's strength).
+
+Per-person work is vectorised (``sim.agents``, ``sim.fund``); SimPy handles
+the calendar and the loan queue. Every book reconciles every month — the
+accounts (``Ledger``), the loan book and the pool's cash — and a mismatch
+aborts the path naming the month and amounts. :func:`simulate` returns one
+array per series (:data:`SERIES`), money in yuan.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import simpy
+
+from sim.agents.behaviour import Behaviour, BehaviourState, FundView
+from sim.agents.income import CommonShock, IncomeState, step_income
+from sim.agents.population import synthesize
+from sim.agents.repaying import repayment_capacity_fen
+from sim.agents.world import join, update_tax_brackets
+from sim.fund.eligibility import loan_deposit_months
+from sim.fund.employee import EmployeeSegment, EmployeeShock
+from sim.fund.ledger import Ledger
+from sim.fund.liquidity import Application, Pool
+from sim.fund.loan_book import LoanBook, split_payment
+from sim.fund.loan_limit import LoanRequest, check_eligibility, loan_limit, rationing_level
+from sim.fund.reserve import Reserve, adequacy, stressed_loss
+from sim.fund.value_added import ValueAdded, month_value_added, provision
+from sim.months import calendar_month, is_settlement_month
+from sim.random import Draws
+from sim.scenario import Scenario
+
+SERIES = (
+    "members", "new_members", "exits", "deposits", "withdrawals", "subsidy_paid",
+    "bonus_paid", "interest_credited", "tax_forgone", "deposit_refusals", "loan_applications",
+    "loan_refusals", "loans_disbursed", "loans_disbursed_amount", "loan_queue_length",
+    "loan_queue_wait_months", "loan_balance", "deposit_balance", "loan_to_deposit",
+    "pool_deposit_balance", "pool_loan_balance", "pool_loan_to_deposit", "cash",
+    "survival_months", "credit_line_balance", "credit_line_drawn", "value_added_income",
+    "risk_reserve", "reserve_to_loans", "reserve_to_stressed_loss", "reserve_uncovered",
+    "defaults_amount", "defaults", "arrears_3plus", "rationing_level", "house_price_index",
+)  # fmt: skip
+FEN_SERIES = {
+    "deposits", "withdrawals", "subsidy_paid", "bonus_paid", "interest_credited", "tax_forgone",
+    "loans_disbursed_amount", "loan_balance", "deposit_balance", "pool_deposit_balance",
+    "pool_loan_balance", "cash", "credit_line_balance", "credit_line_drawn",
+    "value_added_income", "risk_reserve", "reserve_uncovered", "defaults_amount",
+}  # fmt: skip
+
+
+def path_seed(seed: int, path: int) -> int:
+    """The path's own seed: a child of the root ``SeedSequence``, whatever the worker count."""
+    return int(np.random.SeedSequence(seed, spawn_key=(path,)).generate_state(1, np.uint64)[0])
+
+
+class Simulation:
+    """One path of a scenario (see the module docstring)."""
+
+    def __init__(self, scenario: Scenario, path: int):
+        sc = self.scenario = scenario
+        n, start = sc.population_size, sc.start
+        self.policy = sc.policy_in(start)
+        seed = path_seed(sc.seed, path)
+        self.rng = Draws(seed, path, n)
+        self.pop = synthesize(sc.agents, n, seed=seed, path=path, start_month=start)
+        self.income = IncomeState.start(sc.agents, self.pop, self.rng)
+        self.state = BehaviourState.start(n)
+        self.behaviour = Behaviour(sc.agents, self.pop, self.rng)
+        self.ledger = Ledger(n, self.policy, start)
+        update_tax_brackets(self.state, self.income, self.policy)
+        self._level = 0
+        self.book = LoanBook(self.policy)
+        fund = sc.pool.fund
+        self.employee = EmployeeSegment(sc.pool.employee, self.policy, start)
+        self.env = simpy.Environment()
+        self.pool = Pool(self.env, self.policy, fund, cash=round(fund.start_cash * 100),
+                         grant=self._grant)  # fmt: skip
+        self.reserve = Reserve(balance=round(fund.start_reserve * 100))
+        self.year_vai = ValueAdded()
+        self.hpi = 1.0
+        self.out = {name: np.zeros(sc.horizon) for name in SERIES}
+        self.env.process(self.month_cycle())
+        if sc.switch_on is not None:
+            self.env.process(self.policy_switch())
+
+    # ------------------------------------------------------------------ processes
+    def month_cycle(self):
+        """Every month, in the documented order."""
+        sc = self.scenario
+        for t in range(sc.horizon):
+            month = sc.start + t
+            yield from self._month(t, month)
+            yield self.env.timeout(1)
+
+    def policy_switch(self):
+        """Switch policy at the start of the switch month."""
+        sc = self.scenario
+        yield self.env.timeout(sc.switch_on - sc.start)
+        self._set_policy(sc.switch_policy)
+
+    def settlement(self) -> None:
+        """30 June, after month end: the year's value-added income to the reserve first (F4)."""
+        income = self.year_vai.total
+        add = provision(self.policy, income, self.reserve.balance, self.book.outstanding())
+        self.reserve.add(add)
+        rest = income - add
+        if rest > 0:
+            self.pool.pay("value_added_distribution", rest)
+        self.year_vai = ValueAdded()
+
+    # ------------------------------------------------------------------ the month
+    def _month(self, t: int, month: int):
+        sc, pop, st, ledger, pool = self.scenario, self.pop, self.state, self.ledger, self.pool
+        acc = ledger.acc
+        self._apply_shocks(month)
+        if calendar_month(month) == 1:
+            update_tax_brackets(st, self.income, self.policy)
+            self.book.reprice(month)
+        step_income(sc.agents, pop, self.income, self.rng, month, st.alive, self._income_shock)
+        ledger.begin_month()
+        pool.begin_month(month)
+        view = FundView(
+            deposit_rate=self.policy.at("interest.deposit_rate", month),
+            holding_rate=self.policy.at("subsidy.holding_rate", month),
+            floor_fen=self.policy.floor_fen(month), cap_fen=self.policy.cap_fen(month),
+            quarterly_allowed=3 in self.policy["deposit.allowed_months"],
+            tax_rates=self.policy["tax.iit_rates"], is_open=acc.is_open, forfeited=acc.forfeited,
+            loan_outstanding=acc.loan_outstanding, balance=acc.balance, aged=ledger.aged(),
+        )  # fmt: skip
+        d = self.behaviour.decide(month, self.income, st, view, exit_multiplier=self._exit_mult,
+                                  purchase_multiplier=self._buy_mult)  # fmt: skip
+        st.alive[d.leave] = False
+        ledger.close(d.leave[acc.is_open[d.leave]], "full")
+        new = join(ledger, pop, st, self.policy, month, d.join)
+        opened = acc.is_open[d.deposit_who]
+        who, amount = d.deposit_who[opened], d.deposit_fen[opened]
+        cycle = acc.is_open & st.alive
+        if view.quarterly_allowed:
+            cycle &= ~pop.quarterly | ((month - st.join_month) % 3 == 0)
+        st.deposited_last[cycle] = False
+        ok = ledger.deposit(who, amount, d.deposit_months[opened]) == 0
+        st.deposited_last[who[ok]] = True
+        rates = np.array((0.0, *self.policy["tax.iit_rates"]))
+        tax_forgone = float((amount[ok] * rates[st.tax_bracket[who[ok]]]).sum())
+        ledger.withdraw(d.rent_who, d.rent_fen, "rent")
+        exits = int((ledger.close(d.exit, "exit") == 0).sum())
+        self._repayments(month)
+        applications, refused = self._applications(month, d.applications)
+        books = ledger.books
+        pool.receive("deposits", books.deposits + books.transfers_in)
+        member_out = sum(v for k, v in books.withdrawals.items() if k != "repayment")
+        pool.pay("withdrawals", member_out, withdrawal=True)
+        emp = self.employee.step(month, self._employee_shock)
+        pool.receive("employee_deposits", emp.deposits)
+        pool.pay("employee_withdrawals", emp.withdrawals, withdrawal=True)
+        pool.receive("employee_repayments", emp.principal_repaid + emp.interest_received)
+        for _ in range(emp.loan_demand // round(sc.pool.employee.average_loan * 100)):
+            pool.submit(Application(round(sc.pool.employee.average_loan * 100), month, "employee"))
+        vai = month_value_added(
+            sc.pool.fund, loan_interest=0, depositor_interest=0, subsidies=0, cash=pool.cash,
+            deposits=0, credit_line=pool.credit_line,
+        )  # fmt: skip
+        pool.receive("bank_interest", vai.bank_interest)
+        pool.pay("credit_line_interest", vai.credit_line_interest)
+        pool.observe(deposits=acc.balance.sum() + self.employee.deposit_balance,
+                     loans=self.book.outstanding() + self.employee.loan_balance)  # fmt: skip
+        self._level = rationing_level(self.policy, pool.loan_to_deposit())
+        yield pool.service()
+        ledger_books = ledger.end_month()
+        loan_month = self.book.close_month()
+        self._account_value_added(month, ledger_books, loan_month, emp, vai)
+        if is_settlement_month(month, self.policy["interest.settlement_month"]):
+            self.settlement()
+        cash_books = pool.end_month()
+        self._record(t, month, ledger_books, loan_month, cash_books, new, exits, tax_forgone,
+                     applications, refused)  # fmt: skip
+
+    def _repayments(self, month: int) -> None:
+        """Borrowers pay from income, then (optionally) from their fund balance (W1)."""
+        book, acc = self.book, self.ledger.acc
+        rows, owed = book.amount_due()
+        person = book.person[rows]
+        capacity = repayment_capacity_fen(self.scenario.agents.repaying, self.income.income[person])
+        from_income, from_balance = split_payment(
+            owed, capacity, acc.balance[person], from_balance=self.scenario.repay_from_balance
+        )
+        take = from_balance > 0
+        if take.any():
+            codes = self.ledger.withdraw(person[take], from_balance[take], "repayment",
+                                         owed[take])  # fmt: skip
+            from_balance[np.flatnonzero(take)[codes != 0]] = 0
+        loan_month = book.collect(month, from_income + from_balance, self.hpi)
+        self.pool.receive("repayments", loan_month.cash_in - loan_month.recovered)
+        self.pool.receive("recoveries", loan_month.recovered)
+        self.reserve.write_off(loan_month.loss, month)
+        ended = loan_month.repaid_in_full + loan_month.defaulted
+        self.ledger.loan_repaid(np.unique(np.array(ended, np.int64)))
+
+    def _applications(self, month: int, apps) -> tuple[int, int]:
+        """Purchases become applications: eligibility and limit now, the queue decides when."""
+        if not len(apps):
+            return 0, 0
+        acc, pop, who = self.ledger.acc, self.pop, apps.who
+        members = acc.is_open[who]
+        who, price = who[members], apps.price_fen[members]
+        age = month - pop.birth_month[who]
+        retire = pop.retirement_month[who] - pop.birth_month[who]
+        room = retire + 12 * self.policy["loan.age_limit_over_retirement"] - age
+        term = np.clip(room, 12, 12 * self.policy["loan.max_term_years"]).astype(np.int64)
+        req = LoanRequest(
+            balance=acc.balance[who], deposited_total=acc.deposited_total[who],
+            deposit_months=loan_deposit_months(acc, self.policy)[who],
+            months_open=np.maximum(month - acc.opened_month[who], 1),
+            income=np.floor(self.income.income_avg[who] * 100).astype(np.int64), price=price,
+            term_months=term, first_home=apps.first_home[members],
+            green_or_upgrade=apps.green_or_upgrade[members], talent=apps.talent[members],
+            age_months=age, retirement_age_months=retire, good_credit=pop.good_credit[who],
+            loan_outstanding=acc.loan_outstanding[who],
+        )  # fmt: skip
+        codes = check_eligibility(self.policy, req)
+        amount, _ = loan_limit(self.policy, month, req, level=self._level)
+        ok = (codes == 0) & (amount > 0)
+        for i in np.flatnonzero(ok):
+            payload = (int(who[i]), int(term[i]), bool(req.first_home[i]), int(price[i]))
+            self.pool.submit(Application(int(amount[i]), month, "flexible", payload))
+        return len(who), int((~ok).sum())
+
+    def _grant(self, app: Application) -> bool:
+        """The desk grants a loan: the book, and the end of the borrower's subsidy (S3)."""
+        if app.segment == "employee":
+            self.employee.lend(app.amount)
+            return True
+        person, term, first, price = app.payload
+        if not self.ledger.acc.is_open[person] or self.ledger.acc.loan_outstanding[person]:
+            return False  # the applicant left or borrowed meanwhile: the application lapses
+        self.book.disburse(app.served, person, app.amount, term, first, price, self.hpi)
+        self.ledger.disburse_loan(np.array([person]))
+        return True
+
+    def _account_value_added(self, month, ledger_books, loan_month, emp, vai) -> None:
+        fund = self.scenario.pool.fund
+        deposits = self.ledger.acc.balance.sum() + self.employee.deposit_balance
+        month_vai = month_value_added(
+            fund,
+            loan_interest=loan_month.interest_received + loan_month.recovered_interest
+            + emp.interest_received,
+            depositor_interest=ledger_books.interest_accrued + emp.interest_accrued,
+            subsidies=ledger_books.subsidy_credited + ledger_books.bonus_credited,
+            cash=self.pool.cash, deposits=deposits, credit_line=self.pool.credit_line,
+        )  # fmt: skip
+        month_vai.bank_interest = vai.bank_interest
+        month_vai.credit_line_interest = vai.credit_line_interest
+        self.pool.pay("management_costs", month_vai.management_costs)
+        self.year_vai.add(month_vai)
+        self._month_vai = month_vai.total
+
+    # ------------------------------------------------------------------ shocks and policy
+    def _apply_shocks(self, month: int) -> None:
+        n_cohorts = len(self.scenario.agents.cohorts)
+        names = [c.name for c in self.scenario.agents.cohorts]
+        level, idle = np.zeros(n_cohorts), np.ones(n_cohorts)
+        exit_m = buy_m = dep_m = wd_m = demand_m = 1.0
+        hpi = 1.0
+        for s in self.scenario.shocks:
+            mask = np.array([s.cohorts is None or c in s.cohorts for c in names])
+            cut = s.effect("income_cut", month)
+            level[mask] += math.log1p(-min(cut, 0.99))
+            idle[mask] *= s.effect("idle_multiplier", month)
+            exit_m *= s.effect("exit_multiplier", month)
+            buy_m *= s.effect("purchase_multiplier", month)
+            dep_m *= s.effect("employee_deposits", month)
+            wd_m *= s.effect("employee_withdrawals", month)
+            demand_m *= s.effect("employee_loan_demand", month)
+            hpi *= s.effect("house_prices", month)
+            if s.holding_rate is not None and month == s.start:
+                cut = {"subsidy.holding_rate": s.holding_rate}
+                self._set_policy(self.policy.with_overrides(cut, origin=f"shock {s.name}"))
+        t = month - self.scenario.start
+        self.hpi = hpi * (1 + self.scenario.pool.fund.house_price_growth) ** (t / 12)
+        self._income_shock = CommonShock(level, idle)
+        self._exit_mult, self._buy_mult = exit_m, buy_m
+        self._employee_shock = EmployeeShock(dep_m, wd_m, demand_m)
+
+    def _set_policy(self, policy) -> None:
+        self.policy = policy
+        self.ledger.set_policy(policy)
+        self.book.policy = policy
+        self.pool.policy = policy
+        self.employee.policy = policy
+
+    # ------------------------------------------------------------------ the record
+    def _record(self, t, month, lb, loan, cash, new, exits, tax, applications, refused) -> None:
+        o, pool, acc = self.out, self.pool, self.ledger.acc
+        deposit_balance, loan_balance = lb.closing_total, loan.closing_principal
+        pool_dep = deposit_balance + self.employee.deposit_balance
+        pool_loans = loan_balance + self.employee.loan_balance
+        queue_len, _ = pool.queued()
+        _, owed = self.book.amount_due()
+        employee = self.employee.loan_balance // self.scenario.pool.employee.repayment_months
+        scheduled = int(owed.sum()) + employee
+        stressed = stressed_loss(self.book, self.policy, self.hpi)
+        ratios = adequacy(self.reserve, pool_loans, stressed)
+        waits = [a.served - a.arrival for a in cash.served if a.segment == "flexible"]
+        values = {
+            "members": int(acc.is_open.sum()), "new_members": new, "exits": exits,
+            "deposits": lb.deposits, "withdrawals": lb.withdrawn,
+            "subsidy_paid": lb.subsidy_credited, "bonus_paid": lb.bonus_credited,
+            "interest_credited": lb.interest_credited, "tax_forgone": tax,
+            "deposit_refusals": sum(lb.refused.values()), "loan_applications": applications,
+            "loan_refusals": refused, "loans_disbursed": loan.disbursed_count,
+            "loans_disbursed_amount": loan.disbursed, "loan_queue_length": queue_len,
+            "loan_queue_wait_months": float(np.mean(waits)) if waits else 0.0,
+            "loan_balance": loan_balance, "deposit_balance": deposit_balance,
+            "loan_to_deposit": loan_balance / deposit_balance if deposit_balance else 0.0,
+            "pool_deposit_balance": pool_dep, "pool_loan_balance": pool_loans,
+            "pool_loan_to_deposit": pool_loans / pool_dep if pool_dep else 0.0,
+            "cash": pool.cash, "survival_months": pool.survival_months(scheduled),
+            "credit_line_balance": pool.credit_line, "credit_line_drawn": cash.credit_drawn,
+            "value_added_income": self._month_vai, "risk_reserve": self.reserve.balance,
+            "reserve_to_loans": ratios["reserve_to_loans"],
+            "reserve_to_stressed_loss": min(ratios["reserve_to_stressed_loss"], 1e6),
+            "reserve_uncovered": self.reserve.uncovered, "defaults_amount": loan.written_off,
+            "defaults": loan.defaults, "arrears_3plus": loan.arrears[3],
+            "rationing_level": self._level, "house_price_index": self.hpi,
+        }  # fmt: skip
+        for name, value in values.items():
+            o[name][t] = value / 100 if name in FEN_SERIES else value
+
+
+def simulate(scenario: Scenario, path: int) -> dict[str, np.ndarray]:
+    """Run one path to the horizon; one array per series of :data:`SERIES` (money in yuan)."""
+    sim = Simulation(scenario, path)
+    sim.env.run()
+    return sim.out
