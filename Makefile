@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/hpfsim account scenarios/accounts/01_steady_saver.toml --check
+	$(BIN)/hpfsim run
 
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks

@@ -2,6 +2,13 @@
 
 Subcommands:
 
+- ``hpfsim run [SCENARIO] [--paths N] [--seed S] [--workers W] [--out DIR]
+  [--set KEY=VALUE ...] [--resume] [--dask ADDRESS]``: project the fund over
+  many paths (no SCENARIO: ``scenarios/baseline.toml``); writes a results
+  folder and prints a summary table.
+- ``hpfsim compare SCENARIO --set subsidy.holding_rate=0.010,0.012,0.015``:
+  one scenario per value, common random numbers, paired differences against
+  the first value.
 - ``hpfsim account CASE.toml [--json | --csv] [--check]``: replay one person's
   events and print their monthly statement (the account calculator).
 - ``hpfsim assumptions [POLICY ...]``: list every parameter whose value is an
@@ -19,6 +26,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+
+import numpy as np
 
 from sim import __version__
 from sim.errors import InputError
@@ -47,6 +56,161 @@ def _assumptions(args: argparse.Namespace) -> int:
 
     print(assumptions_table(load_policy(p) for p in args.policies))
     return 0
+
+
+SUMMARY = (
+    ("members", "stock", "members", 1),
+    ("deposit_balance", "stock", "deposit balance (m yuan)", 1e6),
+    ("subsidy_paid", "flow", "subsidy paid in year (m yuan)", 1e6),
+    ("loans_disbursed_amount", "flow", "loans granted in year (m yuan)", 1e6),
+    ("pool_loan_to_deposit", "max", "peak 个贷率 (pool)", 1),
+    ("survival_months", "min", "min survival horizon (months)", 1),
+    ("reserve_to_loans", "stock", "reserve / loans", 1),
+)
+PAIRED = (
+    ("members", "stock", "members at the end", 1),
+    ("deposit_balance", "stock", "deposit balance at the end (m yuan)", 1e6),
+    ("subsidy_paid", "total", "subsidy paid in all (m yuan)", 1e6),
+    ("deposits", "total", "deposits in all (m yuan)", 1e6),
+    ("exits", "total", "exits in all", 1),
+    ("pool_loan_to_deposit", "peak", "peak 个贷率 (pool)", 1),
+    ("survival_months", "low", "min survival horizon (months)", 1),
+)
+
+
+def _run_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--paths", type=int, help="Monte Carlo paths (default: the scenario's)")
+    p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
+    p.add_argument("--out", help="results folder (default: results/<run-id>)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a scenario or policy key path")  # fmt: skip
+    p.add_argument("--dask", metavar="ADDRESS", help="run the paths on a Dask cluster")
+
+
+def _progress(done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        bar = "#" * int(30 * done / total)
+        print(f"\r[{bar:<30}] {done}/{total} paths", end="", file=sys.stderr, flush=True)
+        if done == total:
+            print(file=sys.stderr)
+
+
+def _execute(args: argparse.Namespace, variants) -> tuple:
+    from sim.montecarlo import default_workers
+    from sim.runs import execute
+    from sim.scenario import BASELINE
+
+    scenario = getattr(args, "scenario", None) or str(BASELINE)
+    for v in variants:
+        if args.paths is not None:
+            v.sets["montecarlo.paths"] = args.paths
+        if args.seed is not None:
+            v.sets["montecarlo.seed"] = args.seed
+    workers = args.workers or default_workers()
+    if workers < 1:
+        raise InputError("(command line)", "--workers", f"{workers}", allowed="1 or more")
+    return execute(scenario, variants, out=args.out, workers=workers, dask=args.dask,
+                   resume=getattr(args, "resume", False), progress=_progress)  # fmt: skip
+
+
+def _sets(args: argparse.Namespace) -> dict:
+    from sim.scenario import parse_set
+
+    return dict(parse_set(s) for s in args.set)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from sim.runs import Variant
+
+    run_dir, runs = _execute(args, [Variant("baseline" if not args.scenario else
+                                            _label(args.scenario), _sets(args))])  # fmt: skip
+    print(summary_table(runs))
+    print(f"results: {run_dir}")
+    return 0
+
+
+def _label(path: str) -> str:
+    from pathlib import Path
+
+    return Path(path).stem
+
+
+def summary_table(runs) -> str:
+    """Median [5%–95%] of the key figures at years 1, 3, 5 and 10, per scenario label."""
+    from sim.results import stack, yearly
+
+    lines = []
+    for label, by_path in runs.items():
+        years = len(next(iter(by_path.values()))["members"]) // 12
+        show = [y for y in (1, 3, 5, 10) if y <= years] or [years]
+        lines.append(f"{label} ({len(by_path)} paths): median [5% - 95%]")
+        lines.append(f"{'':32}" + "".join(f"{'year ' + str(y):>26}" for y in show))
+        for name, kind, title, scale in SUMMARY:
+            per_year = yearly(stack(by_path, name), kind) / scale
+            cells = []
+            for y in show:
+                lo, mid, hi = np.quantile(per_year[:, y - 1], [0.05, 0.5, 0.95])
+                cells.append(f"{mid:>10.4g} [{lo:.4g}-{hi:.4g}]".rjust(26))
+            lines.append(f"{title:32}" + "".join(cells))
+    return "\n".join(lines)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from sim.runs import Variant
+
+    sets = {}
+    swept = None
+    for text in args.set:
+        key, _, raw = text.partition("=")
+        if "," in raw:
+            if swept:
+                raise InputError("(command line)", key, "only one --set may list several values")
+            swept = (key.strip(), raw.split(","))
+        else:
+            sets.update(_sets(argparse.Namespace(set=[text])))
+    if not swept:
+        raise InputError("(command line)", "--set", "compare needs KEY=V1,V2,...",
+                         allowed="e.g. subsidy.holding_rate=0.010,0.012,0.015")  # fmt: skip
+    key, values = swept
+    variants = [Variant(f"{key}={v.strip()}", {**sets, **_sets(argparse.Namespace(
+        set=[f"{key}={v.strip()}"]))}) for v in values]  # fmt: skip
+    run_dir, runs = _execute(args, variants)
+    print(summary_table(runs))
+    print(paired_table(runs))
+    print(f"results: {run_dir}")
+    return 0
+
+
+def paired_differences(runs, name: str, how: str) -> dict[str, tuple[float, float]]:
+    """Mean difference against the first label and its paired standard error, per label."""
+    from sim.results import stack
+
+    def reduce(x):
+        return {"stock": x[:, -1], "total": x.sum(axis=1), "peak": x.max(axis=1),
+                "low": x.min(axis=1)}[how]  # fmt: skip
+
+    labels = list(runs)
+    base = reduce(stack(runs[labels[0]], name))
+    out = {}
+    for label in labels[1:]:
+        diff = reduce(stack(runs[label], name)) - base
+        se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else float("nan")
+        out[label] = (float(diff.mean()), float(se))
+    return out
+
+
+def paired_table(runs) -> str:
+    """Paired differences against the first label, ± 2 standard errors."""
+    labels = list(runs)
+    lines = [f"difference against {labels[0]} (mean ± 2 s.e., common random numbers)"]
+    lines.append(f"{'':40}" + "".join(f"{label:>34}" for label in labels[1:]))
+    for name, how, title, scale in PAIRED:
+        diffs = paired_differences(runs, name, how)
+        cells = [f"{diffs[label][0] / scale:+.4g} ± {2 * diffs[label][1] / scale:.2g}".rjust(34)
+                 for label in labels[1:]]  # fmt: skip
+        lines.append(f"{title:40}" + "".join(cells))
+    return "\n".join(lines)
 
 
 def _agents_args(p: argparse.ArgumentParser) -> None:
@@ -127,6 +291,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hpfsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="project the fund over many paths (default: the baseline)")
+    run.add_argument("scenario", nargs="?", help="scenario file (default scenarios/baseline.toml)")
+    _run_args(run)
+    run.add_argument("--resume", action="store_true", help="finish the run in --out")
+    run.set_defaults(run=_run)
+
+    cmp_ = sub.add_parser("compare", help="one scenario per value of a swept --set, paired")
+    cmp_.add_argument("scenario", help="scenario file")
+    _run_args(cmp_)
+    cmp_.set_defaults(run=_compare)
 
     acc = sub.add_parser("account", help="replay one person's events: a monthly statement")
     acc.add_argument(

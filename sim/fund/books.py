@@ -19,7 +19,11 @@ from sim.money import fen_to_yuan
 from sim.months import format_month
 
 
-class BooksDoNotBalance(RuntimeError):
+class BooksError(RuntimeError):
+    """A set of books (accounts, loans, cash) failed to reconcile: the run must stop."""
+
+
+class BooksDoNotBalance(BooksError):
     """The accounts' month-end total differs from opening total plus flows."""
 
 

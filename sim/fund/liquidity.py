@@ -36,6 +36,7 @@ from typing import Any
 
 import simpy
 
+from sim.fund.books import BooksError
 from sim.fund.policy import Policy
 from sim.fund.pool_config import FundParams
 from sim.months import format_month
@@ -43,7 +44,7 @@ from sim.months import format_month
 SURVIVAL_CAP = 600.0
 
 
-class PoolDoesNotBalance(RuntimeError):
+class PoolDoesNotBalance(BooksError):
     """The pool's cash moved by more or less than its recorded flows."""
 
 

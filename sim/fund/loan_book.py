@@ -33,6 +33,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from sim.fund.books import BooksError
 from sim.fund.loan_limit import loan_rate
 from sim.fund.policy import Policy
 from sim.money import round_fen
@@ -41,7 +42,7 @@ from sim.months import format_month
 ACTIVE, REPAID, DEFAULTED = 0, 1, 2
 
 
-class LoanBookDoesNotBalance(RuntimeError):
+class LoanBookDoesNotBalance(BooksError):
     """Outstanding principal moved by more or less than the month's flows."""
 
 

@@ -1,0 +1,1 @@
+"""Figures (matplotlib) and, later, the committee's HTML report."""

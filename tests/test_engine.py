@@ -1,0 +1,130 @@
+"""The engine and the scenario: month order, policy switch, shocks, books, scenario checks."""
+
+import numpy as np
+import pytest
+
+from sim.engine import SERIES, Simulation, simulate
+from sim.errors import InputError
+from sim.fund.books import BooksError
+from sim.montecarlo import run_path
+from sim.months import parse_month
+from sim.scenario import BASELINE, SCENARIO_DIR, load_scenario
+
+SMALL = {"population.size": 3_000, "horizon.months": 48}
+
+
+@pytest.fixture(scope="module")
+def baseline_path():
+    return simulate(load_scenario(sets=SMALL), 0)
+
+
+def test_every_series_has_one_value_a_month(baseline_path):
+    assert set(baseline_path) == set(SERIES)
+    assert all(len(v) == 48 for v in baseline_path.values())
+    assert all(np.isfinite(v).all() for v in baseline_path.values())
+
+
+def test_policy_switches_on_its_date(baseline_path):
+    # the draft's opening bonus (S6) is paid only from the switch (July 2026, month 34)
+    switch = parse_month("2026-07") - parse_month("2023-09")
+    assert baseline_path["bonus_paid"][:switch].sum() == 0
+    assert baseline_path["bonus_paid"][switch:].sum() > 0
+
+
+def test_subsidy_and_interest_are_paid_each_june(baseline_path):
+    months = np.arange(48) + parse_month("2023-09")
+    june = (months % 12) == 5
+    # outside June only closures credit anything: full withdrawals (W4) pay what accrued
+    assert (
+        baseline_path["subsidy_paid"][june].sum() > 10 * baseline_path["subsidy_paid"][~june].sum()
+    )
+    assert (
+        baseline_path["interest_credited"][june].sum()
+        > 10 * baseline_path["interest_credited"][~june].sum()
+    )
+
+
+def test_a_shock_lowers_deposits_against_the_baseline_with_the_same_draws():
+    example = SCENARIO_DIR / "recession_example.toml"
+    sets = {"population.size": 4_000, "horizon.months": 36}
+    base = simulate(load_scenario(sets=sets), 0)
+    shocked = simulate(load_scenario(example, sets=sets), 0)
+    window = slice(parse_month("2025-07") - parse_month("2023-09"), 36)
+    before = slice(0, window.start)
+    np.testing.assert_array_equal(base["deposits"][before], shocked["deposits"][before])
+    assert shocked["deposits"][window].sum() < base["deposits"][window].sum()
+
+
+def test_a_books_mismatch_aborts_the_run_naming_path_month_and_amounts(monkeypatch):
+    original = Simulation._repayments
+
+    def leak(self, month):
+        original(self, month)
+        self.ledger.acc.balance[0] += 7  # seven fen from nowhere
+
+    monkeypatch.setattr(Simulation, "_repayments", leak)
+    with pytest.raises(BooksError, match=r"path 3: 2023-09: .*difference 0\.07"):
+        run_path(str(BASELINE), SMALL, 3)
+
+
+def test_same_seed_same_path_and_paths_differ():
+    sc = load_scenario(sets={"population.size": 1_500, "horizon.months": 18})
+    a, b, c = simulate(sc, 1), simulate(sc, 1), simulate(sc, 2)
+    assert all(np.array_equal(a[k], b[k]) for k in SERIES)
+    assert not np.array_equal(a["deposits"], c["deposits"])
+
+
+BAD = [
+    ({"population.size": 0}, "population.size"),
+    ({"horizon.months": 1000}, "horizon.months"),
+    ({"subsidy.holding_rate": 0.5}, "subsidy.holding_rate"),
+    ({"populaton.size": 10}, "populaton.size"),
+]
+
+
+@pytest.mark.parametrize(("sets", "key"), BAD)
+def test_bad_sets_fail_in_one_line_naming_the_key(sets, key):
+    with pytest.raises(InputError) as err:
+        load_scenario(sets=sets)
+    assert err.value.key == key
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("[horizon]", "[horizon]\nyears = 10", "horizon.years"),
+        ("[engine]", "[engin]", "engin"),
+        ('switch_on = "2026-07"', 'switch_on = "2023-01"', "policy.switch_on"),
+        ('id = "lyg-2023"', 'id = "lyg-1999"', "policy.id"),
+        ("size = 100000", "size = -5", "population.size"),
+    ],
+)
+def test_a_bad_scenario_file_fails_in_one_line_naming_file_and_key(tmp_path, old, new, key):
+    text = BASELINE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "scenario.toml"
+    path.write_text(
+        text.replace(old, new, 1)
+        .replace('"population/', '"' + str(SCENARIO_DIR / "population") + "/")
+        .replace('"fund/', '"' + str(SCENARIO_DIR / "fund") + "/"),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    assert err.value.key == key, str(err.value)
+    assert str(err.value).startswith(str(path))
+
+
+def test_a_bad_shock_fails_naming_the_key(tmp_path):
+    text = (SCENARIO_DIR / "recession_example.toml").read_text(encoding="utf-8")
+    for old, new, key in [
+        ("months = 12\n", "months = 0\n", "shock[1].months"),
+        ("income_cut = 0.15", "income_cut = -0.15", "shock[1].income_cut"),
+        ("idle_multiplier = 2.0", "idle_multiplier = 2.0\nmood = 1", "shock[1].mood"),
+    ]:
+        path = tmp_path / "s.toml"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(InputError) as err:
+            load_scenario(path)
+        assert err.value.key == key
