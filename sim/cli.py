@@ -151,9 +151,18 @@ def summary_table(runs) -> str:
             cells = []
             for y in show:
                 lo, mid, hi = np.quantile(per_year[:, y - 1], [0.05, 0.5, 0.95])
-                cells.append(f"{mid:>10.4g} [{lo:.4g}-{hi:.4g}]".rjust(26))
+                cells.append(f"{_fmt(mid)} [{_fmt(lo)} - {_fmt(hi)}]".rjust(26))
             lines.append(f"{title:32}" + "".join(cells))
     return "\n".join(lines)
+
+
+def _fmt(x: float) -> str:
+    """Numbers for a terminal table: thousands separated, ratios to three places."""
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3g}"
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -207,7 +216,7 @@ def paired_table(runs) -> str:
     lines.append(f"{'':40}" + "".join(f"{label:>34}" for label in labels[1:]))
     for name, how, title, scale in PAIRED:
         diffs = paired_differences(runs, name, how)
-        cells = [f"{diffs[label][0] / scale:+.4g} ± {2 * diffs[label][1] / scale:.2g}".rjust(34)
+        cells = [f"{diffs[label][0] / scale:+,.4g} ± {2 * diffs[label][1] / scale:.2g}".rjust(34)
                  for label in labels[1:]]  # fmt: skip
         lines.append(f"{title:40}" + "".join(cells))
     return "\n".join(lines)

@@ -67,6 +67,10 @@ FEN_SERIES = {
 }  # fmt: skip
 
 
+EMPLOYEE_TRANCHES = 20
+"""Employee loan demand queues as this many applications a month (of whole loans)."""
+
+
 def path_seed(seed: int, path: int) -> int:
     """The path's own seed: a child of the root ``SeedSequence``, whatever the worker count."""
     return int(np.random.SeedSequence(seed, spawn_key=(path,)).generate_state(1, np.uint64)[0])
@@ -173,8 +177,10 @@ class Simulation:
         pool.receive("employee_deposits", emp.deposits)
         pool.pay("employee_withdrawals", emp.withdrawals, withdrawal=True)
         pool.receive("employee_repayments", emp.principal_repaid + emp.interest_received)
-        for _ in range(emp.loan_demand // round(sc.pool.employee.average_loan * 100)):
-            pool.submit(Application(round(sc.pool.employee.average_loan * 100), month, "employee"))
+        loans = emp.loan_demand // round(sc.pool.employee.average_loan * 100)
+        for tranche in np.array_split(np.arange(loans), min(loans, EMPLOYEE_TRANCHES)):
+            amount = len(tranche) * round(sc.pool.employee.average_loan * 100)
+            pool.submit(Application(amount, month, "employee"))
         vai = month_value_added(
             sc.pool.fund, loan_interest=0, depositor_interest=0, subsidies=0, cash=pool.cash,
             deposits=0, credit_line=pool.credit_line,

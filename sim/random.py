@@ -143,7 +143,6 @@ class Draws:
         self.seed = int(seed)
         self.path = int(path)
         self.n = int(n)
-        self._everyone = np.arange(n, dtype=np.int64)
 
     def key(self, purpose: str, month: int) -> np.uint64:
         """The key to pass to :func:`uniform_at` / :func:`normal_at` in a kernel."""
@@ -151,10 +150,10 @@ class Draws:
 
     def uniform(self, purpose: str, month: int, who: np.ndarray | None = None) -> np.ndarray:
         """Uniform on [0, 1), one per person (all, or those in ``who``)."""
-        people = self._everyone if who is None else np.asarray(who, dtype=np.int64)
+        people = np.arange(self.n) if who is None else np.asarray(who, dtype=np.int64)
         return _fill(self.key(purpose, month), people, NORMAL_TABLE, False)
 
     def normal(self, purpose: str, month: int, who: np.ndarray | None = None) -> np.ndarray:
         """Standard normal, one per person (all, or those in ``who``)."""
-        people = self._everyone if who is None else np.asarray(who, dtype=np.int64)
+        people = np.arange(self.n) if who is None else np.asarray(who, dtype=np.int64)
         return _fill(self.key(purpose, month), people, NORMAL_TABLE, True)

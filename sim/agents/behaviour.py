@@ -191,8 +191,8 @@ class Behaviour:
         self.config, self.pop, self.rng = config, pop, rng
         n = pop.n
         self._out = (
-            np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, np.int64), np.ones(n, np.int8),
-            np.zeros(n, np.int64), np.zeros(n, bool), np.zeros(n, bool),
+            np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, np.int32), np.ones(n, np.int8),
+            np.zeros(n, np.int32), np.zeros(n, bool), np.zeros(n, bool),
         )  # fmt: skip
 
     def decide(
@@ -244,10 +244,10 @@ class Behaviour:
             leave=np.flatnonzero(leave),
             join=np.flatnonzero(join),
             deposit_who=dep_who,
-            deposit_fen=dep[dep_who],
+            deposit_fen=dep[dep_who].astype(np.int64),
             deposit_months=months[dep_who].astype(np.int64),
             rent_who=rent_who,
-            rent_fen=rent[rent_who],
+            rent_fen=rent[rent_who].astype(np.int64),
             exit=np.flatnonzero(exit_),
             applications=self._applications(month, np.flatnonzero(buy)),
         )
