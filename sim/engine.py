@@ -28,6 +28,7 @@ array per series (:data:`SERIES`), money in yuan.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import simpy
@@ -45,7 +46,7 @@ from sim.fund.loan_book import LoanBook, split_payment
 from sim.fund.loan_limit import LoanRequest, check_eligibility, loan_limit, rationing_level
 from sim.fund.reserve import Reserve, adequacy, stressed_loss
 from sim.fund.value_added import ValueAdded, month_value_added, provision
-from sim.months import calendar_month, is_settlement_month
+from sim.months import calendar_month, format_month, is_settlement_month
 from sim.random import Draws
 from sim.scenario import Scenario
 
@@ -57,13 +58,14 @@ SERIES = (
     "pool_deposit_balance", "pool_loan_balance", "pool_loan_to_deposit", "cash",
     "survival_months", "credit_line_balance", "credit_line_drawn", "value_added_income",
     "risk_reserve", "reserve_to_loans", "reserve_to_stressed_loss", "reserve_uncovered",
-    "defaults_amount", "defaults", "arrears_3plus", "rationing_level", "house_price_index",
+    "defaults_amount", "credit_losses", "defaults", "arrears_3plus", "rationing_level",
+    "house_price_index",
 )  # fmt: skip
 FEN_SERIES = {
     "deposits", "withdrawals", "subsidy_paid", "bonus_paid", "interest_credited", "tax_forgone",
     "loans_disbursed_amount", "loan_balance", "deposit_balance", "pool_deposit_balance",
     "pool_loan_balance", "cash", "credit_line_balance", "credit_line_drawn",
-    "value_added_income", "risk_reserve", "reserve_uncovered", "defaults_amount",
+    "value_added_income", "risk_reserve", "reserve_uncovered", "defaults_amount", "credit_losses",
 }  # fmt: skip
 
 
@@ -300,11 +302,25 @@ class Simulation:
             if s.holding_rate is not None and month == s.start:
                 cut = {"subsidy.holding_rate": s.holding_rate}
                 self._set_policy(self.policy.with_overrides(cut, origin=f"shock {s.name}"))
+            if "loan_rate_cut" in s.effects and month == s.start:
+                self._cut_loan_rates(month, s.effect("loan_rate_cut", month), s.name)
         t = month - self.scenario.start
         self.hpi = hpi * (1 + self.scenario.pool.fund.house_price_growth) ** (t / 12)
         self._income_shock = CommonShock(level, idle)
         self._exit_mult, self._buy_mult = exit_m, buy_m
         self._employee_shock = EmployeeShock(dep_m, wd_m, demand_m)
+
+    def _cut_loan_rates(self, month: int, cut: float, name: str) -> None:
+        """A loan-rate cut from ``month``: new loans at once, existing ones next 1 January."""
+        changes = {}
+        for key in ("loan.rate_first_short", "loan.rate_first_long", "loan.rate_second_short",
+                    "loan.rate_second_long"):  # fmt: skip
+            table = {f"{format_month(m)}-01": v for m, v in self.policy.params[key].dated}
+            table[f"{format_month(month)}-01"] = max(self.policy.at(key, month) - cut, 0.0)
+            changes[key] = dict(sorted(table.items()))
+        self._set_policy(self.policy.with_overrides(changes, origin=f"shock {name}"))
+        rate = max(self.employee.params.loan_rate - cut, 0.0)
+        self.employee.params = replace(self.employee.params, loan_rate=rate)
 
     def _set_policy(self, policy) -> None:
         self.policy = policy
@@ -345,6 +361,7 @@ class Simulation:
             "reserve_to_loans": ratios["reserve_to_loans"],
             "reserve_to_stressed_loss": min(ratios["reserve_to_stressed_loss"], 1e6),
             "reserve_uncovered": self.reserve.uncovered, "defaults_amount": loan.written_off,
+            "credit_losses": loan.loss,
             "defaults": loan.defaults, "arrears_3plus": loan.arrears[3],
             "rationing_level": self._level, "house_price_index": self.hpi,
         }  # fmt: skip

@@ -58,6 +58,7 @@ SHOCK_EFFECTS = {
     "employee_withdrawals": (0.0, 20.0, 1.0),
     "employee_loan_demand": (0.0, 20.0, 1.0),
     "house_prices": (0.05, 5.0, 1.0),
+    "loan_rate_cut": (0.0, 0.05, 0.0),
 }
 SHOCK_KEYS = {"name", "description", "start", "months", "recovery_months", "cohorts", "severity",
               "holding_rate", *SHOCK_EFFECTS}  # fmt: skip
@@ -92,8 +93,8 @@ class Shock:
         neutral = SHOCK_EFFECTS[key][2]
         if key not in self.effects:
             return neutral
-        scale = self.severity * (1.0 if key == "house_prices" and month >= self.start
-                                 else self.strength(month))  # fmt: skip
+        permanent = key in ("house_prices", "loan_rate_cut") and month >= self.start
+        scale = self.severity * (1.0 if permanent else self.strength(month))
         return neutral + scale * (self.effects[key] - neutral)
 
 
@@ -152,9 +153,16 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
             only_keys(origin, f"{section}.", table_at(origin, section, data[section]), keys)
     data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
     overrides = dict(table_at(origin, "overrides", data.get("overrides", {})))
+    stress, severity, effects = None, None, None
     for key, value in (sets or {}).items():
         section, _, name = key.partition(".")
-        if SECTIONS.get(section) and name in SECTIONS[section]:
+        if key == "stress":
+            stress = value
+        elif key == "stress.severity":
+            severity = value
+        elif key == "stress.effects":
+            effects = value
+        elif SECTIONS.get(section) and name in SECTIONS[section]:
             data.setdefault(section, {})[name] = value
         elif key in SPEC_BY_KEY:
             overrides[key] = value
@@ -194,6 +202,10 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
     if not isinstance(raw_shocks, list):
         raise InputError(origin, "shock", "must be an array of tables ([[shock]])")
     shocks = tuple(_shock(origin, i, s, start) for i, s in enumerate(raw_shocks, start=1))
+    if stress is not None:
+        from sim.stress import load_stress
+
+        shocks += load_stress(stress, start=start, severity=severity, effects=effects).shocks
     resolved = {
         "scenario": {"name": name, "start": format_month(start), "file": origin},
         "policy": {"id": policy.id, "switch_to": switch_policy.id if switch_policy else None,
@@ -201,7 +213,8 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         "overrides": overrides, "population.size": size, "horizon.months": horizon,
         "montecarlo": {"paths": paths, "seed": seed}, "engine.repay_from_balance": repay,
         "population_file": agents.path, "fund_file": pool.path,
-        "shocks": [s.name for s in shocks],
+        "shocks": [s.name for s in shocks], "stress": stress, "stress.severity": severity,
+        "stress.effects": effects,
     }  # fmt: skip
     digest = hashlib.sha256(Path(origin).read_bytes() + repr(sorted(overrides.items())).encode())
     return Scenario(

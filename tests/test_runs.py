@@ -12,7 +12,8 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from sim.cli import main, paired_differences
+from sim.cli import main
+from sim.report.tables import paired_differences
 from sim.runs import Variant, execute
 from sim.scenario import BASELINE
 

@@ -1,0 +1,185 @@
+"""The ``hpfsim stress`` and ``hpfsim reverse-stress`` commands."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+from pathlib import Path
+
+from sim.errors import InputError
+from sim.results import RESULTS_DIR, write_atomic
+from sim.reverse import choose_box, discover_runs, find_threshold, prim
+from sim.runs import Variant, execute
+from sim.scenario import BASELINE, load_scenario, parse_set
+from sim.stress import (
+    BREACHES,
+    breach_probability,
+    library,
+    load_stress,
+    stress_path,
+    table_rows,
+)
+
+SHOWN = ("min_survival_months", "peak_pool_loan_to_deposit", "max_queue_length",
+         "max_wait_months", "max_credit_line", "min_reserve_to_loans", "credit_losses", "exits",
+         "deposits")  # fmt: skip
+
+
+def _common(args):
+    scenario = args.scenario or str(BASELINE)
+    sets = dict(parse_set(s) for s in args.set)
+    if args.paths is not None:
+        sets["montecarlo.paths"] = args.paths
+    if args.seed is not None:
+        sets["montecarlo.seed"] = args.seed
+    from sim.montecarlo import default_workers
+
+    return scenario, sets, args.workers or default_workers()
+
+
+def stress_table(rows) -> str:
+    """Metric × scenario: median and (worst 5% path); breach probabilities."""
+    labels = [r["scenario"] for r in rows]
+    width = max(24, *(len(label) + 2 for label in labels))
+    lines = [f"{'metric: median (worst 5% path)':34}" + "".join(f"{lb:>{width}}" for lb in labels)]
+    for name in SHOWN:
+        cells = [f"{_n(r[name + '.median'])} ({_n(r[name + '.worst5'])})" for r in rows]
+        lines.append(f"{name:34}" + "".join(f"{c:>{width}}" for c in cells))
+    for breach in BREACHES:
+        key = f"P({breach} breach)"
+        lines.append(f"{key:34}" + "".join(f"{r[key]:>{width}.0%}" for r in rows))
+    return "\n".join(lines)
+
+
+def _n(x: float) -> str:
+    if abs(x) >= 1e6:
+        return f"{x / 1e6:,.1f}m"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
+
+
+def stress(args: argparse.Namespace) -> int:
+    """Run the baseline and each stress with common random numbers; print the table."""
+    scenario, sets, workers = _common(args)
+    names = args.stresses or [f.stem for f in library()]
+    variants = [Variant("baseline", dict(sets))]
+    for name in names:
+        path = stress_path(name)
+        label = load_stress(path, start=load_scenario(scenario).start).name
+        variants.append(Variant(label, {**sets, "stress": str(path.resolve())}))
+    run_dir, runs = execute(scenario, variants, out=args.out, workers=workers, dask=args.dask)
+    fund = load_scenario(scenario, sets=sets).pool.fund
+    rows = table_rows(runs, fund.credit_line_rate, fund.credit_line_limit)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomic(run_dir / "stress.csv", buf.getvalue().encode())
+    print(stress_table(rows))
+    print("worst 5%: the 5% quantile for survival, reserve cover and deposits, else the 95%; "
+          "survival breach: under 12 months")  # fmt: skip
+    print(f"results: {run_dir}")
+    return 0
+
+
+def reverse_stress(args: argparse.Namespace) -> int:
+    """Smallest severity with breach probability >= level; optional scenario discovery."""
+    scenario, sets, workers = _common(args)
+    if args.breach not in BREACHES:
+        raise InputError(
+            "(command line)", "--breach", f"{args.breach!r}", allowed=", ".join(BREACHES)
+        )
+    if not 0 < args.level < 1:
+        raise InputError("(command line)", "--level", f"{args.level}", allowed="between 0 and 1")
+    path = str(stress_path(args.stress).resolve())
+    base = load_scenario(scenario, sets=sets)
+    fund = base.pool.fund
+    out = (
+        Path(args.out) if args.out else RESULTS_DIR / f"reverse-{Path(path).stem}-{base.digest[:6]}"
+    )
+
+    def probe(severity: float, effects=None, tag=None) -> float:
+        run_sets = {**sets, "stress": path, "stress.severity": severity}
+        if effects:
+            run_sets["stress.effects"] = effects
+        folder = out / (tag or f"severity-{severity:.4f}")
+        if (folder / "manifest.json").exists():
+            import shutil
+
+            shutil.rmtree(folder)
+        _, runs = execute(scenario, [Variant("x", run_sets)], out=folder, workers=workers,
+                          dask=args.dask)  # fmt: skip
+        return breach_probability(runs["x"], args.breach, fund.credit_line_rate,
+                                  fund.credit_line_limit)  # fmt: skip
+
+    result = find_threshold(probe, level=args.level, hi=args.max_severity,
+                            tolerance=args.tolerance, paths=base.paths)  # fmt: skip
+    report = {"stress": path, "breach": args.breach, "level": args.level,
+              "found": result.found, "severity_bracket": [result.lo, result.hi],
+              "probability_at_hi": result.p_hi, "wilson90_at_hi": list(result.ci_hi),
+              "paths": result.paths, "evaluations": result.evaluations}  # fmt: skip
+    if result.found:
+        print(
+            f"{args.breach} breach reaches P >= {args.level:.0%} between severity "
+            f"{result.lo:.3f} and {result.hi:.3f} (P = {result.p_hi:.0%} at {result.hi:.3f}, "
+            f"90% interval {result.ci_hi[0]:.0%}-{result.ci_hi[1]:.0%}, {result.paths} paths)"
+        )
+    else:
+        print(
+            f"no {args.breach} breach at P >= {args.level:.0%} up to severity "
+            f"{args.max_severity:g} (P = {result.p_hi:.0%} there)"
+        )
+    if args.discover:
+        stress_file = load_stress(path, start=base.start)
+        if not stress_file.ranges:
+            raise InputError(path, "ranges", "scenario discovery needs [ranges] in the stress file")
+
+        def breached(effects, i):
+            return probe(1.0, effects, f"sample-{i:04d}") >= args.level
+
+        x, y = discover_runs(stress_file.ranges, args.discover, seed=base.seed, breached=breached)
+        names = list(stress_file.ranges)
+        boxes = prim(x, y, names)
+        box = choose_box(boxes)
+        print(
+            f"scenario discovery: {int(y.sum())} of {len(y)} samples breach; breaches "
+            f"concentrate where {box.describe(stress_file.ranges)} (coverage {box.coverage:.0%}, "
+            f"density {box.density:.0%}, {box.support} samples)"
+        )
+        report["discovery"] = {"samples": x.tolist(), "breach": y.tolist(), "names": names,
+                               "box": box.bounds, "coverage": box.coverage,
+                               "density": box.density}  # fmt: skip
+    write_atomic(out / "reverse.json", json.dumps(report, indent=1, default=float).encode())
+    print(f"results: {out}")
+    return 0
+
+
+def add_commands(sub) -> None:
+    """Register the stress commands on the ``hpfsim`` parser."""
+    from sim.cli import _run_args
+
+    st = sub.add_parser("stress", help="run the stress library against the baseline (CRN)")
+    st.add_argument("stresses", nargs="*", help="stress names or files (default: the library)")
+    st.add_argument("--scenario", help="base scenario (default scenarios/baseline.toml)")
+    _run_args(st)
+    st.set_defaults(run=stress)
+
+    rv = sub.add_parser("reverse-stress", help="smallest severity that breaks the fund")
+    rv.add_argument("stress", help="stress name or file")
+    rv.add_argument("--breach", required=True, help=f"one of: {', '.join(BREACHES)}")
+    rv.add_argument("--level", type=float, default=0.05, help="breach probability (default 5%%)")
+    rv.add_argument("--max-severity", type=float, default=4.0)
+    rv.add_argument("--tolerance", type=float, default=0.05, help="bracket width to stop at")
+    rv.add_argument(
+        "--discover",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also sample N stress parameter sets (Latin hypercube) and find PRIM boxes",
+    )
+    rv.add_argument("--scenario", help="base scenario (default scenarios/baseline.toml)")
+    _run_args(rv)
+    rv.set_defaults(run=reverse_stress)
