@@ -57,6 +57,10 @@ def _assumptions(args: argparse.Namespace) -> int:
     return 0
 
 
+DEFAULT_GRID = (0.010, 0.011, 0.012, 0.013, 0.014, 0.015)
+"""Holding-subsidy rates the committee compares by default (A §3(5)2: 1%–1.5%)."""
+
+
 def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--paths", type=int, help="Monte Carlo paths (default: the scenario's)")
     p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
@@ -129,15 +133,33 @@ def _compare(args: argparse.Namespace) -> int:
         else:
             sets.update(_sets(argparse.Namespace(set=[text])))
     if not swept:
-        raise InputError("(command line)", "--set", "compare needs KEY=V1,V2,...",
-                         allowed="e.g. subsidy.holding_rate=0.010,0.012,0.015")  # fmt: skip
+        if not args.report:
+            raise InputError("(command line)", "--set", "compare needs KEY=V1,V2,...",
+                             allowed="e.g. subsidy.holding_rate=0.010,0.012,0.015")  # fmt: skip
+        swept = ("subsidy.holding_rate", [f"{r:.3f}" for r in DEFAULT_GRID])
     key, values = swept
     variants = [Variant(f"{key}={v.strip()}", {**sets, **_sets(argparse.Namespace(
         set=[f"{key}={v.strip()}"]))}) for v in values]  # fmt: skip
+    if args.stress:
+        from sim.stress import stress_path
+
+        path = str(stress_path(args.stress).resolve())
+        variants += [Variant(v.label + "|stress", {**v.sets, "stress": path}) for v in variants]
     run_dir, runs = _execute(args, variants)
-    print(summary_table(runs))
-    print(paired_table(runs))
+    print(summary_table({k: v for k, v in runs.items() if not k.endswith("|stress")}))
+    print(paired_table({k: v for k, v in runs.items() if not k.endswith("|stress")}))
+    if args.report:
+        from sim.report.html import render
+
+        print(f"report: {render(run_dir, lang=args.lang)}")
     print(f"results: {run_dir}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from sim.report.html import render
+
+    print(f"report: {render(args.run_dir, lang=args.lang)}")
     return 0
 
 
@@ -229,7 +251,15 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_ = sub.add_parser("compare", help="one scenario per value of a swept --set, paired")
     cmp_.add_argument("scenario", help="scenario file")
     _run_args(cmp_)
+    cmp_.add_argument("--stress", help="also run every value under this stress (for the report)")
+    cmp_.add_argument("--report", action="store_true", help="write report.html (committee)")
+    cmp_.add_argument("--lang", default="zh", choices=("zh", "en"), help="report language")
     cmp_.set_defaults(run=_compare)
+
+    rep = sub.add_parser("report", help="the committee's HTML report of a compare run")
+    rep.add_argument("run_dir", help="a results folder made by hpfsim compare")
+    rep.add_argument("--lang", default="zh", choices=("zh", "en"))
+    rep.set_defaults(run=_report)
 
     from sim.stress_commands import add_commands
 

@@ -59,7 +59,7 @@ SERIES = (
     "survival_months", "credit_line_balance", "credit_line_drawn", "value_added_income",
     "risk_reserve", "reserve_to_loans", "reserve_to_stressed_loss", "reserve_uncovered",
     "defaults_amount", "credit_losses", "defaults", "arrears_3plus", "rationing_level",
-    "house_price_index",
+    "house_price_index", "members_at_cap",
 )  # fmt: skip
 FEN_SERIES = {
     "deposits", "withdrawals", "subsidy_paid", "bonus_paid", "interest_credited", "tax_forgone",
@@ -332,6 +332,7 @@ class Simulation:
     # ------------------------------------------------------------------ the record
     def _record(self, t, month, lb, loan, cash, new, exits, tax, applications, refused) -> None:
         o, pool, acc = self.out, self.pool, self.ledger.acc
+        self._cap_fen = round(self.policy["subsidy.lifetime_cap"] * 100)
         deposit_balance, loan_balance = lb.closing_total, loan.closing_principal
         pool_dep = deposit_balance + self.employee.deposit_balance
         pool_loans = loan_balance + self.employee.loan_balance
@@ -364,6 +365,7 @@ class Simulation:
             "credit_losses": loan.loss,
             "defaults": loan.defaults, "arrears_3plus": loan.arrears[3],
             "rationing_level": self._level, "house_price_index": self.hpi,
+            "members_at_cap": int((acc.subsidy_total >= self._cap_fen).sum()),
         }  # fmt: skip
         for name, value in values.items():
             o[name][t] = value / 100 if name in FEN_SERIES else value
