@@ -75,7 +75,7 @@ th{background:#eef1f5}td.l,th.l{text-align:left;white-space:normal}
 @media print{.summary{background:none}h2{page-break-before:always}.figs img{width:48%}}
 """
 
-SCRIPT = """document.addEventListener('DOMContentLoaded',function(){var i=document.images,ok=0;
+SCRIPT = """window.addEventListener('load',function(){var i=document.images,ok=0;
 for(var k=0;k<i.length;k++){if(i[k].complete&&i[k].naturalWidth>0)ok++;}
 document.body.setAttribute('data-figures',i.length);document.body.setAttribute('data-figures-ok',ok);});"""
 
