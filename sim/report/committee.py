@@ -160,8 +160,8 @@ def summary_text(numbers: dict[str, float], lang: str, stress_name: str | None) 
         f"{n['extra_members']:,.0f} members and {n['extra_deposits'] / 1e4:,.0f} ten-thousand yuan "
         f"of deposits by year {n['year']}, at a cost of {n['extra_subsidy'] / 1e4:,.0f} "
         f"ten-thousand yuan of subsidy over the projection; the probability of a liquidity or "
-        f"reserve breach stays at or below {n['max_breach']:.0%} at every rate under the baseline"
+        f"reserve breach is at most {n['max_breach']:.0%} at every rate under the baseline"
     )
     if stress_name and not np.isnan(n["max_breach_stress"]):
-        text += f" and at or below {n['max_breach_stress']:.0%} under the stress ({stress_name})"
+        text += f" and at most {n['max_breach_stress']:.0%} under the stress ({stress_name})"
     return text + "."
