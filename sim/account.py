@@ -52,7 +52,7 @@ from sim.errors import InputError, read_toml
 from sim.fund.bonus import education_code
 from sim.fund.ledger import Ledger
 from sim.fund.params import EDUCATION_LEVELS
-from sim.fund.policy import Policy, load_policy
+from sim.fund.policy import Policy, policy_named_in
 from sim.fund.refusals import Refusal
 from sim.fund.withdrawals import Kind
 from sim.money import fen_to_yuan, yuan_to_fen
@@ -115,7 +115,7 @@ def load_case(path: str | Path) -> Case:
     for key in ("policy", "start", "end"):
         if not isinstance(data.get(key), str):
             raise InputError(origin, key, "missing or not a string")
-    policy = _policy(origin, data["policy"])
+    policy = policy_named_in(origin, "policy", data["policy"], Path(origin).parent)
     overrides = data.get("overrides", {})
     if not isinstance(overrides, dict):
         raise InputError(origin, "overrides", "must be a table of key paths")
@@ -265,19 +265,6 @@ def _apply(ledger: Ledger, case: Case, e: Event) -> int:
     if e.kind in (Kind.EXIT, Kind.FULL):
         return int(ledger.close(who, e.kind)[0])
     return int(ledger.withdraw(who, e.amount_fen, e.kind)[0])
-
-
-def _policy(origin: str, name: str) -> Policy:
-    """A policy by ID, or by path (relative paths also tried from the case's folder)."""
-    beside = Path(origin).parent / name
-    if name.endswith(".toml") and not Path(name).exists() and beside.exists():
-        name = str(beside)
-    try:
-        return load_policy(name)
-    except InputError as exc:
-        if exc.key != "policy":
-            raise
-        raise InputError(origin, "policy", exc.problem, allowed=exc.allowed) from None
 
 
 def _event(origin: str, i: int, raw: Any, start: int, end: int) -> Event:

@@ -31,7 +31,7 @@ from sim.agents.config import COHORTS, AgentConfig, load_agent_config
 from sim.checks import check_value, only_keys, table_at
 from sim.errors import InputError, read_toml
 from sim.fund.params import SPEC_BY_KEY
-from sim.fund.policy import Policy, load_policy
+from sim.fund.policy import Policy, policy_named_in
 from sim.fund.pool_config import PoolConfig, load_pool_config
 from sim.months import format_month, parse_month
 
@@ -256,16 +256,7 @@ def _shock(origin: str, i: int, raw: Any, start: int) -> Shock:
 
 
 def _policy(origin: str, key: str, name: Any, base: Path) -> Policy:
-    name = _str(origin, key, name)
-    beside = base / name
-    if name.endswith(".toml") and beside.exists():
-        name = str(beside)
-    try:
-        return load_policy(name)
-    except InputError as exc:
-        if exc.key != "policy":
-            raise
-        raise InputError(origin, key, exc.problem, allowed=exc.allowed) from None
+    return policy_named_in(origin, key, _str(origin, key, name), base)
 
 
 def _file(origin: str, key: str, table: dict, base: Path) -> Path:

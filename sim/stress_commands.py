@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from sim.errors import InputError
+from sim.report.tables import fmt_number
 from sim.results import RESULTS_DIR, write_atomic
 from sim.reverse import choose_box, discover_runs, find_threshold, prim
 from sim.runs import Variant, execute
@@ -45,20 +46,15 @@ def stress_table(rows) -> str:
     width = max(24, *(len(label) + 2 for label in labels))
     lines = [f"{'metric: median (worst 5% path)':34}" + "".join(f"{lb:>{width}}" for lb in labels)]
     for name in SHOWN:
-        cells = [f"{_n(r[name + '.median'])} ({_n(r[name + '.worst5'])})" for r in rows]
+        cells = []
+        for r in rows:
+            mid, worst = r[name + ".median"], r[name + ".worst5"]
+            cells.append(f"{fmt_number(mid, millions=True)} ({fmt_number(worst, millions=True)})")
         lines.append(f"{name:34}" + "".join(f"{c:>{width}}" for c in cells))
     for breach in BREACHES:
         key = f"P({breach} breach)"
         lines.append(f"{key:34}" + "".join(f"{r[key]:>{width}.0%}" for r in rows))
     return "\n".join(lines)
-
-
-def _n(x: float) -> str:
-    if abs(x) >= 1e6:
-        return f"{x / 1e6:,.1f}m"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.3g}"
 
 
 def stress(args: argparse.Namespace) -> int:

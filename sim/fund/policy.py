@@ -157,6 +157,20 @@ def policy_path(name: str | Path) -> Path:
     return candidate
 
 
+def policy_named_in(origin: str, key: str, name: str, base: Path) -> Policy:
+    """A policy a user's file names at ``key``: by ID, or by path (also tried relative to
+    ``base``, the file's folder); an unknown one is reported against the user's file."""
+    beside = Path(base) / name
+    if name.endswith(".toml") and not Path(name).exists() and beside.exists():
+        name = str(beside)
+    try:
+        return load_policy(name)
+    except InputError as exc:
+        if exc.key != "policy":
+            raise
+        raise InputError(origin, key, exc.problem, allowed=exc.allowed) from None
+
+
 def load_policy(name: str | Path) -> Policy:
     """Load and check a policy by ID or path; see the module docstring."""
     path = policy_path(name)

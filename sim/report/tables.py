@@ -26,8 +26,10 @@ PAIRED = (
 )
 
 
-def _fmt(x: float) -> str:
-    """Numbers for a terminal table: thousands separated, ratios to three places."""
+def fmt_number(x: float, *, millions: bool = False) -> str:
+    """Numbers for a terminal table: thousands apart (or in millions), ratios to three places."""
+    if millions and abs(x) >= 1e6:
+        return f"{x / 1e6:,.1f}m"
     if abs(x) >= 1000:
         return f"{x:,.0f}"
     if abs(x) >= 10:
@@ -48,7 +50,7 @@ def summary_table(runs) -> str:
             cells = []
             for y in show:
                 lo, mid, hi = np.quantile(per_year[:, y - 1], [0.05, 0.5, 0.95])
-                cells.append(f"{_fmt(mid)} [{_fmt(lo)} - {_fmt(hi)}]".rjust(26))
+                cells.append(f"{fmt_number(mid)} [{fmt_number(lo)} - {fmt_number(hi)}]".rjust(26))
             lines.append(f"{title:32}" + "".join(cells))
     return "\n".join(lines)
 
