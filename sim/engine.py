@@ -34,6 +34,7 @@ import numpy as np
 import simpy
 
 from sim.agents.behaviour import Behaviour, BehaviourState, FundView
+from sim.agents.config import COHORTS
 from sim.agents.income import CommonShock, IncomeState, step_income
 from sim.agents.population import synthesize
 from sim.agents.repaying import repayment_capacity_fen
@@ -60,13 +61,15 @@ SERIES = (
     "risk_reserve", "reserve_to_loans", "reserve_to_stressed_loss", "reserve_uncovered",
     "defaults_amount", "credit_losses", "defaults", "arrears_3plus", "rationing_level",
     "house_price_index", "members_at_cap",
+    *(f"members.{c}" for c in COHORTS), *(f"deposits.{c}" for c in COHORTS),
 )  # fmt: skip
+"""Every monthly series (F7: the centre monitors deposits, withdrawals and loans, by cohort)."""
 FEN_SERIES = {
     "deposits", "withdrawals", "subsidy_paid", "bonus_paid", "interest_credited", "tax_forgone",
     "loans_disbursed_amount", "loan_balance", "deposit_balance", "pool_deposit_balance",
     "pool_loan_balance", "cash", "credit_line_balance", "credit_line_drawn",
     "value_added_income", "risk_reserve", "reserve_uncovered", "defaults_amount", "credit_losses",
-}  # fmt: skip
+} | {f"deposits.{c}" for c in COHORTS}  # fmt: skip
 
 
 EMPLOYEE_TRANCHES = 20
@@ -165,6 +168,8 @@ class Simulation:
         st.deposited_last[cycle] = False
         ok = ledger.deposit(who, amount, d.deposit_months[opened]) == 0
         st.deposited_last[who[ok]] = True
+        n_cohorts = len(sc.agents.cohorts)
+        self._deposits_by_cohort = np.bincount(pop.cohort[who[ok]], amount[ok], n_cohorts)
         rates = np.array((0.0, *self.policy["tax.iit_rates"]))
         tax_forgone = float((amount[ok] * rates[st.tax_bracket[who[ok]]]).sum())
         ledger.withdraw(d.rent_who, d.rent_fen, "rent")
@@ -367,6 +372,11 @@ class Simulation:
             "rationing_level": self._level, "house_price_index": self.hpi,
             "members_at_cap": int((acc.subsidy_total >= self._cap_fen).sum()),
         }  # fmt: skip
+        names = [c.name for c in self.scenario.agents.cohorts]
+        members = np.bincount(self.pop.cohort[acc.is_open], minlength=len(names))
+        for i, c in enumerate(names):
+            values[f"members.{c}"] = int(members[i])
+            values[f"deposits.{c}"] = float(self._deposits_by_cohort[i])
         for name, value in values.items():
             o[name][t] = value / 100 if name in FEN_SERIES else value
 

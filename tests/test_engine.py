@@ -128,3 +128,24 @@ def test_a_bad_shock_fails_naming_the_key(tmp_path):
         with pytest.raises(InputError) as err:
             load_scenario(path)
         assert err.value.key == key
+
+
+def test_F7_monthly_series_of_every_flow_reconcile_and_split_by_cohort(baseline_path):
+    s = baseline_path
+    from sim.agents.config import COHORTS
+
+    by_cohort_members = sum(s[f"members.{c}"] for c in COHORTS)
+    by_cohort_deposits = sum(s[f"deposits.{c}"] for c in COHORTS)
+    np.testing.assert_array_equal(by_cohort_members, s["members"])
+    np.testing.assert_allclose(by_cohort_deposits, s["deposits"], atol=1e-6)
+    # balance moves by deposits + interest + subsidies − withdrawals, month by month (to the fen)
+    change = np.diff(np.concatenate([[0.0], s["deposit_balance"]]))
+    flows = (
+        s["deposits"]
+        + s["interest_credited"]
+        + s["subsidy_paid"]
+        + s["bonus_paid"]
+        - s["withdrawals"]
+    )
+    np.testing.assert_allclose(change, flows, atol=0.005)
+    assert s["loans_disbursed_amount"].sum() > 0
