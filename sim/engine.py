@@ -97,6 +97,7 @@ class Simulation:
         self.ledger = Ledger(n, self.policy, start)
         update_tax_brackets(self.state, self.income, self.policy)
         self._level = 0
+        self._granted: dict[int, Application] = {}
         self.book = LoanBook(self.policy)
         fund = sc.pool.fund
         self.employee = EmployeeSegment(sc.pool.employee, self.policy, start)
@@ -162,10 +163,6 @@ class Simulation:
         new = join(ledger, pop, st, self.policy, month, d.join)
         opened = acc.is_open[d.deposit_who]
         who, amount = d.deposit_who[opened], d.deposit_fen[opened]
-        cycle = acc.is_open & st.alive
-        if view.quarterly_allowed:
-            cycle &= ~pop.quarterly | ((month - st.join_month) % 3 == 0)
-        st.deposited_last[cycle] = False
         ok = ledger.deposit(who, amount, d.deposit_months[opened]) == 0
         st.deposited_last[who[ok]] = True
         n_cohorts = len(sc.agents.cohorts)
@@ -194,10 +191,12 @@ class Simulation:
         )  # fmt: skip
         pool.receive("bank_interest", vai.bank_interest)
         pool.pay("credit_line_interest", vai.credit_line_interest)
-        pool.observe(deposits=acc.balance.sum() + self.employee.deposit_balance,
+        balance = books.opening_total + books.inflows - books.withdrawn  # no pass over accounts
+        pool.observe(deposits=balance + self.employee.deposit_balance,
                      loans=self.book.outstanding() + self.employee.loan_balance)  # fmt: skip
         self._level = rationing_level(self.policy, pool.loan_to_deposit())
         yield pool.service()
+        self._disburse_granted(month)
         ledger_books = ledger.end_month()
         loan_month = self.book.close_month()
         self._account_value_added(month, ledger_books, loan_month, emp, vai)
@@ -233,6 +232,8 @@ class Simulation:
         if not len(apps):
             return 0, 0
         acc, pop, who = self.ledger.acc, self.pop, apps.who
+        pop.tenure[who] = 2  # a purchase, with a fund loan or without: they own with a mortgage
+        pop.intends_to_buy[who] = False
         members = acc.is_open[who]
         who, price = who[members], apps.price_fen[members]
         age = month - pop.birth_month[who]
@@ -262,16 +263,29 @@ class Simulation:
         if app.segment == "employee":
             self.employee.lend(app.amount)
             return True
-        person, term, first, price = app.payload
-        if not self.ledger.acc.is_open[person] or self.ledger.acc.loan_outstanding[person]:
+        person = app.payload[0]
+        acc = self.ledger.acc
+        if not acc.is_open[person] or acc.loan_outstanding[person] or person in self._granted:
             return False  # the applicant left or borrowed meanwhile: the application lapses
-        self.book.disburse(app.served, person, app.amount, term, first, price, self.hpi)
-        self.ledger.disburse_loan(np.array([person]))
+        self._granted[person] = app
         return True
+
+    def _disburse_granted(self, month: int) -> None:
+        """The month's granted flexible loans, in one batch: the book, and S3 in the ledger."""
+        if not self._granted:
+            return
+        apps = list(self._granted.values())
+        person, term, first, price = (
+            np.array(x) for x in zip(*(a.payload for a in apps), strict=True)
+        )
+        amount = np.array([a.amount for a in apps], np.int64)
+        self.book.disburse(month, person, amount, term, first, price, self.hpi)
+        self.ledger.disburse_loan(person)
+        self._granted = {}
 
     def _account_value_added(self, month, ledger_books, loan_month, emp, vai) -> None:
         fund = self.scenario.pool.fund
-        deposits = self.ledger.acc.balance.sum() + self.employee.deposit_balance
+        deposits = ledger_books.closing_total + self.employee.deposit_balance
         month_vai = month_value_added(
             fund,
             loan_interest=loan_month.interest_received + loan_month.recovered_interest
@@ -349,7 +363,7 @@ class Simulation:
         ratios = adequacy(self.reserve, pool_loans, stressed)
         waits = [a.served - a.arrival for a in cash.served if a.segment == "flexible"]
         values = {
-            "members": int(acc.is_open.sum()), "new_members": new, "exits": exits,
+            "new_members": new, "exits": exits,
             "deposits": lb.deposits, "withdrawals": lb.withdrawn,
             "subsidy_paid": lb.subsidy_credited, "bonus_paid": lb.bonus_credited,
             "interest_credited": lb.interest_credited, "tax_forgone": tax,
@@ -374,6 +388,7 @@ class Simulation:
         }  # fmt: skip
         names = [c.name for c in self.scenario.agents.cohorts]
         members = np.bincount(self.pop.cohort[acc.is_open], minlength=len(names))
+        values["members"] = int(members.sum())
         for i, c in enumerate(names):
             values[f"members.{c}"] = int(members[i])
             values[f"deposits.{c}"] = float(self._deposits_by_cohort[i])

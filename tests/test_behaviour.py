@@ -124,3 +124,19 @@ def test_incomes_do_not_depend_on_the_subsidy_rate():
         w.run(12)
         runs.append(w.income.income.copy())
     assert np.array_equal(*runs)
+
+
+def test_a_deposit_last_time_makes_a_deposit_likelier_and_the_flag_is_reset(world):
+    pop, rng, income, state, member, balance = world
+    counts = {}
+    for habit in (False, True):
+        st = BehaviourState(state.alive.copy(), np.full(N, habit), state.join_month.copy(),
+                            state.tax_bracket.copy(), state.join_refused.copy())  # fmt: skip
+        view = FundView(0.015, 0.010, 10_000, 500_000, False, RATES, member, np.zeros(N, bool),
+                        np.zeros(N, bool), balance, balance // 2)  # fmt: skip
+        d = Behaviour(CONFIG, pop, rng).decide(START + 1, income, st, view)
+        counts[habit] = len(d.deposit_who)
+        deciding = member & state.alive
+        deciding[d.leave] = False  # people leaving this month decide nothing
+        assert not st.deposited_last[deciding].any(), "cleared at each decision"
+    assert counts[True] > counts[False]

@@ -7,7 +7,9 @@ each person's state is read once and the models' scalar functions are
 inlined. The kernel reads the account state the fund reports (open,
 forfeited, loan outstanding, balance, aged part) but never changes it: it
 returns *requests* (:class:`Decisions`), which the fund then checks and
-carries out or refuses.
+carries out or refuses. The one state it updates is people's own habit flag:
+at each deposit decision ``deposited_last`` is cleared, and the caller sets it
+again for deposits the fund accepts.
 
 The subsidy rate reaches behaviour through three documented channels only:
 the joining return (``joining``), the deposit odds and amount
@@ -136,14 +138,14 @@ def _decide(
             start = join_month[i] if member else month
             decide = (month - start) % 3 == 0
         if decide:
+            last = deposited_last[i]
+            deposited_last[i] = False  # set again by the caller if the fund accepts the deposit
             base = inc if (active[i] and months == 1) else avg
             if joining:
                 p = 1.0
             elif active[i]:
                 ratio = log_income[i] - log_mean_income[c]
-                p = deposit_probability(
-                    d_logit, d_inc, ratio, d_habit, deposited_last[i], d_rate_term
-                )
+                p = deposit_probability(d_logit, d_inc, ratio, d_habit, last, d_rate_term)
             else:
                 p = deposit_probability(d_idle_logit, 0.0, 0.0, 0.0, False, d_rate_term)
             if uniform_at(k_dep, i) < p:

@@ -102,10 +102,6 @@ class AgentWorld:
         new = join(ledger, pop, st, policy, m, d.join)
         open_ = acc.is_open[d.deposit_who]
         who, amount, months = d.deposit_who[open_], d.deposit_fen[open_], d.deposit_months[open_]
-        cycle = acc.is_open & st.alive
-        if view.quarterly_allowed:
-            cycle &= ~pop.quarterly | ((m - st.join_month) % 3 == 0)
-        st.deposited_last[cycle] = False
         accepted = ledger.deposit(who, amount, months) == Refusal.OK
         st.deposited_last[who[accepted]] = True
         rent_ok = ledger.withdraw(d.rent_who, d.rent_fen, "rent") == Refusal.OK
@@ -147,8 +143,8 @@ def join(ledger: Ledger, pop, st: BehaviourState, policy: Policy, m: int, who: n
     veterans' service months (E5); a refused person stops asking. Returns how many joined."""
     codes = may_join(
         policy,
-        age=pop.age_years(m)[who],
-        retirement_age=((pop.retirement_month - pop.birth_month) // 12)[who],
+        age=(m - pop.birth_month[who]) // 12,
+        retirement_age=(pop.retirement_month[who] - pop.birth_month[who]) // 12,
         good_credit=pop.good_credit[who],
         in_employee_pension=np.zeros(len(who), bool),
         hmt_or_foreign=pop.hmt_or_foreign[who],
