@@ -61,9 +61,16 @@ class Population:
         return sum(v.nbytes for v in vars(self).values() if isinstance(v, np.ndarray))
 
 
-def _categorical(u: np.ndarray, probs_by_person: np.ndarray) -> np.ndarray:
-    """Index of the category each uniform falls in, per person's probability row."""
-    return (u[:, None] >= np.cumsum(probs_by_person, axis=1)[:, :-1]).sum(axis=1)
+def _categorical(u: np.ndarray, cohort: np.ndarray, probs_by_cohort: np.ndarray) -> np.ndarray:
+    """Index of the category each uniform falls in, by the person's cohort's probabilities.
+
+    One boundary at a time, so memory stays one array per person whatever the categories.
+    """
+    cum = np.cumsum(probs_by_cohort, axis=1)
+    out = np.zeros(len(u), dtype=np.int8)
+    for j in range(cum.shape[1] - 1):
+        out += u >= cum[cohort, j]
+    return out
 
 
 def synthesize(config: AgentConfig, n: int, *, seed: int, path: int, start_month: int):
@@ -76,8 +83,9 @@ def synthesize(config: AgentConfig, n: int, *, seed: int, path: int, start_month
     def per_cohort(attribute: str) -> np.ndarray:
         return config.cohort_array(attribute)[cohort]
 
-    def table(attribute: str) -> np.ndarray:
-        return np.array([getattr(c, attribute) for c in cohorts])[cohort]
+    def categorical(purpose: str, attribute: str) -> np.ndarray:
+        table = np.array([getattr(c, attribute) for c in cohorts])
+        return _categorical(rng.uniform(purpose, 0), cohort, table)
 
     pop = config.population
     female = rng.uniform("pop.female", 0) < pop.female_share
@@ -89,7 +97,7 @@ def synthesize(config: AgentConfig, n: int, *, seed: int, path: int, start_month
     birth = start_month - np.floor(age * 12).astype(np.int64)
     veteran = rng.uniform("pop.veteran", 0) < per_cohort("veteran_share")
     service = np.rint(per_cohort("veteran_months_mean") * (0.5 + rng.uniform("pop.service", 0)))
-    tenure = _categorical(rng.uniform("pop.tenure", 0), table("tenure"))
+    tenure = categorical("pop.tenure", "tenure")
     sigma = per_cohort("income_sigma")
     level = np.log(per_cohort("income_mean")) - sigma**2 / 2 + sigma * rng.normal("pop.level", 0)
     dep = config.depositing
@@ -103,8 +111,8 @@ def synthesize(config: AgentConfig, n: int, *, seed: int, path: int, start_month
         retirement_month=retirement_month(birth, female, pop.female_retirement_base).astype(
             np.int32
         ),
-        education=_categorical(rng.uniform("pop.education", 0), table("education")).astype(np.int8),
-        children=_categorical(rng.uniform("pop.children", 0), table("children")).astype(np.int8),
+        education=categorical("pop.education", "education"),
+        children=categorical("pop.children", "children"),
         veteran_months=np.where(veteran, service, 0).astype(np.int16),
         tenure=tenure.astype(np.int8),
         good_credit=rng.uniform("pop.credit", 0) < pop.good_credit_share,

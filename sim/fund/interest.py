@@ -12,6 +12,7 @@ first full month.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.fund.accounts import Accounts
@@ -30,9 +31,19 @@ def accrue_interest(acc: Accounts, policy: Policy, month: int) -> float:
     Returns the month's total accrual in fen: the fund's interest cost (F3).
     """
     monthly = policy.at("interest.deposit_rate", month) / 12.0
-    accrual = opening_balance(acc, month) * (acc.is_open * monthly)
-    acc.interest_accrued += accrual
-    return float(accrual.sum())
+    return _accrue(acc.interest_accrued, opening_balance(acc, month), acc.is_open, monthly)
+
+
+@numba.njit(cache=True)
+def _accrue(accrued, opening, is_open, monthly) -> float:
+    """One sequential pass (so the total is the same on any number of threads)."""
+    total = 0.0
+    for i in range(len(accrued)):
+        if is_open[i]:
+            x = opening[i] * monthly
+            accrued[i] += x
+            total += x
+    return total
 
 
 def credit_interest(acc: Accounts, who: np.ndarray | slice = slice(None)) -> np.ndarray:

@@ -21,6 +21,7 @@ above, and rounded to the fen once.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.fund.accounts import Accounts
@@ -39,7 +40,16 @@ def eligible(acc: Accounts, policy: Policy) -> np.ndarray:
 def accrue_monthly(acc: Accounts, policy: Policy, month: int, aged: np.ndarray) -> None:
     """Accrue one month of subsidy on the aged part (S1-ii ``monthly_average``)."""
     monthly = policy.at("subsidy.holding_rate", month) / 12.0
-    acc.subsidy_accrued += aged * (eligible(acc, policy) * monthly)
+    _accrue(acc.subsidy_accrued, aged, acc.is_open, acc.forfeited, acc.loan_disbursed,
+            policy["subsidy.stops_at_loan"], monthly)  # fmt: skip
+
+
+@numba.njit(parallel=True, cache=True)
+def _accrue(accrued, aged, is_open, forfeited, loan_disbursed, stops_at_loan, monthly):
+    """``accrued += aged × monthly`` where :func:`eligible` holds: one pass, no temporaries."""
+    for i in numba.prange(len(accrued)):
+        if is_open[i] and not forfeited[i] and not (stops_at_loan and loan_disbursed[i]):
+            accrued[i] += aged[i] * monthly
 
 
 def snapshot_due(acc: Accounts, policy: Policy, month: int, aged: np.ndarray) -> np.ndarray:
