@@ -119,3 +119,11 @@ def test_the_report_renders_in_a_real_browser(compare_run, tmp_path):
     subprocess.run([chromium, *FLAGS, f"--user-data-dir={tmp_path / 'b'}", "--window-size=1200,1800",
                     f"--screenshot={shot}", url], capture_output=True, timeout=120, check=True)  # fmt: skip
     assert shot.stat().st_size > 10_000
+
+
+def test_the_report_has_the_stress_table_per_rate(compare_run):
+    html = (compare_run / "report.html").read_text(encoding="utf-8")
+    table = re.search(r"<table class='stress'>(.*?)</table>", html, re.S)
+    assert table, "a compare run with --stress shows the stress table"
+    assert table.group(1).count("<tr>") == 1 + 2 * len(RATES.split(","))  # header + base/stress per rate
+    assert "employee_outflow" in table.group(1)

@@ -44,6 +44,9 @@ TEXT = {
         "policy": "政策", "assumptions": "假设参数（无公开数据）", "key": "参数", "value": "取值",
         "basis": "依据", "reproduce": "复现信息", "seed": "随机种子", "paths": "模拟路径数",
         "code": "程序版本", "scenario": "情景文件",
+        "stress_title": "压力测试（{s}）与基准对比", "scenario_kind": "情景", "baseline": "基准",
+        "queue": "最长轮候队列（笔）", "credit": "最大银行授信使用（万元）", "losses": "贷款损失（万元）",
+        "breach_any": "任一突破的概率", "stress_note": "每格：中位数；下方为最差 5% 路径",
     },
     "en": {
         "title": "Flexible-employment housing fund: holding-subsidy rate report",
@@ -59,6 +62,10 @@ TEXT = {
         "band": "median [5%–95%]", "policy": "Policy", "assumptions": "Assumption parameters",
         "key": "Parameter", "value": "Value", "basis": "Basis", "reproduce": "Reproducing this report",
         "seed": "Seed", "paths": "Paths", "code": "Code version", "scenario": "Scenario file",
+        "stress_title": "Stress test ({s}) against the baseline", "scenario_kind": "Scenario",
+        "baseline": "baseline", "queue": "Longest loan queue", "credit": "Largest credit-line draw (10k yuan)",
+        "losses": "Credit losses (10k yuan)", "breach_any": "Probability of any breach",
+        "stress_note": "each cell: median; below it the worst 5% path",
     },
 }  # fmt: skip
 
@@ -136,6 +143,8 @@ def render(run_dir: Path, *, lang: str = "zh") -> Path:
         png = base64.b64encode(fan_chart(base_runs, name, manifest["start"])).decode()
         parts.append(f"<img alt='{name}' src='data:image/png;base64,{png}'>")
     parts.append("</div>")
+    if stress_name:
+        parts.append(_stress_table(runs, scenario.pool.fund, t, stress_name))
     parts.append(_methods(manifest, scenario, t, stress))
     doc = (f"<!doctype html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head>"
            "<meta charset='utf-8'><meta name='viewport' content='width=device-width,initial-scale=1'>"
@@ -169,6 +178,40 @@ def _table(rows, t, stress_name) -> str:
             cells.append(f"{r.breach_stress:.0%}" if r.breach_stress is not None else "–")
         out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     out.append(f"</tbody></table></div><p class='band'>{t['band']}</p>")
+    return "".join(out)
+
+
+def _stress_table(runs, fund, t, stress_name) -> str:
+    """Per rate, baseline and stress side by side: the stress metrics' medians and worst paths."""
+    from sim.stress import table_rows
+
+    labels = sorted(
+        (k for k in runs if RATE_KEY in k), key=lambda k: (float(k.split("|")[0].split("=")[1]), k)
+    )
+    rows = table_rows({k: runs[k] for k in labels}, fund.credit_line_rate, fund.credit_line_limit)
+    head = [
+        t["rate"],
+        t["scenario_kind"],
+        t["survival"],
+        t["queue"],
+        t["credit"],
+        t["losses"],
+        t["breach_any"],
+    ]
+    out = [
+        f"<h2>{t['stress_title'].format(s=stress_name)}</h2><div class='scroll'><table class='stress'><tr>"
+    ]
+    out += [f"<th>{h}</th>" for h in head] + ["</tr>"]
+    for r in rows:
+        rate, _, kind = r["scenario"].partition("|")
+        cells = [f"{float(rate.split('=')[1]):.1%}", stress_name if kind else t["baseline"],
+                 f"{r['min_survival_months.median']:.1f}<br><span class='band'>{r['min_survival_months.worst5']:.1f}</span>",
+                 f"{r['max_queue_length.median']:,.0f}<br><span class='band'>{r['max_queue_length.worst5']:,.0f}</span>",
+                 f"{r['max_credit_line.median'] / 1e4:,.0f}<br><span class='band'>{r['max_credit_line.worst5'] / 1e4:,.0f}</span>",
+                 f"{r['credit_losses.median'] / 1e4:,.0f}<br><span class='band'>{r['credit_losses.worst5'] / 1e4:,.0f}</span>",
+                 f"{max(r[k] for k in r if k.startswith('P(')):.0%}"]  # fmt: skip
+        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    out.append(f"</table></div><p class='band'>{t['stress_note']}</p>")
     return "".join(out)
 
 
