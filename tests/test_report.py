@@ -125,5 +125,8 @@ def test_the_report_has_the_stress_table_per_rate(compare_run):
     html = (compare_run / "report.html").read_text(encoding="utf-8")
     table = re.search(r"<table class='stress'>(.*?)</table>", html, re.S)
     assert table, "a compare run with --stress shows the stress table"
-    assert table.group(1).count("<tr>") == 1 + 2 * len(RATES.split(","))  # header + base/stress per rate
+    rates = len(RATES.split(","))
+    assert (
+        table.group(1).count("<tr>") == 1 + 2 * rates
+    )  # the header, then base and stress per rate
     assert "employee_outflow" in table.group(1)
