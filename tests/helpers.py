@@ -49,3 +49,28 @@ def open_and_deposit(amount_fen: int, **attrs):
         assert ledger.deposit(ONE, amount_fen)[0] == 0
 
     return act
+
+
+def broken_copy(source, old: str, new: str, dest):
+    """Write ``source``'s text to ``dest`` with the first ``old`` replaced by ``new``."""
+    from pathlib import Path
+
+    text = Path(source).read_text(encoding="utf-8")
+    assert old in text, old
+    dest.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return dest
+
+
+def expect_input_error(load, path, key: str):
+    """``load(path)`` must fail in one line naming the file and ``key``; returns the error."""
+    import pytest
+
+    from sim.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        load(path)
+    message = str(err.value)
+    assert err.value.key == key, message
+    assert message.startswith(str(path)), message
+    assert "\n" not in message
+    return err.value

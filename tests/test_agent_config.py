@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from sim.agents.config import DEFAULT_POPULATION, load_agent_config
-from sim.errors import InputError
+from tests.helpers import broken_copy, expect_input_error
 
 BASE = Path(DEFAULT_POPULATION).read_text(encoding="utf-8")
 
@@ -54,12 +54,6 @@ BAD = {
 @pytest.mark.parametrize("case", BAD, ids=list(BAD))
 def test_a_bad_population_file_fails_in_one_line_naming_file_and_key(tmp_path, case):
     old, new, key = BAD[case]
-    assert old in BASE, old
-    path = tmp_path / "population.toml"
-    path.write_text(BASE.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(InputError) as err:
-        load_agent_config(path)
-    assert err.value.key == key, str(err.value)
-    assert str(err.value).startswith(str(path))
-    assert "\n" not in str(err.value)
-    assert err.value.allowed or "missing" in err.value.problem or "unknown" in err.value.problem
+    path = broken_copy(DEFAULT_POPULATION, old, new, tmp_path / "population.toml")
+    error = expect_input_error(load_agent_config, path, key)
+    assert error.allowed or "missing" in error.problem or "unknown" in error.problem

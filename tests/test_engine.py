@@ -9,6 +9,7 @@ from sim.fund.books import BooksError
 from sim.montecarlo import run_path
 from sim.months import parse_month
 from sim.scenario import BASELINE, SCENARIO_DIR, load_scenario
+from tests.helpers import broken_copy, expect_input_error
 
 SMALL = {"population.size": 3_000, "horizon.months": 48}
 
@@ -101,19 +102,14 @@ def test_bad_sets_fail_in_one_line_naming_the_key(sets, key):
     ],
 )
 def test_a_bad_scenario_file_fails_in_one_line_naming_file_and_key(tmp_path, old, new, key):
-    text = BASELINE.read_text(encoding="utf-8")
-    assert old in text
-    path = tmp_path / "scenario.toml"
+    path = broken_copy(BASELINE, old, new, tmp_path / "scenario.toml")
+    here = '"' + str(SCENARIO_DIR) + "/"  # the copy lives elsewhere: point at the shipped files
     path.write_text(
-        text.replace(old, new, 1)
-        .replace('"population/', '"' + str(SCENARIO_DIR / "population") + "/")
-        .replace('"fund/', '"' + str(SCENARIO_DIR / "fund") + "/"),
-        encoding="utf-8",
+        path.read_text()
+        .replace('"population/', here + "population/")
+        .replace('"fund/', here + "fund/")
     )
-    with pytest.raises(InputError) as err:
-        load_scenario(path)
-    assert err.value.key == key, str(err.value)
-    assert str(err.value).startswith(str(path))
+    expect_input_error(load_scenario, path, key)
 
 
 def test_a_bad_shock_fails_naming_the_key(tmp_path):

@@ -1,7 +1,6 @@
 """Policy files: both load, every parameter is sourced, and bad files fail in one line."""
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -9,6 +8,7 @@ from sim.errors import InputError
 from sim.fund.params import SPECS
 from sim.fund.policy import POLICY_DIR, load_policy
 from sim.months import parse_month
+from tests.helpers import broken_copy, expect_input_error
 
 REQUIRED_KEYS = [
     "subsidy.holding_rate",
@@ -42,13 +42,6 @@ def test_the_promised_key_paths_exist_with_rules_md_defaults():
     assert policy["loan.multiplier_stacking"] == "max"
     assert policy["subsidy.lifetime_cap"] == 10_000
     assert policy.at("interest.deposit_rate", parse_month("2024-01")) == 0.015
-
-
-def _broken(tmp_path: Path, old: str, new: str) -> Path:
-    assert old in BASE, old
-    path = tmp_path / "broken.toml"
-    path.write_text(BASE.replace(old, new, 1), encoding="utf-8")
-    return path
 
 
 BAD = {
@@ -110,13 +103,8 @@ BAD = {
 @pytest.mark.parametrize("case", BAD, ids=list(BAD))
 def test_a_bad_policy_file_fails_in_one_line_naming_file_and_key(tmp_path, case):
     old, new, key = BAD[case]
-    path = _broken(tmp_path, old, new)
-    with pytest.raises(InputError) as err:
-        load_policy(path)
-    message = str(err.value)
-    assert "\n" not in message
-    assert message.startswith(str(path))
-    assert err.value.key == key, message
+    path = broken_copy(POLICY_DIR / "lyg-2023.toml", old, new, tmp_path / "broken.toml")
+    expect_input_error(load_policy, path, key)
 
 
 def test_missing_parameter_is_named(tmp_path):

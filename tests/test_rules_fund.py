@@ -14,7 +14,7 @@ from sim.fund.pool_config import load_pool_config
 from sim.fund.reserve import Reserve, adequacy, stressed_loss
 from sim.fund.value_added import ValueAdded, provision
 from sim.months import parse_month
-from tests.helpers import yuan
+from tests.helpers import broken_copy, expect_input_error, yuan
 
 POLICY = load_policy("lyg-2023")
 FUND = load_pool_config().fund
@@ -235,17 +235,10 @@ def test_book_reserve_and_pool_reconcile_over_random_streams(seed):
     ],
 )
 def test_a_bad_fund_file_fails_in_one_line_naming_the_key(tmp_path, old, new, key):
-    from sim.errors import InputError
     from sim.fund.pool_config import DEFAULT_FUND
 
-    text = DEFAULT_FUND.read_text(encoding="utf-8")
-    assert old in text
-    path = tmp_path / "fund.toml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(InputError) as err:
-        load_pool_config(path)
-    assert err.value.key == key
-    assert "\n" not in str(err.value)
+    path = broken_copy(DEFAULT_FUND, old, new, tmp_path / "fund.toml")
+    expect_input_error(load_pool_config, path, key)
 
 
 def test_F3_monthly_components_from_balances_and_rates():

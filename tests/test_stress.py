@@ -8,11 +8,11 @@ import pytest
 
 from sim.cli import main
 from sim.engine import simulate
-from sim.errors import InputError
 from sim.months import parse_month
 from sim.reverse import Box, choose_box, find_threshold, latin_hypercube, prim, wilson
 from sim.scenario import load_scenario
 from sim.stress import BREACHES, library, load_stress, stress_path
+from tests.helpers import broken_copy, expect_input_error
 
 START = parse_month("2023-09")
 SHOCK = parse_month("2025-07") - START  # month index of the library's shocks
@@ -151,12 +151,5 @@ def test_prim_finds_the_box_where_breaches_concentrate():
     ],
 )
 def test_a_bad_stress_file_fails_in_one_line_naming_file_and_key(tmp_path, old, new, key):
-    text = stress_path("recession").read_text(encoding="utf-8")
-    assert old in text
-    path = tmp_path / "bad.toml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(InputError) as err:
-        load_stress(path, start=START)
-    assert err.value.key == key
-    assert str(err.value).startswith(str(path))
-    assert "\n" not in str(err.value)
+    path = broken_copy(stress_path("recession"), old, new, tmp_path / "bad.toml")
+    expect_input_error(lambda p: load_stress(p, start=START), path, key)
