@@ -242,7 +242,7 @@ class Simulation:
         term = np.clip(room, 12, 12 * self.policy["loan.max_term_years"]).astype(np.int64)
         req = LoanRequest(
             balance=acc.balance[who], deposited_total=acc.deposited_total[who],
-            deposit_months=loan_deposit_months(acc, self.policy)[who],
+            deposit_months=loan_deposit_months(acc, self.policy, month)[who],
             months_open=np.maximum(month - acc.opened_month[who], 1),
             income=np.floor(self.income.income_avg[who] * 100).astype(np.int64), price=price,
             term_months=term, first_home=apps.first_home[members],

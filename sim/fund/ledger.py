@@ -140,7 +140,7 @@ class Ledger:
             ok = codes == 0
             who, amount = who[ok], amount[ok]
             months = months[ok] if months.ndim else months
-        deposits.apply_deposits(self.acc, who, amount, months)
+        deposits.apply_deposits(self.acc, self.month, who, amount, months)
         books = self._open_books()
         books.deposits += int(amount.sum())
         books.deposit_count += len(who)
@@ -189,6 +189,7 @@ class Ledger:
         payout = withdrawals.close_accounts(acc, self.policy, ok, kind)
         ageing.record_withdrawals(acc, self.month, ok, payout)
         acc.deposit_months[ok] = 0
+        acc.covered_through[ok] = 0
         acc.deposited_total[ok] = 0
         acc.service_months[ok] = 0
         books.add_withdrawal(kind, int(payout.sum()))
