@@ -55,12 +55,13 @@ CASH_IN = (
 )  # fmt: skip
 """Every kind of cash coming into the pool (``credit_line``: drawn on the bank line)."""
 CASH_OUT = (
-    *(f"withdrawals.{k}" for k in Kind if k is not Kind.REPAYMENT),
+    *(f"withdrawals.{k}" for k in Kind),
     "employee_withdrawals", "unmet_withdrawals_paid", "loans.flexible", "loans.employee",
     "management_costs", "credit_line_interest", "value_added_distribution", "credit_line",
 )  # fmt: skip
-"""Every kind of cash leaving the pool. A repayment withdrawal (W1) is not among them: it
-moves money inside the fund, from the member's balance to the loan (cash does not move)."""
+"""Every kind of cash leaving the pool. ``withdrawals.repayment`` is only what is paid out
+to repay a loan elsewhere (a commercial mortgage, W1): a repayment withdrawal toward a fund
+loan moves money inside the fund, from the member's balance to the loan (no cash moves)."""
 WITHDRAWALS = frozenset(
     {*(k for k in CASH_OUT if k.startswith("withdrawals.")), "employee_withdrawals"}
 )
