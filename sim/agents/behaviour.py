@@ -72,7 +72,7 @@ class BehaviourState:
     join_refused: np.ndarray  # bool: the fund refused them; they stop asking
     dormant: np.ndarray = None  # bool: a member who has stopped depositing (dormancy)
     plan_month: np.ndarray = None  # int32: month of a planned purchase (-1: none)
-    mortgage_fen: np.ndarray = None  # int64: monthly instalment of a commercial mortgage
+    mortgage_fen: np.ndarray = None  # int32: monthly instalment of a commercial mortgage
     mortgage_end: np.ndarray = None  # int32: month the commercial mortgage ends
     repayment_user: np.ndarray = None  # bool: withdraws for a commercial mortgage (W1)
     housing_user: np.ndarray = None  # bool: ever a rent, purchase or repayment withdrawal
@@ -80,7 +80,7 @@ class BehaviourState:
     def __post_init__(self):
         n = len(self.alive)
         starts = {"dormant": (False, bool), "plan_month": (-1, np.int32),
-                  "mortgage_fen": (0, np.int64), "mortgage_end": (0, np.int32),
+                  "mortgage_fen": (0, np.int32), "mortgage_end": (0, np.int32),
                   "repayment_user": (False, bool), "housing_user": (False, bool)}  # fmt: skip
         for name, (value, dtype) in starts.items():
             if getattr(self, name) is None:
@@ -253,7 +253,7 @@ class Behaviour:
         n = pop.n
         self._out = (
             np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, np.int32), np.ones(n, np.int8),
-            np.zeros(n, np.int32), np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, np.int64),
+            np.zeros(n, np.int32), np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, np.int32),
         )  # fmt: skip
 
     def decide(
@@ -326,7 +326,7 @@ class Behaviour:
             exit=np.flatnonzero(exit_),
             applications=self._applications(month, np.flatnonzero(buy), house_price_index),
             repay_who=repay_who,
-            repay_fen=repay[repay_who],
+            repay_fen=repay[repay_who].astype(np.int64),
         )
 
     def _applications(self, month: int, who: np.ndarray, hpi: float) -> Applications:

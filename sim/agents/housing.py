@@ -135,7 +135,7 @@ def withdraw_for_housing(ledger: Ledger, state: BehaviourState, d: Decisions) ->
     """
     codes = ledger.withdraw(d.rent_who, d.rent_fen, "rent")
     state.housing_user[d.rent_who[codes == Refusal.OK]] = True
-    due = 3 * state.mortgage_fen[d.repay_who]
+    due = 3 * state.mortgage_fen[d.repay_who].astype(np.int64)
     codes = ledger.withdraw(d.repay_who, d.repay_fen, "repayment", due, mortgage=True)
     ok = codes == Refusal.OK
     state.housing_user[d.repay_who[ok]] = True
