@@ -24,7 +24,7 @@ depositing and restarting, and a "yes" into a "no" for exit and stopping.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numba
 import numpy as np
@@ -122,8 +122,8 @@ class Decisions:
     rent_fen: np.ndarray
     exit: np.ndarray
     applications: Applications
-    repay_who: np.ndarray = None  # commercial-mortgage repayment withdrawals (W1)
-    repay_fen: np.ndarray = None
+    repay_who: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # W1 repayments
+    repay_fen: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # of mortgages
 
 
 @numba.njit(parallel=True, cache=True, fastmath=True)
