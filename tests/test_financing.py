@@ -77,3 +77,13 @@ def test_a_buyer_saves_up_in_the_months_before_a_planned_purchase():
     assert len(saving) > len(usual), "planners do not stop depositing"
     assert len(buys[start + 4]) == 0
     assert len(buys[start + 1]) > 0.95 * n, "the purchase happens in its month"
+
+
+def test_prices_and_so_loan_needs_follow_the_house_price_index():
+    n, start = 20_000, parse_month("2024-01")
+    pop = synthesize(CONFIG, n, seed=9, path=0, start_month=start)
+    behaviour = Behaviour(CONFIG, pop, Draws(9, 0, n))
+    who = np.arange(0, n, 7)
+    base = behaviour._applications(start, who, 1.0).price_fen
+    fallen = behaviour._applications(start, who, 0.8).price_fen
+    assert np.allclose(fallen / base, 0.8, atol=1e-4)

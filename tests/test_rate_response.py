@@ -59,3 +59,31 @@ def test_cli_response_prints_each_setting_and_rejects_an_unknown_one(capsys):
 @pytest.mark.parametrize("setting", RESPONSE_SETTINGS)
 def test_every_setting_can_be_put_in_force(setting):
     assert with_setting(CONFIG, setting).response.setting == setting
+
+
+def test_under_none_the_same_people_choose_the_same_at_any_rate():
+    import numpy as np
+
+    from sim.agents.behaviour import Behaviour, BehaviourState, FundView
+    from sim.agents.income import IncomeState, step_income
+    from sim.agents.population import synthesize
+    from sim.months import parse_month
+    from sim.random import Draws
+
+    cfg, n, start = with_setting(CONFIG, "none"), 20_000, parse_month("2024-01")
+    pop = synthesize(cfg, n, seed=3, path=0, start_month=start)
+    rng = Draws(3, 0, n)
+    income = IncomeState.start(cfg, pop, rng)
+    step_income(cfg, pop, income, rng, start, np.ones(n, bool))
+    member = np.arange(n) % 3 == 0
+    balance = np.where(member, 500_000, 0).astype(np.int64)
+    runs = []
+    for rate in (0.0, 0.01, 0.03):
+        st = BehaviourState.start(n)
+        st.join_month[member] = start - 4
+        view = FundView(0.015, rate, 10_000, 500_000, False, (0.03,), member, np.zeros(n, bool),
+                        np.zeros(n, bool), balance, balance // 2)  # fmt: skip
+        d = Behaviour(cfg, pop, rng).decide(start + 2, income, st, view)
+        runs.append((d.join, d.deposit_who, d.deposit_fen, d.exit, st.dormant.copy()))
+    for other in runs[1:]:
+        assert all(np.array_equal(a, b) for a, b in zip(runs[0], other, strict=True))
