@@ -40,7 +40,7 @@ from sim.agents.income import CommonShock, IncomeState, step_income
 from sim.agents.population import synthesize
 from sim.agents.repaying import repayment_capacity_fen
 from sim.agents.world import join, update_tax_brackets
-from sim.book.load import open_from_book, people_from_book, read_book
+from sim.book.load import checked_book, open_from_book, people_from_book
 from sim.fund.balance_sheet import BalanceSheet
 from sim.fund.employee import EmployeeSegment, EmployeeShock
 from sim.fund.ledger import Ledger
@@ -116,7 +116,7 @@ class Simulation:
     def __init__(self, scenario: Scenario, path: int):
         sc = self.scenario = scenario
         self.policy = sc.policy_in(sc.start)
-        book = read_book(sc.book, self.policy) if sc.book else None  # people 0 … B-1 (sim.book)
+        book = checked_book(sc.book, self.policy) if sc.book else None  # people 0 … B-1 (sim.book)
         n, start = sc.population_size + (book.n if book else 0), sc.start
         seed = path_seed(sc.seed, path)
         self.rng = Draws(seed, path, n)

@@ -38,7 +38,7 @@ from sim.fund.loan_book import ACTIVE, annuity_installment
 from sim.fund.pool_config import BookLines, load_pool_config
 from sim.months import format_month
 
-__all__ = ["open_from_book", "people_from_book", "read_book", "shift_scenario"]
+__all__ = ["checked_book", "open_from_book", "people_from_book", "shift_scenario"]
 
 
 def shift_scenario(origin: str, folder: str, *, start: int, policy, switch_on, switch_policy,
@@ -59,8 +59,26 @@ def shift_scenario(origin: str, folder: str, *, start: int, policy, switch_on, s
     start = header.date + 1
     if switch_on is not None and switch_on <= start:
         policy, switch_on, switch_policy = switch_policy, None, None
+    checked_book(folder, policy)  # nothing runs on a bad book
     pool = load_pool_config(header.fund_file or fund_file, book=_lines(header))
     return header, start, policy, switch_on, switch_policy, pool
+
+
+_CACHE: dict[tuple, Book] = {}
+
+
+def checked_book(folder: str | Path, policy) -> Book:
+    """:func:`read_book`, once per book and policy in a process: the scenario checks the book
+    while it loads, and the path that runs it reuses the result (the files unchanged)."""
+    folder = Path(folder).resolve()
+    stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in
+                   sorted(folder.iterdir()) if p.is_file())  # fmt: skip
+    key = (str(folder), stamps, policy.id, policy["subsidy.lifetime_cap"],
+           policy["subsidy.cap_includes_bonus"])
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = read_book(folder, policy)
+    return _CACHE[key]
 
 
 def _lines(header: Header):
