@@ -155,7 +155,9 @@ def test_a_bad_row_is_refused_in_one_line(tmp_path, kind):
     message = str(err.value)
     assert err.value.key == key, message
     assert message.startswith(str(folder / f"{stem}.csv")), message
-    assert words in message and "allowed:" in message and "\n" not in message
+    assert words in message
+    assert "allowed:" in message
+    assert "\n" not in message
 
 
 @pytest.mark.parametrize("kind", ["negative balance", "loan for an unknown account",
@@ -168,7 +170,8 @@ def test_nothing_runs_on_a_bad_book_and_no_results_folder_is_left(tmp_path, caps
     sets = [x for k, v in SMALL.items() for x in ("--set", f"{k}={v}")]
     assert main(["run", "--book", str(folder), "--out", str(out), "--workers", "1", *sets]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and key in err
+    assert err.count("\n") == 0
+    assert key in err
     assert not out.exists()
     assert main(["book", "check", str(folder)]) == 2
 
@@ -186,7 +189,8 @@ def test_a_fund_file_that_does_not_balance_with_the_book_names_both(tmp_path):
     with pytest.raises(InputError) as err:
         load_scenario(sets={"book": str(folder), **SMALL})
     message = str(err.value)
-    assert message.startswith(str(DEFAULT_FUND)) and str(folder) in message
+    assert message.startswith(str(DEFAULT_FUND))
+    assert str(folder) in message
     assert "difference 184,999.50" in message  # the book's loans less its deposits
 
 
@@ -194,14 +198,15 @@ def test_the_policy_in_force_must_be_the_books(tmp_path):
     folder = write_book(tmp_path / "book")
     toml = (folder / "book.toml").read_text().replace('"lyg-2023"', '"lyg-draft"')
     (folder / "book.toml").write_text(toml)
-    with pytest.raises(InputError, match="book.policy: 'lyg-draft', but .* has 'lyg-2023'"):
+    with pytest.raises(InputError, match=r"book.policy: 'lyg-draft', but .* has 'lyg-2023'"):
         load_scenario(sets={"book": str(folder), **SMALL})
 
 
 def test_a_projection_opens_with_the_hand_written_book(tmp_path):
     folder = write_book(tmp_path / "book")
     sc = load_scenario(sets={"book": str(folder), **SMALL})
-    assert sc.start == parse_month("2024-09") and sc.policy.id == "lyg-2023"
+    assert sc.start == parse_month("2024-09")
+    assert sc.policy.id == "lyg-2023"
     sim = Simulation(sc, 0)
     acc = sim.ledger.acc
     assert sim.pop.n == 3 + 200
@@ -212,7 +217,8 @@ def test_a_projection_opens_with_the_hand_written_book(tmp_path):
     assert acc.forfeited[:3].tolist() == [False, False, True]
     assert acc.loan_disbursed[:3].tolist() == [True, False, False]
     assert sim.state.dormant[:3].tolist() == [False, True, False]
-    assert sim.book.outstanding() == 20_000_000 and sim.book.person[0] == 0
+    assert sim.book.outstanding() == 20_000_000
+    assert sim.book.person[0] == 0
     # the annuity of 200,000 yuan at 3.1% over 300 months, to the fen
     r = 0.031 / 12
     assert sim.book.installment[0] == round(20_000_000 * r * (1 + r) ** 300 / ((1 + r) ** 300 - 1))

@@ -73,8 +73,13 @@ def checked_book(folder: str | Path, policy) -> Book:
     folder = Path(folder).resolve()
     stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in
                    sorted(folder.iterdir()) if p.is_file())  # fmt: skip
-    key = (str(folder), stamps, policy.id, policy["subsidy.lifetime_cap"],
-           policy["subsidy.cap_includes_bonus"])
+    key = (
+        str(folder),
+        stamps,
+        policy.id,
+        policy["subsidy.lifetime_cap"],
+        policy["subsidy.cap_includes_bonus"],
+    )
     if key not in _CACHE:
         _CACHE.clear()
         _CACHE[key] = read_book(folder, policy)
