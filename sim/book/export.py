@@ -82,7 +82,8 @@ def export_book(run_dir: str | Path, *, path: int, out: str | Path, month: int |
     (out / "fund.toml").write_text(fund_toml(sim, month, lines))
     source = (
         f"hpfsim book export of {Path(run_dir).resolve().name}: path {path} of scenario "
-        f"{scenario.name} (seed {scenario.seed}) at the end of {format_month(month)}"
+        f"{scenario.name} ({scenario.population_size:,} people, seed {scenario.seed}) at the "
+        f"end of {format_month(month)}"
     )
     (out / "book.toml").write_text(book_toml(sim, month, source, lines))
     return out

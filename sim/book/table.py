@@ -5,13 +5,14 @@ and a Parquet file are checked by the same rules: a pattern per kind decides
 which rows parse, the first row that does not is named in a one-line
 :class:`~sim.errors.InputError` (file, row, column, allowed), and the rest is
 converted in pyarrow's compute kernels — no Python loop over rows. Money is
-turned into exact ``int64`` fen from its decimal text (never through a
-float), so ``12.34`` is 1234 fen and ``12.345`` is refused. Rows are counted
+turned into exact ``int64`` fen (``12.34`` is 1234 fen; ``12.345`` is refused,
+never rounded). Rows are counted
 from 1, the first row after the header.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -24,9 +25,9 @@ from sim.book.format import Column
 from sim.errors import InputError
 
 _PATTERNS = {
-    "int": r"^-?[0-9]+$",
+    "int": r"^-?[0-9]{1,18}$",
     "float": r"^-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$",
-    "money": r"^-?[0-9]+(\.[0-9]*)?$",
+    "money": r"^-?[0-9]{1,13}(\.[0-9]{0,2}0*)?$",
     "month": r"^[0-9]{4}-(0[1-9]|1[0-2])$",
     "bool": r"^(true|false|TRUE|FALSE|True|False|1|0)$",
 }
@@ -38,6 +39,7 @@ _WHAT = {
     "bool": "not true or false",
     "choice": "not one of the allowed values",
 }
+_FILL = {"month": "1900-01", "choice": None}
 NO_MONTH = -1
 """An empty month cell (``last_deposit_month`` of an account that never deposited)."""
 
@@ -54,11 +56,10 @@ def find_file(folder: Path, stem: str) -> Path:
 
 
 def read_text_table(path: Path) -> pa.Table:
-    """Every column of a CSV or Parquet file as text (empty cells as nulls)."""
+    """A CSV file's columns as text, a Parquet file's as stored (empty cells as nulls)."""
     try:
         if path.suffix == ".parquet":
-            table = pq.read_table(path)
-            return pa.table({n: pc.cast(table[n], pa.string()) for n in table.column_names})
+            return pq.read_table(path)
         with path.open("r", encoding="utf-8-sig") as fh:
             names = [n.strip().strip('"') for n in fh.readline().rstrip("\r\n").split(",")]
         if len(set(names)) != len(names):
@@ -100,33 +101,40 @@ def convert(path: Path, table: pa.Table, col: Column) -> tuple[np.ndarray, np.nd
 
     ``int`` and ``money`` give ``int64`` (money in fen), ``float`` ``float64``,
     ``month`` ``int32`` month indices (:data:`NO_MONTH` when empty), ``bool``
-    a bool array and ``choice`` the ``int8`` index into ``col.choices``.
+    a bool array and ``choice`` the ``int8`` index into ``col.choices``. One
+    pattern match and one cast per column; a row that fails is diagnosed alone.
     """
     n = table.num_rows
     if col.name not in table.column_names:
         return _empty(col, n), np.ones(n, bool)
-    raw = pc.utf8_trim_whitespace(table[col.name].combine_chunks())
-    empty = np.asarray(pc.or_kleene(pc.is_null(raw), pc.equal(raw, "")).fill_null(True))
+    raw = table[col.name].combine_chunks()
+    if col.kind in ("int", "money", "float") and _numeric(raw.type):
+        return _typed(path, raw, col), np.asarray(raw.is_null())
+    if not pa.types.is_string(raw.type):
+        raw = pc.cast(raw, pa.string())
+    empty = np.asarray(raw.is_null()) if raw.null_count else np.zeros(n, bool)
     if col.required and col.name != "last_deposit_month":
         fail(path, empty, col.name, "empty cell", col.allowed)
-    text = pc.if_else(pa.array(empty), pa.scalar("0" if col.kind != "month" else "1900-01"), raw)
+    text = raw.fill_null(_FILL.get(col.kind, "0")) if raw.null_count else raw
     if col.kind == "choice":
         index = np.asarray(pc.index_in(text, value_set=pa.array(col.choices)).fill_null(-1))
         fail(path, (index < 0) & ~empty, col.name, _WHAT["choice"], col.allowed, raw)
         return index.astype(np.int8), empty
     ok = np.asarray(pc.match_substring_regex(text, _PATTERNS[col.kind]))
-    fail(path, ~ok, col.name, _WHAT[col.kind], col.allowed, raw)
+    if not ok.all():
+        i = int(np.argmin(ok))
+        fail(path, ~ok, col.name, _diagnose(col.kind, str(text[i])), col.allowed, raw)
     if col.kind == "bool":
-        return np.asarray(pc.is_in(pc.utf8_lower(text), pa.array(["true", "1"]))), empty
+        return np.asarray(pc.is_in(text, pa.array(["true", "TRUE", "True", "1"]))), empty
     if col.kind == "month":
         year = np.asarray(pc.cast(pc.utf8_slice_codeunits(text, 0, 4), pa.int32()))
         month = np.asarray(pc.cast(pc.utf8_slice_codeunits(text, 5, 7), pa.int32()))
         return np.where(empty, NO_MONTH, year * 12 + month - 1).astype(np.int32), empty
     if col.kind == "money":
-        values = _money_fen(path, text, col, raw)
+        # exact: a number of at most 13 digits and 2 decimals is far within half a fen of
+        # its double, so rounding × 100 gives its fen (the pattern refused anything else)
+        values = np.rint(np.asarray(pc.cast(text, pa.float64())) * 100).astype(np.int64)
     elif col.kind == "int":
-        long = np.asarray(pc.greater(pc.utf8_length(text), 18))
-        fail(path, long, col.name, "out of range", col.allowed, raw)
         values = np.asarray(pc.cast(text, pa.int64()))
     else:
         values = np.asarray(pc.cast(text, pa.float64()))
@@ -140,19 +148,47 @@ def convert(path: Path, table: pa.Table, col: Column) -> tuple[np.ndarray, np.nd
     return values, empty
 
 
-def _money_fen(path: Path, text: pa.Array, col: Column, raw: pa.Array) -> np.ndarray:
-    """Exact fen from decimal text: whole yuan × 100 + two decimals (no float in between)."""
-    extra = np.asarray(pc.match_substring_regex(text, r"\.[0-9]{2}[0-9]*[1-9]"))
-    fail(path, extra, col.name, "more than 2 decimals", col.allowed, raw)
-    negative = np.asarray(pc.starts_with(text, "-"))
-    body = pc.utf8_ltrim(text, "-")
-    parts = pc.split_pattern(pc.binary_join_element_wise(body, ".", ""), ".", max_splits=2)
-    whole = pc.list_element(parts, 0)
-    long = np.asarray(pc.greater(pc.utf8_length(whole), 13))
-    fail(path, long, col.name, "out of range", col.allowed, raw)
-    frac = pc.utf8_slice_codeunits(pc.utf8_rpad(pc.list_element(parts, 1), 2, "0"), 0, 2)
-    fen = np.asarray(pc.cast(whole, pa.int64())) * 100 + np.asarray(pc.cast(frac, pa.int64()))
-    return np.where(negative, -fen, fen)
+def _numeric(kind: pa.DataType) -> bool:
+    t = pa.types
+    return t.is_integer(kind) or t.is_floating(kind) or t.is_decimal(kind)
+
+
+def _typed(path: Path, raw: pa.Array, col: Column) -> np.ndarray:
+    """A numeric Parquet column: checked and converted without going through text."""
+    empty = np.asarray(raw.is_null())
+    if col.required:
+        fail(path, empty, col.name, "empty cell", col.allowed)
+    if pa.types.is_integer(raw.type) and col.kind != "float":
+        values = np.asarray(raw.fill_null(0)).astype(np.int64) * (100 if col.kind == "money" else 1)
+    else:
+        x = np.asarray(pc.cast(raw, pa.float64()).fill_null(0.0))
+        fail(path, ~np.isfinite(x), col.name, "not a finite number", col.allowed, x)
+        if col.kind == "float":
+            values = x
+        else:
+            scale = 100 if col.kind == "money" else 1
+            values = np.rint(x * scale)
+            what = "more than 2 decimals" if col.kind == "money" else "not a whole number"
+            fail(path, np.abs(x * scale - values) > 1e-6, col.name, what, col.allowed, x)
+            fail(path, np.abs(values) >= 2.0**62, col.name, "out of range", col.allowed, x)
+            values = values.astype(np.int64)
+    scale = 100 if col.kind == "money" else 1
+    low = -np.inf if col.low is None else col.low * scale
+    high = np.inf if col.high is None else col.high * scale
+    problem = "negative" if col.low == 0 else "out of range"
+    fail(path, (values < low) & ~empty, col.name, problem, col.allowed, raw)
+    fail(path, (values > high) & ~empty, col.name, "out of range", col.allowed, raw)
+    return values
+
+
+def _diagnose(kind: str, value: str) -> str:
+    """Why one cell failed its kind's pattern (only the first bad cell is looked at)."""
+    if kind == "money" and re.fullmatch(r"-?[0-9]+\.[0-9]*", value):
+        return "more than 2 decimals" if len(value.split(".")[1].rstrip("0")) > 2 else (
+            "out of range")  # fmt: skip
+    if kind in ("money", "int") and re.fullmatch(r"-?[0-9]+", value):
+        return "out of range"
+    return _WHAT[kind]
 
 
 def _empty(col: Column, n: int) -> np.ndarray:
