@@ -57,10 +57,14 @@ class Column:
         if self.kind == "month":
             return "YYYY-MM, not after the book's date"
         if self.kind == "money":
-            return f"{self.low:g} to {self.high:g} yuan, at most 2 decimals"
+            return f"{_num(self.low)} to {_num(self.high)} yuan, at most 2 decimals"
         if self.kind == "float":
-            return f"a number {self.low:g} to {self.high:g}"
-        return f"a whole number {self.low:g} to {self.high:g}"
+            return f"a number {_num(self.low)} to {_num(self.high)}"
+        return f"a whole number {_num(self.low)} to {_num(self.high)}"
+
+
+def _num(x: float) -> str:
+    return f"{int(x):,}" if x == int(x) else f"{x:g}"
 
 
 def _money(name, meaning, *, required=True):
@@ -68,7 +72,7 @@ def _money(name, meaning, *, required=True):
 
 
 ACCOUNT_COLUMNS = (
-    Column("id", "int", "", "the account's number, unique in the book", 1, 2**62),
+    Column("id", "int", "", "the account's number, unique in the book", 1, 10**15),
     Column("cohort", "choice", "", "occupation cohort (imputed from the population file's "
            "shares when absent)", required=False,
            choices=COHORTS),
@@ -112,7 +116,8 @@ ACCOUNT_COLUMNS = (
 remember a forfeited subsidy, S4, and a bonus already paid, S6)."""
 
 LOAN_COLUMNS = (
-    Column("account_id", "int", "", "the borrower's account (one loan per account)", 1, 2**62),
+    Column("account_id", "int", "", "the borrower's account (one loan per account)", 1,
+           10**15),
     Column("principal", "money", "yuan", "outstanding principal", 0.01, MAX_YUAN),
     Column("rate", "float", "per year", "annual rate now charged (reprices each 1 January)",
            0, 0.2),
@@ -164,5 +169,6 @@ def markdown_table(columns: tuple[Column, ...]) -> str:
     rows = ["| column | required | unit | meaning | allowed |", "|---|---|---|---|---|"]
     for c in columns:
         need = "yes" if c.required else "no"
-        rows.append(f"| `{c.name}` | {need} | {c.unit} | {c.meaning} | {c.allowed} |")
+        cells = (f"`{c.name}`", need, c.unit, c.meaning, c.allowed)
+        rows.append("| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |")
     return "\n".join(rows)
