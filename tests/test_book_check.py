@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
@@ -230,3 +231,15 @@ def test_the_readme_holds_the_format_tables():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert markdown_table(ACCOUNT_COLUMNS) in readme
     assert markdown_table(LOAN_COLUMNS) in readme
+
+
+def test_a_parquet_amount_finer_than_a_fen_is_refused(tmp_path):
+    folder = write_book(tmp_path / "book")
+    table = pacsv.read_csv(folder / "accounts.csv")
+    balance = table["balance"].to_pylist()
+    balance[1] = 3000.505
+    table = table.set_column(table.column_names.index("balance"), "balance", pa.array(balance))
+    pq.write_table(table, folder / "accounts.parquet")
+    (folder / "accounts.csv").unlink()
+    with pytest.raises(InputError, match=r"row 2, column balance: more than 2 decimals"):
+        read_book(folder)

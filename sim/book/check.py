@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.book.format import ACCOUNT_COLUMNS, BOOK_KEYS, LOAN_COLUMNS, MONTH_ENDS, TOTAL_KEYS
-from sim.book.table import NO_MONTH, check_columns, convert, fail, find_file, read_text_table
+from sim.book.table import NO_MONTH, check_columns, convert, fail, find_file, read_table
 from sim.checks import only_keys, table_at
 from sim.errors import InputError, read_toml
 from sim.fund.policy import Policy, policy_named_in
@@ -146,7 +146,7 @@ def read_book(folder: str | Path, policy: Policy | None = None) -> Book:
     header = read_header(folder)
     policy = policy or book_policy(header)
     acc_path = find_file(header.folder, "accounts")
-    table = read_text_table(acc_path)
+    table = read_table(acc_path)
     check_columns(acc_path, table, ACCOUNT_COLUMNS)
     given = {c.name for c in ACCOUNT_COLUMNS if c.name in table.column_names}
     acc, empty = {}, {}
@@ -154,7 +154,7 @@ def read_book(folder: str | Path, policy: Policy | None = None) -> Book:
         acc[col.name], empty[col.name] = convert(acc_path, table, col)
     _check_accounts(acc_path, header, policy, acc, empty, given)
     loan_path = find_file(header.folder, "loans")
-    table = read_text_table(loan_path)
+    table = read_table(loan_path)
     check_columns(loan_path, table, LOAN_COLUMNS)
     loan_given = {c.name for c in LOAN_COLUMNS if c.name in table.column_names}
     loans = {col.name: convert(loan_path, table, col)[0] for col in LOAN_COLUMNS}
@@ -284,7 +284,7 @@ def _check_totals(header, acc_path, loan_path, acc, loans) -> None:
                              allowed="the files' own total, to the fen")  # fmt: skip
 
 
-def _months(values: np.ndarray) -> list[str] | np.ndarray:
+def _months(values: np.ndarray):
     class _Lazy:
         def __getitem__(self, i):
             return "(empty)" if values[i] == NO_MONTH else format_month(int(values[i]))

@@ -1,13 +1,14 @@
 """Reading one book file (CSV or Parquet) into checked numpy columns, vectorised.
 
-Every cell is read as text first (Parquet columns are cast to text), so a CSV
-and a Parquet file are checked by the same rules: a pattern per kind decides
-which rows parse, the first row that does not is named in a one-line
-:class:`~sim.errors.InputError` (file, row, column, allowed), and the rest is
-converted in pyarrow's compute kernels — no Python loop over rows. Money is
-turned into exact ``int64`` fen (``12.34`` is 1234 fen; ``12.345`` is refused,
-never rounded). Rows are counted
-from 1, the first row after the header.
+A CSV file's cells are read as text, so every rule sees what was written: one
+pattern per kind decides which rows parse, the first row that does not is
+named in a one-line :class:`~sim.errors.InputError` (file, row, column,
+allowed), and the rest is converted in pyarrow's compute kernels — no Python
+loop over rows. A Parquet file's numeric columns are checked as numbers (a
+money column with a fraction of a fen is refused); its other columns as text.
+Money becomes exact ``int64`` fen (``12.34`` is 1234 fen; ``12.345`` is
+refused, never rounded). Rows are counted from 1, the first row after the
+header.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def find_file(folder: Path, stem: str) -> Path:
     return found[0]
 
 
-def read_text_table(path: Path) -> pa.Table:
+def read_table(path: Path) -> pa.Table:
     """A CSV file's columns as text, a Parquet file's as stored (empty cells as nulls)."""
     try:
         if path.suffix == ".parquet":
@@ -139,13 +140,18 @@ def convert(path: Path, table: pa.Table, col: Column) -> tuple[np.ndarray, np.nd
     else:
         values = np.asarray(pc.cast(text, pa.float64()))
         fail(path, ~np.isfinite(values), col.name, "not a finite number", col.allowed, raw)
+    _in_range(path, values, empty, col, raw)
+    return values, empty
+
+
+def _in_range(path: Path, values: np.ndarray, empty: np.ndarray, col: Column, raw) -> None:
+    """Refuse the first filled cell outside the column's range (money in fen)."""
     scale = 100 if col.kind == "money" else 1
     low = -np.inf if col.low is None else col.low * scale
     high = np.inf if col.high is None else col.high * scale
     problem = "negative" if col.low == 0 else "out of range"
     fail(path, (values < low) & ~empty, col.name, problem, col.allowed, raw)
     fail(path, (values > high) & ~empty, col.name, "out of range", col.allowed, raw)
-    return values, empty
 
 
 def _numeric(kind: pa.DataType) -> bool:
@@ -172,12 +178,7 @@ def _typed(path: Path, raw: pa.Array, col: Column) -> np.ndarray:
             fail(path, np.abs(x * scale - values) > 1e-6, col.name, what, col.allowed, x)
             fail(path, np.abs(values) >= 2.0**62, col.name, "out of range", col.allowed, x)
             values = values.astype(np.int64)
-    scale = 100 if col.kind == "money" else 1
-    low = -np.inf if col.low is None else col.low * scale
-    high = np.inf if col.high is None else col.high * scale
-    problem = "negative" if col.low == 0 else "out of range"
-    fail(path, (values < low) & ~empty, col.name, problem, col.allowed, raw)
-    fail(path, (values > high) & ~empty, col.name, "out of range", col.allowed, raw)
+    _in_range(path, values, empty, col, raw)
     return values
 
 
