@@ -17,6 +17,7 @@ from sim.book.format import ACCOUNT_COLUMNS, LOAN_COLUMNS, markdown_table
 from sim.cli import main
 from sim.engine import Simulation
 from sim.errors import InputError
+from sim.fund.eligibility import loan_deposit_months
 from sim.fund.pool_config import DEFAULT_FUND
 from sim.months import parse_month
 from sim.scenario import load_scenario
@@ -243,3 +244,40 @@ def test_a_parquet_amount_finer_than_a_fen_is_refused(tmp_path):
     (folder / "accounts.csv").unlink()
     with pytest.raises(InputError, match=r"row 2, column balance: more than 2 decimals"):
         read_book(folder)
+
+
+def _opened(tmp_path, accounts=ACCOUNTS):
+    folder = write_book(tmp_path / "book", accounts)
+    return Simulation(load_scenario(sets={"book": str(folder), **SMALL}), 0)
+
+
+def test_S1_S3_the_first_projected_month_accrues_on_the_books_aged_part(tmp_path):
+    sim = _opened(tmp_path)
+    ledger = sim.ledger
+    ledger.begin_month()
+    books = ledger.end_month()
+    acc = ledger.acc
+    assert acc.subsidy_accrued[1] == pytest.approx(300_050 * 0.010 / 12)  # S1-i: aged 3,000.50
+    assert acc.subsidy_accrued[0] == 0.0  # S3: a loan was disbursed to account 1
+    assert acc.subsidy_accrued[2] == 0.0  # closed (and forfeited, S4)
+    # F1: 1.5% a year on the opening balances 12,000.00 and 3,000.50, accrued not credited
+    assert acc.interest_accrued[0] == pytest.approx(1_200_000 * 0.015 / 12)
+    assert books.interest_payable == round((1_200_000 + 300_050) * 0.015 / 12)
+
+
+def test_S2_subsidy_paid_up_to_the_cap_loads_and_counts_against_it(tmp_path):
+    sim = _opened(tmp_path, _swap(ACCOUNTS, 1, "subsidy_paid", "10000.00"))
+    assert sim.ledger.acc.subsidy_total[0] == 1_000_000  # no room left under 10,000 yuan
+
+
+def test_L1_months_paid_ahead_in_a_book_count_as_they_come(tmp_path):
+    header = ACCOUNTS.splitlines()[0] + ",paid_through"
+    rows = [line + ("," + ("2024-10" if i == 1 else "")) for i, line in
+            enumerate(ACCOUNTS.splitlines()) if i]  # fmt: skip
+    sim = _opened(tmp_path, "\n".join([header, *rows]) + "\n")
+    acc, policy = sim.ledger.acc, sim.policy
+    sep, oct_ = parse_month("2024-09"), parse_month("2024-10")
+    # 10 months covered by the book's date, two more paid ahead (D2): 11 in September, 12 after
+    assert loan_deposit_months(acc, policy, sep)[0] == 11
+    assert loan_deposit_months(acc, policy, oct_)[0] == 12
+    assert loan_deposit_months(acc, policy, sep)[1] == 5
