@@ -107,8 +107,9 @@ def _sets(args: argparse.Namespace) -> dict:
 def _run(args: argparse.Namespace) -> int:
     from sim.runs import Variant
 
+    sets = _sets(args) | ({"book": args.book} if args.book else {})
     run_dir, runs = _execute(args, [Variant("baseline" if not args.scenario else
-                                            _label(args.scenario), _sets(args))])  # fmt: skip
+                                            _label(args.scenario), sets)])  # fmt: skip
     print(summary_table(runs))
     print(f"results: {run_dir}")
     return 0
@@ -247,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", nargs="?", help="scenario file (default scenarios/baseline.toml)")
     _run_args(run)
     run.add_argument("--resume", action="store_true", help="finish the run in --out")
+    run.add_argument("--book", help="project from a book's date (a folder; see hpfsim book)")
     run.set_defaults(run=_run)
 
     cmp_ = sub.add_parser("compare", help="one scenario per value of a swept --set, paired")
@@ -265,6 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.stress_commands import add_commands
 
     add_commands(sub)
+    from sim.book_commands import add_commands as add_book_commands
+
+    add_book_commands(sub)
 
     acc = sub.add_parser("account", help="replay one person's events: a monthly statement")
     acc.add_argument(

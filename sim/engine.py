@@ -40,6 +40,7 @@ from sim.agents.income import CommonShock, IncomeState, step_income
 from sim.agents.population import synthesize
 from sim.agents.repaying import repayment_capacity_fen
 from sim.agents.world import join, update_tax_brackets
+from sim.book.load import checked_book, open_from_book, people_from_book
 from sim.fund.balance_sheet import BalanceSheet
 from sim.fund.employee import EmployeeSegment, EmployeeShock
 from sim.fund.ledger import Ledger
@@ -114,11 +115,14 @@ class Simulation:
 
     def __init__(self, scenario: Scenario, path: int):
         sc = self.scenario = scenario
-        n, start = sc.population_size, sc.start
-        self.policy = sc.policy_in(start)
+        self.policy = sc.policy_in(sc.start)
+        book = checked_book(sc.book, self.policy) if sc.book else None  # people 0 … B-1 (sim.book)
+        n, start = sc.population_size + (book.n if book else 0), sc.start
         seed = path_seed(sc.seed, path)
         self.rng = Draws(seed, path, n)
         self.pop = synthesize(sc.agents, n, seed=seed, path=path, start_month=start)
+        if book:
+            people_from_book(book, self.pop, sc.agents, seed=seed, path=path, month=start)
         self.income = IncomeState.start(sc.agents, self.pop, self.rng)
         self.state = BehaviourState.start(n, config=sc.agents, pop=self.pop, income=self.income,
                                           rng=self.rng, month=start)  # fmt: skip
@@ -145,6 +149,8 @@ class Simulation:
         self.year_vai = ValueAdded()
         self.hpi = 1.0
         self.out = {name: np.zeros(sc.horizon) for name in SERIES}
+        if book:
+            open_from_book(self, book)
         self.env.process(self.month_cycle())
         if sc.switch_on is not None:
             self.env.process(self.policy_switch())

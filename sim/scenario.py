@@ -119,6 +119,7 @@ class Scenario:
     shocks: tuple[Shock, ...]
     resolved: dict[str, Any]
     digest: str
+    book: str | None = None  # a book folder to project from (sim.book)
 
     def policy_in(self, month: int) -> Policy:
         """The policy in force in ``month``."""
@@ -153,7 +154,7 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
             only_keys(origin, f"{section}.", table_at(origin, section, data[section]), keys)
     data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
     overrides = dict(table_at(origin, "overrides", data.get("overrides", {})))
-    stress, severity, effects = None, None, None
+    stress, severity, effects, book = None, None, None, None
     for key, value in (sets or {}).items():
         section, _, name = key.partition(".")
         if key == "stress":
@@ -162,6 +163,8 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
             severity = value
         elif key == "stress.effects":
             effects = value
+        elif key == "book":
+            book = str(value)
         elif SECTIONS.get(section) and name in SECTIONS[section]:
             data.setdefault(section, {})[name] = value
         elif key in SPEC_BY_KEY:
@@ -174,7 +177,8 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
     start = _month(origin, "scenario.start", sc.get("start"))
     base = Path(origin).parent
     agents = load_agent_config(_file(origin, "scenario.population_file", sc, base))
-    pool = load_pool_config(_file(origin, "scenario.fund_file", sc, base))
+    fund_file = _file(origin, "scenario.fund_file", sc, base)
+    pool = load_pool_config(fund_file) if book is None else None  # with a book: below
     pol = table_at(origin, "policy", data.get("policy"))
     policy = _policy(origin, "policy.id", pol.get("id"), base).with_overrides(
         overrides, origin=origin
@@ -201,6 +205,13 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
     raw_shocks = data.get("shock", [])
     if not isinstance(raw_shocks, list):
         raise InputError(origin, "shock", "must be an array of tables ([[shock]])")
+    if book is not None:
+        from sim.book.load import shift_scenario
+
+        _, start, policy, switch_on, switch_policy, pool = shift_scenario(
+            origin, book, start=start, policy=policy, switch_on=switch_on,
+            switch_policy=switch_policy, fund_file=fund_file,
+        )  # fmt: skip
     shocks = tuple(_shock(origin, i, s, start) for i, s in enumerate(raw_shocks, start=1))
     if stress is not None:
         from sim.stress import load_stress
@@ -214,12 +225,13 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         "montecarlo": {"paths": paths, "seed": seed}, "engine.repay_from_balance": repay,
         "population_file": agents.path, "fund_file": pool.path,
         "shocks": [s.name for s in shocks], "stress": stress, "stress.severity": severity,
-        "stress.effects": effects,
+        "stress.effects": effects, "book": book,
     }  # fmt: skip
     digest = hashlib.sha256(Path(origin).read_bytes() + repr(sorted(overrides.items())).encode())
     return Scenario(
         origin, name, str(sc.get("description", "")), start, policy, switch_on, switch_policy,
         size, horizon, paths, seed, agents, pool, repay, shocks, resolved, digest.hexdigest(),
+        book,
     )  # fmt: skip
 
 

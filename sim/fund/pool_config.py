@@ -86,6 +86,17 @@ EMPLOYEE_SPECS = {
 
 
 @dataclass(frozen=True)
+class BookLines:
+    """A book's lines of the pool's balance sheet, in fen (``sim.book``): the flexible
+    segment's balances with their accrued interest, its loans and its loan risk reserve."""
+
+    folder: str
+    deposits: int
+    loans: int
+    reserve: int
+
+
+@dataclass(frozen=True)
 class PoolConfig:
     """A checked fund file."""
 
@@ -94,8 +105,11 @@ class PoolConfig:
     employee: EmployeeParams
 
 
-def load_pool_config(path: str | Path = DEFAULT_FUND) -> PoolConfig:
-    """Read and check a fund file; errors name the file and the key path."""
+def load_pool_config(
+    path: str | Path = DEFAULT_FUND, *, book: BookLines | None = None
+) -> PoolConfig:
+    """Read and check a fund file; errors name the file and the key path. With a ``book``
+    the opening balance sheet must balance with the book's lines too."""
     origin = str(path)
     data = read_toml(path)
     for key in data:
@@ -113,32 +127,47 @@ def load_pool_config(path: str | Path = DEFAULT_FUND) -> PoolConfig:
         raise InputError(origin, f"fund.{flag}", f"got {distribute!r}", allowed="true or false")
     fund = FundParams(**fund, distribute_while_borrowing=distribute)
     employee = EmployeeParams(**check_table(origin, "employee", tables["employee"], EMPLOYEE_SPECS))
-    check_opening_balance(origin, fund, employee)
+    check_opening_balance(origin, fund, employee, book=book)
     return PoolConfig(origin, fund, employee)
 
 
-def check_opening_balance(origin: str, fund: FundParams, employee: EmployeeParams) -> None:
-    """Refuse a fund file whose opening balance sheet does not balance to the fen."""
+def check_opening_balance(
+    origin: str, fund: FundParams, employee: EmployeeParams, *, book: BookLines | None = None
+) -> None:
+    """Refuse a fund file whose opening balance sheet does not balance to the fen (with the
+    book's lines when the projection starts from a book)."""
 
     def fen(yuan: float) -> int:
         return round(yuan * 100)
 
-    assets = fen(fund.start_cash) + fen(employee.loan_balance)
+    lines = book or BookLines("", 0, 0, 0)
+    assets = fen(fund.start_cash) + fen(employee.loan_balance) + lines.loans
     claims = (
         fen(employee.deposit_balance)
         + fen(fund.start_reserve)
         + fen(fund.start_credit_line)
         + fen(fund.start_equity)
+        + lines.deposits
+        + lines.reserve
     )
-    if assets != claims:
-        raise InputError(
-            origin,
-            "fund",
-            f"the opening balance sheet does not balance: fund.start_cash {fund.start_cash:,.2f} "
-            f"+ employee.loan_balance {employee.loan_balance:,.2f} = {assets / 100:,.2f} yuan, "
-            f"but employee.deposit_balance {employee.deposit_balance:,.2f} + fund.start_reserve "
-            f"{fund.start_reserve:,.2f} + fund.start_credit_line {fund.start_credit_line:,.2f} "
-            f"+ fund.start_equity {fund.start_equity:,.2f} = {claims / 100:,.2f} yuan "
-            f"(difference {(assets - claims) / 100:,.2f})",
-            allowed="cash + loans = deposits + reserve + credit line + equity",
-        )
+    if assets == claims:
+        return
+    with_book = (
+        f" with the book {lines.folder} (loans {lines.loans / 100:,.2f}, deposits and accrued "
+        f"interest {lines.deposits / 100:,.2f}, segment reserve {lines.reserve / 100:,.2f})"
+        if book
+        else ""
+    )
+    raise InputError(
+        origin,
+        "fund",
+        f"the opening balance sheet does not balance{with_book}: fund.start_cash "
+        f"{fund.start_cash:,.2f} + employee.loan_balance {employee.loan_balance:,.2f} "
+        f"{'+ book loans ' if book else ''}= {assets / 100:,.2f} yuan, "
+        f"but employee.deposit_balance {employee.deposit_balance:,.2f} + fund.start_reserve "
+        f"{fund.start_reserve:,.2f} + fund.start_credit_line {fund.start_credit_line:,.2f} "
+        f"+ fund.start_equity {fund.start_equity:,.2f} "
+        f"{'+ book deposits and reserve ' if book else ''}= {claims / 100:,.2f} yuan "
+        f"(difference {(assets - claims) / 100:,.2f})",
+        allowed="cash + loans = deposits + reserve + credit line + equity",
+    )

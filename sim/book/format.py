@@ -1,0 +1,174 @@
+"""The book format: the columns of ``accounts`` and ``loans`` and the keys of ``book.toml``.
+
+A book is a folder describing the flexible segment on one month-end (the
+book's date): ``book.toml``, ``accounts.csv`` (or ``.parquet``) and
+``loans.csv`` (or ``.parquet``). Each column is data here — its name, kind,
+unit, meaning, allowed range and whether it is required — so the checker
+(:mod:`sim.book.check`), the exporter (:mod:`sim.book.export`) and the
+README's table read the same definition.
+
+Kinds: ``int`` (a whole number), ``float`` (a number), ``money`` (yuan with at most two decimals,
+held as exact fen once loaded), ``month`` (``YYYY-MM``), ``bool`` (``true`` or
+``false``), ``choice`` (one of ``choices``). An empty cell is allowed only in
+an optional column (or ``last_deposit_month``: never deposited).
+
+The ageing window (S1-i) comes as the 13 month-end balances ``month_end_12``
+(twelve months before the book's date) … ``month_end_0`` (the book's date,
+equal to ``balance``), or as ``aged`` alone — the part of the balance stored a
+full year by the month after the book's date. With ``aged`` only, the
+projection takes ``aged`` for every month-end before the book's date, which is
+exact for its first month and a lower bound after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.agents.config import COHORTS
+from sim.fund.params import EDUCATION_LEVELS
+
+MONTH_ENDS = tuple(f"month_end_{k}" for k in range(12, -1, -1))
+"""The ageing columns, oldest first (``month_end_0`` is the book's date)."""
+
+MAX_YUAN = 10_000_000_000.0
+"""Largest amount a money column accepts (ten billion yuan): beyond it is a typo."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a book file."""
+
+    name: str
+    kind: str  # int | money | month | bool | choice
+    unit: str
+    meaning: str
+    low: float | None = None
+    high: float | None = None
+    required: bool = True
+    choices: tuple[str, ...] = ()
+
+    @property
+    def allowed(self) -> str:
+        """What the column accepts, in words (for errors and the README)."""
+        if self.kind == "choice":
+            return " | ".join(self.choices)
+        if self.kind == "bool":
+            return "true | false"
+        if self.kind == "month":
+            return "YYYY-MM, not after the book's date"
+        if self.kind == "money":
+            return f"{_num(self.low)} to {_num(self.high)} yuan, at most 2 decimals"
+        if self.kind == "float":
+            return f"a number {_num(self.low)} to {_num(self.high)}"
+        return f"a whole number {_num(self.low)} to {_num(self.high)}"
+
+
+def _num(x: float) -> str:
+    return f"{int(x):,}" if x == int(x) else f"{x:g}"
+
+
+def _money(name, meaning, *, required=True):
+    return Column(name, "money", "yuan", meaning, 0, MAX_YUAN, required)
+
+
+ACCOUNT_COLUMNS = (
+    Column("id", "int", "", "the account's number, unique in the book", 1, 10**15),
+    Column("cohort", "choice", "", "occupation cohort (imputed from the population file's "
+           "shares when absent)", required=False,
+           choices=COHORTS),
+    Column("birth_month", "month", "month", "the holder's month of birth (at least 16 at the "
+           "book's date, E1)"),
+    Column("sex", "choice", "", "the holder's sex (retirement age, W4)",
+           choices=("female", "male")),
+    Column("opened_month", "month", "month", "month the current (or last) account was opened"),
+    Column("status", "choice", "", "active: depositing; dormant: open, stopped depositing; "
+           "closed: exited or fully withdrawn", choices=("active", "dormant", "closed")),
+    _money("balance", "balance at the book's date (0 when closed)"),
+    *(_money(name, f"month-end balance {k} months before the book's date (S1-i)",
+             required=False) for k, name in zip(range(12, -1, -1), MONTH_ENDS, strict=True)),
+    _money("aged", "part of the balance stored a full year by the next month (S1-i); "
+           "instead of the month-end balances", required=False),
+    Column("deposit_months", "int", "months", "distinct months the deposits cover that have "
+           "come (L1)", 0, 1200),
+    Column("paid_through", "month", "month", "last month the deposits cover (after the book's "
+           "date for a prepaid quarter, D2); default last_deposit_month", required=False),
+    _money("subsidy_paid", "holding subsidy credited to date (S1, S5; within the cap, S2)"),
+    _money("bonus_paid", "opening bonus credited (S6, S7)"),
+    Column("forfeited", "bool", "", "an exit forfeited all subsidy for good (S4)"),
+    Column("last_deposit_month", "month", "month", "month of the latest accepted deposit "
+           "(empty: never)"),
+    Column("loan_taken", "bool", "", "a fund loan was ever disbursed (S3: no subsidy accrues "
+           "again); default: a loan is outstanding", required=False),
+    _money("deposited_total", "deposited into the current account (L2); default: balance less "
+           "subsidy and bonus", required=False),
+    _money("rent_withdrawn", "withdrawn for rent in the current fund year (W1)", required=False),
+    _money("interest_accrued", "interest accrued this fund year, not yet credited (F1)",
+           required=False),
+    _money("subsidy_accrued", "holding subsidy accrued this fund year, not yet credited (S1-ii)",
+           required=False),
+    Column("children", "int", "", "children (2 = two or more; S6)", 0, 2, False),
+    Column("education", "choice", "", "highest education (S7, L4)", required=False,
+           choices=EDUCATION_LEVELS),
+    Column("veteran_months", "int", "months", "months of deposits during military service "
+           "(E5)", 0, 600, False),
+)  # fmt: skip
+"""Columns of ``accounts.csv``: one row per account ever opened (closed ones included: they
+remember a forfeited subsidy, S4, and a bonus already paid, S6)."""
+
+LOAN_COLUMNS = (
+    Column("account_id", "int", "", "the borrower's account (one loan per account)", 1,
+           10**15),
+    Column("principal", "money", "yuan", "outstanding principal", 0.01, MAX_YUAN),
+    Column("rate", "float", "per year", "annual rate now charged (reprices each 1 January)",
+           0, 0.2),
+    Column("remaining_months", "int", "months", "months left to repay (0: past its term, "
+           "still overdue)", 0, 600),
+    Column("home", "choice", "", "first or second home (rate band)", choices=("first", "second")),
+    Column("arrears_months", "int", "months", "months in arrears (0 = current)", 0, 120),
+    _money("overdue_interest", "interest due and unpaid; default 0", required=False),
+    _money("overdue_principal", "principal due and unpaid (part of principal); default 0",
+           required=False),
+    _money("installment", "the monthly instalment; default the annuity of principal, rate and "
+           "remaining_months", required=False),
+    Column("term", "int", "months", "the loan's term; default remaining_months", 1, 600, False),
+    _money("original", "amount lent; default the principal", required=False),
+    _money("home_value", "the home's value at the book's date (collateral); default principal "
+           "÷ 0.8", required=False),
+    Column("disbursed_month", "month", "month", "month the loan was disbursed", required=False),
+)  # fmt: skip
+"""Columns of ``loans.csv``: one row per fund loan still being repaid."""
+
+BOOK_KEYS = {
+    "date": "the month-end the book describes, YYYY-MM",
+    "policy": "the policy in force on that date (an ID such as lyg-draft, or a file)",
+    "source": "where the book comes from (a fund centre's system, or a simulated run)",
+    "synthetic": "true for a book made by simulation (optional)",
+    "fund_file": "the fund file of the pool's other lines on that date (optional; default the "
+    "scenario's), relative to the book",
+    "segment_reserve": "the flexible segment's loan risk reserve, yuan (optional, default 0)",
+}
+"""Keys of the ``[book]`` table of ``book.toml``."""
+
+TOTAL_KEYS = {
+    "accounts": "rows of accounts",
+    "balance": "sum of balance, yuan",
+    "interest_accrued": "sum of interest_accrued, yuan",
+    "loans": "rows of loans",
+    "principal": "sum of principal, yuan",
+}
+"""Control totals of the ``[totals]`` table: the files must add up to them, to the fen."""
+
+
+def column(columns: tuple[Column, ...], name: str) -> Column:
+    """The column called ``name``."""
+    return next(c for c in columns if c.name == name)
+
+
+def markdown_table(columns: tuple[Column, ...]) -> str:
+    """The columns as a Markdown table (the README's)."""
+    rows = ["| column | required | unit | meaning | allowed |", "|---|---|---|---|---|"]
+    for c in columns:
+        need = "yes" if c.required else "no"
+        cells = (f"`{c.name}`", need, c.unit, c.meaning, c.allowed)
+        rows.append("| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |")
+    return "\n".join(rows)
