@@ -38,6 +38,7 @@ import json
 import math
 import os
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -329,7 +330,9 @@ def fit(
     every = list(targets.values())
     all_boot = _bootstrap(every, runs, settings.bootstrap, settings.seed)
     sims = moments_of(every, runs)
-    lo, hi = np.nanpercentile(all_boot, [2.5, 97.5], axis=0)
+    with warnings.catch_warnings():  # a target past the run's end is NaN on every resample
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lo, hi = np.nanpercentile(all_boot, [2.5, 97.5], axis=0)
     moments = [Fitted(t, *map(float, x)) for t, *x in zip(every, sims, lo, hi, strict=True)]
     return FitResult(
         estimates, moments, float(np.sum(residuals(u_hat) ** 2)), ev.count, ev.cached,
