@@ -209,7 +209,12 @@ def _calibrate_fit(args: argparse.Namespace) -> int:
     """``calibrate --fit``: the [fit] table of the parameters file, overridden by options."""
     import dataclasses
 
-    from sim.agents.calibrated import CALIBRATED_POPULATION, format_fit, write_calibrated
+    from sim.agents.calibrated import (
+        CALIBRATED_POPULATION,
+        format_fit,
+        save_report,
+        write_calibrated,
+    )
     from sim.agents.calibration import DEFAULT_TARGETS, load_targets
     from sim.agents.config import DEFAULT_POPULATION
     from sim.agents.fitting import DEFAULT_PARAMETERS, fit, load_parameters
@@ -232,6 +237,7 @@ def _calibrate_fit(args: argparse.Namespace) -> int:
     result = fit(config, policy, params, settings, targets=targets, start_month=start,
                  out=args.out, progress=progress)  # fmt: skip
     print(format_fit(result))
+    save_report(result, args.out)
     command = "hpfsim calibrate --fit" + "".join(
         f" --{k} {v}" for k, v in given.items() if v is not None
     )

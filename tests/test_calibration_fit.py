@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import sim.agents.fitting as fitting
-from sim.agents.calibrated import format_fit, sha256, write_calibrated
+from sim.agents.calibrated import format_fit, markdown_table, sha256, write_calibrated
 from sim.agents.calibration import DEFAULT_TARGETS, load_targets, record
 from sim.agents.config import DEFAULT_POPULATION, load_agent_config
 from sim.agents.fitting import (
@@ -122,6 +122,7 @@ def test_the_calibrated_file_carries_the_fitted_values_and_its_provenance(tmp_pa
     assert "calibration.date = " in text
     assert "# fitted (95% interval 28-33); the uncalibrated file has 32" in text
     assert "30.5" in format_fit(result)
+    assert "| `behaviour.buying.age_peak` | 32 | 30.5 | 28-33 |" in markdown_table(result)
 
 
 def test_cli_calibrate_fit_writes_the_population_file_and_resumes(tmp_path, capsys):
@@ -139,4 +140,5 @@ def test_cli_calibrate_fit_writes_the_population_file_and_resumes(tmp_path, caps
     assert load_agent_config(dest).joining.base_annual_rate != CONFIG.joining.base_annual_rate
     assert main(argv) == 0
     assert "(run)" not in capsys.readouterr().err
+    assert "base_annual_rate" in (out / "calibration.md").read_text(encoding="utf-8")
     assert np.isfinite(load_agent_config(dest).joining.base_annual_rate)

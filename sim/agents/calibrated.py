@@ -114,3 +114,32 @@ def format_fit(result: FitResult) -> str:
         f"({result.from_cache} from the cache), {result.seconds:.0f} s; {result.status}"
     )
     return "\n".join(out)
+
+
+def markdown_table(result: FitResult) -> str:
+    """The README's calibration table: each target, its source, band and the fitted value."""
+    rows = [
+        "| target | published value (band) | source | fitted model |",
+        "|---|---|---|---|",
+    ]
+    for m in result.moments:
+        t = m.target
+        mark = "" if t.fit else " (not fitted)"
+        ok = "n/a" if math.isnan(m.simulated) else "within" if m.within else "**outside**"
+        rows.append(
+            f"| `{t.name}` | {t.value:.4g} ({t.band[0]:.4g}-{t.band[1]:.4g}) | {t.source} "
+            f"({t.date}) | {m.simulated:.4g}, {ok}{mark} |"
+        )
+    rows += ["", "| parameter | uncalibrated | fitted | 95% interval |", "|---|---|---|---|"]
+    for e in result.estimates:
+        rows.append(
+            f"| `{e.parameter.key}` | {e.start:.4g} | {e.value:.4g} | {e.low:.4g}-{e.high:.4g} |"
+        )
+    return "\n".join(rows)
+
+
+def save_report(result: FitResult, out: str | Path) -> None:
+    """``fit.txt`` (the printed report) and ``calibration.md`` (the README's tables) in ``out``."""
+    out = Path(out)
+    (out / "fit.txt").write_text(format_fit(result) + "\n", encoding="utf-8")
+    (out / "calibration.md").write_text(markdown_table(result) + "\n", encoding="utf-8")

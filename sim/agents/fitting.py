@@ -24,10 +24,11 @@ gets its whole bounds. Each target's simulated value gets the 2.5%-97.5% percent
 the same resamples.
 
 **Resuming.** Each evaluation's monthly series are saved in ``OUT/evaluations/`` under the
-sha256 of everything that determines them (population file, policy, size, seed, the
-parameter vector), written to a temporary file and renamed into place. A rerun with the
-same folder takes every evaluation it has from disk; the optimiser is deterministic, so it
-retraces its path at once and carries on where it stopped.
+sha256 of everything that determines them (the simulator's source, the population file, the
+policy's terms, size, paths, months, seed, start, the parameter vector), written to a
+temporary file and renamed into place. A rerun with the same folder takes every evaluation
+it has from disk; the optimiser is deterministic, so it retraces its path at once and
+carries on where it stopped.
 """
 
 from __future__ import annotations
@@ -211,10 +212,12 @@ class Evaluator:
         self.folder = Path(out) / "evaluations"
         self.folder.mkdir(parents=True, exist_ok=True)
         population = Path(config.path).read_bytes() if Path(config.path).is_file() else b""
+        terms = repr(sorted((k, repr(p.value), p.dated) for k, p in policy.params.items()))
         self._base = {
+            "code": _code_digest(),
             "population": hashlib.sha256(population).hexdigest(),
-            "policy": policy.id,
-            **dataclasses.asdict(settings),
+            "policy": hashlib.sha256(terms.encode()).hexdigest(),
+            **{k: getattr(settings, k) for k in ("n", "paths", "months", "seed")},
             "start_month": start_month,
             "keys": [p.key for p in params],
         }
@@ -252,6 +255,18 @@ class Evaluator:
         self._memo[key] = runs
         self.progress(f"evaluation {self.count} ({how}): " + _show(self.params, key))
         return runs
+
+
+def _code_digest() -> str:
+    """sha256 of the source the agents-alone world runs: a changed behaviour or rule never
+    reads a stale evaluation (the fitting and reporting code is left out)."""
+    root = Path(__file__).resolve().parents[1]
+    files = [*root.glob("*.py"), *(root / "agents").glob("*.py"), *(root / "fund").glob("*.py")]
+    h = hashlib.sha256()
+    for file in sorted(files):
+        if file.name not in {"fitting.py", "calibrated.py", "cli.py"}:
+            h.update(file.read_bytes())
+    return h.hexdigest()
 
 
 def _flatten(runs) -> dict[str, np.ndarray]:
