@@ -10,7 +10,9 @@ path in the population file, bounds, basis), against the targets of
 evaluation runs the same ``paths`` populations with the same seeds (common random numbers,
 ``sim.random``), so two parameter vectors differ only by the parameters, and the Jacobian
 is a forward difference of ``step`` of each parameter's range — a step large enough to see
-through the small jumps of a simulated moment.
+through the small jumps of a simulated moment. It stops after ``iterations`` evaluations
+of the distance, or when a step moves the parameters by under 0.1% of their range or the
+distance by under 0.01% (below that, moves are simulation noise).
 
 **Intervals.** By the delta method (the sandwich of the minimum-distance estimator)::
 
@@ -329,7 +331,7 @@ def fit(
     u0 = np.clip([(p.value(config) - p.low) / (p.high - p.low) for p in params], 0.0, 1.0)
     sol = least_squares(
         residuals, u0, jac=jacobian, bounds=(0.0, 1.0), method="trf", x_scale=1.0,
-        max_nfev=settings.iterations, xtol=1e-4, ftol=1e-6, gtol=1e-8,
+        max_nfev=settings.iterations, xtol=1e-3, ftol=1e-4, gtol=1e-6,
     )  # fmt: skip
     u_hat = np.clip(sol.x, 0.0, 1.0)
     theta = ev.theta(u_hat)
