@@ -127,8 +127,8 @@ def markdown_table(result: FitResult) -> str:
         mark = "" if t.fit else " (not fitted)"
         ok = "n/a" if math.isnan(m.simulated) else "within" if m.within else "**outside**"
         rows.append(
-            f"| `{t.name}` | {t.value:.4g} ({t.band[0]:.4g}-{t.band[1]:.4g}) | {t.source} "
-            f"({t.date}) | {m.simulated:.4g}, {ok}{mark} |"
+            f"| `{t.name}` | {_num(t.value)} ({_num(t.band[0])}-{_num(t.band[1])}) | {t.source} "
+            f"({t.date}) | {_num(m.simulated)}, {ok}{mark} |"
         )
     rows += ["", "| parameter | uncalibrated | fitted | 95% interval |", "|---|---|---|---|"]
     for e in result.estimates:
@@ -136,6 +136,10 @@ def markdown_table(result: FitResult) -> str:
             f"| `{e.parameter.key}` | {e.start:.4g} | {e.value:.4g} | {e.low:.4g}-{e.high:.4g} |"
         )
     return "\n".join(rows)
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
 def save_report(result: FitResult, out: str | Path) -> None:
