@@ -96,6 +96,7 @@ def test_a_broken_targets_file_fails_in_one_line_naming_file_and_key(tmp_path, o
         ("paths = 8", "paths = 1", "fit.paths"),
         ("step = 0.03", "step = 3", "fit.step"),
         ("[fit]", "[fitting]", "(top)"),
+        ('start = "2023-09"', 'start = "2023-13"', "fit.start"),
     ],
 )
 def test_a_broken_parameters_file_fails_in_one_line_naming_file_and_key(tmp_path, old, new, key):

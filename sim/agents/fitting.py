@@ -53,6 +53,7 @@ from sim.agents.calibration import DEFAULT_TARGETS, Target, moment, record
 from sim.agents.config import BEHAVIOUR_SPECS, AgentConfig
 from sim.errors import InputError, read_toml
 from sim.fund.policy import Policy
+from sim.months import parse_month
 
 DEFAULT_PARAMETERS = DEFAULT_TARGETS.with_name("parameters.toml")
 METHOD = (
@@ -122,6 +123,10 @@ def load_parameters(path: str | Path = DEFAULT_PARAMETERS) -> tuple[list[Paramet
             allowed = f"a {kind.__name__}" + (f" {low}-{high}" if low is not None else "")
             raise InputError(origin, f"fit.{key}", f"got {v!r}", allowed=allowed)
         values[key] = v
+    try:
+        parse_month(values["start"])
+    except ValueError as exc:
+        raise InputError(origin, "fit.start", str(exc), allowed="YYYY-MM") from None
     params = data["parameters"]
     if not isinstance(params, dict) or not params:
         raise InputError(origin, "parameters", "no parameter", allowed='[parameters."KEY"] tables')
