@@ -215,7 +215,7 @@ class Evaluator:
         start_month: int, out: Path, progress: Callable[[str], None] | None = None,
     ):  # fmt: skip
         self.config, self.policy, self.params, self.s = config, policy, params, settings
-        self.start_month, self.progress = start_month, progress or (lambda _: None)
+        self.start_month, self.progress = start_month, progress
         self.folder = Path(out) / "evaluations"
         self.folder.mkdir(parents=True, exist_ok=True)
         population = Path(config.path).read_bytes() if Path(config.path).is_file() else b""
@@ -229,6 +229,7 @@ class Evaluator:
             "keys": [p.key for p in params],
         }
         self.count = self.cached = 0
+        self.last = ""
         self._memo: dict[tuple, list[dict[str, np.ndarray]]] = {}
 
     def theta(self, u) -> np.ndarray:
@@ -260,7 +261,7 @@ class Evaluator:
             _save_atomic(file, runs)
             how = "run"
         self._memo[key] = runs
-        self.progress(f"evaluation {self.count} ({how}): " + _show(self.params, key))
+        self.last = f"evaluation {self.count} ({how})"
         return runs
 
 
@@ -325,9 +326,17 @@ def fit(
     value = np.array([t.value for t in fitted])
     sd = np.array([t.sd for t in fitted])
 
+    best = [math.inf]
+
     def residuals(u) -> np.ndarray:
+        count = ev.count
         r = (moments_of(fitted, ev.paths(ev.theta(u))) - value) / sd
-        return np.where(np.isfinite(r), r, 10.0)
+        r = np.where(np.isfinite(r), r, 10.0)
+        if ev.count > count and ev.progress:
+            best[0] = min(best[0], float(r @ r))
+            ev.progress(f"{ev.last}: distance {r @ r:.4g} (best {best[0]:.4g}); "
+                        + _show(params, ev.theta(u)))  # fmt: skip
+        return r
 
     def jacobian(u) -> np.ndarray:
         return _jacobian(residuals, u, settings.step)
