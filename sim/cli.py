@@ -14,7 +14,8 @@ Subcommands:
 - ``hpfsim assumptions [POLICY ...]``: list every parameter whose value is an
   assumption rather than a published number, as a Markdown table.
 - ``hpfsim calibrate``: run the agents alone and print each calibration
-  moment beside its target.
+  moment beside its target; ``hpfsim calibrate --fit`` estimates the behaviour
+  parameters against them and writes the calibrated population file.
 - ``hpfsim response --rates 0.010,0.015``: the same people under each
   holding-subsidy rate and each setting of the rate response (common random
   numbers): members, deposits, subsidy cost, cost per extra yuan deposited.
@@ -192,12 +193,62 @@ def _agents_inputs(args: argparse.Namespace):
 def _calibrate(args: argparse.Namespace) -> int:
     from sim.agents.calibration import DEFAULT_TARGETS, calibrate, format_moments
 
+    if args.fit:
+        return _calibrate_fit(args)
+    plain = {"n": 20_000, "months": 36, "seed": 1, "start": "2023-09", "policy": "lyg-2023"}
+    for key, value in plain.items():
+        setattr(args, key, value if getattr(args, key) is None else getattr(args, key))
     config, policy, start = _agents_inputs(args)
     moments = calibrate(
         config, policy, targets=args.targets or DEFAULT_TARGETS, n=args.n, months=args.months,
-        seed=args.seed, start_month=start,
+        seed=args.seed, paths=args.paths or 1, start_month=start,
     )  # fmt: skip
     print(format_moments(moments))
+    return 0
+
+
+def _calibrate_fit(args: argparse.Namespace) -> int:
+    """``calibrate --fit``: the [fit] table of the parameters file, overridden by options."""
+    import dataclasses
+
+    from sim.agents.calibrated import (
+        CALIBRATED_POPULATION,
+        format_fit,
+        save_report,
+        write_calibrated,
+    )
+    from sim.agents.calibration import DEFAULT_TARGETS, load_targets
+    from sim.agents.config import DEFAULT_POPULATION
+    from sim.agents.fitting import DEFAULT_PARAMETERS, fit, load_parameters
+
+    targets_file = args.targets or DEFAULT_TARGETS
+    params_file = args.parameters or DEFAULT_PARAMETERS
+    params, settings = load_parameters(params_file)
+    given = {k: getattr(args, k) for k in ("n", "months", "seed", "start", "policy", "paths")}
+    settings = dataclasses.replace(settings, **{k: v for k, v in given.items() if v is not None})
+    if settings.paths < 2:
+        raise InputError("(command line)", "--paths", f"{settings.paths}", allowed="2 or more")
+    for key in ("n", "months", "seed", "start", "policy"):
+        setattr(args, key, getattr(settings, key))
+    config, policy, start = _agents_inputs(args)
+    targets = load_targets(targets_file)
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    result = fit(config, policy, params, settings, targets=targets, start_month=start,
+                 out=args.out, progress=progress)  # fmt: skip
+    print(format_fit(result))
+    save_report(result, args.out)
+    command = "hpfsim calibrate --fit" + "".join(
+        f" --{k} {v}" for k, v in given.items() if v is not None
+    )
+    source = args.population or DEFAULT_POPULATION
+    dest = write_calibrated(
+        source, args.write or CALIBRATED_POPULATION, result,
+        targets=targets_file, parameters=params_file, command=command,
+    )  # fmt: skip
+    print(f"calibrated population file: {dest}")
     return 0
 
 
@@ -290,7 +341,14 @@ def build_parser() -> argparse.ArgumentParser:
     cal = sub.add_parser("calibrate", help="agents alone: simulated moments vs targets")
     _agents_args(cal)
     cal.add_argument("--targets", default=None, help="targets file (TOML)")
-    cal.set_defaults(run=_calibrate)
+    cal.add_argument("--paths", type=int, default=None, help="paths (plain: 1; --fit: the file's)")
+    cal.add_argument("--fit", action="store_true", help="fit the behaviour parameters (SMM)")
+    cal.add_argument("--parameters", default=None, help="--fit: parameters file (TOML)")
+    cal.add_argument("--out", default="results/calibration",
+                     help="--fit: folder of cached evaluations; rerun to resume")  # fmt: skip
+    cal.add_argument("--write", default=None, help="--fit: the population file to write "
+                     "(default scenarios/population/lianyungang-calibrated.toml)")  # fmt: skip
+    cal.set_defaults(run=_calibrate, n=None, months=None, seed=None, start=None, policy=None)
 
     rsp = sub.add_parser("response", help="agents alone under several subsidy rates (CRN)")
     _agents_args(rsp)
