@@ -28,7 +28,7 @@ array per series (:data:`SERIES`), money in yuan.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import simpy
@@ -39,18 +39,26 @@ from sim.agents.income import CommonShock, IncomeState, step_income
 from sim.agents.population import synthesize
 from sim.agents.repaying import repayment_capacity_fen
 from sim.agents.world import join, update_tax_brackets
+from sim.fund.balance_sheet import BalanceSheet
 from sim.fund.eligibility import loan_deposit_months
 from sim.fund.employee import EmployeeSegment, EmployeeShock
 from sim.fund.ledger import Ledger
-from sim.fund.liquidity import Application, Pool
+from sim.fund.liquidity import CASH_IN, CASH_OUT, Application, Pool
 from sim.fund.loan_book import LoanBook, split_payment
 from sim.fund.loan_limit import LoanRequest, check_eligibility, loan_limit, rationing_level
 from sim.fund.reserve import Reserve, adequacy, stressed_loss
-from sim.fund.value_added import ValueAdded, month_value_added, provision
+from sim.fund.segment import SegmentBooks, SegmentMonth, segment_month
+from sim.fund.value_added import ValueAdded, month_value_added, year_end
 from sim.months import calendar_month, format_month, is_settlement_month
 from sim.random import Draws
 from sim.scenario import Scenario
 
+SEGMENT_SERIES = (
+    "segment_value_added_income", "segment_subsidy_cost", "segment_margin", "segment_reserve",
+    "segment_reserve_to_loans", "segment_net_funding", "segment_loan_interest",
+    "segment_funding_income", "segment_interest_cost", "segment_costs",
+)  # fmt: skip
+"""The flexible segment's own accounts (A §3(6)2, B 21; :mod:`sim.fund.segment`)."""
 SERIES = (
     "members", "new_members", "exits", "deposits", "withdrawals", "subsidy_paid",
     "bonus_paid", "interest_credited", "tax_forgone", "deposit_refusals", "loan_applications",
@@ -62,6 +70,9 @@ SERIES = (
     "defaults_amount", "credit_losses", "defaults", "arrears_3plus", "rationing_level",
     "house_price_index", "members_at_cap",
     *(f"members.{c}" for c in COHORTS), *(f"deposits.{c}" for c in COHORTS),
+    *(f"cash_in.{k}" for k in CASH_IN), *(f"cash_out.{k}" for k in CASH_OUT),
+    "pool_equity", "interest_payable", "unmet_withdrawals", "employee_reserve",
+    *SEGMENT_SERIES,
 )  # fmt: skip
 """Every monthly series (F7: the centre monitors deposits, withdrawals and loans, by cohort)."""
 FEN_SERIES = {
@@ -69,11 +80,26 @@ FEN_SERIES = {
     "loans_disbursed_amount", "loan_balance", "deposit_balance", "pool_deposit_balance",
     "pool_loan_balance", "cash", "credit_line_balance", "credit_line_drawn",
     "value_added_income", "risk_reserve", "reserve_uncovered", "defaults_amount", "credit_losses",
-} | {f"deposits.{c}" for c in COHORTS}  # fmt: skip
+    "pool_equity", "interest_payable", "unmet_withdrawals", "employee_reserve",
+    *(name for name in SERIES if name.startswith(("cash_in.", "cash_out.", "segment_"))),
+} - {"segment_reserve_to_loans"} | {f"deposits.{c}" for c in COHORTS}  # fmt: skip
 
 
 EMPLOYEE_TRANCHES = 20
 """Employee loan demand queues as this many applications a month (of whole loans)."""
+
+
+@dataclass(frozen=True)
+class _Opening:
+    """Balances at the month's opening, in fen: what interest, costs and the segment's
+    funding income are computed on."""
+
+    cash: int
+    credit_line: int
+    flexible_deposits: int
+    flexible_loans: int
+    employee_deposits: int
+    employee_loans: int
 
 
 def path_seed(seed: int, path: int) -> int:
@@ -102,9 +128,17 @@ class Simulation:
         fund = sc.pool.fund
         self.employee = EmployeeSegment(sc.pool.employee, self.policy, start)
         self.env = simpy.Environment()
-        self.pool = Pool(self.env, self.policy, fund, cash=round(fund.start_cash * 100),
-                         grant=self._grant)  # fmt: skip
-        self.reserve = Reserve(balance=round(fund.start_reserve * 100))
+        self.pool = Pool(
+            self.env,
+            self.policy,
+            fund,
+            cash=round(fund.start_cash * 100),
+            grant=self._grant,
+            credit_line=round(fund.start_credit_line * 100),
+        )
+        self.reserve = Reserve(balance=round(fund.start_reserve * 100))  # the employees' loans
+        self.segment = SegmentBooks.start()
+        self.equity = round(fund.start_equity * 100)
         self.year_vai = ValueAdded()
         self.hpi = 1.0
         self.out = {name: np.zeros(sc.horizon) for name in SERIES}
@@ -128,14 +162,25 @@ class Simulation:
         self._set_policy(sc.switch_policy)
 
     def settlement(self) -> None:
-        """30 June, after month end: the year's value-added income to the reserve first (F4)."""
-        income = self.year_vai.total
-        add = provision(self.policy, income, self.reserve.balance, self.book.outstanding())
-        self.reserve.add(add)
-        rest = income - add
-        if rest > 0:
-            self.pool.pay("value_added_distribution", rest)
+        """30 June, after month end: each segment's year's value-added income to its own
+        reserve first, the rest out of the fund unless the pool is borrowing (F4)."""
+        fund, pool = self.scenario.pool.fund, self.pool
+        borrowing = pool.credit_line > 0 or pool.unmet_withdrawals > 0
+        end = year_end(
+            self.policy, pool_income=self.year_vai.total,
+            segment_income=self.segment.year_value_added,
+            segment_reserve=self.segment.reserve.balance, segment_loans=self.book.outstanding(),
+            employee_reserve=self.reserve.balance, employee_loans=self.employee.loan_balance,
+            distributable=0 if borrowing and not fund.distribute_while_borrowing
+            else max(pool.cash, 0) + (pool.credit_limit - pool.credit_line) * borrowing,
+        )  # fmt: skip
+        self.segment.reserve.add(end.segment_provision)
+        self.reserve.add(end.employee_provision)
+        if end.distributed > 0:
+            pool.pay("value_added_distribution", end.distributed)
+        self.equity -= end.segment_provision + end.employee_provision + end.distributed
         self.year_vai = ValueAdded()
+        self.segment.year_value_added = 0
 
     # ------------------------------------------------------------------ the month
     def _month(self, t: int, month: int):
@@ -148,6 +193,12 @@ class Simulation:
         step_income(sc.agents, pop, self.income, self.rng, month, st.alive, self._income_shock)
         ledger.begin_month()
         pool.begin_month(month)
+        opening = _Opening(
+            cash=pool.cash, credit_line=pool.credit_line,
+            flexible_deposits=ledger.books.opening_total, flexible_loans=self.book.outstanding(),
+            employee_loans=self.employee.loan_balance,
+            employee_deposits=self.employee.deposit_balance,
+        )  # fmt: skip
         view = FundView(
             deposit_rate=self.policy.at("interest.deposit_rate", month),
             holding_rate=self.policy.at("subsidy.holding_rate", month),
@@ -174,20 +225,23 @@ class Simulation:
         self._repayments(month)
         applications, refused = self._applications(month, d.applications)
         books = ledger.books
-        pool.receive("deposits", books.deposits + books.transfers_in)
-        member_out = sum(v for k, v in books.withdrawals.items() if k != "repayment")
-        pool.pay("withdrawals", member_out, withdrawal=True)
+        pool.receive("deposits", books.deposits)
+        pool.receive("transfers_in", books.transfers_in)
+        for kind, amount in books.withdrawals.items():
+            if kind != "repayment":  # a repayment from the balance moves no cash (W1)
+                pool.pay(f"withdrawals.{kind}", amount)
         emp = self.employee.step(month, self._employee_shock)
         pool.receive("employee_deposits", emp.deposits)
-        pool.pay("employee_withdrawals", emp.withdrawals, withdrawal=True)
+        pool.pay("employee_withdrawals", emp.withdrawals)
         pool.receive("employee_repayments", emp.principal_repaid + emp.interest_received)
-        loans = emp.loan_demand // round(sc.pool.employee.average_loan * 100)
-        for tranche in np.array_split(np.arange(loans), min(loans, EMPLOYEE_TRANCHES)):
-            amount = len(tranche) * round(sc.pool.employee.average_loan * 100)
-            pool.submit(Application(amount, month, "employee"))
+        average = round(sc.pool.employee.average_loan * 100)
+        loans = emp.loan_demand // average
+        if loans > 0:
+            for tranche in np.array_split(np.arange(loans), min(loans, EMPLOYEE_TRANCHES)):
+                pool.submit(Application(len(tranche) * average, month, "employee"))
         vai = month_value_added(
-            sc.pool.fund, loan_interest=0, depositor_interest=0, subsidies=0, cash=pool.cash,
-            deposits=0, credit_line=pool.credit_line,
+            sc.pool.fund, loan_interest=0, depositor_interest=0, subsidies=0,
+            cash=opening.cash, deposits=0, credit_line=opening.credit_line,
         )  # fmt: skip
         pool.receive("bank_interest", vai.bank_interest)
         pool.pay("credit_line_interest", vai.credit_line_interest)
@@ -199,12 +253,13 @@ class Simulation:
         self._disburse_granted(month)
         ledger_books = ledger.end_month()
         loan_month = self.book.close_month()
-        self._account_value_added(month, ledger_books, loan_month, emp, vai)
+        seg = self._account_value_added(ledger_books, loan_month, emp, vai, opening)
         if is_settlement_month(month, self.policy["interest.settlement_month"]):
             self.settlement()
         cash_books = pool.end_month()
+        sheet = self._balance_sheet(month, ledger_books, loan_month)
         self._record(t, month, ledger_books, loan_month, cash_books, new, exits, tax_forgone,
-                     applications, refused)  # fmt: skip
+                     applications, refused, seg, sheet)  # fmt: skip
 
     def _repayments(self, month: int) -> None:
         """Borrowers pay from income, then (optionally) from their fund balance (W1)."""
@@ -221,9 +276,10 @@ class Simulation:
                                          owed[take])  # fmt: skip
             from_balance[np.flatnonzero(take)[codes != 0]] = 0
         loan_month = book.collect(month, from_income + from_balance, self.hpi)
-        self.pool.receive("repayments", loan_month.cash_in - loan_month.recovered)
+        paid = loan_month.interest_received + loan_month.principal_repaid + loan_month.prepaid
+        self.pool.receive("repayments", paid - int(from_balance.sum()))
         self.pool.receive("recoveries", loan_month.recovered)
-        self.reserve.write_off(loan_month.loss, month)
+        self.equity -= self.segment.reserve.write_off(loan_month.loss, month)
         ended = loan_month.repaid_in_full + loan_month.defaulted
         self.ledger.loan_repaid(np.unique(np.array(ended, np.int64)))
 
@@ -242,7 +298,7 @@ class Simulation:
         term = np.clip(room, 12, 12 * self.policy["loan.max_term_years"]).astype(np.int64)
         req = LoanRequest(
             balance=acc.balance[who], deposited_total=acc.deposited_total[who],
-            deposit_months=loan_deposit_months(acc, self.policy)[who],
+            deposit_months=loan_deposit_months(acc, self.policy, month)[who],
             months_open=np.maximum(month - acc.opened_month[who], 1),
             income=np.floor(self.income.income_avg[who] * 100).astype(np.int64), price=price,
             term_months=term, first_home=apps.first_home[members],
@@ -283,22 +339,45 @@ class Simulation:
         self.ledger.disburse_loan(person)
         self._granted = {}
 
-    def _account_value_added(self, month, ledger_books, loan_month, emp, vai) -> None:
+    def _account_value_added(self, ledger_books, loan_month, emp, vai, opening) -> SegmentMonth:
+        """The month's value-added income, the pool's and the flexible segment's (F3)."""
         fund = self.scenario.pool.fund
         deposits = ledger_books.closing_total + self.employee.deposit_balance
+        flexible_interest = loan_month.interest_received + loan_month.recovered_interest
         month_vai = month_value_added(
-            fund,
-            loan_interest=loan_month.interest_received + loan_month.recovered_interest
-            + emp.interest_received,
-            depositor_interest=ledger_books.interest_accrued + emp.interest_accrued,
+            fund, loan_interest=flexible_interest + emp.interest_received,
+            depositor_interest=ledger_books.interest_expense + emp.interest_accrued,
             subsidies=ledger_books.subsidy_credited + ledger_books.bonus_credited,
-            cash=self.pool.cash, deposits=deposits, credit_line=self.pool.credit_line,
+            cash=opening.cash, deposits=deposits, credit_line=opening.credit_line,
         )  # fmt: skip
-        month_vai.bank_interest = vai.bank_interest
-        month_vai.credit_line_interest = vai.credit_line_interest
         self.pool.pay("management_costs", month_vai.management_costs)
         self.year_vai.add(month_vai)
+        self.equity += month_vai.total
         self._month_vai = month_vai.total
+        seg = segment_month(
+            loan_interest=flexible_interest, interest_cost=ledger_books.interest_expense,
+            subsidy_cost=ledger_books.subsidy_credited + ledger_books.bonus_credited,
+            credit_losses=loan_month.loss, deposits=opening.flexible_deposits,
+            loans=opening.flexible_loans,
+            pool_deposits=opening.flexible_deposits + opening.employee_deposits,
+            other_income=emp.interest_received + vai.bank_interest,
+            other_assets=opening.employee_loans + opening.cash,
+            pool_costs=month_vai.management_costs + month_vai.credit_line_interest,
+        )  # fmt: skip
+        self.segment.add(seg)
+        return seg
+
+    def _balance_sheet(self, month: int, ledger_books, loan_month) -> BalanceSheet:
+        """The pool's balance sheet from balances, checked (:mod:`sim.fund.balance_sheet`)."""
+        pool = self.pool
+        return BalanceSheet(
+            month=month, cash=pool.cash,
+            loans=loan_month.closing_principal + self.employee.loan_balance,
+            deposits=ledger_books.closing_total + self.employee.deposit_balance,
+            interest_payable=ledger_books.interest_payable,
+            unmet_withdrawals=pool.unmet_withdrawals, credit_line=pool.credit_line,
+            risk_reserve=self.reserve.balance + self.segment.reserve.balance, equity=self.equity,
+        ).check()  # fmt: skip
 
     # ------------------------------------------------------------------ shocks and policy
     def _apply_shocks(self, month: int) -> None:
@@ -349,7 +428,9 @@ class Simulation:
         self.employee.policy = policy
 
     # ------------------------------------------------------------------ the record
-    def _record(self, t, month, lb, loan, cash, new, exits, tax, applications, refused) -> None:
+    def _record(
+        self, t, month, lb, loan, cash, new, exits, tax, applications, refused, seg, sheet
+    ) -> None:
         o, pool, acc = self.out, self.pool, self.ledger.acc
         self._cap_fen = round(self.policy["subsidy.lifetime_cap"] * 100)
         deposit_balance, loan_balance = lb.closing_total, loan.closing_principal
@@ -360,7 +441,7 @@ class Simulation:
         employee = self.employee.loan_balance // self.scenario.pool.employee.repayment_months
         scheduled = int(owed.sum()) + employee
         stressed = stressed_loss(self.book, self.policy, self.hpi)
-        ratios = adequacy(self.reserve, pool_loans, stressed)
+        segment_ratios = adequacy(self.segment.reserve, loan_balance, stressed)
         waits = [a.served - a.arrival for a in cash.served if a.segment == "flexible"]
         values = {
             "new_members": new, "exits": exits,
@@ -377,14 +458,29 @@ class Simulation:
             "pool_loan_to_deposit": pool_loans / pool_dep if pool_dep else 0.0,
             "cash": pool.cash, "survival_months": pool.survival_months(scheduled),
             "credit_line_balance": pool.credit_line, "credit_line_drawn": cash.credit_drawn,
-            "value_added_income": self._month_vai, "risk_reserve": self.reserve.balance,
-            "reserve_to_loans": ratios["reserve_to_loans"],
-            "reserve_to_stressed_loss": min(ratios["reserve_to_stressed_loss"], 1e6),
-            "reserve_uncovered": self.reserve.uncovered, "defaults_amount": loan.written_off,
+            "value_added_income": self._month_vai, "risk_reserve": sheet.risk_reserve,
+            "reserve_to_loans": sheet.risk_reserve / pool_loans if pool_loans else 0.0,
+            "reserve_to_stressed_loss": min(segment_ratios["reserve_to_stressed_loss"], 1e6),
+            "reserve_uncovered": self.segment.reserve.uncovered,
+            "defaults_amount": loan.written_off,
             "credit_losses": loan.loss,
             "defaults": loan.defaults, "arrears_3plus": loan.arrears[3],
             "rationing_level": self._level, "house_price_index": self.hpi,
             "members_at_cap": int((acc.subsidy_total >= self._cap_fen).sum()),
+        }  # fmt: skip
+        values |= {f"cash_in.{k}": v for k, v in cash.cash_in.items()}
+        values |= {f"cash_out.{k}": v for k, v in cash.cash_out.items()}
+        values |= {
+            "pool_equity": sheet.equity, "interest_payable": sheet.interest_payable,
+            "unmet_withdrawals": sheet.unmet_withdrawals, "employee_reserve": self.reserve.balance,
+            "segment_value_added_income": seg.value_added, "segment_subsidy_cost": seg.subsidy_cost,
+            "segment_margin": seg.margin, "segment_reserve": self.segment.reserve.balance,
+            "segment_reserve_to_loans": min(segment_ratios["reserve_to_loans"], 1e6)
+            if loan_balance or self.segment.reserve.balance else 0.0,
+            "segment_net_funding": deposit_balance - loan_balance,
+            "segment_loan_interest": seg.loan_interest,
+            "segment_funding_income": seg.funding_income,
+            "segment_interest_cost": seg.interest_cost, "segment_costs": seg.costs,
         }  # fmt: skip
         names = [c.name for c in self.scenario.agents.cohorts]
         members = np.bincount(self.pop.cohort[acc.is_open], minlength=len(names))

@@ -8,7 +8,7 @@ from sim.errors import InputError
 from sim.fund.books import BooksError
 from sim.montecarlo import run_path
 from sim.months import parse_month
-from sim.scenario import BASELINE, SCENARIO_DIR, load_scenario
+from sim.scenario import BASELINE, SCENARIO_DIR, SHOCK_EFFECTS, Shock, load_scenario, with_shocks
 from tests.helpers import broken_copy, expect_input_error
 
 SMALL = {"population.size": 3_000, "horizon.months": 48}
@@ -145,3 +145,13 @@ def test_F7_monthly_series_of_every_flow_reconcile_and_split_by_cohort(baseline_
     )
     np.testing.assert_allclose(change, flows, atol=0.005)
     assert s["loans_disbursed_amount"].sum() > 0
+
+
+@pytest.mark.parametrize("end", [0, 1])
+@pytest.mark.parametrize("effect", sorted(SHOCK_EFFECTS))
+def test_every_shock_runs_at_both_ends_of_its_allowed_range(effect, end):
+    sc = load_scenario(sets={"population.size": 1_000, "horizon.months": 20})
+    value = SHOCK_EFFECTS[effect][end]
+    shock = Shock("edge", sc.start + 2, 6, 3, effects={effect: value})
+    out = simulate(with_shocks(sc, (shock,)), 0)  # the books are checked every month
+    assert all(np.isfinite(v).all() for v in out.values())

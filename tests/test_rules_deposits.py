@@ -21,11 +21,29 @@ def test_D1_floor_is_100_yuan_and_cap_is_the_published_monthly_cap():
     assert _deposit(ledger, yuan(99.99)) is Refusal.BELOW_FLOOR
     assert _deposit(ledger, yuan(5000.01)) is Refusal.ABOVE_CAP
     assert ledger.acc.balance[0] == 0, "a refused deposit is refused whole, never clipped"
-    assert _deposit(ledger, yuan(100.00)) is Refusal.OK
     assert _deposit(ledger, yuan(5000.00)) is Refusal.OK
     books = ledger.end_month()
-    assert ledger.acc.balance[0] == yuan(5100.00)
+    assert ledger.acc.balance[0] == yuan(5000.00)
     assert books.refused == {"below_floor": 1, "above_cap": 1}
+
+
+def test_D1_cap_applies_to_what_a_person_deposits_in_a_calendar_month():
+    # Three deposits of 2,000 yuan in one month: 4,000 fits the 5,000 cap, 6,000 does not.
+    ledger = make_ledger("lyg-2023")
+    ledger.begin_month()
+    ledger.open(ONE)
+    assert _deposit(ledger, yuan(2000)) is Refusal.OK
+    assert _deposit(ledger, yuan(2000)) is Refusal.OK
+    assert _deposit(ledger, yuan(2000)) is Refusal.ABOVE_CAP
+    assert _deposit(ledger, yuan(1000)) is Refusal.OK, "exactly 5,000 in the month"
+    assert _deposit(ledger, yuan(100)) is Refusal.ABOVE_CAP
+    books = ledger.end_month()
+    assert ledger.acc.balance[0] == yuan(5000)
+    assert books.refused == {"above_cap": 2}
+    ledger.begin_month()  # a new calendar month starts a new total
+    assert _deposit(ledger, yuan(5000)) is Refusal.OK
+    ledger.end_month()
+    assert ledger.acc.balance[0] == yuan(10_000)
 
 
 def test_D1_no_deposit_in_a_month_is_allowed_and_only_open_accounts_take_deposits():
@@ -65,10 +83,29 @@ def test_D2_quarterly_deposit_is_bounded_by_three_months_of_floor_and_cap():
     assert _deposit(ledger, yuan(338.99), months=3) is Refusal.BELOW_FLOOR
     assert _deposit(ledger, yuan(15000.01), months=3) is Refusal.ABOVE_CAP
     assert _deposit(ledger, yuan(15000.00), months=3) is Refusal.OK
-    assert _deposit(ledger, yuan(339.00), months=3) is Refusal.OK
+    assert _deposit(ledger, yuan(339.00), months=3) is Refusal.ABOVE_CAP, "the month's total"
     assert _deposit(ledger, yuan(600), months=2) is Refusal.MONTHS_NOT_ALLOWED
     ledger.end_month()
-    assert ledger.acc.deposit_months[0] == 6, "each quarterly deposit counts the 3 months it covers"
+    assert ledger.acc.deposit_months[0] == 3, "a quarterly deposit counts the 3 months it covers"
+    ledger.begin_month()  # April: a new calendar month, a new total
+    assert _deposit(ledger, yuan(339.00), months=3) is Refusal.OK
+    ledger.end_month()
+    assert ledger.acc.deposit_months[0] == 4, "April-June: June is the one new month"
+
+
+def test_D2_a_quarterly_deposit_raises_the_calendar_months_cap_to_three_months():
+    # 2024-03 cap 5,000 a month: a monthly 4,000 then a quarterly deposit in the same month
+    # may bring the month's total to 3 × 5,000 = 15,000, no more.
+    ledger = make_ledger("lyg-draft", start="2024-03")
+    ledger.begin_month()
+    ledger.open(ONE)
+    assert _deposit(ledger, yuan(4000)) is Refusal.OK
+    assert _deposit(ledger, yuan(11000.01), months=3) is Refusal.ABOVE_CAP
+    assert _deposit(ledger, yuan(11000.00), months=3) is Refusal.OK
+    assert _deposit(ledger, yuan(113.00)) is Refusal.ABOVE_CAP
+    ledger.end_month()
+    assert ledger.acc.deposited_total[0] == yuan(15_000)
+    assert ledger.acc.deposit_months[0] == 3, "March (twice), April, May"
 
 
 def test_D2_batch_of_deposits_is_checked_person_by_person():

@@ -92,7 +92,9 @@ def test_E5_veterans_service_months_count_toward_the_loan_condition_under_the_dr
             ledger, "2024-02", {"2024-01": veteran, "2024-02": lambda led: led.deposit(ONE, 50000)}
         )
         assert ledger.acc.deposit_months[0] == 2
-        assert meets_deposit_history(ledger.acc, ledger.policy)[0] == eligible, policy
+        assert (
+            meets_deposit_history(ledger.acc, ledger.policy, parse_month("2024-02"))[0] == eligible
+        ), policy
 
 
 def test_L1_six_months_of_deposits_in_total_not_consecutive():
@@ -101,7 +103,39 @@ def test_L1_six_months_of_deposits_in_total_not_consecutive():
     acts = {m: (lambda led: led.deposit(ONE, yuan(200))) for m in months}
     acts["2024-01"] = open_and_deposit(yuan(200))
     run_to(ledger, "2024-09", acts)
-    assert loan_deposit_months(ledger.acc, ledger.policy)[0] == 5
-    assert not meets_deposit_history(ledger.acc, ledger.policy)[0]
+    assert loan_deposit_months(ledger.acc, ledger.policy, parse_month("2024-09"))[0] == 5
+    assert not meets_deposit_history(ledger.acc, ledger.policy, parse_month("2024-09"))[0]
     run_to(ledger, "2024-12", {"2024-12": lambda led: led.deposit(ONE, yuan(200))})
-    assert meets_deposit_history(ledger.acc, ledger.policy)[0]
+    assert meets_deposit_history(ledger.acc, ledger.policy, parse_month("2024-12"))[0]
+
+
+def test_L1_prepaid_months_count_as_they_elapse():
+    # Under the draft two quarterly deposits in March 2024 cover March-May (the month's
+    # cap is 3 × 5,000 = 15,000): they count 1 in March, 2 in April, 3 from May on.
+    ledger = make_ledger("lyg-draft", start="2024-03")
+
+    def prepay(led):
+        led.open(ONE)
+        led.deposit(ONE, yuan(1500), 3)
+        led.deposit(ONE, yuan(1500), 3)
+
+    run_to(ledger, "2024-03", {"2024-03": prepay})
+    expected = {"2024-03": 1, "2024-04": 2, "2024-05": 3, "2024-09": 3}
+    for month, count in expected.items():
+        assert loan_deposit_months(ledger.acc, ledger.policy, parse_month(month))[0] == count
+
+
+def test_L1_six_quarters_paid_ahead_do_not_qualify_before_six_months_have_passed():
+    # Quarterly deposits in March and April 2024 cover March-June; one in June covers to
+    # August: six months covered by June, but only in August have six elapsed.
+    ledger = make_ledger("lyg-draft", start="2024-03")
+    quarterly = lambda led: led.deposit(ONE, yuan(900), 3)  # noqa: E731
+    acts = {"2024-03": [lambda led: led.open(ONE), quarterly], "2024-04": quarterly,
+            "2024-06": quarterly}  # fmt: skip
+    run_to(ledger, "2024-06", acts)
+    assert ledger.acc.deposit_months[0] == 6
+    assert ledger.acc.covered_through[0] == parse_month("2024-08")
+    for month, count in {"2024-06": 4, "2024-07": 5, "2024-08": 6}.items():
+        m = parse_month(month)
+        assert loan_deposit_months(ledger.acc, ledger.policy, m)[0] == count, month
+        assert meets_deposit_history(ledger.acc, ledger.policy, m)[0] == (count >= 6), month

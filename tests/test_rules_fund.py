@@ -116,7 +116,7 @@ def test_F5_F6_scripted_shortage_queue_in_arrival_order_credit_line_only_for_wit
         if receipts:
             pool.receive("repayments", yuan(receipts))
         if withdrawals:
-            pool.pay("withdrawals", yuan(withdrawals), withdrawal=True)
+            pool.pay("withdrawals.rent", yuan(withdrawals))
         for amount, name in apps:
             pool.submit(Application(yuan(amount), month, "flexible", name))
         env.run(until=pool.service())
@@ -147,7 +147,7 @@ def test_F5_survival_horizon_in_months_with_no_new_deposits():
     _, pool = make_pool(cash=yuan(1_000_000))
     for month in range(3):  # withdrawals of 50,000 a month
         pool.begin_month(month)
-        pool.pay("withdrawals", yuan(50_000), withdrawal=True)
+        pool.pay("withdrawals.rent", yuan(50_000))
         if month < 2:
             pool.end_month()
     pool.submit(Application(yuan(100_000), 0, "flexible"))
@@ -202,16 +202,16 @@ def test_book_reserve_and_pool_reconcile_over_random_streams(seed):
         reserve.write_off(month.loss, m)
         losses += month.loss
         pool.receive("deposits", int(rng.integers(0, 60_000)) * 100)
-        pool.pay("withdrawals", int(rng.integers(0, 80_000)) * 100, withdrawal=True)
+        pool.pay("withdrawals.exit", int(rng.integers(0, 80_000)) * 100)
         for _ in range(int(rng.integers(0, 4))):
             person = int(rng.integers(0, 1_000))
             pool.submit(Application(int(rng.integers(1, 40_000)) * 100, m, "flexible", person))
         pool.observe(deposits=deposits, loans=book.outstanding())
         env.run(until=pool.service())
         cash_month = pool.end_month()  # raises on a mismatch
-        lent += sum(cash_month.lent.values())
+        lent += cash_month.cash_out["loans.flexible"]
         book_month = book.close_month()  # raises on a mismatch
-        assert sum(cash_month.lent.values()) == book_month.disbursed
+        assert cash_month.cash_out["loans.flexible"] == book_month.disbursed
         if m % 12 == 5:
             add = provision(
                 POLICY, int(rng.integers(0, 20_000)) * 100, reserve.balance, book.outstanding()

@@ -229,12 +229,12 @@ class Behaviour:
             join_table(j, fund.deposit_rate, fund.holding_rate, (0.0, *fund.tax_rates)),
             _logit(d.base_probability), _logit(d.idle_probability), d.income_elasticity, d.habit,
             d.rate_semi_elasticity * rate_pp, max(1.0 + d.amount_rate_elasticity * rate_pp, 0.1),
-            math.log(monthly_from_annual(w.exit_annual_rate) * exit_multiplier), w.exit_income_loss,
+            _log(monthly_from_annual(w.exit_annual_rate) * exit_multiplier), w.exit_income_loss,
             w.exit_rate_semi_elasticity * exit_pp, w.exit_aged_elasticity,
             monthly_from_annual(w.leave_annual_rate), b.annual_rate_intending * purchase_multiplier,
             b.annual_rate_other * purchase_multiplier, b.age_peak, b.age_width, b.income_elasticity,
             b.renter_multiplier, b.balance_elasticity,
-            min(1.0, math.exp(math.log(monthly_from_annual(w.exit_annual_rate) * exit_multiplier)
+            min(1.0, math.exp(_log(monthly_from_annual(w.exit_annual_rate) * exit_multiplier)
                               - w.exit_rate_semi_elasticity * exit_pp + w.exit_income_loss)),
             b.income_elasticity <= 1 and b.balance_elasticity <= 1,
             cfg.cohort_array("income_mean"),
@@ -267,6 +267,11 @@ class Behaviour:
             green_or_upgrade=~first | green,
             talent=first & (pop.education[who] >= _BACHELOR),
         )
+
+
+def _log(x: float) -> float:
+    """A log that takes a hazard switched off (a shock's multiplier of 0) to −∞."""
+    return math.log(x) if x > 0 else -math.inf
 
 
 def _logit(p: float) -> float:

@@ -131,7 +131,7 @@ class AgentWorld:
         """Every buyer who meets L1 gets a fund loan now; every buyer's tenure changes."""
         acc, pop = self.ledger.acc, self.pop
         members = buyers[acc.is_open[buyers]]
-        eligible = members[meets_deposit_history(acc, self.policy)[members]]
+        eligible = members[meets_deposit_history(acc, self.policy, self.ledger.month)[members]]
         granted = int((self.ledger.disburse_loan(eligible) == Refusal.OK).sum())
         pop.tenure[buyers] = 2
         pop.intends_to_buy[buyers] = False

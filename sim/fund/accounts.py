@@ -32,7 +32,11 @@ class Accounts:
     subsidy_total: np.ndarray  # int64 fen counted against the lifetime cap (S2)
     subsidy_accrued: np.ndarray  # float64 fen, paid at settlement (S1, S5)
     interest_accrued: np.ndarray  # float64 fen, credited at settlement or closure (F1)
-    deposit_months: np.ndarray  # int32: months covered by accepted deposits (L1)
+    deposit_months: np.ndarray  # int32: distinct months covered by accepted deposits (L1)
+    covered_through: np.ndarray  # int32: last month the deposits cover (L1: prepaid months)
+    last_deposit_month: np.ndarray  # int32: month of the latest accepted deposit (-1: none)
+    month_deposited: np.ndarray  # int64 fen deposited in ``last_deposit_month`` (D1, D2)
+    month_covered: np.ndarray  # int16: most months one deposit of that month covers (D2)
     deposited_total: np.ndarray  # int64 fen deposited into the current account (L2)
     opened_month: np.ndarray  # int32 month the current account was opened (L2 frequency)
     service_months: np.ndarray  # int32: veterans' service months transferred in (E5)
@@ -60,6 +64,10 @@ class Accounts:
             subsidy_accrued=z(np.float64),
             interest_accrued=z(np.float64),
             deposit_months=z(np.int32),
+            covered_through=z(np.int32),
+            last_deposit_month=np.full(n, -1, dtype=np.int32),
+            month_deposited=z(np.int64),
+            month_covered=z(np.int16),
             deposited_total=z(np.int64),
             opened_month=z(np.int32),
             service_months=z(np.int32),

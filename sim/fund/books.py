@@ -33,11 +33,13 @@ class MonthBooks:
 
     month: int
     opening_total: int
+    opening_interest_payable: int = 0  # interest accrued, not yet credited, at the opening
     deposits: int = 0
     deposit_count: int = 0
     transfers_in: int = 0
     interest_credited: int = 0
     interest_accrued: int = 0  # the month's interest owed to depositors, credited later (F3)
+    interest_payable: int = 0  # interest accrued and not yet credited, at month end (F1)
     subsidy_credited: int = 0  # holding subsidy (S1, S5)
     bonus_credited: int = 0  # opening bonus (S6, S7)
     withdrawals: dict[str, int] = field(default_factory=dict)  # by Kind
@@ -50,6 +52,12 @@ class MonthBooks:
     def withdrawn(self) -> int:
         """All money paid out of accounts this month."""
         return sum(self.withdrawals.values())
+
+    @property
+    def interest_expense(self) -> int:
+        """The month's interest cost to the fund, exact to the fen (F1, F3): interest
+        credited plus the change in interest accrued and not yet credited."""
+        return self.interest_credited + self.interest_payable - self.opening_interest_payable
 
     @property
     def inflows(self) -> int:

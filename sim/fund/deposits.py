@@ -1,11 +1,21 @@
 """Deposits: the floor, the cap and how many months one deposit covers (D1, D2).
 
 A depositor chooses when and how much to deposit; the fund only checks the
-bounds of the fund year the deposit falls in. A deposit covering ``k`` months
-(1, or 3 for a quarterly payer under ``lyg-draft``, D2) must lie within
-``k × floor`` and ``k × cap``. The floor is 100 yuan under ``lyg-2023`` (D1)
-and minimum wage × minimum ratio under ``lyg-draft`` (D2). A deposit out of
-bounds is refused whole with its reason, never clipped to the bound.
+bounds of the fund year the deposit falls in. The bounds are monthly, so they
+apply to what a person deposits **in a calendar month**, not to each deposit:
+each deposit covering ``k`` months (1, or 3 for a quarterly payer under
+``lyg-draft``, D2) must be at least ``k × floor``, and the month's deposits
+together at most ``cap ×`` the months they cover — three deposits of 2,000
+yuan in one month are 6,000 against a 5,000 cap, and the third is refused; a
+quarterly deposit lets the month's total reach three months' cap. The floor
+is 100 yuan under ``lyg-2023`` (D1) and minimum wage × minimum ratio under
+``lyg-draft`` (D2). A deposit out of bounds is refused whole with its reason,
+never clipped to the bound.
+
+A deposit in month ``m`` covering ``k`` months covers the calendar months
+``m … m + k − 1``; ``deposit_months`` counts the distinct months covered and
+``covered_through`` the last of them, so L1 can count them as they elapse
+(:func:`sim.fund.eligibility.loan_deposit_months`).
 """
 
 from __future__ import annotations
@@ -35,16 +45,28 @@ def check_deposits(
         bad_months = np.full(len(who), not allowed[months] if 0 <= months <= 12 else True)
     else:
         bad_months = ~allowed[np.clip(months, 0, 12)] | (months < 0) | (months > 12)
+    same = acc.last_deposit_month[who] == month
+    so_far = np.where(same, acc.month_deposited[who], 0)
+    covered = np.maximum(np.where(same, acc.month_covered[who], 0), months)
     return first_refusal(
         (~acc.is_open[who], Refusal.NOT_OPEN),
         (bad_months, Refusal.MONTHS_NOT_ALLOWED),
         (amount < policy.floor_fen(month) * months, Refusal.BELOW_FLOOR),
-        (amount > policy.cap_fen(month) * months, Refusal.ABOVE_CAP),
+        (so_far + amount > policy.cap_fen(month) * covered, Refusal.ABOVE_CAP),
     )
 
 
-def apply_deposits(acc: Accounts, who: np.ndarray, amount: np.ndarray, months) -> None:
-    """Credit accepted deposits and count the months they cover (L1)."""
+def apply_deposits(acc: Accounts, month: int, who: np.ndarray, amount: np.ndarray, months) -> None:
+    """Credit accepted deposits, add them to the calendar month's total (D1, D2) and count
+    the months they cover that no earlier deposit covered (L1)."""
+    months = np.asarray(months, dtype=np.int32)
     acc.balance[who] += amount
     acc.deposited_total[who] += amount
-    acc.deposit_months[who] += np.asarray(months, dtype=np.int32)
+    same = acc.last_deposit_month[who] == month
+    acc.month_deposited[who] = np.where(same, acc.month_deposited[who], 0) + amount
+    acc.month_covered[who] = np.maximum(np.where(same, acc.month_covered[who], 0), months)
+    acc.last_deposit_month[who] = month
+    last = month + months - 1
+    through = acc.covered_through[who]
+    acc.deposit_months[who] += np.maximum(last - np.maximum(through, month - 1), 0)
+    acc.covered_through[who] = np.maximum(through, last)

@@ -6,8 +6,11 @@ credit and admits residents of Hong Kong, Macao, Taiwan and foreigners with
 permanent residence. Full civil capacity is assumed of every simulated person.
 
 L1: a fund loan needs at least 6 months of deposits in total, counted as the
-months the accepted deposits cover (a quarterly deposit counts 3). Under
-``lyg-draft`` a veteran's months of deposit during service count too (E5).
+months the accepted deposits cover **once those months have come**: a
+quarterly deposit counts 1 in the month it is made, 2 the month after and 3
+the month after that, so six months paid in advance in one month do not
+qualify at once. Under ``lyg-draft`` a veteran's months of deposit during
+service count too (E5).
 """
 
 from __future__ import annotations
@@ -42,14 +45,16 @@ def may_join(
     )
 
 
-def loan_deposit_months(acc: Accounts, policy: Policy) -> np.ndarray:
-    """Months that count toward the loan condition (L1, with E5's service months)."""
-    months = acc.deposit_months.astype(np.int32)
+def loan_deposit_months(acc: Accounts, policy: Policy, month: int) -> np.ndarray:
+    """Months that count toward the loan condition in ``month`` (L1, with E5's service
+    months): the months deposits cover, less those still to come."""
+    ahead = np.maximum(acc.covered_through - month, 0)
+    months = acc.deposit_months - ahead
     if policy["loan.counts_veteran_service"]:
         months = months + acc.service_months
     return months
 
 
-def meets_deposit_history(acc: Accounts, policy: Policy) -> np.ndarray:
-    """True where the deposit history allows a fund loan application (L1)."""
-    return loan_deposit_months(acc, policy) >= policy["loan.min_deposit_months"]
+def meets_deposit_history(acc: Accounts, policy: Policy, month: int) -> np.ndarray:
+    """True where the deposit history allows a fund loan application in ``month`` (L1)."""
+    return loan_deposit_months(acc, policy, month) >= policy["loan.min_deposit_months"]

@@ -25,25 +25,28 @@ def opening_balance(acc: Accounts, month: int) -> np.ndarray:
     return acc.ring[(month - 1) % acc.ring.shape[0]]
 
 
-def accrue_interest(acc: Accounts, policy: Policy, month: int) -> float:
+def accrue_interest(acc: Accounts, policy: Policy, month: int) -> tuple[float, float]:
     """Add this month's interest on the opening balance of every open account (F1).
 
-    Returns the month's total accrual in fen: the fund's interest cost (F3).
+    Returns the month's total accrual and the interest accrued and not yet credited on
+    all accounts (the fund's interest payable), both in float fen.
     """
     monthly = policy.at("interest.deposit_rate", month) / 12.0
     return _accrue(acc.interest_accrued, opening_balance(acc, month), acc.is_open, monthly)
 
 
 @numba.njit(cache=True)
-def _accrue(accrued, opening, is_open, monthly) -> float:
-    """One sequential pass (so the total is the same on any number of threads)."""
+def _accrue(accrued, opening, is_open, monthly):
+    """One sequential pass (so the totals are the same on any number of threads)."""
     total = 0.0
+    payable = 0.0
     for i in range(len(accrued)):
         if is_open[i]:
             x = opening[i] * monthly
             accrued[i] += x
             total += x
-    return total
+            payable += accrued[i]
+    return total, payable
 
 
 def credit_interest(acc: Accounts, who: np.ndarray | slice = slice(None)) -> np.ndarray:

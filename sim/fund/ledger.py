@@ -46,6 +46,7 @@ class Ledger:
         self.month = start_month
         self.books: MonthBooks | None = None
         self._total = 0
+        self._payable = 0
         self._seen = np.zeros(n, dtype=bool)
         self._aged: np.ndarray | None = None
 
@@ -63,7 +64,7 @@ class Ledger:
         """Open the books of the next month."""
         if self.books is not None:
             raise RuntimeError(f"{format_month(self.month)} is already open")
-        self.books = MonthBooks(self.month, self._total)
+        self.books = MonthBooks(self.month, self._total, self._payable)
         if is_settlement_month(self.month - 1, self.policy["interest.settlement_month"]):
             self.acc.rent_this_year[:] = 0
         ageing.open_month(self.acc, self.month)
@@ -74,8 +75,11 @@ class Ledger:
         method = policy["subsidy.ageing"]
         if policy["subsidy.accrual"] == "monthly_average":
             subsidy.accrue_monthly(acc, policy, m, self.aged())
-        books.interest_accrued = round(interest.accrue_interest(acc, policy, m))
+        accrued, payable = interest.accrue_interest(acc, policy, m)
+        books.interest_accrued = round(accrued)
+        books.interest_payable = round(payable)
         if is_settlement_month(m, policy["interest.settlement_month"]):
+            books.interest_payable = 0
             snapshot = None
             if policy["subsidy.accrual"] == "settlement_snapshot":
                 ageing.record_month_end(acc, m)
@@ -88,6 +92,7 @@ class Ledger:
             who = int(np.argmin(acc.balance))
             raise BooksDoNotBalance(f"{format_month(m)}: account {who} has a negative balance")
         self._total = books.closing_total
+        self._payable = books.interest_payable
         self.books = None
         self._aged = None
         self.month += 1
@@ -140,7 +145,7 @@ class Ledger:
             ok = codes == 0
             who, amount = who[ok], amount[ok]
             months = months[ok] if months.ndim else months
-        deposits.apply_deposits(self.acc, who, amount, months)
+        deposits.apply_deposits(self.acc, self.month, who, amount, months)
         books = self._open_books()
         books.deposits += int(amount.sum())
         books.deposit_count += len(who)
@@ -189,6 +194,7 @@ class Ledger:
         payout = withdrawals.close_accounts(acc, self.policy, ok, kind)
         ageing.record_withdrawals(acc, self.month, ok, payout)
         acc.deposit_months[ok] = 0
+        acc.covered_through[ok] = 0
         acc.deposited_total[ok] = 0
         acc.service_months[ok] = 0
         books.add_withdrawal(kind, int(payout.sum()))

@@ -1,30 +1,35 @@
 """The shared pool's cash, its loan queue (轮候) and its credit line (F5, F6).
 
 Flexible and employee depositors share one pool of cash (B §3(5)22). Each
-month money comes in (deposits, loan repayments, recoveries, interest on
-cash) and goes out (withdrawals, costs, the distribution of value-added
-income) through :meth:`Pool.receive` and :meth:`Pool.pay`. Withdrawals are
-always paid: when cash would go below zero the **bank credit line** is drawn
-for the difference (F6), and repaid first from later receipts. Loans are
-never paid from the credit line.
+month money comes in (:meth:`Pool.receive`) and goes out (:meth:`Pool.pay`),
+each flow under a fixed name (:data:`CASH_IN`, :data:`CASH_OUT`), so that the
+month's cash book — and the ``cash_in.*`` / ``cash_out.*`` columns of the
+results — say where every fen came from and went.
+
+**The credit line** (F6) pays what cash cannot, up to its limit
+(``fund.credit_line_limit``); a payment beyond cash and the line's room is
+not made: it waits as an **unmet withdrawal** (a debt to the members or
+employees who asked, a liability of the pool) and cash never goes negative.
+Receipts pay waiting withdrawals first, then repay the line. Loans are never
+paid from the credit line, and the desk lends nothing while either is owed.
 
 **Loan applications** wait in one first-come queue, a ``simpy.Store``. The
 desk (:func:`loan_desk`, a SimPy process) opens once a month after the cash
 flows: it serves the queue in arrival order while the head application fits
 what may be lent — cash above the floor (``liquidity.cash_floor_share`` of
-the pool's deposits), nothing while the credit line is drawn, and no more
-than keeps the pool's 个贷率 within ``liquidity.max_loan_to_deposit`` (F5). The
-first application that does not fit stops the desk: later, smaller ones wait
-their turn (strict 轮候). As repayments and deposits refill the pool, waiting
-applications are served; their waiting time is recorded.
+the pool's deposits), nothing while the credit line is drawn or withdrawals
+wait, and no more than keeps the pool's 个贷率 within
+``liquidity.max_loan_to_deposit`` (F5). The first application that does not
+fit stops the desk: later, smaller ones wait their turn (strict 轮候).
 
 **Survival horizon**: the months the cash lasts with no new deposits — cash
 minus committed loans (the queue), divided by the monthly net contractual
-outflow (withdrawals at their average of the last 12 months, less scheduled
-repayments), capped at :data:`SURVIVAL_CAP` months.
+outflow (withdrawals asked, at their average of the last 12 months, less
+scheduled repayments), capped at :data:`SURVIVAL_CAP` months.
 
-The pool's cash reconciles every month: closing = opening + receipts −
-payments + credit drawn − credit repaid, to the fen.
+The cash book's own sum (closing = opening + in − out) is a consistency check
+of this class; the check that can catch money made or lost elsewhere is the
+pool's balance sheet (:mod:`sim.fund.balance_sheet`), built from balances.
 """
 
 from __future__ import annotations
@@ -39,13 +44,31 @@ import simpy
 from sim.fund.books import BooksError
 from sim.fund.policy import Policy
 from sim.fund.pool_config import FundParams
+from sim.fund.withdrawals import Kind
 from sim.months import format_month
 
 SURVIVAL_CAP = 600.0
 
+CASH_IN = (
+    "deposits", "transfers_in", "repayments", "recoveries", "employee_deposits",
+    "employee_repayments", "bank_interest", "credit_line",
+)  # fmt: skip
+"""Every kind of cash coming into the pool (``credit_line``: drawn on the bank line)."""
+CASH_OUT = (
+    *(f"withdrawals.{k}" for k in Kind),
+    "employee_withdrawals", "unmet_withdrawals_paid", "loans.flexible", "loans.employee",
+    "management_costs", "credit_line_interest", "value_added_distribution", "credit_line",
+)  # fmt: skip
+"""Every kind of cash leaving the pool. ``withdrawals.repayment`` is only what is paid out
+to repay a loan elsewhere (a commercial mortgage, W1): a repayment withdrawal toward a fund
+loan moves money inside the fund, from the member's balance to the loan (no cash moves)."""
+WITHDRAWALS = frozenset(
+    {*(k for k in CASH_OUT if k.startswith("withdrawals.")), "employee_withdrawals"}
+)
+
 
 class PoolDoesNotBalance(BooksError):
-    """The pool's cash moved by more or less than its recorded flows."""
+    """The pool's cash, or its balance sheet, does not add up."""
 
 
 @dataclass
@@ -61,32 +84,28 @@ class Application:
 
 @dataclass
 class PoolMonth:
-    """One month of the pool's cash, in fen."""
+    """One month of the pool's cash, in fen: ``cash_in`` and ``cash_out`` by kind."""
 
     month: int
     opening_cash: int
-    receipts: dict[str, int] = field(default_factory=dict)
-    payments: dict[str, int] = field(default_factory=dict)
-    credit_drawn: int = 0
-    credit_repaid: int = 0
-    withdrawals: int = 0  # members' withdrawals among the payments (for the survival horizon)
-    lent: dict[str, int] = field(default_factory=dict)
+    cash_in: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CASH_IN, 0))
+    cash_out: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CASH_OUT, 0))
+    asked: int = 0  # withdrawals asked for (paid or not), for the survival horizon
+    unmet: int = 0  # withdrawals asked for this month that could not be paid
     served: list = field(default_factory=list)
     cancelled: list = field(default_factory=list)
     closing_cash: int = 0
 
+    @property
+    def credit_drawn(self) -> int:
+        """Drawn on the credit line this month."""
+        return self.cash_in["credit_line"]
+
     def reconcile(self, closing: int) -> None:
-        """Raise unless closing = opening + receipts − payments − loans + drawn − repaid."""
+        """Raise unless closing = opening + Σ cash in − Σ cash out."""
         self.closing_cash = int(closing)
-        expected = (
-            self.opening_cash
-            + sum(self.receipts.values())
-            - sum(self.payments.values())
-            - sum(self.lent.values())
-            + self.credit_drawn
-            - self.credit_repaid
-        )
-        if expected != self.closing_cash:
+        expected = self.opening_cash + sum(self.cash_in.values()) - sum(self.cash_out.values())
+        if expected != self.closing_cash or self.closing_cash < 0:
             raise PoolDoesNotBalance(
                 f"{format_month(self.month)}: cash {self.closing_cash} fen, flows give "
                 f"{expected} fen (difference {self.closing_cash - expected})"
@@ -104,11 +123,13 @@ class Pool:
         *,
         cash: int,
         grant: Callable[[Application], None],
+        credit_line: int = 0,
     ):
         self.env, self.policy, self.fund, self.grant = env, policy, fund, grant
         self.cash = int(cash)
-        self.credit_line = 0
+        self.credit_line = int(credit_line)
         self.credit_limit = round(fund.credit_line_limit * 100)
+        self.unmet_withdrawals = 0  # fen owed to people whose withdrawal waits for cash
         self.queue = simpy.Store(env)
         self.deposits = 0  # pool deposit balance, set by observe()
         self.loans = 0  # pool loan balance, set by observe()
@@ -122,35 +143,53 @@ class Pool:
         return self.month_books
 
     def receive(self, kind: str, amount: int) -> None:
-        """Money in; repays any credit-line draw first (F6)."""
+        """Money in; pays waiting withdrawals first, then repays the credit line (F6)."""
         books = self._books()
+        if kind not in CASH_IN or kind == "credit_line":
+            raise ValueError(f"unknown cash-in kind {kind!r}")
         amount = int(amount)
-        books.receipts[kind] = books.receipts.get(kind, 0) + amount
+        books.cash_in[kind] += amount
         self.cash += amount
+        backlog = min(self.unmet_withdrawals, self.cash)
+        if backlog > 0:
+            self.unmet_withdrawals -= backlog
+            self.cash -= backlog
+            books.cash_out["unmet_withdrawals_paid"] += backlog
         repay = min(self.credit_line, self.cash)
         if repay > 0:
             self.credit_line -= repay
             self.cash -= repay
-            books.credit_repaid += repay
+            books.cash_out["credit_line"] += repay
 
-    def pay(self, kind: str, amount: int, *, withdrawal: bool = False) -> None:
-        """Money out; a shortfall is drawn on the credit line (F6)."""
+    def pay(self, kind: str, amount: int) -> int:
+        """Money out; a shortfall is drawn on the credit line within its limit, and what the
+        line cannot cover waits as an unmet withdrawal (F6). Returns the amount paid now."""
         books = self._books()
+        if kind not in CASH_OUT or kind == "credit_line" or kind.startswith("loans."):
+            raise ValueError(f"unknown cash-out kind {kind!r}")
         amount = int(amount)
-        books.payments[kind] = books.payments.get(kind, 0) + amount
-        if withdrawal:
-            books.withdrawals += amount
-        self.cash -= amount
-        if self.cash < 0:
-            books.credit_drawn += -self.cash
-            self.credit_line += -self.cash
-            self.cash = 0
+        if kind in WITHDRAWALS:
+            books.asked += amount
+        short = max(amount - self.cash, 0)
+        draw = min(short, self.credit_limit - self.credit_line)
+        if draw > 0:
+            self.credit_line += draw
+            self.cash += draw
+            books.cash_in["credit_line"] += draw
+        unmet = short - max(draw, 0)
+        paid = amount - unmet
+        self.cash -= paid
+        books.cash_out[kind] += paid
+        if unmet:
+            self.unmet_withdrawals += unmet
+            books.unmet += unmet
+        return paid
 
     def end_month(self) -> PoolMonth:
-        """Reconcile the month's cash book."""
+        """Close the month's cash book (its own sum: see the module docstring)."""
         books = self._books()
         books.reconcile(self.cash)
-        self._withdrawals.append(books.withdrawals)
+        self._withdrawals.append(books.asked)
         self.month_books = None
         return books
 
@@ -165,7 +204,7 @@ class Pool:
 
     def lendable(self) -> int:
         """What the desk may lend now (F5): cash above the floor, within the 个贷率 limit."""
-        if self.credit_line > 0:
+        if self.credit_line > 0 or self.unmet_withdrawals > 0:
             return 0
         floor = self.policy["liquidity.cash_floor_share"] * self.deposits
         by_ratio = self.policy["liquidity.max_loan_to_deposit"] * self.deposits - self.loans
@@ -197,7 +236,7 @@ class Pool:
         _, committed = self.queued()
         done = list(self._withdrawals)
         if self.month_books is not None:
-            done.append(self.month_books.withdrawals)
+            done.append(self.month_books.asked)
         outflow = sum(done) / max(len(done), 1)
         net = outflow - scheduled_repayments
         available = self.cash - committed
@@ -228,7 +267,7 @@ def loan_desk(pool: Pool):
         if pool.grant(app) is False:
             books.cancelled.append(app)
             continue
-        books.lent[app.segment] = books.lent.get(app.segment, 0) + app.amount
+        books.cash_out[f"loans.{app.segment}"] += app.amount
         books.served.append(app)
         pool.cash -= app.amount
         pool.loans += app.amount

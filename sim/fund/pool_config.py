@@ -4,6 +4,12 @@ Read from a fund file (``scenarios/fund/lianyungang.toml`` by default) with
 the same strictness as a policy file: every key known, in range, with a
 ``basis`` per table. These are the fund centre's own accounts, which no public
 source gives for Lianyungang: every default is an assumption.
+
+The opening balance sheet must balance, to the fen: cash + the employees'
+loans = the employees' deposits + the loan risk reserve + the credit line
+drawn + the opening equity (value-added income not yet distributed). A file
+that does not is refused with the lines and the difference: a projection
+that starts from books that do not balance creates or loses money unseen.
 """
 
 from __future__ import annotations
@@ -23,11 +29,14 @@ class FundParams:
 
     start_cash: float
     start_reserve: float
+    start_credit_line: float
+    start_equity: float
     bank_rate: float
     management_cost_rate: float
     credit_line_limit: float
     credit_line_rate: float
     house_price_growth: float
+    distribute_while_borrowing: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,8 @@ _BIG = 1e13
 FUND_SPECS = {
     "start_cash": (0, _BIG, float),
     "start_reserve": (0, _BIG, float),
+    "start_credit_line": (0, _BIG, float),
+    "start_equity": (-_BIG, _BIG, float),
     "bank_rate": (0, 0.2, float),
     "management_cost_rate": (0, 0.1, float),
     "credit_line_limit": (0, _BIG, float),
@@ -95,6 +106,39 @@ def load_pool_config(path: str | Path = DEFAULT_FUND) -> PoolConfig:
         if not isinstance(data.get(key), dict):
             raise InputError(origin, key, "missing or not a table")
         tables[key] = data[key]
-    fund = FundParams(**check_table(origin, "fund", tables["fund"], FUND_SPECS))
+    flag = "distribute_while_borrowing"
+    fund = check_table(origin, "fund", tables["fund"], FUND_SPECS, extra={flag})
+    distribute = tables["fund"].get(flag, False)
+    if not isinstance(distribute, bool):
+        raise InputError(origin, f"fund.{flag}", f"got {distribute!r}", allowed="true or false")
+    fund = FundParams(**fund, distribute_while_borrowing=distribute)
     employee = EmployeeParams(**check_table(origin, "employee", tables["employee"], EMPLOYEE_SPECS))
+    check_opening_balance(origin, fund, employee)
     return PoolConfig(origin, fund, employee)
+
+
+def check_opening_balance(origin: str, fund: FundParams, employee: EmployeeParams) -> None:
+    """Refuse a fund file whose opening balance sheet does not balance to the fen."""
+
+    def fen(yuan: float) -> int:
+        return round(yuan * 100)
+
+    assets = fen(fund.start_cash) + fen(employee.loan_balance)
+    claims = (
+        fen(employee.deposit_balance)
+        + fen(fund.start_reserve)
+        + fen(fund.start_credit_line)
+        + fen(fund.start_equity)
+    )
+    if assets != claims:
+        raise InputError(
+            origin,
+            "fund",
+            f"the opening balance sheet does not balance: fund.start_cash {fund.start_cash:,.2f} "
+            f"+ employee.loan_balance {employee.loan_balance:,.2f} = {assets / 100:,.2f} yuan, "
+            f"but employee.deposit_balance {employee.deposit_balance:,.2f} + fund.start_reserve "
+            f"{fund.start_reserve:,.2f} + fund.start_credit_line {fund.start_credit_line:,.2f} "
+            f"+ fund.start_equity {fund.start_equity:,.2f} = {claims / 100:,.2f} yuan "
+            f"(difference {(assets - claims) / 100:,.2f})",
+            allowed="cash + loans = deposits + reserve + credit line + equity",
+        )

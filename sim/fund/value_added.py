@@ -81,3 +81,34 @@ def provision(policy: Policy, year_income: int, reserve: int, loan_balance: int)
     by_share = policy["reserve.vai_share"] * year_income
     top_up = policy["reserve.target_ratio"] * loan_balance - reserve
     return int(min(year_income, max(by_share, top_up)))
+
+
+@dataclass(frozen=True)
+class YearEnd:
+    """The fund year's value-added income at 30 June, in fen (F4)."""
+
+    segment_provision: int  # to the flexible segment's reserve, from its own income
+    employee_provision: int  # to the employee segment's reserve, from the rest
+    distributed: int  # paid out of the fund
+    retained: int  # kept in the pool's equity (held back, or a loss)
+
+
+def year_end(
+    policy: Policy,
+    *,
+    pool_income: int,
+    segment_income: int,
+    segment_reserve: int,
+    segment_loans: int,
+    employee_reserve: int,
+    employee_loans: int,
+    distributable: int,
+) -> YearEnd:
+    """Provision each segment's reserve from its own year's income (A §3(6)2, F4), then
+    distribute the rest, up to ``distributable`` (0 while the pool borrows: see
+    ``fund.distribute_while_borrowing``)."""
+    seg = provision(policy, segment_income, segment_reserve, segment_loans)
+    emp = provision(policy, pool_income - segment_income, employee_reserve, employee_loans)
+    rest = pool_income - seg - emp
+    paid = max(0, min(rest, int(distributable)))
+    return YearEnd(seg, emp, paid, rest - paid)
