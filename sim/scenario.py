@@ -222,6 +222,7 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         "population_file": agents.path, "fund_file": pool.path,
         "shocks": [s.name for s in shocks], "stress": stress, "stress.severity": severity,
         "stress.effects": effects, "file_sets": file_sets,
+        "fund.start_cash": pool.fund.start_cash,
     }  # fmt: skip
     digest = hashlib.sha256(
         Path(origin).read_bytes()

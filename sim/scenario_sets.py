@@ -14,6 +14,13 @@ the one in the file:
 A value is checked against the same range as in the file, and an error names
 the key and the allowed range in one line. Cohort shares cannot be set (they
 must sum to 1 across the file).
+
+The fund's opening balance sheet must still balance (cash + loans = deposits
++ reserve + credit line + equity). Cash is its balancing item, as in the fund
+file: a ``--set`` of another opening balance without ``fund.start_cash``
+moves the cash by the difference (recorded in the scenario's resolved
+values); opening figures that leave negative cash, or that are all set and do
+not balance, are refused.
 """
 
 from __future__ import annotations
@@ -30,11 +37,18 @@ from sim.agents.config import (
 )
 from sim.checks import check_value
 from sim.errors import InputError, read_toml
-from sim.fund.pool_config import EMPLOYEE_SPECS, FUND_SPECS, PoolConfig
+from sim.fund.pool_config import (
+    EMPLOYEE_SPECS,
+    FUND_SPECS,
+    PoolConfig,
+    check_opening_balance,
+)
 
 ORIGIN = "(command line)"
 ALLOWED = ("population.KEY, cohort_defaults.KEY, cohorts.NAME.KEY, behaviour.MODEL.KEY "
            "(population file); fund.KEY, employee.KEY (fund file)")  # fmt: skip
+OPENING = ("employee.deposit_balance", "employee.loan_balance", "fund.start_reserve",
+           "fund.start_credit_line", "fund.start_equity")  # fmt: skip
 _PREFIXES = ("population.", "cohort_defaults.", "cohorts.", "behaviour.", "fund.", "employee.")
 
 
@@ -89,4 +103,23 @@ def apply_file_sets(
             agents = replace(agents, cohorts=tuple(
                 replace(c, **{name: v}) if c.name in chosen else c for c in agents.cohorts
             ))  # fmt: skip
+    if any(k in sets for k in OPENING) and "fund.start_cash" not in sets:
+        f, e = pool.fund, pool.employee
+        cash = (
+            round(e.deposit_balance * 100)
+            + round(f.start_reserve * 100)
+            + round(f.start_credit_line * 100)
+            + round(f.start_equity * 100)
+            - round(e.loan_balance * 100)
+        ) / 100
+        if cash < 0:
+            raise InputError(
+                origin,
+                "fund.start_cash",
+                f"the opening figures leave {cash:,.2f}",
+                allowed="deposits + reserve + credit line + equity >= loans",
+            )
+        pool = replace(pool, fund=replace(f, start_cash=cash))
+    if any(k.startswith(("fund.", "employee.")) for k in sets):
+        check_opening_balance(origin, pool.fund, pool.employee)
     return agents, pool

@@ -17,7 +17,7 @@ def test_the_default_file_covers_at_least_twenty_assumptions_each_with_a_basis()
     named = {"behaviour.joining.base_annual_rate", "behaviour.depositing.base_probability",
              "behaviour.buying.annual_rate_intending", "loan.balance_multiple",
              "deposit.monthly_cap", "withdrawal.rent_monthly_limit", "employee.monthly_deposits",
-             "employee.withdrawal_ratio", "employee.loan_balance", "fund.start_cash"}  # fmt: skip
+             "employee.withdrawal_ratio", "employee.loan_balance", "fund.start_reserve"}  # fmt: skip
     assert named <= keys
     assert all(len(p.basis) > 20 for p in space.parameters)
 
@@ -48,12 +48,12 @@ def test_quantiles_map_the_unit_interval_onto_each_range():
 
 def test_set_reaches_population_and_fund_file_key_paths():
     sc = load_scenario(sets={"behaviour.buying.annual_rate_intending": 0.12,
-                             "employee.monthly_deposits": 4e8, "fund.start_cash": 1e9,
+                             "employee.monthly_deposits": 4e8, "employee.loan_balance": 21e9,
                              "cohorts.gig.p_active_to_idle": 0.1,
                              "cohort_defaults.p_idle_to_active": 0.4})  # fmt: skip
     assert sc.agents.buying.annual_rate_intending == 0.12
     assert sc.pool.employee.monthly_deposits == 4e8
-    assert sc.pool.fund.start_cash == 1e9
+    assert sc.pool.employee.loan_balance == 21e9
     by_name = {c.name: c for c in sc.agents.cohorts}
     assert by_name["gig"].p_active_to_idle == 0.1
     assert by_name["pharmaceutical"].p_idle_to_active == 0.4
@@ -69,7 +69,7 @@ def test_set_reaches_population_and_fund_file_key_paths():
 @pytest.mark.parametrize(
     ("old", "new", "key"),
     [
-        ('key = "fund.start_cash"', 'key = "fund.start_cashh"', "fund.start_cashh"),
+        ('key = "fund.start_reserve"', 'key = "fund.start_reservee"', "fund.start_reservee"),
         (
             "low = 10.0\nhigh = 20.0",
             "low = 10.0\nhigh = 2000.0",
@@ -95,3 +95,14 @@ def test_a_broken_uncertainty_file_fails_in_one_line_naming_the_key(tmp_path, ol
     bad = tmp_path / "bad.toml"
     broken_copy(DEFAULT_UNCERTAINTY, old, new, bad)
     expect_input_error(load_uncertainty, bad, key)
+
+
+def test_the_opening_cash_balances_the_books_when_another_opening_figure_is_set():
+    # fund file: 25 bn deposits + 0.4 bn reserve = 22 bn loans + 3.4 bn cash
+    sc = load_scenario(sets={"employee.loan_balance": 21e9, "fund.start_reserve": 0.5e9})
+    assert sc.pool.fund.start_cash == 25e9 + 0.5e9 - 21e9
+    assert sc.resolved["fund.start_cash"] == 4.5e9
+    with pytest.raises(InputError, match="does not balance"):
+        load_scenario(sets={"employee.loan_balance": 21e9, "fund.start_cash": 1e9})
+    with pytest.raises(InputError, match=r"fund\.start_cash: the opening figures leave"):
+        load_scenario(sets={"employee.loan_balance": 30e9})
