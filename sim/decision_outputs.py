@@ -70,7 +70,7 @@ _ALL = (
            ("deposits",), _total("deposits"), "high", "yuan"),
     Output("min_survival_months", "minimum survival horizon (months)", "最短流动性支撑月数",
            ("survival_months",), _min("survival_months"), "high", "months"),
-    Output("peak_loan_to_deposit", "peak 个贷率 of the pool", "资金池个贷率峰值",
+    Output("peak_loan_to_deposit", "peak loan-to-deposit ratio of the pool", "资金池个贷率峰值",
            ("pool_loan_to_deposit",), _max("pool_loan_to_deposit"), "low", "ratio"),
     Output("segment_reserve_coverage", "segment reserve / its loans at the horizon (at most 1)",
            "期末灵活就业风险准备金覆盖率", ("segment_reserve_to_loans",),
@@ -126,7 +126,7 @@ LIMITS: dict[str, Limit] = {
             "peak_loan_to_deposit",
             "<=",
             0.95,
-            "peak 个贷率 at most 95%",
+            "peak loan-to-deposit ratio at most 95%",
             "个贷率峰值不超过95%",
         ),
     )
