@@ -138,3 +138,58 @@ LIMITS: dict[str, Limit] = {
 def path_outputs(series: Series, names=None) -> dict[str, float]:
     """Every decision figure (or those named) of one path's series."""
     return {n: OUTPUTS[n].of(series) for n in (names or OUTPUTS)}
+
+
+@dataclass(frozen=True)
+class Objective:
+    """What the committee maximises, from the mean decision figures of one draw."""
+
+    name: str
+    en: str
+    zh: str
+    needs: tuple[str, ...]
+    of: Callable[[dict[str, float]], float]
+
+
+def _per_yuan(gain: str) -> Callable[[dict[str, float]], float]:
+    return lambda m: m[gain] / m["subsidy_cost"] if m["subsidy_cost"] > 0 else float("nan")
+
+
+OBJECTIVES: dict[str, Objective] = {
+    o.name: o
+    for o in (
+        Objective(
+            "segment_margin",
+            "segment margin (yuan)",
+            "灵活就业分账收益（元）",
+            ("segment_margin",),
+            lambda m: m["segment_margin"],
+        ),
+        Objective(
+            "deposits_per_subsidy",
+            "deposits per yuan of subsidy",
+            "每元补贴带来的缴存额",
+            ("deposits", "subsidy_cost"),
+            _per_yuan("deposits"),
+        ),
+        Objective(
+            "members_per_subsidy",
+            "members per 10,000 yuan of subsidy",
+            "每万元补贴带来的缴存人数",
+            ("members", "subsidy_cost"),
+            lambda m: 1e4 * _per_yuan("members")(m),
+        ),
+    )
+    if set(o.needs) <= set(OUTPUTS)
+}
+"""Objectives of the robust table and the optimiser. A ratio's numerator is the total over
+the horizon (deposits) or the members at its end; its denominator the subsidy paid."""
+
+
+def objective_of(name: str) -> Objective:
+    """An objective by name; a one-line error naming the allowed ones."""
+    from sim.errors import InputError
+
+    if name not in OBJECTIVES:
+        raise InputError("(command line)", "objective", f"{name!r}", allowed=", ".join(OBJECTIVES))
+    return OBJECTIVES[name]
