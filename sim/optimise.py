@@ -9,7 +9,7 @@ every draw of the uncertain inputs and every path.
 
 **The search** (:func:`optimise`) is a successive box-shrinking search, a
 Luus–Jaakola-type pattern search: a first round spreads ``points`` candidates
-over the whole box (evenly for one lever, a scrambled Sobol' sequence plus
+over the whole box (evenly for one lever, a scrambled Halton sequence plus
 the centre for several); each later round puts ``points`` new candidates in a
 box around the best so far, ``shrink`` times the previous box's width. Every
 candidate is evaluated on the same draws and paths (common random numbers),
@@ -31,6 +31,7 @@ that no other beats on both subsidy cost (lower) and deposits (higher).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,7 +166,9 @@ def score(
 ) -> Scored:
     """Mean objective, constraint probabilities, feasibility and the best candidate."""
     per_draw = objective_matrix(draw_means(values), objective)
-    mean = np.nanmean(per_draw, axis=1)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an objective undefined in every draw
+        mean = np.nanmean(per_draw, axis=1)
     prob = np.array(
         [
             [float(c.breached(values[c.output][i]).mean()) for c in constraints]
@@ -175,7 +178,7 @@ def score(
     limits = np.array([c.max_probability for c in constraints])
     feasible = (prob <= limits + 1e-12).all(axis=1)
     if feasible.any():
-        best = int(np.nanargmax(np.where(feasible, mean, -np.inf)))
+        best = int(np.argmax(np.where(feasible & ~np.isnan(mean), mean, -np.inf)))
     else:
         best = int(np.argmin(np.clip(prob - limits, 0, None).sum(axis=1)))
     return Scored(settings, values, mean, prob, feasible, best)
@@ -187,7 +190,7 @@ def _candidates(
     if len(levers) == 1:
         grid = np.linspace(lo, hi, points)
     else:
-        unit = qmc.Sobol(d=len(levers), scramble=True, seed=rng).random(max(points - 1, 1))
+        unit = qmc.Halton(d=len(levers), scramble=True, seed=rng).random(max(points - 1, 1))
         grid = np.vstack([(lo + hi) / 2, lo + unit * (hi - lo)])
     return np.array([[lv.snap(x) for lv, x in zip(levers, row, strict=True)] for row in grid])
 
@@ -249,9 +252,11 @@ def bootstrap(
     means, stays = [], 0
     for _ in range(resamples):
         pick = rng.integers(0, n_draws, n_draws)
-        m = np.nanmean(per_draw[:, pick], axis=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            m = np.nanmean(per_draw[:, pick], axis=1)
         means.append(m[b])
-        stays += int(np.nanargmax(np.where(scored.feasible, m, -np.inf)) == b)
+        stays += int(np.argmax(np.where(scored.feasible & ~np.isnan(m), m, -np.inf)) == b)
     n = next(iter(scored.values.values())).shape[1] * next(iter(scored.values.values())).shape[2]
     return {
         "objective_interval": tuple(float(q) for q in np.quantile(means, [0.05, 0.95])),
