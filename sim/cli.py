@@ -16,7 +16,8 @@ Subcommands:
 - ``hpfsim calibrate``: run the agents alone and print each calibration
   moment beside its target.
 - ``hpfsim response --rates 0.010,0.015``: the same people under each
-  holding-subsidy rate (common random numbers): participation, deposits, exits.
+  holding-subsidy rate and each setting of the rate response (common random
+  numbers): members, deposits, subsidy cost, cost per extra yuan deposited.
 
 Bad input prints one line naming the file, the key and what is allowed, and
 exits with status 2; no traceback.
@@ -200,7 +201,8 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def _response(args: argparse.Namespace) -> int:
-    from sim.agents.response import rate_response
+    from sim.agents.config import RESPONSE_SETTINGS
+    from sim.agents.response import format_response, rate_response
 
     config, policy, start = _agents_inputs(args)
     try:
@@ -209,16 +211,15 @@ def _response(args: argparse.Namespace) -> int:
         raise InputError(
             "(command line)", "--rates", f"{args.rates!r}", allowed="e.g. 0.010,0.015"
         ) from None
+    settings = args.settings.split(",")
+    if not set(settings) <= set(RESPONSE_SETTINGS):
+        raise InputError("(command line)", "--settings", f"{args.settings!r}",
+                         allowed=", ".join(RESPONSE_SETTINGS))  # fmt: skip
     rows = rate_response(
-        config, policy, rates, n=args.n, months=args.months, seed=args.seed, start_month=start
-    )
-    head = ("rate", 7), ("members", 9), ("joined", 8), ("deposits (yuan)", 16), ("exits", 7)
-    print(" ".join(f"{h:>{w}}" for h, w in head) + f" {'exit/yr':>8}")
-    for r in rows:
-        print(
-            f"{r.rate:7.2%} {r.members_end:9d} {r.joined:8d} {r.deposits_yuan:16,.0f} "
-            f"{r.exits:7d} {r.exit_rate:8.2%}"
-        )
+        config, policy, rates, n=args.n, months=args.months, seed=args.seed, start_month=start,
+        settings=settings,
+    )  # fmt: skip
+    print(format_response(rows))
     return 0
 
 
@@ -292,6 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     rsp = sub.add_parser("response", help="agents alone under several subsidy rates (CRN)")
     _agents_args(rsp)
     rsp.add_argument("--rates", default="0.010,0.012,0.015", help="comma-separated rates")
+    rsp.add_argument("--settings", default="none,low,central,high",
+                     help="rate-response settings (comma-separated)")  # fmt: skip
     rsp.set_defaults(run=_response)
     return parser
 

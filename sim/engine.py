@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import simpy
 
+from sim.agents import housing
 from sim.agents.behaviour import Behaviour, BehaviourState, FundView
 from sim.agents.config import COHORTS
 from sim.agents.income import CommonShock, IncomeState, step_income
@@ -40,12 +41,11 @@ from sim.agents.population import synthesize
 from sim.agents.repaying import repayment_capacity_fen
 from sim.agents.world import join, update_tax_brackets
 from sim.fund.balance_sheet import BalanceSheet
-from sim.fund.eligibility import loan_deposit_months
 from sim.fund.employee import EmployeeSegment, EmployeeShock
 from sim.fund.ledger import Ledger
 from sim.fund.liquidity import CASH_IN, CASH_OUT, Application, Pool
 from sim.fund.loan_book import LoanBook, split_payment
-from sim.fund.loan_limit import LoanRequest, check_eligibility, loan_limit, rationing_level
+from sim.fund.loan_limit import rationing_level
 from sim.fund.reserve import Reserve, adequacy, stressed_loss
 from sim.fund.segment import SegmentBooks, SegmentMonth, segment_month
 from sim.fund.value_added import ValueAdded, month_value_added, year_end
@@ -73,6 +73,7 @@ SERIES = (
     *(f"cash_in.{k}" for k in CASH_IN), *(f"cash_out.{k}" for k in CASH_OUT),
     "pool_equity", "interest_payable", "unmet_withdrawals", "employee_reserve",
     *SEGMENT_SERIES,
+    *housing.ACCOUNT_SERIES,
 )  # fmt: skip
 """Every monthly series (F7: the centre monitors deposits, withdrawals and loans, by cohort)."""
 FEN_SERIES = {
@@ -82,7 +83,8 @@ FEN_SERIES = {
     "value_added_income", "risk_reserve", "reserve_uncovered", "defaults_amount", "credit_losses",
     "pool_equity", "interest_payable", "unmet_withdrawals", "employee_reserve",
     *(name for name in SERIES if name.startswith(("cash_in.", "cash_out.", "segment_"))),
-} - {"segment_reserve_to_loans"} | {f"deposits.{c}" for c in COHORTS}  # fmt: skip
+} - {"segment_reserve_to_loans"} | {f"deposits.{c}" for c in COHORTS} \
+    | housing.ACCOUNT_FEN_SERIES  # fmt: skip
 
 
 EMPLOYEE_TRANCHES = 20
@@ -118,7 +120,8 @@ class Simulation:
         self.rng = Draws(seed, path, n)
         self.pop = synthesize(sc.agents, n, seed=seed, path=path, start_month=start)
         self.income = IncomeState.start(sc.agents, self.pop, self.rng)
-        self.state = BehaviourState.start(n)
+        self.state = BehaviourState.start(n, config=sc.agents, pop=self.pop, income=self.income,
+                                          rng=self.rng, month=start)  # fmt: skip
         self.behaviour = Behaviour(sc.agents, self.pop, self.rng)
         self.ledger = Ledger(n, self.policy, start)
         update_tax_brackets(self.state, self.income, self.policy)
@@ -208,7 +211,8 @@ class Simulation:
             loan_outstanding=acc.loan_outstanding, balance=acc.balance, aged=ledger.aged(),
         )  # fmt: skip
         d = self.behaviour.decide(month, self.income, st, view, exit_multiplier=self._exit_mult,
-                                  purchase_multiplier=self._buy_mult)  # fmt: skip
+                                  purchase_multiplier=self._buy_mult,
+                                  house_price_index=self.hpi)  # fmt: skip
         st.alive[d.leave] = False
         ledger.close(d.leave[acc.is_open[d.leave]], "full")
         new = join(ledger, pop, st, self.policy, month, d.join)
@@ -220,7 +224,7 @@ class Simulation:
         self._deposits_by_cohort = np.bincount(pop.cohort[who[ok]], amount[ok], n_cohorts)
         rates = np.array((0.0, *self.policy["tax.iit_rates"]))
         tax_forgone = float((amount[ok] * rates[st.tax_bracket[who[ok]]]).sum())
-        ledger.withdraw(d.rent_who, d.rent_fen, "rent")
+        mortgage_out = housing.withdraw_for_housing(ledger, st, d)  # W1; leaves the fund
         exits = int((ledger.close(d.exit, "exit") == 0).sum())
         self._repayments(month)
         applications, refused = self._applications(month, d.applications)
@@ -230,6 +234,7 @@ class Simulation:
         for kind, amount in books.withdrawals.items():
             if kind != "repayment":  # a repayment from the balance moves no cash (W1)
                 pool.pay(f"withdrawals.{kind}", amount)
+        pool.pay("withdrawals.repayment", mortgage_out)  # a commercial mortgage (W1)
         emp = self.employee.step(month, self._employee_shock)
         pool.receive("employee_deposits", emp.deposits)
         pool.pay("employee_withdrawals", emp.withdrawals)
@@ -284,35 +289,17 @@ class Simulation:
         self.ledger.loan_repaid(np.unique(np.array(ended, np.int64)))
 
     def _applications(self, month: int, apps) -> tuple[int, int]:
-        """Purchases become applications: eligibility and limit now, the queue decides when."""
+        """Purchases: the buyer's financing choice and withdrawal (``sim.agents.housing``); fund
+        loan applications go to the queue, which decides when."""
         if not len(apps):
             return 0, 0
-        acc, pop, who = self.ledger.acc, self.pop, apps.who
-        pop.tenure[who] = 2  # a purchase, with a fund loan or without: they own with a mortgage
-        pop.intends_to_buy[who] = False
-        members = acc.is_open[who]
-        who, price = who[members], apps.price_fen[members]
-        age = month - pop.birth_month[who]
-        retire = pop.retirement_month[who] - pop.birth_month[who]
-        room = retire + 12 * self.policy["loan.age_limit_over_retirement"] - age
-        term = np.clip(room, 12, 12 * self.policy["loan.max_term_years"]).astype(np.int64)
-        req = LoanRequest(
-            balance=acc.balance[who], deposited_total=acc.deposited_total[who],
-            deposit_months=loan_deposit_months(acc, self.policy, month)[who],
-            months_open=np.maximum(month - acc.opened_month[who], 1),
-            income=np.floor(self.income.income_avg[who] * 100).astype(np.int64), price=price,
-            term_months=term, first_home=apps.first_home[members],
-            green_or_upgrade=apps.green_or_upgrade[members], talent=apps.talent[members],
-            age_months=age, retirement_age_months=retire, good_credit=pop.good_credit[who],
-            loan_outstanding=acc.loan_outstanding[who],
-        )  # fmt: skip
-        codes = check_eligibility(self.policy, req)
-        amount, _ = loan_limit(self.policy, month, req, level=self._level)
-        ok = (codes == 0) & (amount > 0)
-        for i in np.flatnonzero(ok):
-            payload = (int(who[i]), int(term[i]), bool(req.first_home[i]), int(price[i]))
-            self.pool.submit(Application(int(amount[i]), month, "flexible", payload))
-        return len(who), int((~ok).sum())
+        fund = housing.buy_homes(self.ledger, self.pop, self.state, self.income, self.policy,
+                         self.scenario.agents, month, apps, level=self._level)  # fmt: skip
+        for i in range(len(fund.who)):
+            payload = (int(fund.who[i]), int(fund.term[i]), bool(fund.first_home[i]),
+                       int(fund.price[i]))  # fmt: skip
+            self.pool.submit(Application(int(fund.amount[i]), month, "flexible", payload))
+        return fund.applied, fund.refused
 
     def _grant(self, app: Application) -> bool:
         """The desk grants a loan: the book, and the end of the borrower's subsidy (S3)."""
@@ -488,6 +475,7 @@ class Simulation:
         for i, c in enumerate(names):
             values[f"members.{c}"] = int(members[i])
             values[f"deposits.{c}"] = float(self._deposits_by_cohort[i])
+        values.update(housing.account_series(self.state, acc, lb))
         for name, value in values.items():
             o[name][t] = value / 100 if name in FEN_SERIES else value
 

@@ -43,6 +43,41 @@ BAD = {
     ),
     "missing behaviour parameter": ("habit = 1.0\n", "", "behaviour.depositing.habit"),
     "unknown behaviour": ("[behaviour.repaying]", "[behaviour.gambling]", "behaviour.gambling"),
+    "unknown response setting": (
+        'setting = "central"',
+        'setting = "huge"',
+        "behaviour.response.setting",
+    ),
+    "elasticity out of range": (
+        "participation_elasticity = 0.07",
+        "participation_elasticity = 7.0",
+        "behaviour.response.high.participation_elasticity",
+    ),
+    "missing response setting": (
+        "[behaviour.response.low]",
+        "[behaviour.response.lowish]",
+        "behaviour.response.lowish",
+    ),
+    "commercial rate not a month": (
+        '"2024-02" = 0.0365',
+        '"Feb 2024" = 0.0365',
+        "behaviour.financing.commercial_rate.Feb 2024",
+    ),
+    "commercial rate out of range": (
+        '"2024-02" = 0.0365',
+        '"2024-02" = 3.65',
+        "behaviour.financing.commercial_rate.2024-02",
+    ),
+    "missing dormancy hazard": (
+        "restart_annual_rate = 0.24\n",
+        "",
+        "behaviour.dormancy.restart_annual_rate",
+    ),
+    "cohort hazard out of range": (
+        "stop_hazard_multiplier = 1.5",
+        "stop_hazard_multiplier = -1.5",
+        "cohorts.gig.stop_hazard_multiplier",
+    ),
     "bad retirement base": (
         "female_retirement_base = 55",
         "female_retirement_base = 65",

@@ -104,10 +104,13 @@ def test_rate_response_with_common_random_numbers():
 def test_kernel_choices_match_their_model_probabilities(world):
     """The fused kernel draws each choice with the probability its model function gives."""
     from sim.agents.joining import join_table
+    from sim.agents.response import rate_pull
 
     pop, _, _, state, member, _ = world
     d = _decide(world, 0.012)
-    table = join_table(CONFIG.joining, 0.015, 0.012, (0.0, *RATES))
+    table = join_table(CONFIG.joining, 0.015, (0.0, *RATES),
+                       multiplier=rate_pull(CONFIG.response, 0.012).participation,
+                       forfeited_multiplier=rate_pull(CONFIG.response, 0.0).participation)  # fmt: skip
     candidates = ~member & state.alive & ~state.join_refused
     p = table[state.tax_bracket[candidates], pop.intends_to_buy[candidates].astype(int), 0]
     expected, sd = p.sum(), np.sqrt((p * (1 - p)).sum())
@@ -138,5 +141,6 @@ def test_a_deposit_last_time_makes_a_deposit_likelier_and_the_flag_is_reset(worl
         counts[habit] = len(d.deposit_who)
         deciding = member & state.alive
         deciding[d.leave] = False  # people leaving this month decide nothing
+        deciding &= ~st.dormant  # nor do those who stopped depositing
         assert not st.deposited_last[deciding].any(), "cleared at each decision"
     assert counts[True] > counts[False]

@@ -7,8 +7,11 @@ has three parts:
 - ``[cohort_defaults]`` and ``[cohorts.NAME]``: each cohort's share of the
   population, age, income process and attributes; a cohort takes every
   default it does not override;
-- ``[behaviour.joining]``, ``.depositing``, ``.withdrawing``, ``.buying``,
-  ``.repaying``: the parameters of each behavioural model.
+- ``[behaviour.joining]``, ``.depositing``, ``.dormancy``, ``.withdrawing``,
+  ``.buying``, ``.financing``, ``.repaying``: the parameters of each
+  behavioural model;
+- ``[behaviour.response]``: how the subsidy rate moves behaviour, as named
+  settings (``none``, ``low``, ``central``, ``high``) and the one in force.
 
 Every table carries a ``basis`` string: the FACTS.md figure or the stated
 assumption its numbers rest on. Checking is as strict as for policy files: an
@@ -25,8 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.checks import check_table, only_keys, table_at
+from sim.checks import check_table, check_value, only_keys, table_at
 from sim.errors import InputError, read_toml
+from sim.months import parse_month
 
 DEFAULT_POPULATION = Path(__file__).resolve().parents[2] / "scenarios/population/lianyungang.toml"
 
@@ -75,6 +79,9 @@ class Cohort:
     veteran_share: float
     veteran_months_mean: float
     purchase_intention: float
+    stop_hazard_multiplier: float
+    restart_hazard_multiplier: float
+    exit_hazard_multiplier: float
 
 
 COHORT_SPECS = {
@@ -96,6 +103,9 @@ COHORT_SPECS = {
     "veteran_share": _spec(0, 1),
     "veteran_months_mean": _spec(0, 600),
     "purchase_intention": _spec(0, 1),
+    "stop_hazard_multiplier": _spec(0, 20),
+    "restart_hazard_multiplier": _spec(0, 20),
+    "exit_hazard_multiplier": _spec(0, 20),
 }
 
 
@@ -139,9 +149,15 @@ class Depositing:
     share_mean: float
     share_spread: float
     quarterly_share: float
-    reference_rate: float
-    rate_semi_elasticity: float
-    amount_rate_elasticity: float
+
+
+@dataclass(frozen=True)
+class Dormancy:
+    """Stopping and restarting deposits (see ``sim.agents.dormancy``)."""
+
+    stop_annual_rate: float
+    restart_annual_rate: float
+    stop_income_loss: float
 
 
 @dataclass(frozen=True)
@@ -152,8 +168,6 @@ class Withdrawing:
     rent_share_of_income: float
     exit_annual_rate: float
     exit_income_loss: float
-    reference_rate: float
-    exit_rate_semi_elasticity: float
     exit_aged_elasticity: float
     leave_annual_rate: float
 
@@ -172,6 +186,51 @@ class Buying:
     price_mean: float
     price_sigma: float
     green_or_upgrade_share: float
+
+
+@dataclass(frozen=True)
+class Financing:
+    """The financing choice at a purchase and saving up before it (``sim.agents.financing``)."""
+
+    commercial_rate: tuple[tuple[int, float], ...]  # (first month in force, annual rate)
+    min_fund_loan: float
+    paperwork_cost: float
+    subsidy_horizon_years: float
+    saving_up_months: int
+    saving_up_factor: float
+    repayment_user_share: float
+    mortgage_share_of_income: float
+
+    def commercial_rate_at(self, month: int) -> float:
+        """The commercial mortgage rate in force in ``month`` (the last change on or before)."""
+        rate = self.commercial_rate[0][1]
+        for start, value in self.commercial_rate:
+            if start <= month:
+                rate = value
+        return rate
+
+
+@dataclass(frozen=True)
+class ResponseSetting:
+    """One named setting of the rate response (see ``sim.agents.response``)."""
+
+    participation_elasticity: float
+    delay_weight: float
+    amount_ratio: float
+
+
+@dataclass(frozen=True)
+class RateResponse:
+    """The rate response in force and every named setting (see ``sim.agents.response``)."""
+
+    setting: str
+    reference_rate: float
+    settings: tuple[tuple[str, ResponseSetting], ...]
+
+    @property
+    def active(self) -> ResponseSetting:
+        """The setting in force."""
+        return dict(self.settings)[self.setting]
 
 
 @dataclass(frozen=True)
@@ -202,9 +261,14 @@ BEHAVIOUR_SPECS = {
             "share_mean": _spec(0, 1),
             "share_spread": _spec(0, 5),
             "quarterly_share": _spec(0, 1),
-            "reference_rate": _spec(0, 0.05),
-            "rate_semi_elasticity": _spec(0, 10),
-            "amount_rate_elasticity": _spec(0, 2),
+        },
+    ),
+    "dormancy": (
+        Dormancy,
+        {
+            "stop_annual_rate": _spec(0, 1),
+            "restart_annual_rate": _spec(0, 1),
+            "stop_income_loss": _spec(0, 10),
         },
     ),
     "withdrawing": (
@@ -214,8 +278,6 @@ BEHAVIOUR_SPECS = {
             "rent_share_of_income": _spec(0, 1),
             "exit_annual_rate": _spec(0, 1),
             "exit_income_loss": _spec(0, 10),
-            "reference_rate": _spec(0, 0.05),
-            "exit_rate_semi_elasticity": _spec(0, 10),
             "exit_aged_elasticity": _spec(0, 5),
             "leave_annual_rate": _spec(0, 1),
         },
@@ -237,6 +299,21 @@ BEHAVIOUR_SPECS = {
     ),
     "repaying": (Repaying, {"max_repayment_share": _spec(0, 1)}),
 }
+FINANCING_SPECS = {
+    "min_fund_loan": _spec(0, 1e7),
+    "paperwork_cost": _spec(0, 1e6),
+    "subsidy_horizon_years": _spec(0, 50),
+    "saving_up_months": _spec(0, 60, int),
+    "saving_up_factor": _spec(1, 10),
+    "repayment_user_share": _spec(0, 1),
+    "mortgage_share_of_income": _spec(0, 1),
+}
+RESPONSE_SETTINGS = ("none", "low", "central", "high")
+RESPONSE_SPECS = {
+    "participation_elasticity": _spec(0, 1),
+    "delay_weight": _spec(0, 1),
+    "amount_ratio": _spec(0, 1),
+}
 
 
 @dataclass(frozen=True)
@@ -248,9 +325,12 @@ class AgentConfig:
     cohorts: tuple[Cohort, ...]
     joining: Joining
     depositing: Depositing
+    dormancy: Dormancy
     withdrawing: Withdrawing
     buying: Buying
     repaying: Repaying
+    financing: Financing
+    response: RateResponse
 
     def cohort_array(self, attribute: str) -> np.ndarray:
         """One value per cohort, in cohort order, as a float array (for kernels)."""
@@ -286,12 +366,52 @@ def load_agent_config(path: str | Path = DEFAULT_POPULATION) -> AgentConfig:
             origin, "cohorts.*.share", f"shares sum to {total:.6g}", allowed="shares summing to 1"
         )
     behaviour = table_at(origin, "behaviour", data.get("behaviour"))
-    only_keys(origin, "behaviour.", behaviour, set(BEHAVIOUR_SPECS))
+    only_keys(origin, "behaviour.", behaviour, {*BEHAVIOUR_SPECS, "financing", "response"})
     models = {}
     for name, (cls, specs) in BEHAVIOUR_SPECS.items():
         raw = table_at(origin, f"behaviour.{name}", behaviour.get(name))
         models[name] = cls(**check_table(origin, f"behaviour.{name}", raw, specs))
+    models["financing"] = _financing(origin, behaviour.get("financing"))
+    models["response"] = _response(origin, behaviour.get("response"))
     return AgentConfig(origin, population, tuple(cohorts), **models)
+
+
+def _financing(origin: str, raw) -> Financing:
+    where = "behaviour.financing"
+    raw = table_at(origin, where, raw)
+    values = check_table(origin, where, raw, FINANCING_SPECS, extra={"commercial_rate"})
+    table = table_at(origin, f"{where}.commercial_rate", raw.get("commercial_rate"))
+    if not table:
+        raise InputError(origin, f"{where}.commercial_rate", "empty", allowed='"YYYY-MM" = rate')
+    path = []
+    for when, rate in sorted(table.items()):
+        try:
+            month = parse_month(when)
+        except ValueError:
+            raise InputError(origin, f"{where}.commercial_rate.{when}", "not a month",
+                             allowed="YYYY-MM") from None  # fmt: skip
+        path.append((month, check_value(origin, f"{where}.commercial_rate.{when}", rate, 0, 0.2,
+                                        float)))  # fmt: skip
+    return Financing(commercial_rate=tuple(path), **values)
+
+
+def _response(origin: str, raw) -> RateResponse:
+    where = "behaviour.response"
+    raw = table_at(origin, where, raw)
+    only_keys(origin, f"{where}.", raw, {"basis", "setting", "reference_rate", *RESPONSE_SETTINGS})
+    if not isinstance(raw.get("basis"), str) or not raw["basis"].strip():
+        raise InputError(origin, f"{where}.basis", "missing", allowed="a string naming the source")
+    if raw.get("setting") not in RESPONSE_SETTINGS:
+        raise InputError(origin, f"{where}.setting", f"got {raw.get('setting')!r}",
+                         allowed=", ".join(RESPONSE_SETTINGS))  # fmt: skip
+    reference = check_value(origin, f"{where}.reference_rate", raw.get("reference_rate"), 0.0001,
+                            0.05, float)  # fmt: skip
+    settings = []
+    for name in RESPONSE_SETTINGS:
+        table = table_at(origin, f"{where}.{name}", raw.get(name))
+        values = check_table(origin, f"{where}.{name}", table, RESPONSE_SPECS)
+        settings.append((name, ResponseSetting(**values)))
+    return RateResponse(raw["setting"], reference, tuple(settings))
 
 
 def field_names(cls) -> list[str]:

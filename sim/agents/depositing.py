@@ -5,9 +5,12 @@
     p = sigmoid(logit(base_probability)
                 + income_elasticity * (log income - log cohort mean income)
                 + habit * (deposited last time)
-                + rate_semi_elasticity * 100 * (holding rate - reference_rate))
+                + log(contribution pull))
 
-so a good month, a habit and a higher subsidy each make a deposit likelier.
+so a good month, a habit and a higher subsidy each make a deposit likelier
+(the contribution pull of the rate response, ``sim.agents.response``).
+Only active depositors decide; dormant members (``sim.agents.dormancy``)
+do not deposit.
 In an idle month the base is ``idle_probability`` (paying from savings), with
 the same rate term. Quarterly payers (where the policy allows a deposit to
 cover three months, D2) decide every third month from joining, for three
@@ -15,8 +18,9 @@ months at once. Someone opening an account always makes a first deposit.
 
 **How much.** The person's own share of income (drawn at synthesis around
 ``share_mean``), of this month's income (or their average income when idle or
-paying quarterly), scaled by ``1 + amount_rate_elasticity * 100 * (rate −
-reference)``, rounded to the yuan. People know the bounds the fund publishes:
+paying quarterly), scaled by the contribution pull, and by
+``saving_up_factor`` in the months before a planned purchase
+(``sim.agents.financing``), rounded to the yuan. People know the bounds the fund publishes:
 they deposit no more than the cap, and top a small amount up to the floor when
 the floor is under half their monthly income. Otherwise they ask anyway — and
 the ledger refuses (D1, D2), which is counted.

@@ -1,21 +1,24 @@
 """Joining: who opens an account, and how the subsidy rate draws them in.
 
 Each month a person without an account opens one with a probability that
-rises with the *perceived annual return* of depositing, against an outside
-option, in logit form::
+rises with what the account offers besides the subsidy, against an outside
+option, in logit form, times the subsidy's own pull::
 
-    R     = deposit rate + holding-subsidy rate (0 if forfeited, S4)
+    R     = deposit rate
             + marginal income-tax rate / tax_horizon_years (D3: each yuan deposited
               saves that much tax once, spread over the years it is held)
-            + loan_access_value (for people intending to buy: the cheap fund loan)
+            + loan_access_value (for people intending to buy: the cheap fund loan,
+              "deposit more, borrow more")
     score = logit(p_ref) + return_semi_elasticity * (R - reference_return)
-    p     = 1 / (1 + exp(-score))
+    p     = participation multiplier * 1 / (1 + exp(-score))
 
 ``p_ref`` is the monthly probability equivalent to ``base_annual_rate`` at the
-reference return. With the default semi-elasticity of 40, raising the subsidy
-from 1.0% to 1.5% multiplies the odds of joining by e^0.2 ≈ 1.22. The subsidy
-rate enters only through ``R``; a person who exited before (S4) gets no
-subsidy, so a higher rate does not draw them back.
+reference return. The holding subsidy enters only through the participation
+multiplier of the rate response in force (``sim.agents.response``: the
+evidence's elasticity of participation to a match, 0.02–0.07, weighed down
+for the subsidy being paid a year late). A person who exited before (S4)
+gets no subsidy: they face the multiplier of a zero rate, so a higher rate
+does not draw them back.
 
 Whether the fund accepts the person (E1, E2) is the fund's decision
 (``sim.fund.eligibility.may_join``); a refused person stops asking.
@@ -48,35 +51,36 @@ def join_probability(
     semi_elasticity: float,
     reference_return: float,
     deposit_rate: float,
-    holding_rate: float,
-    forfeited: bool,
+    multiplier: float,
     tax_rate: float,
     intends_to_buy: bool,
     loan_access_value: float,
 ) -> float:
     """Monthly probability that a non-member asks to open an account."""
     r = deposit_rate + tax_rate
-    if not forfeited:
-        r += holding_rate
     if intends_to_buy:
         r += loan_access_value
-    return 1.0 / (1.0 + math.exp(-(ref_logit + semi_elasticity * (r - reference_return))))
+    p = 1.0 / (1.0 + math.exp(-(ref_logit + semi_elasticity * (r - reference_return))))
+    return min(p * multiplier, 1.0)
 
 
-def join_table(cfg: Joining, deposit_rate: float, holding_rate: float, tax_rates) -> np.ndarray:
+def join_table(
+    cfg: Joining, deposit_rate: float, tax_rates, *, multiplier: float, forfeited_multiplier: float
+) -> np.ndarray:
     """Join probability for every (tax bracket, intends to buy, forfeited) combination.
 
-    The score takes only these few values, so the monthly kernel looks the
-    probability up instead of computing it per person.
+    ``multiplier`` is the rate response's participation multiplier at the
+    holding rate in force, ``forfeited_multiplier`` the one at a zero rate
+    (S4). The score takes only these few values, so the monthly kernel looks
+    the probability up instead of computing it per person.
     """
     ref = reference_logit(cfg)
     table = np.empty((len(tax_rates), 2, 2))
     for b, tax in enumerate(tax_rates):
         for intends in (0, 1):
-            for forfeited in (0, 1):
+            for forfeited, m in ((0, multiplier), (1, forfeited_multiplier)):
                 table[b, intends, forfeited] = join_probability(
-                    ref, cfg.return_semi_elasticity, cfg.reference_return, deposit_rate,
-                    holding_rate, bool(forfeited), tax / cfg.tax_horizon_years, bool(intends),
-                    cfg.loan_access_value,
+                    ref, cfg.return_semi_elasticity, cfg.reference_return, deposit_rate, m,
+                    tax / cfg.tax_horizon_years, bool(intends), cfg.loan_access_value,
                 )  # fmt: skip
     return table

@@ -3,10 +3,12 @@
 For calibrating and measuring behaviour before (and apart from) the full
 engine: each month people's incomes move, they choose (``behaviour``), and
 the real :class:`~sim.fund.ledger.Ledger` checks and carries out what they ask
-— so refusals are real. The one stand-in is the loan desk: every purchase by
-a member who meets L1 gets a fund loan at once (which stops the subsidy, S3,
-and blocks exit, W3), and loans are not repaid within the run. The engine
-replaces the stand-in with the fund's loan book and liquidity.
+— so refusals are real. Purchases, their financing choice and housing
+withdrawals run as in the engine (``housing``). The one stand-in is the loan
+desk: every fund-loan application that passes L1 is granted at once (which
+stops the subsidy, S3, and blocks exit, W3), and loans are not repaid within
+the run. The engine replaces the stand-in with the fund's loan book and
+liquidity.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import numpy as np
 
 from sim.agents.behaviour import Behaviour, BehaviourState, FundView
 from sim.agents.config import AgentConfig
+from sim.agents.housing import account_series, buy_homes, withdraw_for_housing
 from sim.agents.income import CommonShock, IncomeState, step_income
 from sim.agents.population import synthesize
-from sim.fund.eligibility import may_join, meets_deposit_history
+from sim.fund.eligibility import may_join
 from sim.fund.ledger import Ledger
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal
@@ -47,6 +50,12 @@ class MonthStats:
     active_share: float
     mean_income: float
     refused: dict[str, int] = field(default_factory=dict)
+    active_depositors: int = 0
+    dormant_accounts: int = 0
+    subsidy_fen: int = 0  # holding subsidy and opening bonus credited
+    loans_fen: int = 0  # fund loans granted
+    purchases: int = 0  # buyers, members or not
+    withdrawals_fen: dict[str, int] = field(default_factory=dict)  # by kind
 
 
 class AgentWorld:
@@ -60,7 +69,8 @@ class AgentWorld:
         self.rng = Draws(seed, path, n)
         self.pop = synthesize(config, n, seed=seed, path=path, start_month=start_month)
         self.income = IncomeState.start(config, self.pop, self.rng)
-        self.state = BehaviourState.start(n)
+        self.state = BehaviourState.start(n, config=config, pop=self.pop, income=self.income,
+                                          rng=self.rng, month=start_month)  # fmt: skip
         self.behaviour = Behaviour(config, self.pop, self.rng)
         self.ledger = Ledger(n, policy, start_month)
         update_tax_brackets(self.state, self.income, policy)
@@ -104,9 +114,10 @@ class AgentWorld:
         who, amount, months = d.deposit_who[open_], d.deposit_fen[open_], d.deposit_months[open_]
         accepted = ledger.deposit(who, amount, months) == Refusal.OK
         st.deposited_last[who[accepted]] = True
-        rent_ok = ledger.withdraw(d.rent_who, d.rent_fen, "rent") == Refusal.OK
+        withdraw_for_housing(ledger, st, d)
         exits = int((ledger.close(d.exit, "exit") == Refusal.OK).sum())
-        granted = self._stand_in_loan_desk(d.applications.who)
+        granted, lent = self._stand_in_loan_desk(m, d.applications)
+        states = account_series(st, acc, ledger.books)
         books = ledger.end_month()
         alive = st.alive
         return MonthStats(
@@ -118,24 +129,29 @@ class AgentWorld:
             deposit_requests=len(who),
             deposits=int(accepted.sum()),
             deposits_fen=books.deposits,
-            rent_fen=int(d.rent_fen[rent_ok].sum()),
+            rent_fen=books.withdrawals.get("rent", 0),
             exit_fen=books.withdrawals.get("exit", 0),
             applications=len(d.applications),
             loans_granted=granted,
             active_share=float(self.income.active[alive].mean()) if alive.any() else 0.0,
             mean_income=float(self.income.income[alive].mean()) if alive.any() else 0.0,
             refused=dict(books.refused),
+            active_depositors=states["active_depositors"],
+            dormant_accounts=states["dormant_accounts"],
+            subsidy_fen=books.subsidy_credited + books.bonus_credited,
+            loans_fen=lent,
+            purchases=len(d.applications),
+            withdrawals_fen={str(k): v for k, v in books.withdrawals.items()},
         )
 
-    def _stand_in_loan_desk(self, buyers: np.ndarray) -> int:
-        """Every buyer who meets L1 gets a fund loan now; every buyer's tenure changes."""
-        acc, pop = self.ledger.acc, self.pop
-        members = buyers[acc.is_open[buyers]]
-        eligible = members[meets_deposit_history(acc, self.policy, self.ledger.month)[members]]
-        granted = int((self.ledger.disburse_loan(eligible) == Refusal.OK).sum())
-        pop.tenure[buyers] = 2
-        pop.intends_to_buy[buyers] = False
-        return granted
+    def _stand_in_loan_desk(self, month: int, apps) -> tuple[int, int]:
+        """Purchases as in the engine; every application that passes L1 is granted now."""
+        if not len(apps):
+            return 0, 0
+        fund = buy_homes(self.ledger, self.pop, self.state, self.income, self.policy,
+                         self.config, month, apps)  # fmt: skip
+        ok = self.ledger.disburse_loan(fund.who) == Refusal.OK
+        return int(ok.sum()), int(fund.amount[ok].sum())
 
 
 def join(ledger: Ledger, pop, st: BehaviourState, policy: Policy, m: int, who: np.ndarray) -> int:

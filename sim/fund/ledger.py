@@ -159,18 +159,24 @@ class Ledger:
             books.bonus_credited += int(paid.sum())
         return self._count(codes)
 
-    def withdraw(self, who, amount_fen, kind: Kind | str, limit_fen=None) -> np.ndarray:
+    def withdraw(
+        self, who, amount_fen, kind: Kind | str, limit_fen=None, *, mortgage=None
+    ) -> np.ndarray:
         """Partial withdrawals for rent, purchase or repayment (W1, W2).
 
         ``limit_fen`` is the most the caller's rule allows per person (price
-        minus loan for a purchase, instalments due for a repayment).
+        minus loan for a purchase, instalments due for a repayment);
+        ``mortgage`` (bool per person) marks repayments of a commercial
+        mortgage, allowed without a fund loan (W1).
         """
         kind = Kind(kind)
         who = self._who(who)
         amount = self._fen(amount_fen, who)
         limit = None if limit_fen is None else self._fen(limit_fen, who)
+        if mortgage is not None:
+            mortgage = np.broadcast_to(np.asarray(mortgage, dtype=bool), who.shape)
         codes = withdrawals.check_withdrawals(
-            self.acc, self.policy, self.month, who, amount, kind, limit
+            self.acc, self.policy, self.month, who, amount, kind, limit, mortgage
         )
         ok = codes == 0
         withdrawals.apply_withdrawals(self.acc, who[ok], amount[ok], kind)

@@ -52,8 +52,13 @@ def check_withdrawals(
     amount: np.ndarray,
     kind: Kind,
     limit: np.ndarray | None,
+    mortgage: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Refusal codes for partial withdrawals of one kind (W1, W2)."""
+    """Refusal codes for partial withdrawals of one kind (W1, W2).
+
+    ``mortgage`` marks repayments of a commercial mortgage on the member's
+    home, which W1 allows as it allows repaying a fund loan.
+    """
     if kind not in PARTIAL:
         raise ValueError(f"{kind} is not a partial withdrawal; use close_accounts")
     no_limit = np.zeros(len(who), dtype=bool)
@@ -63,6 +68,8 @@ def check_withdrawals(
         else no_limit
     )
     no_loan = ~acc.loan_outstanding[who] if kind is Kind.REPAYMENT else no_limit
+    if mortgage is not None:
+        no_loan = no_loan & ~mortgage
     over_limit = amount > limit if limit is not None else no_limit
     return first_refusal(
         (~acc.is_open[who], Refusal.NOT_OPEN),
