@@ -2,17 +2,17 @@
 
 The default size (issue 14: under 15 minutes on 2 cores):
 
-- the default uncertainty file (``scenarios/uncertainty/default.toml``, 27 parameters);
-- 10 Morris trajectories at 4 levels: 10 × 28 = 280 samples;
+- the default uncertainty file (``scenarios/uncertainty/default.toml``, 29 parameters);
+- 10 Morris trajectories at 4 levels: 10 × 30 = 300 samples;
 - 20,000 people (the population who might join), 120 months (the baseline's 10 years),
-  4 paths per sample (the same 4 for every sample: common random numbers): 1,120 runs;
+  2 paths per sample (the same 2 for every sample: common random numbers): 600 runs;
 - 2 worker processes.
 
 Prints the wall time, the CPU time of this process and its workers, the load average before
 and after (the machine is shared), and the three most influential parameters per output.
 
     .venv/bin/python benchmarks/bench_sensitivity.py [--trajectories 10] [--population 20000]
-        [--months 120] [--paths 4] [--workers 2] [--out DIR]
+        [--months 120] [--paths 2] [--workers 2] [--out DIR]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def main() -> None:
     parser.add_argument("--trajectories", type=int, default=10)
     parser.add_argument("--population", type=int, default=20_000)
     parser.add_argument("--months", type=int, default=120)
-    parser.add_argument("--paths", type=int, default=4)
+    parser.add_argument("--paths", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20230831)
     parser.add_argument("--out", help="keep the results here (default: a temporary folder)")

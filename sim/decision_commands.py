@@ -9,6 +9,7 @@ them over in one place.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,6 +77,10 @@ def sensitivity(args: argparse.Namespace) -> int:
     scenario, sets, paths, seed, workers = _common(args)
     if args.method not in METHODS:
         raise InputError("(command line)", "--method", args.method, allowed=" | ".join(METHODS))
+    n = args.samples
+    if n < 1 or (args.method == "sobol" and (n < 2 or n & (n - 1))):
+        allowed = "a power of 2, 2 or more" if args.method == "sobol" else "1 or more"
+        raise InputError("(command line)", "--samples", f"{n}", allowed=allowed)
     space = load_uncertainty(args.uncertainty)
     out = _out(args, f"sensitivity-{args.method}")
     a = run_sensitivity(
@@ -97,7 +102,7 @@ def sensitivity(args: argparse.Namespace) -> int:
     key, conf = ("mu_star", "mu_star_conf") if a.method == "morris" else ("ST", "ST_conf")
     show(
         f"{a.method}: {len(a.values)} samples x {paths} paths over {len(a.space.names)} "
-        f"parameters of {space.path}"
+        f"parameters of {os.path.relpath(space.path)}"
     )
     for name in a.outputs:
         if not any(r[key] for r in a.rows if r["output"] == name):

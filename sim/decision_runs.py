@@ -18,55 +18,19 @@ and ``pareto.png``.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from sim import results
 from sim.decision_figures import pareto_figure
 from sim.decision_outputs import Objective
-from sim.errors import InputError
 from sim.optimise import Problem, Scored, bootstrap, optimise, pareto_front
 from sim.robust import draws as draw_inputs
 from sim.robust import robust_rows
-from sim.sample_runs import run_samples
+from sim.sample_runs import open_folder, run_samples, write_csv, write_parquet
 from sim.uncertainty import Space
-
-
-def _open(out: Path, manifest: dict) -> None:
-    """A new folder, or one holding the same run (resumed: its finished samples are kept)."""
-    if out.exists() and any(out.iterdir()):
-        old = results.read_manifest(out) if (out / "manifest.json").exists() else {}
-        same = all(old.get(k) == json.loads(json.dumps(v)) for k, v in manifest.items())
-        if not same:
-            raise InputError(
-                out,
-                "--out",
-                "folder holds another run",
-                allowed="a new folder, or the same command to resume",
-            )
-    out.mkdir(parents=True, exist_ok=True)
-    results.write_manifest(out, manifest)
-
-
-def _csv(path: Path, rows: list[dict]) -> None:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    results.write_atomic(path, buf.getvalue().encode())
-
-
-def _parquet(path: Path, columns: dict) -> None:
-    buf = io.BytesIO()
-    pq.write_table(pa.table(columns), buf)
-    results.write_atomic(path, buf.getvalue())
 
 
 class _Grid:
@@ -122,7 +86,7 @@ def run_robust(
     """The robust table of ``key`` = each of ``values`` (see :mod:`sim.robust`)."""
     out = Path(out)
     space = space.without([key])
-    _open(
+    open_folder(
         out,
         {
             "kind": "robust",
@@ -152,8 +116,8 @@ def run_robust(
     got = grid.evaluate([{key: v} for v in values])
     labels = [f"{key}={v}" for v in values]
     rows = robust_rows(got, labels, objective=objective)
-    _csv(out / "robust.csv", rows)
-    _parquet(
+    write_csv(out / "robust.csv", rows)
+    write_parquet(
         out / "draws.parquet",
         {"draw": np.arange(draws)} | {k: draw_values[:, j] for j, k in enumerate(space.names)},
     )
@@ -163,7 +127,7 @@ def run_robust(
         "draw": np.tile(np.repeat(np.arange(d), p), c),
         "path": np.tile(np.arange(p), c * d),
     }
-    _parquet(out / "outputs.parquet", table | {k: v.reshape(-1) for k, v in got.items()})
+    write_parquet(out / "outputs.parquet", table | {k: v.reshape(-1) for k, v in got.items()})
     return rows
 
 
@@ -188,7 +152,7 @@ def run_optimise(
     out = Path(out)
     chosen = [problem.levers[k] for k in levers]
     space = space.without(levers)
-    _open(
+    open_folder(
         out,
         {
             "kind": "optimise",
@@ -250,7 +214,7 @@ def run_optimise(
         }
         rows.append(r)
     rows.sort(key=lambda r: r["subsidy_cost"])
-    _csv(out / "pareto.csv", rows)
+    write_csv(out / "pareto.csv", rows)
     png = pareto_figure(
         cost,
         gain,

@@ -17,6 +17,8 @@ folder whose samples hold other values.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable
 from concurrent.futures import as_completed
@@ -24,11 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from sim import results
 from sim.decision_outputs import OUTPUTS, path_outputs
 from sim.errors import InputError
 from sim.montecarlo import open_executor, run_path
-from sim.results import write_atomic
 
 
 def path_figures(scenario_file: str, sets: dict[str, Any], path: int) -> dict[str, float]:
@@ -95,7 +99,7 @@ def run_samples(
             by_path = [got[q] for q in range(paths)]
             outputs = {name: [f[name] for f in by_path] for name in by_path[0]}
             body = {"sets": samples[i], "paths": paths, "outputs": outputs}
-            write_atomic(_file(folder, i), json.dumps(body, default=float).encode())
+            results.write_atomic(_file(folder, i), json.dumps(body, default=float).encode())
             done[i] = outputs
         if progress:
             progress(finished, total)
@@ -113,3 +117,43 @@ def run_samples(
                 record(*futures[future], future.result())
     names = [n for n in OUTPUTS if n in done[0]] if samples else []
     return {n: np.array([done[i][n] for i in range(len(samples))], dtype=float) for n in names}
+
+
+def open_folder(out: Path, manifest: dict, *, resume: bool | None = None) -> None:
+    """Start a run folder and write its manifest. A folder already holding files is resumed
+    if its manifest is this run's (``resume`` None: whenever it matches; True: it must exist
+    and match) and refused otherwise (always, with ``resume`` False)."""
+    out = Path(out)
+    busy = out.exists() and any(out.iterdir())
+    if busy or resume:
+        f = out / "manifest.json"
+        old = results.read_manifest(out) if f.exists() else {}
+        same = bool(old) and all(
+            old.get(k) == json.loads(json.dumps(v)) for k, v in manifest.items() if k != "complete"
+        )
+        if resume is False or not same:
+            hint = (
+                "a new folder, or the same command with --resume"
+                if resume is not None
+                else ("a new folder, or the same command to resume")
+            )
+            raise InputError(out, "--out", "folder holds another run or none to resume",
+                             allowed=hint)  # fmt: skip
+    out.mkdir(parents=True, exist_ok=True)
+    results.write_manifest(out, manifest)
+
+
+def write_csv(path: Path, rows: list[dict]) -> None:
+    """Rows (dicts with the same keys) as a CSV file, atomically."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    results.write_atomic(path, buf.getvalue().encode())
+
+
+def write_parquet(path: Path, columns: dict) -> None:
+    """Columns as a Parquet file, atomically."""
+    buf = io.BytesIO()
+    pq.write_table(pa.table(columns), buf)
+    results.write_atomic(path, buf.getvalue())

@@ -7,8 +7,10 @@ the one in the file:
 
 - population file: ``population.KEY`` (except ``population.size``, the
   scenario's own), ``cohort_defaults.KEY`` (every cohort that takes the
-  default, i.e. does not set KEY itself), ``cohorts.NAME.KEY`` (one cohort)
-  and ``behaviour.MODEL.KEY``;
+  default, i.e. does not set KEY itself), ``cohorts.NAME.KEY`` (one cohort),
+  ``behaviour.MODEL.KEY`` (also ``behaviour.financing.KEY``), and the rate
+  response: ``behaviour.response.setting`` (none, low, central, high) and
+  ``behaviour.response.SETTING.KEY``;
 - fund file: ``fund.KEY`` and ``employee.KEY``.
 
 A value is checked against the same range as in the file, and an error names
@@ -32,7 +34,10 @@ from sim.agents.config import (
     BEHAVIOUR_SPECS,
     COHORT_SPECS,
     COHORTS,
+    FINANCING_SPECS,
     POPULATION_SPECS,
+    RESPONSE_SETTINGS,
+    RESPONSE_SPECS,
     AgentConfig,
 )
 from sim.checks import check_value
@@ -45,8 +50,9 @@ from sim.fund.pool_config import (
 )
 
 ORIGIN = "(command line)"
-ALLOWED = ("population.KEY, cohort_defaults.KEY, cohorts.NAME.KEY, behaviour.MODEL.KEY "
-           "(population file); fund.KEY, employee.KEY (fund file)")  # fmt: skip
+ALLOWED = ("population.KEY, cohort_defaults.KEY, cohorts.NAME.KEY, behaviour.MODEL.KEY, "
+           "behaviour.response.setting, behaviour.response.SETTING.KEY (population file); "
+           "fund.KEY, employee.KEY (fund file)")  # fmt: skip
 OPENING = ("employee.deposit_balance", "employee.loan_balance", "fund.start_reserve",
            "fund.start_credit_line", "fund.start_equity")  # fmt: skip
 _PREFIXES = ("population.", "cohort_defaults.", "cohorts.", "behaviour.", "fund.", "employee.")
@@ -69,6 +75,12 @@ def file_spec(key: str, origin: str = ORIGIN) -> tuple[Any, Any, type]:
         spec = COHORT_SPECS.get(parts[2])
     elif len(parts) == 3 and parts[0] == "behaviour" and parts[1] in BEHAVIOUR_SPECS:
         spec = BEHAVIOUR_SPECS[parts[1]][1].get(parts[2])
+    elif len(parts) == 3 and parts[:2] == ["behaviour", "financing"]:
+        spec = FINANCING_SPECS.get(parts[2])
+    elif key == "behaviour.response.setting":
+        spec = (RESPONSE_SETTINGS, None, str)
+    elif len(parts) == 4 and parts[:2] == ["behaviour", "response"]:
+        spec = RESPONSE_SPECS.get(parts[3]) if parts[2] in RESPONSE_SETTINGS else None
     if spec is None or parts[-1] == "share":
         raise InputError(origin, key, "unknown population or fund key path", allowed=ALLOWED)
     return spec
@@ -81,9 +93,20 @@ def apply_file_sets(
     raw_cohorts = None
     for key, value in sets.items():
         low, high, kind = file_spec(key, origin)
+        if kind is str:
+            if value not in low:
+                raise InputError(origin, key, f"got {value!r}", allowed=", ".join(low))
+            agents = replace(agents, response=replace(agents.response, setting=value))
+            continue
         v = check_value(origin, key, value, low, high, kind)
         head, *rest = key.split(".")
-        if head in ("fund", "employee"):
+        if key.startswith("behaviour.response."):
+            settings = tuple(
+                (name, replace(st, **{rest[2]: v}) if name == rest[1] else st)
+                for name, st in agents.response.settings
+            )
+            agents = replace(agents, response=replace(agents.response, settings=settings))
+        elif head in ("fund", "employee"):
             part = getattr(pool, head)
             pool = replace(pool, **{head: replace(part, **{rest[0]: v})})
         elif head == "population":

@@ -22,21 +22,17 @@ figures; all samples share the paths (common random numbers).
 from __future__ import annotations
 
 import csv
-import io
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from sim import results
 from sim.decision_figures import morris_figure, sobol_figure
 from sim.decision_outputs import OUTPUTS
 from sim.errors import InputError
-from sim.sample_runs import run_samples
+from sim.sample_runs import open_folder, run_samples, write_csv, write_parquet
 from sim.sensitivity import Analysis, analyse, kept_by_morris
 from sim.uncertainty import Space
 
@@ -116,7 +112,7 @@ def run_sensitivity(
         "uncertainty_file": space.path,
         "parameters": space.names,
     }
-    _open(out, manifest, resume)
+    open_folder(out, manifest, resume=resume)
     kept = None
     if method == "sobol":
         if screen is None:
@@ -164,50 +160,17 @@ def run_sensitivity(
     return analysis
 
 
-def _open(out: Path, manifest: dict, resume: bool) -> None:
-    if resume:
-        if not (out / "manifest.json").exists():
-            raise InputError(out, "manifest.json", "no sensitivity run to resume here")
-        old = results.read_manifest(out)
-        same = all(
-            old.get(k) == json.loads(json.dumps(v)) for k, v in manifest.items() if k != "complete"
-        )
-        if not same:
-            raise InputError(
-                out,
-                "manifest.json",
-                "a different sensitivity run",
-                allowed="the same scenario, file, method, samples, paths and seed",
-            )
-    elif out.exists() and any(out.iterdir()):
-        raise InputError(
-            out, "--out", "folder exists and is not empty", allowed="a new folder, or --resume"
-        )
-    out.mkdir(parents=True, exist_ok=True)
-    results.write_manifest(out, manifest)
-
-
 def _write(out: Path, a: Analysis, by_path: dict[str, np.ndarray]) -> None:
     samples = {"sample": np.arange(len(a.values))}
     samples |= {key: a.values[:, j] for j, key in enumerate(a.space.names)}
-    _parquet(out / "samples.parquet", samples)
+    write_parquet(out / "samples.parquet", samples)
     n, paths = next(iter(by_path.values())).shape
     table = {"sample": np.repeat(np.arange(n), paths), "path": np.tile(np.arange(paths), n)}
     table |= {name: y.reshape(-1) for name, y in by_path.items()}
-    _parquet(out / "outputs.parquet", table)
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(a.rows[0]))
-    writer.writeheader()
-    writer.writerows(a.rows)
-    results.write_atomic(out / "sensitivity.csv", buf.getvalue().encode())
+    write_parquet(out / "outputs.parquet", table)
+    write_csv(out / "sensitivity.csv", a.rows)
     draw = morris_figure if a.method == "morris" else sobol_figure
     for name in a.outputs:
         rows = [r for r in a.rows if r["output"] == name]
         png = draw(rows, OUTPUTS[name].en)
         results.write_atomic(out / "figures" / f"{a.method}-{name}.png", png)
-
-
-def _parquet(path: Path, columns: dict[str, np.ndarray]) -> None:
-    buf = io.BytesIO()
-    pq.write_table(pa.table(columns), buf)
-    results.write_atomic(path, buf.getvalue())

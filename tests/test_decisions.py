@@ -138,6 +138,10 @@ def test_compare_robust_judges_each_rate_on_the_same_draws_and_writes_its_table(
     assert pq.read_table(out / "draws.parquet").num_rows == 3
     # the same command into the same folder resumes (every sample found on disk)
     assert main(argv) == 0
+    # two worker processes give the same table to the last digit
+    two = tmp_path / "two"
+    assert main([*argv[:-len(TINY) - 2], "--out", str(two), *TINY[:-3], "2", *TINY[-2:]]) == 0
+    assert (two / "robust.csv").read_text() == (out / "robust.csv").read_text()
 
 
 def test_optimise_prints_the_best_rate_with_its_uncertainty_and_writes_the_pareto_front(

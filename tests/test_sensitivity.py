@@ -128,3 +128,6 @@ def test_sobol_runs_on_the_parameters_the_morris_screen_keeps(tmp_path):
 def test_a_bad_method_or_sobol_size_fails_in_one_line(tmp_path, capsys):
     assert main(["sensitivity", "--method", "fast", "--out", str(tmp_path / "x"), *TINY]) == 2
     assert "--method" in capsys.readouterr().err
+    argv = ["sensitivity", "--method", "sobol", "--samples", "6", "--out", str(tmp_path / "y")]
+    assert main([*argv, *TINY]) == 2
+    assert "--samples: 6; allowed: a power of 2" in capsys.readouterr().err

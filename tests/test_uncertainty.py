@@ -14,7 +14,8 @@ def test_the_default_file_covers_at_least_twenty_assumptions_each_with_a_basis()
     space = load_uncertainty()
     assert len(space.parameters) >= 20
     keys = set(space.names)
-    named = {"behaviour.joining.base_annual_rate", "behaviour.depositing.base_probability",
+    named = {"behaviour.joining.base_annual_rate", "behaviour.dormancy.stop_annual_rate",
+             "behaviour.response.central.participation_elasticity",
              "behaviour.buying.annual_rate_intending", "loan.balance_multiple",
              "deposit.monthly_cap", "withdrawal.rent_monthly_limit", "employee.monthly_deposits",
              "employee.withdrawal_ratio", "employee.loan_balance", "fund.start_reserve"}  # fmt: skip
@@ -106,3 +107,17 @@ def test_the_opening_cash_balances_the_books_when_another_opening_figure_is_set(
         load_scenario(sets={"employee.loan_balance": 21e9, "fund.start_cash": 1e9})
     with pytest.raises(InputError, match=r"fund\.start_cash: the opening figures leave"):
         load_scenario(sets={"employee.loan_balance": 30e9})
+
+
+def test_set_reaches_the_rate_response_and_the_financing_choice():
+    sc = load_scenario(sets={"behaviour.response.setting": "high",
+                             "behaviour.response.high.participation_elasticity": 0.05,
+                             "behaviour.financing.min_fund_loan": 80000.0})  # fmt: skip
+    assert sc.agents.response.setting == "high"
+    assert sc.agents.response.active.participation_elasticity == 0.05
+    assert dict(sc.agents.response.settings)["central"].participation_elasticity == 0.045
+    assert sc.agents.financing.min_fund_loan == 80000.0
+    with pytest.raises(InputError, match=r"behaviour\.response\.setting: got 'huge'"):
+        load_scenario(sets={"behaviour.response.setting": "huge"})
+    with pytest.raises(InputError, match=r"behaviour\.response\.medium\.delay_weight: unknown"):
+        load_scenario(sets={"behaviour.response.medium.delay_weight": 0.5})
