@@ -253,10 +253,11 @@ def optimise(args: argparse.Namespace) -> int:
         f"best: {setting}"
         + ("" if scored.feasible[best] else "  (NO candidate meets every constraint: least breach)")
     )
+    share = sure["share_still_best"]
+    stays = f"; still best in {share:.0%} of resampled draws" if share == share else ""
     show(
         f"  {problem.objective.en}: {fmt(scored.objective[best])} "
-        f"(90% interval over draws {fmt(lo)}-{fmt(hi)}); still best in "
-        f"{sure['share_still_best']:.0%} of resampled draws"
+        f"(90% interval over draws {fmt(lo)}-{fmt(hi)}){stays}"
     )
     for c, p, (a, b) in zip(
         problem.constraints, scored.probability[best], sure["constraint_intervals"], strict=True
@@ -265,6 +266,7 @@ def optimise(args: argparse.Namespace) -> int:
     show(
         f"{len(rows)} candidates x {problem.draws} draws x {paths} paths; "
         f"Pareto front (cost vs deposits): {sum(r['pareto'] for r in rows)} candidates"
+        + ("" if scored.feasible.any() else " (over all candidates: none is feasible)")
     )
     show(f"results: {out} (pareto.csv, pareto.png)")
     return 0

@@ -197,7 +197,8 @@ def run_optimise(
     )
     cost = scored.values["subsidy_cost"].mean(axis=(1, 2))
     gain = scored.values["deposits"].mean(axis=(1, 2))
-    front = pareto_front(cost, gain, scored.feasible)
+    # with no feasible candidate the front is drawn over all of them (and says so)
+    front = pareto_front(cost, gain, scored.feasible if scored.feasible.any() else cost == cost)
     rows = []
     for i, row in enumerate(scored.settings):
         r: dict[str, Any] = _setting(chosen, row)

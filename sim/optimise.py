@@ -25,8 +25,9 @@ replacement; the 90% interval of the best candidate's mean objective, and
 the share of resamples in which it stays the best feasible candidate.
 Constraint probabilities carry Wilson 90% intervals.
 
-**The Pareto front** (:func:`pareto_front`): among feasible candidates, those
-that no other beats on both subsidy cost (lower) and deposits (higher).
+**The Pareto front** (:func:`pareto_front`): among feasible candidates (all
+of them if none is), those that no other beats on both subsidy cost (lower)
+and deposits (higher).
 """
 
 from __future__ import annotations
@@ -260,7 +261,8 @@ def bootstrap(
     n = next(iter(scored.values.values())).shape[1] * next(iter(scored.values.values())).shape[2]
     return {
         "objective_interval": tuple(float(q) for q in np.quantile(means, [0.05, 0.95])),
-        "share_still_best": stays / resamples,
+        # with no feasible candidate the best breaks the constraints least: not an objective rank
+        "share_still_best": stays / resamples if scored.feasible.any() else float("nan"),
         "constraint_intervals": [wilson(float(p), n) for p in scored.probability[b]],
     }
 

@@ -140,7 +140,7 @@ def test_compare_robust_judges_each_rate_on_the_same_draws_and_writes_its_table(
     assert main(argv) == 0
     # two worker processes give the same table to the last digit
     two = tmp_path / "two"
-    assert main([*argv[:-len(TINY) - 2], "--out", str(two), *TINY[:-3], "2", *TINY[-2:]]) == 0
+    assert main([*argv[: -len(TINY) - 2], "--out", str(two), *TINY[:-3], "2", *TINY[-2:]]) == 0
     assert (two / "robust.csv").read_text() == (out / "robust.csv").read_text()
 
 
