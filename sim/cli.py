@@ -321,6 +321,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.book_commands import add_commands as add_book_commands
 
     add_book_commands(sub)
+    from sim.decision_commands import add_commands as add_decision_commands
+
+    add_decision_commands(sub)
 
     acc = sub.add_parser("account", help="replay one person's events: a monthly statement")
     acc.add_argument(

@@ -7,7 +7,9 @@ shocks. ``scenarios/baseline.toml`` is the built-in default. Key paths that
 tests and ``--set`` rely on: ``population.size`` and ``horizon.months``
 (also ``montecarlo.paths``, ``montecarlo.seed``, ``policy.switch_on``); any
 policy key path (``subsidy.holding_rate``) set on the command line becomes an
-override.
+override; so do key paths of the population and fund files
+(``behaviour.joining.base_annual_rate``, ``employee.withdrawal_ratio``: see
+``sim.scenario_sets``).
 
 A shock (``[[shock]]``) changes incomes or behaviour over a window
 (``start``, ``months``): an income cut and a rise in idleness for all or
@@ -34,6 +36,7 @@ from sim.fund.params import SPEC_BY_KEY
 from sim.fund.policy import Policy, policy_named_in
 from sim.fund.pool_config import PoolConfig, load_pool_config
 from sim.months import format_month, parse_month
+from sim.scenario_sets import ALLOWED, apply_file_sets, is_file_key
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 BASELINE = SCENARIO_DIR / "baseline.toml"
@@ -155,6 +158,7 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
     data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
     overrides = dict(table_at(origin, "overrides", data.get("overrides", {})))
     stress, severity, effects, book = None, None, None, None
+    file_sets = {}
     for key, value in (sets or {}).items():
         section, _, name = key.partition(".")
         if key == "stress":
@@ -169,9 +173,11 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
             data.setdefault(section, {})[name] = value
         elif key in SPEC_BY_KEY:
             overrides[key] = value
+        elif is_file_key(key):
+            file_sets[key] = value
         else:
             raise InputError("(command line)", key, "unknown key for --set",
-                             allowed="a scenario key path or a policy key path")  # fmt: skip
+                             allowed=f"a scenario or policy key path, or {ALLOWED}")  # fmt: skip
     sc = table_at(origin, "scenario", data.get("scenario"))
     name = _str(origin, "scenario.name", sc.get("name"))
     start = _month(origin, "scenario.start", sc.get("start"))
@@ -212,6 +218,7 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
             origin, book, start=start, policy=policy, switch_on=switch_on,
             switch_policy=switch_policy, fund_file=fund_file,
         )  # fmt: skip
+    agents, pool = apply_file_sets(agents, pool, file_sets)
     shocks = tuple(_shock(origin, i, s, start) for i, s in enumerate(raw_shocks, start=1))
     if stress is not None:
         from sim.stress import load_stress
@@ -225,9 +232,14 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         "montecarlo": {"paths": paths, "seed": seed}, "engine.repay_from_balance": repay,
         "population_file": agents.path, "fund_file": pool.path,
         "shocks": [s.name for s in shocks], "stress": stress, "stress.severity": severity,
-        "stress.effects": effects, "book": book,
+        "stress.effects": effects, "book": book, "file_sets": file_sets,
+        "fund.start_cash": pool.fund.start_cash,
     }  # fmt: skip
-    digest = hashlib.sha256(Path(origin).read_bytes() + repr(sorted(overrides.items())).encode())
+    digest = hashlib.sha256(
+        Path(origin).read_bytes()
+        + repr(sorted(overrides.items())).encode()
+        + (repr(sorted(file_sets.items())).encode() if file_sets else b"")
+    )
     return Scenario(
         origin, name, str(sc.get("description", "")), start, policy, switch_on, switch_policy,
         size, horizon, paths, seed, agents, pool, repay, shocks, resolved, digest.hexdigest(),

@@ -10,7 +10,7 @@ NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 
 
 def test_one_notebook_per_user():
-    assert {p.stem for p in NOTEBOOKS} == {"committee", "risk_officer", "researcher"}
+    assert {p.stem for p in NOTEBOOKS} == {"committee", "risk_officer", "researcher", "decisions"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

@@ -1,0 +1,44 @@
+"""The report's section on decisions under uncertainty: drivers from a sensitivity run and the
+robust table from a compare --robust run, as an HTML fragment in either language."""
+
+import csv
+
+import pytest
+
+from sim.cli import main
+from sim.report.robust import robust_section
+
+TINY = ["--set", "population.size=1200", "--set", "horizon.months=18", "--paths", "1",
+        "--workers", "1", "--seed", "5"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    base = tmp_path_factory.mktemp("decisions")
+    assert main(["sensitivity", "--samples", "1", "--out", str(base / "sa"), *TINY]) == 0
+    assert main(["compare", "scenarios/baseline.toml", "--robust", "--draws", "2", "--set",
+                 "subsidy.holding_rate=0.010,0.012,0.015", "--out", str(base / "rb"),
+                 *TINY]) == 0  # fmt: skip
+    return base
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_section_names_the_top_assumptions_and_has_one_row_per_rate(runs, lang):
+    html = robust_section(runs / "rb", sensitivity_dir=runs / "sa", lang=lang)
+    assert html.startswith("<section id='uncertainty'>")
+    assert html.endswith("</section>")
+    assert html.count("<tr>") >= 1 + 3 + 1  # robust header, 3 rates, drivers header
+    for rate in ("0.01", "0.012", "0.015"):
+        assert f"subsidy.holding_rate={rate}<" in html
+    with (runs / "sa" / "sensitivity.csv").open() as fh:
+        rows = [r for r in csv.DictReader(fh) if r["output"] == "members"]
+    top = max(rows, key=lambda r: float(r["mu_star"]))["parameter"]
+    assert f"<code>{top}</code>" in html
+    assert ("对决策影响最大的假设" in html) == (lang == "zh")
+    assert "<script" not in html
+
+
+def test_without_a_sensitivity_run_the_section_is_the_robust_table_alone(runs):
+    html = robust_section(runs / "rb", lang="en")
+    assert "The assumptions that move the decision most" not in html
+    assert "Least worst-case regret" in html
