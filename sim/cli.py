@@ -68,7 +68,7 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", help="results folder (default: results/<run-id>)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario or policy key path")  # fmt: skip
-    p.add_argument("--dask", metavar="ADDRESS", help="run the paths on a Dask cluster")
+    p.add_argument("--dask", metavar="ADDRESS", help="Dask scheduler address, or local")
 
 
 def _progress(done: int, total: int) -> None:

@@ -121,3 +121,42 @@ def test_the_dask_executor_gives_the_same_paths(tmp_path):
                             dask=cluster.scheduler_address)  # fmt: skip
     for p in (0, 1):
         assert all(np.array_equal(local["x"][p][k], remote["x"][p][k]) for k in local["x"][p])
+
+
+def _numba_threads() -> tuple[int, str | None]:
+    import numba
+
+    return numba.get_num_threads(), os.environ.get("NUMBA_NUM_THREADS")
+
+
+def test_several_workers_run_numba_on_one_thread_each():
+    from sim.montecarlo import open_executor
+
+    with open_executor(2) as pool:
+        got = {pool.submit(_numba_threads).result() for _ in range(4)}
+    assert got == {(1, "1")}
+    assert os.environ.get("NUMBA_NUM_THREADS") == _numba_threads()[1], (
+        "the parent is left as it was"
+    )
+
+
+def test_killing_the_run_stops_its_workers(tmp_path):
+    psutil = pytest.importorskip("psutil")
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "run", *TINY, "--set",
+                             "population.size=20000", "--paths", "40", "--workers", "2",
+                             "--out", str(out)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.time() + 120
+    workers = []
+    while len(workers) < 2 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        workers = [c for c in psutil.Process(proc.pid).children(recursive=True)
+                   if "resource_tracker" not in " ".join(c.cmdline())]  # fmt: skip
+    assert len(workers) >= 2, "the run started its worker processes"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    _gone, alive = psutil.wait_procs(workers, timeout=10)
+    for p in alive:
+        p.kill()
+    assert not alive, f"{len(alive)} worker(s) outlived the run"
