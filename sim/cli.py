@@ -19,7 +19,12 @@ Subcommands:
   holding-subsidy rate (common random numbers): participation, deposits, exits.
 
 Bad input prints one line naming the file, the key and what is allowed, and
-exits with status 2; no traceback.
+exits with status 2; no traceback. A ``--set`` that is wrong is named as the
+``--set`` argument (with "did you mean" for a near-miss key path), after the
+scenario file itself has been checked whole. Tables come in ``--lang zh|en``
+(default from the locale); long commands draw a progress bar on a terminal
+(never into a pipe); a reader closing the pipe early (``| head``) ends the
+command quietly.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import sys
 from sim import __version__
 from sim.errors import InputError
 from sim.report.tables import paired_table, summary_table
+from sim.terminal import LANGS, default_lang, progress, quiet_pipe
 
 
 def _account(args: argparse.Namespace) -> int:
@@ -65,18 +71,12 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--paths", type=int, help="Monte Carlo paths (default: the scenario's)")
     p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
+    p.add_argument("--lang", choices=LANGS, default=None,
+                   help="language of tables and report (default: from the locale)")  # fmt: skip
     p.add_argument("--out", help="results folder (default: results/<run-id>)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario or policy key path")  # fmt: skip
     p.add_argument("--dask", metavar="ADDRESS", help="Dask scheduler address, or local")
-
-
-def _progress(done: int, total: int) -> None:
-    if sys.stderr.isatty():
-        bar = "#" * int(30 * done / total)
-        print(f"\r[{bar:<30}] {done}/{total} paths", end="", file=sys.stderr, flush=True)
-        if done == total:
-            print(file=sys.stderr)
 
 
 def _execute(args: argparse.Namespace, variants) -> tuple:
@@ -90,25 +90,52 @@ def _execute(args: argparse.Namespace, variants) -> tuple:
             v.sets["montecarlo.paths"] = args.paths
         if args.seed is not None:
             v.sets["montecarlo.seed"] = args.seed
+    if args.workers is not None and args.workers < 1:
+        raise InputError("(command line)", "--workers", f"{args.workers}", allowed="1 or more")
     workers = args.workers or default_workers()
-    if workers < 1:
-        raise InputError("(command line)", "--workers", f"{workers}", allowed="1 or more")
-    return execute(scenario, variants, out=args.out, workers=workers, dask=args.dask,
-                   resume=getattr(args, "resume", False), progress=_progress)  # fmt: skip
+    with progress("paths") as bar:
+        return execute(scenario, variants, out=args.out, workers=workers, dask=args.dask,
+                       resume=getattr(args, "resume", False), progress=bar)  # fmt: skip
 
 
 def _sets(args: argparse.Namespace) -> dict:
-    from sim.scenario import parse_set
+    from sim.scenario import BASELINE
+    from sim.setargs import checked_sets
 
-    return dict(parse_set(s) for s in args.set)
+    scenario = getattr(args, "scenario", None) or str(BASELINE)
+    return checked_sets(scenario, args.set)
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or default_lang()
+
+
+def _resumed(args: argparse.Namespace) -> list:
+    """``--resume`` with no scenario and no ``--set``: both come from the folder's manifest."""
+    from sim.results import read_manifest
+    from sim.runs import Variant
+
+    if not args.out:
+        raise InputError("(command line)", "--resume", "needs --out DIR (the run to finish)")
+    from pathlib import Path
+
+    if not (Path(args.out) / "manifest.json").exists():
+        raise InputError(args.out, "manifest.json", "no run to resume here")
+    manifest = read_manifest(Path(args.out))
+    args.scenario = manifest["scenario_file"]
+    return [Variant(v["label"], dict(v["sets"])) for v in manifest["variants"]]
 
 
 def _run(args: argparse.Namespace) -> int:
     from sim.runs import Variant
 
-    run_dir, runs = _execute(args, [Variant("baseline" if not args.scenario else
-                                            _label(args.scenario), _sets(args))])  # fmt: skip
-    print(summary_table(runs))
+    if args.resume and not args.scenario and not args.set:
+        variants = _resumed(args)
+    else:
+        variants = [Variant("baseline" if not args.scenario else _label(args.scenario),
+                            _sets(args))]  # fmt: skip
+    run_dir, runs = _execute(args, variants)
+    print(summary_table(runs, lang=_lang(args)))
     print(f"results: {run_dir}")
     return 0
 
@@ -122,16 +149,16 @@ def _label(path: str) -> str:
 def _compare(args: argparse.Namespace) -> int:
     from sim.runs import Variant
 
-    sets = {}
-    swept = None
+    fixed, swept = [], None
     for text in args.set:
         key, _, raw = text.partition("=")
         if "," in raw:
             if swept:
-                raise InputError("(command line)", key, "only one --set may list several values")
+                raise InputError("--set", text, "only one --set may list several values")
             swept = (key.strip(), raw.split(","))
         else:
-            sets.update(_sets(argparse.Namespace(set=[text])))
+            fixed.append(text)
+    sets = _sets(argparse.Namespace(scenario=args.scenario, set=fixed))
     if not swept:
         if not args.report:
             raise InputError("(command line)", "--set", "compare needs KEY=V1,V2,...",
@@ -139,19 +166,21 @@ def _compare(args: argparse.Namespace) -> int:
         swept = ("subsidy.holding_rate", [f"{r:.3f}" for r in DEFAULT_GRID])
     key, values = swept
     variants = [Variant(f"{key}={v.strip()}", {**sets, **_sets(argparse.Namespace(
-        set=[f"{key}={v.strip()}"]))}) for v in values]  # fmt: skip
+        scenario=args.scenario, set=[f"{key}={v.strip()}"]))}) for v in values]  # fmt: skip
     if args.stress:
         from sim.stress import stress_path
 
         path = str(stress_path(args.stress).resolve())
         variants += [Variant(v.label + "|stress", {**v.sets, "stress": path}) for v in variants]
     run_dir, runs = _execute(args, variants)
-    print(summary_table({k: v for k, v in runs.items() if not k.endswith("|stress")}))
-    print(paired_table({k: v for k, v in runs.items() if not k.endswith("|stress")}))
+    base = {k: v for k, v in runs.items() if not k.endswith("|stress")}
+    print(summary_table(base, lang=_lang(args)))
+    print()
+    print(paired_table(base, lang=_lang(args)))
     if args.report:
         from sim.report.html import render
 
-        print(f"report: {render(run_dir, lang=args.lang)}")
+        print(f"report: {render(run_dir, lang=_lang(args))}")
     print(f"results: {run_dir}")
     return 0
 
@@ -245,7 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="project the fund over many paths (default: the baseline)")
     run.add_argument("scenario", nargs="?", help="scenario file (default scenarios/baseline.toml)")
     _run_args(run)
-    run.add_argument("--resume", action="store_true", help="finish the run in --out")
+    run.add_argument("--resume", action="store_true",
+                     help="finish the run in --out (scenario and --set from its manifest)")  # fmt: skip
     run.set_defaults(run=_run)
 
     cmp_ = sub.add_parser("compare", help="one scenario per value of a swept --set, paired")
@@ -253,12 +283,12 @@ def build_parser() -> argparse.ArgumentParser:
     _run_args(cmp_)
     cmp_.add_argument("--stress", help="also run every value under this stress (for the report)")
     cmp_.add_argument("--report", action="store_true", help="write report.html (committee)")
-    cmp_.add_argument("--lang", default="zh", choices=("zh", "en"), help="report language")
     cmp_.set_defaults(run=_compare)
 
     rep = sub.add_parser("report", help="the committee's HTML report of a compare run")
     rep.add_argument("run_dir", help="a results folder made by hpfsim compare")
-    rep.add_argument("--lang", default="zh", choices=("zh", "en"))
+    rep.add_argument("--lang", default="zh", choices=LANGS,
+                     help="zh: report.html (default); en: report.en.html")  # fmt: skip
     rep.set_defaults(run=_report)
 
     from sim.stress_commands import add_commands
@@ -296,8 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except InputError as exc:
-        print(f"hpfsim: error: {exc}", file=sys.stderr)
-        return 2
+
+    def run() -> int:
+        try:
+            return args.run(args)
+        except InputError as exc:
+            print(f"hpfsim: error: {exc}", file=sys.stderr)
+            return 2
+
+    return quiet_pipe(run)

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from sim.errors import InputError
-from sim.report.tables import fmt_number
+from sim.report.labels import label, value
 from sim.results import RESULTS_DIR, write_atomic
 from sim.reverse import choose_box, discover_runs, find_threshold, prim
 from sim.runs import Variant, execute
@@ -22,6 +22,7 @@ from sim.stress import (
     stress_path,
     table_rows,
 )
+from sim.terminal import default_lang, progress, table
 
 SHOWN = ("min_survival_months", "peak_pool_loan_to_deposit", "max_queue_length",
          "max_wait_months", "max_credit_line", "min_reserve_to_loans", "credit_losses", "exits",
@@ -40,21 +41,37 @@ def _common(args):
     return scenario, sets, args.workers or default_workers()
 
 
-def stress_table(rows) -> str:
+def stress_table(rows, *, lang: str = "en") -> str:
     """Metric × scenario: median and (worst 5% path); breach probabilities."""
-    labels = [r["scenario"] for r in rows]
-    width = max(24, *(len(label) + 2 for label in labels))
-    lines = [f"{'metric: median (worst 5% path)':34}" + "".join(f"{lb:>{width}}" for lb in labels)]
-    for name in SHOWN:
-        cells = []
-        for r in rows:
-            mid, worst = r[name + ".median"], r[name + ".worst5"]
-            cells.append(f"{fmt_number(mid, millions=True)} ({fmt_number(worst, millions=True)})")
-        lines.append(f"{name:34}" + "".join(f"{c:>{width}}" for c in cells))
-    for breach in BREACHES:
-        key = f"P({breach} breach)"
-        lines.append(f"{key:34}" + "".join(f"{r[key]:>{width}.0%}" for r in rows))
-    return "\n".join(lines)
+    head = ["中位数（最差 5% 路径）" if lang == "zh" else "median (worst 5% path)",
+            *(r["scenario"] for r in rows)]  # fmt: skip
+    body = [[label(name, lang)] + [f"{value(name, r[name + '.median'], lang)} "
+                                   f"({value(name, r[name + '.worst5'], lang)})" for r in rows]
+            for name in SHOWN]  # fmt: skip
+    body += [[label(key, lang)] + [value(key, r[key], lang) for r in rows]
+             for key in (f"P({b} breach)" for b in BREACHES)]  # fmt: skip
+    return table(head, body)
+
+
+def _csv_rows(rows) -> list[dict]:
+    """``stress.csv``: ratios to four places, months to one, money to the yuan."""
+    out = []
+    for r in rows:
+        row = {}
+        for k, v in r.items():
+            name = k.rsplit(".", 1)[0]
+            if not isinstance(v, float):
+                row[k] = v
+            elif k.startswith("P("):
+                row[k] = round(v, 4)
+            elif "months" in name or name.endswith("month"):
+                row[k] = round(v, 1)
+            elif "loan_to_deposit" in name or "reserve_to" in name:
+                row[k] = round(v, 4)
+            else:
+                row[k] = round(v)
+        out.append(row)
+    return out
 
 
 def stress(args: argparse.Namespace) -> int:
@@ -66,17 +83,20 @@ def stress(args: argparse.Namespace) -> int:
         path = stress_path(name)
         label = load_stress(path, start=load_scenario(scenario).start).name
         variants.append(Variant(label, {**sets, "stress": str(path.resolve())}))
-    run_dir, runs = execute(scenario, variants, out=args.out, workers=workers, dask=args.dask)
+    with progress("paths") as bar:
+        run_dir, runs = execute(scenario, variants, out=args.out, workers=workers,
+                                dask=args.dask, progress=bar)  # fmt: skip
     fund = load_scenario(scenario, sets=sets).pool.fund
     rows = table_rows(runs, fund.credit_line_rate, fund.credit_line_limit)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(_csv_rows(rows))
     write_atomic(run_dir / "stress.csv", buf.getvalue().encode())
-    print(stress_table(rows))
-    print("worst 5%: the 5% quantile for survival, reserve cover and deposits, else the 95%; "
-          "survival breach: under 12 months")  # fmt: skip
+    lang = args.lang or default_lang()
+    print(stress_table(rows, lang=lang))
+    print("最差 5%：生存期、准备金覆盖和缴存额取 5% 分位数，其余取 95% 分位数" if lang == "zh" else
+          "worst 5%: the 5% quantile for survival, reserve cover and deposits, else the 95%")  # fmt: skip
     print(f"results: {run_dir}")
     return 0
 
@@ -106,8 +126,9 @@ def reverse_stress(args: argparse.Namespace) -> int:
             import shutil
 
             shutil.rmtree(folder)
-        _, runs = execute(scenario, [Variant("x", run_sets)], out=folder, workers=workers,
-                          dask=args.dask)  # fmt: skip
+        with progress(f"severity {severity:.3f}" if tag is None else tag) as bar:
+            _, runs = execute(scenario, [Variant("x", run_sets)], out=folder, workers=workers,
+                              dask=args.dask, progress=bar)  # fmt: skip
         return breach_probability(runs["x"], args.breach, fund.credit_line_rate,
                                   fund.credit_line_limit)  # fmt: skip
 

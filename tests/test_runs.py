@@ -70,7 +70,7 @@ def test_a_killed_run_resumes_to_the_same_result(tmp_path):
     assert not (cut / "series.parquet").exists(), "an interrupted run leaves no complete file"
     assert json.loads((cut / "manifest.json").read_text())["complete"] is False
     assert not list(cut.rglob(".*.tmp")) or True  # a temp file may remain; never a final name
-    assert main(["run", *args, "--out", str(cut), "--resume"]) == 0
+    assert main(["run", "--out", str(cut), "--resume"]) == 0  # scenario and --set from the manifest
     whole = pq.read_table(tmp_path / "whole" / "series.parquet")
     resumed = pq.read_table(cut / "series.parquet")
     assert whole.equals(resumed)
@@ -160,3 +160,24 @@ def test_killing_the_run_stops_its_workers(tmp_path):
     for p in alive:
         p.kill()
     assert not alive, f"{len(alive)} worker(s) outlived the run"
+
+
+def test_a_bad_value_in_the_scenario_file_is_caught_even_where_set_overrides_it(tmp_path, capsys):
+    from tests.helpers import broken_copy
+
+    bad = broken_copy(BASELINE, "size = 100000", "size = 0", tmp_path / "bad.toml")
+    assert (
+        main(["run", str(bad), "--set", "population.size=1500", "--out", str(tmp_path / "o")]) == 2
+    )
+    assert f"{bad}: population.size: out of range" in capsys.readouterr().err
+
+
+def test_two_runs_into_one_folder_cannot_both_proceed(tmp_path, capsys):
+    from sim.runs import locked
+
+    out = tmp_path / "shared"
+    with locked(out):  # another run holds the folder
+        code = main(["run", *TINY, "--paths", "1", "--workers", "1", "--out", str(out)])
+    assert code == 2
+    assert "another run is writing into this folder" in capsys.readouterr().err
+    assert main(["run", *TINY, "--paths", "1", "--workers", "1", "--out", str(out)]) == 0
