@@ -17,12 +17,13 @@ calendar year, so a payment made in June is drawn inside its own year.
 from __future__ import annotations
 
 import io
-from functools import cache
 from pathlib import Path
 
 import numpy as np
 
 from sim.months import calendar_month
+from sim.report.fonts import FAMILY, cjk_font_file
+from sim.report.labels import KINDS, METRICS
 from sim.results import stack, write_atomic
 
 FIGURES = {
@@ -39,20 +40,6 @@ FIGURES = {
     "risk_reserve": {"zh": ("贷款风险准备金", "元"), "en": ("Loan risk reserve", "yuan")},
 }  # fmt: skip
 
-CJK_FAMILY = "Noto Sans CJK SC"
-"""The font family that draws Chinese labels (from the ``mplfonts`` package)."""
-
-
-@cache
-def cjk_font_file() -> Path:
-    """Register the bundled Noto Sans CJK SC with matplotlib (once); return the font file."""
-    import mplfonts
-    from matplotlib import font_manager
-
-    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
-    font_manager.fontManager.addfont(str(path))
-    return path
-
 
 def year_ticks(start: int, months: int) -> tuple[list[int], list[str]]:
     """Tick positions at each January inside the horizon, labelled by calendar year."""
@@ -65,21 +52,29 @@ def fan_chart(runs, name: str, start: int, *, lang: str = "en") -> bytes:
     """PNG bytes of one series' fan chart across scenario labels."""
     from matplotlib import rc_context
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
-    title, unit = FIGURES[name][lang]
+    title, _ = FIGURES[name][lang]
+    kind = KINDS[METRICS[name].kind]
+    scale, unit = kind.scale[lang], kind.unit[lang] or FIGURES[name][lang][1]
+    if name in ("subsidy_paid", "loans_disbursed_amount"):
+        unit += "/月" if lang == "zh" else " a month"
     cjk_font_file()
     with rc_context({"font.family": "sans-serif",
-                     "font.sans-serif": [CJK_FAMILY, "DejaVu Sans"]}):  # fmt: skip
+                     "font.sans-serif": [FAMILY, "DejaVu Sans"]}):  # fmt: skip
         fig = Figure(figsize=(7, 3.6), dpi=110)
         ax = fig.subplots()
         months = 0
         for label, by_path in runs.items():
-            x = stack(by_path, name)
+            x = stack(by_path, name) / scale
             months = x.shape[1]
             t = np.arange(months)
             lo, mid, hi = np.quantile(x, [0.05, 0.5, 0.95], axis=0)
             line = ax.plot(t, mid, lw=1.6, label=label)[0]
             ax.fill_between(t, lo, hi, color=line.get_color(), alpha=0.2, lw=0)
+        top = max(abs(v) for v in ax.get_ylim())
+        places = 0 if top >= 100 else 1 if top >= 10 else 2 if top >= 1 else 3
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.{places}f}"))
         ticks, labels = year_ticks(start, months)
         ax.set_xticks(ticks, labels)
         ax.set_xticks(range(months), minor=True)
