@@ -182,9 +182,13 @@ def _breach_clause(p: float, lang: str, paths: int, where: str) -> str:
     if lang == "zh":
         if p == 0:
             return f"{where}，各补贴率在全部 {paths} 条模拟路径中均未出现流动性或风险准备金突破"
+        if p == 1:
+            return f"{where}，全部 {paths} 条模拟路径均出现流动性或风险准备金突破"
         return f"{where}，各补贴率出现流动性或风险准备金突破的概率最高为 {p:.0%}"
     if p == 0:
         return f"{where}, no rate breached liquidity or the reserve on any of the {paths} paths"
+    if p == 1:
+        return f"{where}, every one of the {paths} paths breached liquidity or the reserve"
     return f"{where}, the probability of a liquidity or reserve breach is at most {p:.0%}"
 
 

@@ -32,7 +32,8 @@ def missing_glyphs(text: str) -> set[str]:
     """Characters of ``text`` (outside ASCII) the bundled font cannot draw."""
     from fontTools.ttLib import TTFont
 
-    cmap = TTFont(cjk_font_file(), lazy=True).getBestCmap()
+    with TTFont(cjk_font_file(), lazy=True) as font:
+        cmap = font.getBestCmap()
     return {c for c in set(text) if ord(c) > 127 and not c.isspace() and ord(c) not in cmap}
 
 
