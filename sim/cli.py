@@ -34,17 +34,26 @@ import sys
 
 from sim import __version__
 from sim.errors import InputError
-from sim.report.tables import paired_table, summary_table
 from sim.terminal import LANGS, default_lang, progress, quiet_pipe
 
 
 def _account(args: argparse.Namespace) -> int:
+    import os
+
+    if "numba" not in sys.modules:
+        # one account: the ledger's kernels run as plain Python, faster than loading them
+        os.environ.setdefault("NUMBA_DISABLE_JIT", "1")
     from sim.account import check_expected, load_case, replay, to_csv, to_json, to_text
 
     case = load_case(args.case)
     statement = replay(case)
     render = to_json if args.json else to_csv if args.csv else to_text
     print(render(statement))
+    if args.trace and not (args.json or args.csv):
+        from sim.account_trace import to_text as trace_text
+
+        print()
+        print(trace_text(statement))
     if args.check:
         problems = check_expected(case, statement)
         for p in problems:
@@ -135,6 +144,8 @@ def _run(args: argparse.Namespace) -> int:
         variants = [Variant("baseline" if not args.scenario else _label(args.scenario),
                             _sets(args))]  # fmt: skip
     run_dir, runs = _execute(args, variants)
+    from sim.report.tables import summary_table
+
     print(summary_table(runs, lang=_lang(args)))
     print(f"results: {run_dir}")
     return 0
@@ -174,6 +185,8 @@ def _compare(args: argparse.Namespace) -> int:
         variants += [Variant(v.label + "|stress", {**v.sets, "stress": path}) for v in variants]
     run_dir, runs = _execute(args, variants)
     base = {k: v for k, v in runs.items() if not k.endswith("|stress")}
+    from sim.report.tables import paired_table, summary_table
+
     print(summary_table(base, lang=_lang(args)))
     print()
     print(paired_table(base, lang=_lang(args)))
@@ -305,6 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     acc.add_argument(
         "--check", action="store_true", help="compare with the case's [expected] figures"
     )
+    acc.add_argument("--trace", action="store_true",
+                     help="name the rule (RULES.md ID) behind each amount credited or refused")  # fmt: skip
     acc.set_defaults(run=_account)
 
     asm = sub.add_parser("assumptions", help="list assumption parameters of policies")

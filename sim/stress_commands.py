@@ -10,19 +10,10 @@ from pathlib import Path
 
 from sim.errors import InputError
 from sim.report.labels import label, value
-from sim.results import RESULTS_DIR, write_atomic
-from sim.reverse import choose_box, discover_runs, find_threshold, prim
-from sim.runs import Variant, execute
-from sim.scenario import BASELINE, load_scenario, parse_set
-from sim.stress import (
-    BREACHES,
-    breach_probability,
-    library,
-    load_stress,
-    stress_path,
-    table_rows,
-)
+from sim.stress import BREACHES
 from sim.terminal import default_lang, progress, table
+
+# the simulator's modules load only when a command runs, so `hpfsim account` starts fast
 
 SHOWN = ("min_survival_months", "peak_pool_loan_to_deposit", "max_queue_length",
          "max_wait_months", "max_credit_line", "min_reserve_to_loans", "credit_losses", "exits",
@@ -30,6 +21,8 @@ SHOWN = ("min_survival_months", "peak_pool_loan_to_deposit", "max_queue_length",
 
 
 def _common(args):
+    from sim.scenario import BASELINE, parse_set
+
     scenario = args.scenario or str(BASELINE)
     sets = dict(parse_set(s) for s in args.set)
     if args.paths is not None:
@@ -76,6 +69,11 @@ def _csv_rows(rows) -> list[dict]:
 
 def stress(args: argparse.Namespace) -> int:
     """Run the baseline and each stress with common random numbers; print the table."""
+    from sim.results import write_atomic
+    from sim.runs import Variant, execute
+    from sim.scenario import load_scenario
+    from sim.stress import library, load_stress, stress_path, table_rows
+
     scenario, sets, workers = _common(args)
     names = args.stresses or [f.stem for f in library()]
     variants = [Variant("baseline", dict(sets))]
@@ -103,6 +101,12 @@ def stress(args: argparse.Namespace) -> int:
 
 def reverse_stress(args: argparse.Namespace) -> int:
     """Smallest severity with breach probability >= level; optional scenario discovery."""
+    from sim.results import RESULTS_DIR, write_atomic
+    from sim.reverse import choose_box, discover_runs, find_threshold, prim
+    from sim.runs import Variant, execute
+    from sim.scenario import load_scenario
+    from sim.stress import breach_probability, load_stress, stress_path
+
     scenario, sets, workers = _common(args)
     if args.breach not in BREACHES:
         raise InputError(

@@ -39,16 +39,20 @@ def _width(text: str) -> int:
     return cell_len(text)
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, gap: int = 3) -> str:
-    """Columns aligned by terminal width: the first column left, the others right."""
+def table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], *, gap: int = 3, align: str = ""
+) -> str:
+    """Columns aligned by terminal width: ``align`` gives ``l`` or ``r`` per column
+    (default: the first column left, the others right)."""
     cols = len(header)
+    align = align or "l" + "r" * (cols - 1)
     widths = [max(_width(str(r[c])) for r in [header, *rows]) for c in range(cols)]
 
     def line(cells) -> str:
         out = []
         for c, (cell, w) in enumerate(zip(cells, widths, strict=True)):
             pad = " " * (w - _width(str(cell)))
-            out.append(f"{cell}{pad}" if c == 0 else f"{pad}{cell}")
+            out.append(f"{cell}{pad}" if align[c] == "l" else f"{pad}{cell}")
         return (" " * gap).join(out).rstrip()
 
     rule = "-" * (sum(widths) + gap * (cols - 1))
