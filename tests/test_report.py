@@ -146,9 +146,10 @@ def test_methods_list_behaviour_and_fund_assumptions_drivers_first(compare_run):
     assert methods.index("behaviour.joining.return_semi_elasticity") < methods.index(
         "deposit.monthly_cap"
     ), "the assumptions that drive the decision come first"
-    assert "the people who might join" in methods  # population.size's basis, from the file
+    assert "--set population.size=2500 (the file: assumption: the people who might join" in methods
     manifest, _ = load_complete(compare_run)
-    rows = in_force(load_scenario(manifest["scenario_file"]))
+    first = manifest["variants"][0]["sets"]
+    rows = in_force(load_scenario(manifest["scenario_file"], sets=first), first)
     drivers = [a for a in rows if a.drives]
     assert rows[: len(drivers)] == drivers
     assert {a.key for a in drivers} <= set(DRIVERS)
@@ -188,6 +189,8 @@ def test_the_spreadsheet_holds_the_decision_table_summary_and_assumptions(compar
     sheet = book["假设"]
     keys = [r[2] for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert keys == [a.key for a in in_force(scenario)]
+    assert next(r for r in sheet.iter_rows(min_row=2, values_only=True)
+                if r[2] == "population.size")[3] == "2,500"  # fmt: skip
 
 
 def test_chinese_labels_have_every_glyph_in_the_bundled_font():

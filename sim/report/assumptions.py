@@ -16,7 +16,7 @@ join and how joining, depositing and leaving respond to the rate — come first
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -115,10 +115,16 @@ def policy_assumptions(scenario) -> list[Assumption]:
             for p in policies for param in p.assumptions()]  # fmt: skip
 
 
-def in_force(scenario) -> list[Assumption]:
-    """Every assumption of a scenario; the decision's drivers first, in :data:`DRIVERS` order."""
+def in_force(scenario, sets: dict[str, Any] | None = None) -> list[Assumption]:
+    """Every assumption of a scenario; the decision's drivers first, in :data:`DRIVERS` order.
+
+    A value given by ``--set`` (``sets``) says so in its basis.
+    """
     rows = (policy_assumptions(scenario) + scenario_assumptions(scenario)
             + file_assumptions(scenario.agents.path, "population")
             + file_assumptions(scenario.pool.path, "fund"))  # fmt: skip
+    sets = sets or {}
+    rows = [replace(a, basis=f"--set {a.key}={sets[a.key]} (the file: {a.basis})")
+            if a.key in sets else a for a in rows]  # fmt: skip
     order = {k: i for i, k in enumerate(DRIVERS)}
     return sorted(rows, key=lambda a: (not a.drives, order.get(a.key, 0)))

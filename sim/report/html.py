@@ -141,7 +141,7 @@ def render(run_dir: Path, *, lang: str = "zh") -> Path:
     stress_name = Path(stress_name).stem if stress_name else None
     rows = decision_table(runs, scenario.pool.fund)
     summary = summary_text(summary_numbers(rows), lang, stress_name)
-    assumptions = in_force(scenario)
+    assumptions = in_force(scenario, first["sets"])
     parts = [f"<h1>{t['title']}</h1>", f"<h2 class='first'>{t['summary']}</h2>",
              f"<p class='summary' id='summary'>{html.escape(summary)}</p>",
              f"<h2>{t['table']}</h2>", _table(rows, lang, stress_name), f"<h2>{t['figures']}</h2>",
