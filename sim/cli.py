@@ -34,7 +34,7 @@ import sys
 
 from sim import __version__
 from sim.errors import InputError
-from sim.terminal import LANGS, default_lang, progress, quiet_pipe
+from sim.terminal import LANGS, default_lang, progress, quiet_pipe, working
 
 
 def _account(args: argparse.Namespace) -> int:
@@ -233,10 +233,11 @@ def _calibrate(args: argparse.Namespace) -> int:
     from sim.agents.calibration import DEFAULT_TARGETS, calibrate, format_moments
 
     config, policy, start = _agents_inputs(args)
-    moments = calibrate(
-        config, policy, targets=args.targets or DEFAULT_TARGETS, n=args.n, months=args.months,
-        seed=args.seed, start_month=start,
-    )  # fmt: skip
+    with working("calibrating"):
+        moments = calibrate(
+            config, policy, targets=args.targets or DEFAULT_TARGETS, n=args.n,
+            months=args.months, seed=args.seed, start_month=start,
+        )  # fmt: skip
     print(format_moments(moments))
     return 0
 
@@ -251,9 +252,11 @@ def _response(args: argparse.Namespace) -> int:
         raise InputError(
             "(command line)", "--rates", f"{args.rates!r}", allowed="e.g. 0.010,0.015"
         ) from None
-    rows = rate_response(
-        config, policy, rates, n=args.n, months=args.months, seed=args.seed, start_month=start
-    )
+
+    with working("simulating"):
+        rows = rate_response(
+            config, policy, rates, n=args.n, months=args.months, seed=args.seed, start_month=start
+        )
     head = ("rate", 7), ("members", 9), ("joined", 8), ("deposits (yuan)", 16), ("exits", 7)
     print(" ".join(f"{h:>{w}}" for h, w in head) + f" {'exit/yr':>8}")
     for r in rows:

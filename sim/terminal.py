@@ -10,6 +10,8 @@ The API other command modules use:
 - :func:`progress` — a context manager giving a ``callback(done, total)`` that draws a
   bar with the time left on standard error when it is a terminal, and nothing in a pipe
   or a file (rich, which also measures the table cells).
+- :func:`working` — a spinner with the time elapsed, for work that reports no steps (the
+  agents-only commands); also only on a terminal.
 - :func:`quiet_pipe` — run a command so that a reader closing the pipe early
   (``hpfsim … | head``) ends it quietly instead of with a ``BrokenPipeError``.
 """
@@ -97,6 +99,22 @@ def progress(
             bar.update(task, completed=done, total=total)
 
         yield update
+
+
+@contextmanager
+def working(description: str, *, stream=None) -> Iterator[None]:
+    """A spinner with the time elapsed, on a terminal only, for work that reports no steps."""
+    stream = stream or sys.stderr
+    if not stream.isatty():
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn(description), TimeElapsedColumn(),
+                  console=Console(file=stream, force_terminal=True), transient=True) as bar:  # fmt: skip
+        bar.add_task(description, total=None)
+        yield
 
 
 def quiet_pipe(run: Callable[[], int]) -> int:
