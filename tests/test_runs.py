@@ -119,8 +119,11 @@ def test_the_dask_executor_gives_the_same_paths(tmp_path):
                                   dashboard_address=None) as cluster:  # fmt: skip
         _, remote = execute(str(BASELINE), [Variant("x", sets)], out=tmp_path / "dask",
                             dask=cluster.scheduler_address)  # fmt: skip
+    _, here = execute(str(BASELINE), [Variant("x", sets)], out=tmp_path / "dask-local",
+                      dask="local", workers=1)  # fmt: skip
     for p in (0, 1):
         assert all(np.array_equal(local["x"][p][k], remote["x"][p][k]) for k in local["x"][p])
+        assert all(np.array_equal(local["x"][p][k], here["x"][p][k]) for k in local["x"][p])
 
 
 def _numba_threads() -> tuple[int, str | None]:
