@@ -30,6 +30,10 @@ person's facts the rules read, and dated events::
     month = "2026-01"
     loan_repaid = true         # the loan is repaid in full (W3 possible again)
 
+The statement shows each loan disbursed and repaid (``events``), and each
+month's ``trace``: every amount credited, paid or refused with the RULES.md
+ID that decided it (:mod:`sim.account_trace`; ``hpfsim account --trace``).
+
 An optional ``[expected]`` table holds hand-worked figures per month
 (``[expected."2025-06"] balance = 18204.03``); :func:`check_expected` compares
 them with the statement. The replay runs the same vectorised
@@ -56,12 +60,13 @@ from sim.fund.policy import Policy, policy_named_in
 from sim.fund.refusals import Refusal
 from sim.fund.withdrawals import Kind
 from sim.money import fen_to_yuan, yuan_to_fen
-from sim.months import format_month, parse_month
+from sim.months import format_month, is_settlement_month, parse_month
 
 ACTIONS = ("deposit", "withdraw", "loan", "transfer_in", "loan_repaid")
 EVENT_KEYS = {"month", "months", "kind", "service_months", *ACTIONS}
 PERSON_KEYS = {"children", "education", "veteran_service_months"}
 CASE_KEYS = {"policy", "start", "end", "overrides", "person", "event", "expected"}
+EVENT_NAMES = {"loan": "loan disbursed", "loan_repaid": "loan repaid"}
 MONEY_COLUMNS = (
     "deposit",
     "withdrawal",
@@ -147,17 +152,34 @@ def load_case(path: str | Path) -> Case:
 
 def replay(case: Case) -> dict[str, Any]:
     """Run a case month by month; return ``{"rows": [...], "totals": {...}}`` (money in yuan)."""
+    from sim import account_trace
+
     ledger = Ledger(1, case.policy, case.start)
-    rows, subsidy_total = [], 0
+    rows, subsidy_total, aged_year = [], 0, []
+    settle = case.policy["interest.settlement_month"]
     for month in range(case.start, case.end + 1):
         ledger.begin_month()
         refused: list[dict[str, str]] = []
+        done = []
         for event in (e for e in case.events if e.month == month):
             code = _apply(ledger, case, event)
+            done.append((event, code))
             if code:
                 refused.append({"event": event.label(), "reason": Refusal(code).code})
         aged = int(ledger.aged()[0])
+        aged_year = [*aged_year[-11:], aged]
         books = ledger.end_month()
+        trace = []
+        for event, code in done:
+            amount = books.withdrawals.get(event.kind, 0) if event.kind in ("exit", "full") else (
+                event.amount_fen)  # fmt: skip
+            trace += account_trace.event_lines(event, code, amount, case.policy)
+        trace += account_trace.month_lines(
+            books, ledger.acc, case.policy, aged_year=sum(aged_year),
+            settlement=is_settlement_month(month, settle),
+        )  # fmt: skip
+        events = [EVENT_NAMES[e.action] for e, code in done
+                  if not code and e.action in EVENT_NAMES]  # fmt: skip
         credited = books.subsidy_credited + books.bonus_credited
         subsidy_total += credited
         rows.append(
@@ -171,7 +193,9 @@ def replay(case: Case) -> dict[str, Any]:
                 "subsidy_total": subsidy_total,
                 "balance": books.closing_total,
                 "aged": aged,
+                "events": events,
                 "refused": refused,
+                "trace": trace,
             }
         )
     totals = {
@@ -212,11 +236,11 @@ def to_text(statement: dict[str, Any]) -> str:
     """A readable monthly statement."""
     cols = ["month", *MONEY_COLUMNS]
     head = ["month", "deposit", "withdrawn", "transfer", "interest", "subsidy", "subs.total"]
-    head += ["balance", "aged", "refused"]
-    lines = ["".join(f"{h:>12}" for h in head)]
+    head += ["balance", "aged", "events / refused"]
+    lines = ["".join(f"{h:>12}" for h in head[:-1]) + f"  {head[-1]}"]
     for r in statement["rows"]:
-        refused = "; ".join(f"{x['event']}: {x['reason']}" for x in r["refused"])
-        lines.append("".join(f"{r[c]:>12}" for c in cols) + f"  {refused}")
+        notes = r["events"] + [f"{x['event']}: {x['reason']}" for x in r["refused"]]
+        lines.append("".join(f"{r[c]:>12}" for c in cols) + f"  {'; '.join(notes)}")
     t = statement["totals"]
     lines.append(
         f"totals: deposits {t['deposit']}, withdrawals {t['withdrawal']}, interest "
@@ -229,11 +253,12 @@ def to_text(statement: dict[str, Any]) -> str:
 def to_csv(statement: dict[str, Any]) -> str:
     """The statement as CSV, one row a month; refusals joined by ``;``."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=["month", *MONEY_COLUMNS, "refused"])
+    writer = csv.DictWriter(buf, fieldnames=["month", *MONEY_COLUMNS, "events", "refused"],
+                            extrasaction="ignore")  # fmt: skip
     writer.writeheader()
     for r in statement["rows"]:
         refused = ";".join(f"{x['event']}: {x['reason']}" for x in r["refused"])
-        writer.writerow({**r, "refused": refused})
+        writer.writerow({**r, "events": ";".join(r["events"]), "refused": refused})
     return buf.getvalue()
 
 

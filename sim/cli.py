@@ -21,7 +21,12 @@ Subcommands:
   numbers): members, deposits, subsidy cost, cost per extra yuan deposited.
 
 Bad input prints one line naming the file, the key and what is allowed, and
-exits with status 2; no traceback.
+exits with status 2; no traceback. A ``--set`` that is wrong is named as the
+``--set`` argument (with "did you mean" for a near-miss key path), after the
+scenario file itself has been checked whole. Tables come in ``--lang zh|en``
+(default from the locale); long commands draw a progress bar on a terminal
+(never into a pipe); a reader closing the pipe early (``| head``) ends the
+command quietly.
 """
 
 from __future__ import annotations
@@ -31,16 +36,26 @@ import sys
 
 from sim import __version__
 from sim.errors import InputError
-from sim.report.tables import paired_table, summary_table
+from sim.terminal import LANGS, default_lang, progress, quiet_pipe, working
 
 
 def _account(args: argparse.Namespace) -> int:
+    import os
+
+    if "numba" not in sys.modules:
+        # one account: the ledger's kernels run as plain Python, faster than loading them
+        os.environ.setdefault("NUMBA_DISABLE_JIT", "1")
     from sim.account import check_expected, load_case, replay, to_csv, to_json, to_text
 
     case = load_case(args.case)
     statement = replay(case)
     render = to_json if args.json else to_csv if args.csv else to_text
     print(render(statement))
+    if args.trace and not (args.json or args.csv):
+        from sim.account_trace import to_text as trace_text
+
+        print()
+        print(trace_text(statement))
     if args.check:
         problems = check_expected(case, statement)
         for p in problems:
@@ -67,18 +82,12 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--paths", type=int, help="Monte Carlo paths (default: the scenario's)")
     p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
+    p.add_argument("--lang", choices=LANGS, default=None,
+                   help="language of tables and report (default: from the locale)")  # fmt: skip
     p.add_argument("--out", help="results folder (default: results/<run-id>)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario or policy key path")  # fmt: skip
-    p.add_argument("--dask", metavar="ADDRESS", help="run the paths on a Dask cluster")
-
-
-def _progress(done: int, total: int) -> None:
-    if sys.stderr.isatty():
-        bar = "#" * int(30 * done / total)
-        print(f"\r[{bar:<30}] {done}/{total} paths", end="", file=sys.stderr, flush=True)
-        if done == total:
-            print(file=sys.stderr)
+    p.add_argument("--dask", metavar="ADDRESS", help="Dask scheduler address, or local")
 
 
 def _execute(args: argparse.Namespace, variants) -> tuple:
@@ -92,26 +101,55 @@ def _execute(args: argparse.Namespace, variants) -> tuple:
             v.sets["montecarlo.paths"] = args.paths
         if args.seed is not None:
             v.sets["montecarlo.seed"] = args.seed
+    if args.workers is not None and args.workers < 1:
+        raise InputError("(command line)", "--workers", f"{args.workers}", allowed="1 or more")
     workers = args.workers or default_workers()
-    if workers < 1:
-        raise InputError("(command line)", "--workers", f"{workers}", allowed="1 or more")
-    return execute(scenario, variants, out=args.out, workers=workers, dask=args.dask,
-                   resume=getattr(args, "resume", False), progress=_progress)  # fmt: skip
+    with progress("paths") as bar:
+        return execute(scenario, variants, out=args.out, workers=workers, dask=args.dask,
+                       resume=getattr(args, "resume", False), progress=bar)  # fmt: skip
 
 
 def _sets(args: argparse.Namespace) -> dict:
-    from sim.scenario import parse_set
+    from sim.scenario import BASELINE
+    from sim.setargs import checked_sets
 
-    return dict(parse_set(s) for s in args.set)
+    scenario = getattr(args, "scenario", None) or str(BASELINE)
+    return checked_sets(scenario, args.set)
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or default_lang()
+
+
+def _resumed(args: argparse.Namespace) -> list:
+    """``--resume`` with no scenario and no ``--set``: both come from the folder's manifest."""
+    from sim.results import read_manifest
+    from sim.runs import Variant
+
+    if not args.out:
+        raise InputError("(command line)", "--resume", "needs --out DIR (the run to finish)")
+    from pathlib import Path
+
+    if not (Path(args.out) / "manifest.json").exists():
+        raise InputError(args.out, "manifest.json", "no run to resume here")
+    manifest = read_manifest(Path(args.out))
+    args.scenario = manifest["scenario_file"]
+    return [Variant(v["label"], dict(v["sets"])) for v in manifest["variants"]]
 
 
 def _run(args: argparse.Namespace) -> int:
     from sim.runs import Variant
 
-    sets = _sets(args) | ({"book": args.book} if args.book else {})
-    run_dir, runs = _execute(args, [Variant("baseline" if not args.scenario else
-                                            _label(args.scenario), sets)])  # fmt: skip
-    print(summary_table(runs))
+    if args.resume and not args.scenario and not args.set and not args.book:
+        variants = _resumed(args)
+    else:
+        sets = _sets(args) | ({"book": args.book} if args.book else {})
+        variants = [Variant("baseline" if not args.scenario else _label(args.scenario),
+                            sets)]  # fmt: skip
+    run_dir, runs = _execute(args, variants)
+    from sim.report.tables import summary_table
+
+    print(summary_table(runs, lang=_lang(args)))
     print(f"results: {run_dir}")
     return 0
 
@@ -125,16 +163,16 @@ def _label(path: str) -> str:
 def _compare(args: argparse.Namespace) -> int:
     from sim.runs import Variant
 
-    sets = {}
-    swept = None
+    fixed, swept = [], None
     for text in args.set:
         key, _, raw = text.partition("=")
         if "," in raw:
             if swept:
-                raise InputError("(command line)", key, "only one --set may list several values")
+                raise InputError("--set", text, "only one --set may list several values")
             swept = (key.strip(), raw.split(","))
         else:
-            sets.update(_sets(argparse.Namespace(set=[text])))
+            fixed.append(text)
+    sets = _sets(argparse.Namespace(scenario=args.scenario, set=fixed))
     if not swept:
         if not args.report:
             raise InputError("(command line)", "--set", "compare needs KEY=V1,V2,...",
@@ -142,19 +180,23 @@ def _compare(args: argparse.Namespace) -> int:
         swept = ("subsidy.holding_rate", [f"{r:.3f}" for r in DEFAULT_GRID])
     key, values = swept
     variants = [Variant(f"{key}={v.strip()}", {**sets, **_sets(argparse.Namespace(
-        set=[f"{key}={v.strip()}"]))}) for v in values]  # fmt: skip
+        scenario=args.scenario, set=[f"{key}={v.strip()}"]))}) for v in values]  # fmt: skip
     if args.stress:
         from sim.stress import stress_path
 
         path = str(stress_path(args.stress).resolve())
         variants += [Variant(v.label + "|stress", {**v.sets, "stress": path}) for v in variants]
     run_dir, runs = _execute(args, variants)
-    print(summary_table({k: v for k, v in runs.items() if not k.endswith("|stress")}))
-    print(paired_table({k: v for k, v in runs.items() if not k.endswith("|stress")}))
+    base = {k: v for k, v in runs.items() if not k.endswith("|stress")}
+    from sim.report.tables import paired_table, summary_table
+
+    print(summary_table(base, lang=_lang(args)))
+    print()
+    print(paired_table(base, lang=_lang(args)))
     if args.report:
         from sim.report.html import render
 
-        print(f"report: {render(run_dir, lang=args.lang)}")
+        print(f"report: {render(run_dir, lang=_lang(args))}")
     print(f"results: {run_dir}")
     return 0
 
@@ -199,10 +241,11 @@ def _calibrate(args: argparse.Namespace) -> int:
     for key, value in plain.items():
         setattr(args, key, value if getattr(args, key) is None else getattr(args, key))
     config, policy, start = _agents_inputs(args)
-    moments = calibrate(
-        config, policy, targets=args.targets or DEFAULT_TARGETS, n=args.n, months=args.months,
-        seed=args.seed, paths=args.paths or 1, start_month=start,
-    )  # fmt: skip
+    with working("calibrating"):
+        moments = calibrate(
+            config, policy, targets=args.targets or DEFAULT_TARGETS, n=args.n,
+            months=args.months, seed=args.seed, paths=args.paths or 1, start_month=start,
+        )  # fmt: skip
     print(format_moments(moments))
     return 0
 
@@ -267,10 +310,11 @@ def _response(args: argparse.Namespace) -> int:
     if not set(settings) <= set(RESPONSE_SETTINGS):
         raise InputError("(command line)", "--settings", f"{args.settings!r}",
                          allowed=", ".join(RESPONSE_SETTINGS))  # fmt: skip
-    rows = rate_response(
-        config, policy, rates, n=args.n, months=args.months, seed=args.seed, start_month=start,
-        settings=settings,
-    )  # fmt: skip
+    with working("simulating"):
+        rows = rate_response(
+            config, policy, rates, n=args.n, months=args.months, seed=args.seed,
+            start_month=start, settings=settings,
+        )  # fmt: skip
     print(format_response(rows))
     return 0
 
@@ -298,7 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="project the fund over many paths (default: the baseline)")
     run.add_argument("scenario", nargs="?", help="scenario file (default scenarios/baseline.toml)")
     _run_args(run)
-    run.add_argument("--resume", action="store_true", help="finish the run in --out")
+    run.add_argument("--resume", action="store_true",
+                     help="finish the run in --out (scenario and --set from its manifest)")  # fmt: skip
     run.add_argument("--book", help="project from a book's date (a folder; see hpfsim book)")
     run.set_defaults(run=_run)
 
@@ -307,12 +352,12 @@ def build_parser() -> argparse.ArgumentParser:
     _run_args(cmp_)
     cmp_.add_argument("--stress", help="also run every value under this stress (for the report)")
     cmp_.add_argument("--report", action="store_true", help="write report.html (committee)")
-    cmp_.add_argument("--lang", default="zh", choices=("zh", "en"), help="report language")
     cmp_.set_defaults(run=_compare)
 
     rep = sub.add_parser("report", help="the committee's HTML report of a compare run")
     rep.add_argument("run_dir", help="a results folder made by hpfsim compare")
-    rep.add_argument("--lang", default="zh", choices=("zh", "en"))
+    rep.add_argument("--lang", default="zh", choices=LANGS,
+                     help="zh: report.html (default); en: report.en.html")  # fmt: skip
     rep.set_defaults(run=_report)
 
     from sim.stress_commands import add_commands
@@ -335,6 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
     acc.add_argument(
         "--check", action="store_true", help="compare with the case's [expected] figures"
     )
+    acc.add_argument("--trace", action="store_true",
+                     help="name the rule (RULES.md ID) behind each amount credited or refused")  # fmt: skip
     acc.set_defaults(run=_account)
 
     asm = sub.add_parser("assumptions", help="list assumption parameters of policies")
@@ -365,8 +412,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except InputError as exc:
-        print(f"hpfsim: error: {exc}", file=sys.stderr)
-        return 2
+
+    def run() -> int:
+        try:
+            return args.run(args)
+        except InputError as exc:
+            print(f"hpfsim: error: {exc}", file=sys.stderr)
+            return 2
+
+    return quiet_pipe(run)

@@ -16,12 +16,20 @@ The runner takes any ``concurrent.futures.Executor``. By default it runs in
 this process for one worker and on a local process pool (``spawn`` start
 method: numba's OpenMP threads make ``fork`` unsafe) for more;
 :func:`open_executor` also gives a Dask distributed cluster's executor.
+
+Workers × threads never exceed the cores: with several workers each one runs
+numba on a single thread (``NUMBA_NUM_THREADS=1`` in its environment before
+numba loads, and :func:`one_thread` again as it starts), so a 2-core machine
+runs 2 busy threads, not 2 workers × 2 threads fighting for the same cores.
+``--dask local`` starts a local cluster configured the same way.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -53,9 +61,49 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+def one_thread() -> None:
+    """Make numba use one thread in this process (a worker among several)."""
+    os.environ["NUMBA_NUM_THREADS"] = "1"
+    import numba
+
+    numba.set_num_threads(1)
+
+
+@contextmanager
+def _env(**values: str) -> Iterator[None]:
+    """Environment values for processes started inside the block (spawned workers)."""
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """Leave as soon as ``parent`` is gone (killed: no chance to stop us itself)."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
+
+
+def _worker_start(parent: int) -> None:
+    """A pool worker's start: one numba thread, and stop when the run's process dies."""
+    one_thread()
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
 def local_executor(workers: int) -> Executor:
-    """A local process pool whose workers are spawned, not forked."""
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    """A local process pool whose workers are spawned, not forked, one numba thread each;
+    a worker stops by itself when the process that started it dies."""
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start,
+        initargs=(os.getpid(),),
+    )  # fmt: skip
 
 
 @contextmanager
@@ -64,16 +112,23 @@ def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[Executo
     local spawned process pool for several workers, or None (run here) for one."""
     if dask:
         try:
-            from distributed import Client
+            from distributed import Client, LocalCluster
         except ImportError:  # pragma: no cover - depends on the optional extra
             raise SystemExit(
                 "--dask needs the optional extra: pip install 'hpfsim[dask]'"
             ) from None
+        if dask == "local":
+            with _env(NUMBA_NUM_THREADS="1"), LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster, Client(cluster) as client:  # fmt: skip
+                client.run(one_thread)
+                yield client.get_executor()
+            return
         with Client(dask) as client:
             yield client.get_executor()
         return
     if workers > 1:
-        with local_executor(workers) as pool:
+        with _env(NUMBA_NUM_THREADS="1"), local_executor(workers) as pool:
             yield pool
         return
     yield None

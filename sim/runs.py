@@ -6,12 +6,19 @@ interrupted run loses only the paths in flight), and with ``resume=True``
 computes only the paths not yet on disk — a run resumed after a kill gives
 the same files as one never interrupted. It then writes the series, the
 summary, the figures and, last, the complete manifest.
+
+A run holds an exclusive lock on ``<out>/.lock`` (``flock``) from its first
+check to its last write, so two runs started into one folder cannot both
+proceed; the lock dies with its process, so a killed run can be resumed.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +46,25 @@ def run_id(scenario: Scenario) -> str:
     return f"{scenario.name}-{stamp}-{scenario.digest[:6]}"
 
 
+LOCK = ".lock"
+
+
+@contextmanager
+def locked(run_dir: Path) -> Iterator[None]:
+    """Hold the run folder's lock, or refuse at once if another run holds it."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(run_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(run_dir, "--out", "another run is writing into this folder",
+                             allowed="another --out, or wait for it to end") from None  # fmt: skip
+        yield
+    finally:
+        os.close(fd)
+
+
 def execute(
     scenario_file: str,
     variants: list[Variant],
@@ -53,6 +79,13 @@ def execute(
     first = load_scenario(scenario_file, sets=variants[0].sets)
     scenarios = {v.label: load_scenario(scenario_file, sets=v.sets) for v in variants}
     run_dir = Path(out) if out else results.RESULTS_DIR / run_id(first)
+    with locked(run_dir):
+        return _execute_locked(run_dir, scenario_file, variants, first, scenarios, workers=workers,
+                               dask=dask, resume=resume, progress=progress)  # fmt: skip
+
+
+def _execute_locked(run_dir, scenario_file, variants, first, scenarios, *, workers, dask, resume,
+                    progress):  # fmt: skip
     if resume:
         if not (run_dir / "manifest.json").exists():
             raise InputError(run_dir, "manifest.json", "no run to resume here")
@@ -63,9 +96,8 @@ def execute(
         ):
             raise InputError(run_dir, "manifest.json", "a different scenario or variants",
                              allowed="the same scenario file and --set values")  # fmt: skip
-    elif run_dir.exists() and any(run_dir.iterdir()):
+    elif any(f.name != LOCK for f in run_dir.iterdir()):
         raise InputError(run_dir, "--out", "folder exists and is not empty", allowed="a new folder")
-    run_dir.mkdir(parents=True, exist_ok=True)
     manifest = {
         "complete": False, "scenario_file": str(Path(scenario_file).resolve()),
         "digest": first.digest, "variants": [v.__dict__ for v in variants],

@@ -9,19 +9,11 @@ import json
 from pathlib import Path
 
 from sim.errors import InputError
-from sim.report.tables import fmt_number
-from sim.results import RESULTS_DIR, write_atomic
-from sim.reverse import choose_box, discover_runs, find_threshold, prim
-from sim.runs import Variant, execute
-from sim.scenario import BASELINE, load_scenario, parse_set
-from sim.stress import (
-    BREACHES,
-    breach_probability,
-    library,
-    load_stress,
-    stress_path,
-    table_rows,
-)
+from sim.report.labels import label, value
+from sim.stress import BREACHES
+from sim.terminal import default_lang, progress, table
+
+# the simulator's modules load only when a command runs, so `hpfsim account` starts fast
 
 SHOWN = ("min_survival_months", "peak_pool_loan_to_deposit", "max_queue_length",
          "max_wait_months", "max_credit_line", "min_reserve_to_loans", "credit_losses", "exits",
@@ -29,6 +21,8 @@ SHOWN = ("min_survival_months", "peak_pool_loan_to_deposit", "max_queue_length",
 
 
 def _common(args):
+    from sim.scenario import BASELINE, parse_set
+
     scenario = args.scenario or str(BASELINE)
     sets = dict(parse_set(s) for s in args.set)
     if args.paths is not None:
@@ -40,25 +34,46 @@ def _common(args):
     return scenario, sets, args.workers or default_workers()
 
 
-def stress_table(rows) -> str:
+def stress_table(rows, *, lang: str = "en") -> str:
     """Metric × scenario: median and (worst 5% path); breach probabilities."""
-    labels = [r["scenario"] for r in rows]
-    width = max(24, *(len(label) + 2 for label in labels))
-    lines = [f"{'metric: median (worst 5% path)':34}" + "".join(f"{lb:>{width}}" for lb in labels)]
-    for name in SHOWN:
-        cells = []
-        for r in rows:
-            mid, worst = r[name + ".median"], r[name + ".worst5"]
-            cells.append(f"{fmt_number(mid, millions=True)} ({fmt_number(worst, millions=True)})")
-        lines.append(f"{name:34}" + "".join(f"{c:>{width}}" for c in cells))
-    for breach in BREACHES:
-        key = f"P({breach} breach)"
-        lines.append(f"{key:34}" + "".join(f"{r[key]:>{width}.0%}" for r in rows))
-    return "\n".join(lines)
+    head = ["中位数（最差 5% 路径）" if lang == "zh" else "median (worst 5% path)",
+            *(r["scenario"] for r in rows)]  # fmt: skip
+    body = [[label(name, lang)] + [f"{value(name, r[name + '.median'], lang)} "
+                                   f"({value(name, r[name + '.worst5'], lang)})" for r in rows]
+            for name in SHOWN]  # fmt: skip
+    body += [[label(key, lang)] + [value(key, r[key], lang) for r in rows]
+             for key in (f"P({b} breach)" for b in BREACHES)]  # fmt: skip
+    return table(head, body)
+
+
+def _csv_rows(rows) -> list[dict]:
+    """``stress.csv``: ratios to four places, months to one, money to the yuan."""
+    out = []
+    for r in rows:
+        row = {}
+        for k, v in r.items():
+            name = k.rsplit(".", 1)[0]
+            if not isinstance(v, float):
+                row[k] = v
+            elif k.startswith("P("):
+                row[k] = round(v, 4)
+            elif "months" in name or name.endswith("month"):
+                row[k] = round(v, 1)
+            elif "loan_to_deposit" in name or "reserve_to" in name:
+                row[k] = round(v, 4)
+            else:
+                row[k] = round(v)
+        out.append(row)
+    return out
 
 
 def stress(args: argparse.Namespace) -> int:
     """Run the baseline and each stress with common random numbers; print the table."""
+    from sim.results import write_atomic
+    from sim.runs import Variant, execute
+    from sim.scenario import load_scenario
+    from sim.stress import library, load_stress, stress_path, table_rows
+
     scenario, sets, workers = _common(args)
     names = args.stresses or [f.stem for f in library()]
     variants = [Variant("baseline", dict(sets))]
@@ -66,23 +81,32 @@ def stress(args: argparse.Namespace) -> int:
         path = stress_path(name)
         label = load_stress(path, start=load_scenario(scenario).start).name
         variants.append(Variant(label, {**sets, "stress": str(path.resolve())}))
-    run_dir, runs = execute(scenario, variants, out=args.out, workers=workers, dask=args.dask)
+    with progress("paths") as bar:
+        run_dir, runs = execute(scenario, variants, out=args.out, workers=workers,
+                                dask=args.dask, progress=bar)  # fmt: skip
     fund = load_scenario(scenario, sets=sets).pool.fund
     rows = table_rows(runs, fund.credit_line_rate, fund.credit_line_limit)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(_csv_rows(rows))
     write_atomic(run_dir / "stress.csv", buf.getvalue().encode())
-    print(stress_table(rows))
-    print("worst 5%: the 5% quantile for survival, reserve cover and deposits, else the 95%; "
-          "survival breach: under 12 months")  # fmt: skip
+    lang = args.lang or default_lang()
+    print(stress_table(rows, lang=lang))
+    print("最差 5%：生存期、准备金覆盖和缴存额取 5% 分位数，其余取 95% 分位数" if lang == "zh" else
+          "worst 5%: the 5% quantile for survival, reserve cover and deposits, else the 95%")  # fmt: skip
     print(f"results: {run_dir}")
     return 0
 
 
 def reverse_stress(args: argparse.Namespace) -> int:
     """Smallest severity with breach probability >= level; optional scenario discovery."""
+    from sim.results import RESULTS_DIR, write_atomic
+    from sim.reverse import choose_box, discover_runs, find_threshold, prim
+    from sim.runs import Variant, execute
+    from sim.scenario import load_scenario
+    from sim.stress import breach_probability, load_stress, stress_path
+
     scenario, sets, workers = _common(args)
     if args.breach not in BREACHES:
         raise InputError(
@@ -106,8 +130,9 @@ def reverse_stress(args: argparse.Namespace) -> int:
             import shutil
 
             shutil.rmtree(folder)
-        _, runs = execute(scenario, [Variant("x", run_sets)], out=folder, workers=workers,
-                          dask=args.dask)  # fmt: skip
+        with progress(f"severity {severity:.3f}" if tag is None else tag) as bar:
+            _, runs = execute(scenario, [Variant("x", run_sets)], out=folder, workers=workers,
+                              dask=args.dask, progress=bar)  # fmt: skip
         return breach_probability(runs["x"], args.breach, fund.credit_line_rate,
                                   fund.credit_line_limit)  # fmt: skip
 

@@ -120,3 +120,74 @@ def test_a_malformed_case_fails_in_one_line_naming_the_key(tmp_path, name, capsy
 def test_a_missing_case_file_is_a_clear_error(capsys):
     assert main(["account", "no/such/case.toml"]) == 2
     assert "no/such/case.toml: (file): no such file" in capsys.readouterr().err
+
+
+# (month, item, decision, amount in yuan or None, rule): lines the trace must hold, from the
+# hand-worked comments at the top of each case file
+TRACE = {
+    "01_steady_saver": [
+        ("2024-01", "deposit", "credited", "1000.00", "D1"),
+        ("2024-06", "interest", "credited", "18.75", "F1"),
+        ("2025-06", "holding subsidy", "credited", "12.50", "S1"),
+    ],
+    "02_draft_quarterly_graduate": [
+        ("2024-01", "deposit", "credited", "3000.00", "D2"),
+        ("2024-01", "opening bonus", "credited", "400.00", "S7"),
+        ("2024-02", "deposit", "refused", "100.00", "D2"),
+        ("2025-06", "holding subsidy", "credited", "23.00", "S5"),
+    ],
+    "03_renter_lifo": [
+        ("2024-03", "withdrawal rent", "paid", "7200.00", "W1"),
+        ("2024-06", "withdraw rent", "refused", "7300.00", "W1"),
+    ],
+    "04_borrower": [
+        ("2025-04", "loan disbursed", "recorded", None, "L1"),
+        ("2025-04", "holding subsidy", "stops", None, "S3"),
+        ("2025-05", "withdraw exit", "refused", None, "W3"),
+        ("2025-09", "loan repaid", "recorded", None, "W3"),
+        ("2025-10", "withdrawal exit", "paid", "5138.42", "W3"),
+    ],
+    "05_exit_and_rejoin": [
+        ("2025-05", "withdrawal exit", "paid", "5094.14", "W3"),
+        ("2025-06", "holding subsidy", "refused", None, "S4"),
+    ],
+    "06_transfer_to_the_cap": [
+        ("2024-06", "transfer in", "credited", "800000.00", "E4"),
+        ("2024-06", "opening bonus", "credited", "400.00", "S7"),
+        ("2026-06", "holding subsidy", "credited", "9600.00", "S5"),
+        ("2026-06", "holding subsidy", "cut", None, "S2"),
+    ],
+}
+
+
+@pytest.mark.parametrize("case_file", CASES, ids=[c.stem for c in CASES])
+def test_the_trace_names_the_rule_behind_each_amount(case_file):
+    statement = replay(load_case(case_file))
+    lines = {(r["month"], t["item"], t["decision"], t["amount"], t["rule"])
+             for r in statement["rows"] for t in r["trace"]}  # fmt: skip
+    for want in TRACE[case_file.stem]:
+        assert want in lines, want
+    for r in statement["rows"]:  # every amount on the statement has its traced lines
+
+        def traced(decision, *items, row=r):
+            return sum(float(t["amount"]) for t in row["trace"] if t["decision"] == decision
+                       and t["item"].startswith(items) and t["amount"] is not None)  # fmt: skip
+
+        assert traced("credited", "deposit") == pytest.approx(float(r["deposit"]))
+        assert traced("paid", "withdrawal") == pytest.approx(float(r["withdrawal"]))
+        assert traced("credited", "interest") == pytest.approx(float(r["interest_credited"]))
+        assert traced("credited", "holding subsidy", "opening bonus") == pytest.approx(
+            float(r["subsidy_credited"])
+        )
+        assert len([t for t in r["trace"] if t["decision"] == "refused" and t["item"] not in
+                    ("holding subsidy",)]) == len(r["refused"])  # fmt: skip
+
+
+def test_loans_and_repayments_appear_in_the_statement(capsys):
+    statement = replay(load_case(CASES[3]))
+    events = {r["month"]: r["events"] for r in statement["rows"] if r["events"]}
+    assert events == {"2025-04": ["loan disbursed"], "2025-09": ["loan repaid"]}
+    assert main(["account", str(CASES[3]), "--trace"]) == 0
+    printed = capsys.readouterr().out
+    assert "loan disbursed" in printed
+    assert "2025-05   withdraw exit     refused" in printed

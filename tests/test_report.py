@@ -10,6 +10,7 @@ from sim.cli import main
 from sim.errors import InputError
 from sim.report.committee import decision_table, summary_numbers, summary_text
 from sim.report.html import load_complete, render
+from sim.report.labels import money_text
 from sim.scenario import BASELINE, load_scenario
 
 RATES = "0.010,0.012,0.015"
@@ -20,7 +21,7 @@ def compare_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "run"
     code = main(["compare", str(BASELINE), "--set", "population.size=2500", "--set",
                  "horizon.months=66", "--set", f"subsidy.holding_rate={RATES}", "--paths", "3",
-                 "--workers", "2", "--stress", "employee_outflow", "--report", "--out", str(out)])  # fmt: skip
+                 "--workers", "2", "--stress", "employee_outflow", "--report", "--lang", "zh", "--out", str(out)])  # fmt: skip
     assert code == 0
     return out
 
@@ -45,10 +46,11 @@ def test_the_summary_states_the_tables_numbers(compare_run):
     assert n["extra_subsidy"] == rows[-1].subsidy_total.median - rows[0].subsidy_total.median
     for lang in ("en", "zh"):
         text = summary_text(n, lang, "employee_outflow")
-        assert f"{n['extra_members']:,.0f}" in text
-        assert f"{n['extra_deposits'] / 1e4:,.0f}" in text
-        assert f"{n['extra_subsidy'] / 1e4:,.0f}" in text
-        assert f"{n['max_breach']:.0%}" in text
+        assert f"{round(n['extra_members']):,}" in text
+        assert money_text(n["extra_deposits"], lang) in text
+        assert money_text(n["extra_subsidy"], lang) in text
+        assert not re.search(r"(?<![\d.])0%", text), "no '0%' where no path breached"
+        assert "ten-thousand" not in text
         assert "1.0%" in text
         assert "1.5%" in text
     html = (compare_run / "report.html").read_text(encoding="utf-8")
@@ -130,3 +132,120 @@ def test_the_report_has_the_stress_table_per_rate(compare_run):
         table.group(1).count("<tr>") == 1 + 2 * rates
     )  # the header, then base and stress per rate
     assert "employee_outflow" in table.group(1)
+
+
+def test_methods_list_behaviour_and_fund_assumptions_drivers_first(compare_run):
+    from sim.report.assumptions import DRIVERS, in_force
+
+    page = (compare_run / "report.html").read_text(encoding="utf-8")
+    methods = page[page.index("<table class='assumptions'>") :]
+    for key in ("population.size", "behaviour.joining.return_semi_elasticity",
+                "behaviour.depositing.rate_semi_elasticity", "fund.bank_rate", "employee.loan_rate",
+                "deposit.monthly_cap", "cohorts.gig.share"):  # fmt: skip
+        assert f"<code>{key}</code>" in methods, key
+    assert methods.index("behaviour.joining.return_semi_elasticity") < methods.index(
+        "deposit.monthly_cap"
+    ), "the assumptions that drive the decision come first"
+    assert "--set population.size=2500 (the file: assumption: the people who might join" in methods
+    manifest, _ = load_complete(compare_run)
+    first = manifest["variants"][0]["sets"]
+    rows = in_force(load_scenario(manifest["scenario_file"], sets=first), first)
+    drivers = [a for a in rows if a.drives]
+    assert rows[: len(drivers)] == drivers
+    assert {a.key for a in drivers} <= set(DRIVERS)
+    assert methods.count("<tr") == 1 + len(rows)
+
+
+def test_report_lang_en_writes_report_en_html_beside_report_html(compare_run):
+    out = render(compare_run, lang="en")
+    assert out == compare_run / "report.en.html"
+    assert (compare_run / "report.html").exists()
+    page = out.read_text(encoding="utf-8")
+    assert "<html lang='en'>" in page
+    assert "Decision table" in page
+    assert "ten-thousand" not in page
+
+
+def test_the_spreadsheet_holds_the_decision_table_summary_and_assumptions(compare_run):
+    openpyxl = pytest.importorskip("openpyxl")
+    from sim.report.assumptions import in_force
+
+    manifest, runs = load_complete(compare_run)
+    scenario = load_scenario(manifest["scenario_file"])
+    rows = decision_table(runs, scenario.pool.fund)
+    book = openpyxl.load_workbook(compare_run / "report.xlsx")
+    assert book.sheetnames == ["补贴率比较表", "结论摘要", "假设"]
+    table = book["补贴率比较表"]
+    assert [table.cell(3 + i, 1).value for i in range(3)] == [0.010, 0.012, 0.015]
+    head = [c.value for c in table[1]]
+    col = head.index("缴存人数 第5年") + 1
+    assert table.cell(2, col).value == "中位数"
+    assert table.cell(5, col).value == round(rows[2].members[5].median)
+    assert table.cell(5, col + 1).value == round(rows[2].members[5].lo)
+    money = head.index("补贴合计（万元）") + 1
+    assert table.cell(3, money).value == round(rows[0].subsidy_total.median / 1e4, 1)
+    summary = book["结论摘要"]["A1"].value
+    assert summary == summary_text(summary_numbers(rows), "zh", "employee_outflow")
+    sheet = book["假设"]
+    keys = [r[2] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert keys == [a.key for a in in_force(scenario)]
+    assert next(r for r in sheet.iter_rows(min_row=2, values_only=True)
+                if r[2] == "population.size")[3] == "2,500"  # fmt: skip
+
+
+def test_chinese_labels_have_every_glyph_in_the_bundled_font():
+    import warnings
+
+    import numpy as np
+
+    from sim.report.committee import DECISION_COLUMNS
+    from sim.report.figures import FIGURES, fan_chart
+    from sim.report.fonts import missing_glyphs
+    from sim.report.html import TEXT
+    from sim.report.labels import METRICS
+
+    text = "".join(str(v) for v in TEXT["zh"].values())
+    text += "".join(m.zh for m in METRICS.values()) + "".join(c.zh for c in DECISION_COLUMNS)
+    text += "".join(t for f in FIGURES.values() for t in f["zh"])
+    assert missing_glyphs(text) == set()
+    runs = {"1.2%": {0: {"members": np.arange(24.0)}}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
+        assert fan_chart(runs, "members", 2023 * 12 + 8, lang="zh").startswith(b"\x89PNG")
+    assert missing_glyphs("缴存人数क") == {"क"}, "the check itself can fail"
+
+
+def test_year_ticks_sit_at_each_january_and_read_as_calendar_years():
+    from sim.months import parse_month
+    from sim.report.figures import year_ticks
+
+    assert year_ticks(parse_month("2023-09"), 30) == ([4, 16, 28], ["2024", "2025", "2026"])
+    assert year_ticks(parse_month("2024-01"), 13) == ([0, 12], ["2024", "2025"])
+
+
+def test_the_decision_table_fits_a4_landscape_when_printed(compare_run, tmp_path):
+    import unicodedata
+
+    pypdf = pytest.importorskip("pypdf")
+    from sim.report.html import column_heads
+
+    chromium = _chromium()
+    page = render(compare_run, lang="en")
+    pdf = tmp_path / "report.pdf"
+    subprocess.run([chromium, *FLAGS, f"--user-data-dir={tmp_path / 'p'}", "--no-pdf-header-footer",
+                    "--virtual-time-budget=5000", f"--print-to-pdf={pdf}", page.as_uri()],
+                   capture_output=True, timeout=120, check=True)  # fmt: skip
+    reader = pypdf.PdfReader(pdf)
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (842, 595), "A4 landscape in points"
+
+    def squeeze(s):
+        return "".join(unicodedata.normalize("NFKC", s).split())
+
+    pages = [squeeze(p.extract_text()) for p in reader.pages]
+    table_page = next(p for p in pages if squeeze("Decision table") in p)
+    manifest, runs = load_complete(compare_run)
+    rows = decision_table(runs, load_scenario(manifest["scenario_file"]).pool.fund)
+    for _, head, _ in column_heads(rows, "en", "employee_outflow"):
+        assert squeeze(head) in table_page, f"column {head!r} is cut off the printed page"
+    assert table_page.count("100%") == len(rows), "the last column of every row is on the page"

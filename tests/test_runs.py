@@ -70,7 +70,7 @@ def test_a_killed_run_resumes_to_the_same_result(tmp_path):
     assert not (cut / "series.parquet").exists(), "an interrupted run leaves no complete file"
     assert json.loads((cut / "manifest.json").read_text())["complete"] is False
     assert not list(cut.rglob(".*.tmp")) or True  # a temp file may remain; never a final name
-    assert main(["run", *args, "--out", str(cut), "--resume"]) == 0
+    assert main(["run", "--out", str(cut), "--resume"]) == 0  # scenario and --set from the manifest
     whole = pq.read_table(tmp_path / "whole" / "series.parquet")
     resumed = pq.read_table(cut / "series.parquet")
     assert whole.equals(resumed)
@@ -119,5 +119,68 @@ def test_the_dask_executor_gives_the_same_paths(tmp_path):
                                   dashboard_address=None) as cluster:  # fmt: skip
         _, remote = execute(str(BASELINE), [Variant("x", sets)], out=tmp_path / "dask",
                             dask=cluster.scheduler_address)  # fmt: skip
+    _, here = execute(str(BASELINE), [Variant("x", sets)], out=tmp_path / "dask-local",
+                      dask="local", workers=1)  # fmt: skip
     for p in (0, 1):
         assert all(np.array_equal(local["x"][p][k], remote["x"][p][k]) for k in local["x"][p])
+        assert all(np.array_equal(local["x"][p][k], here["x"][p][k]) for k in local["x"][p])
+
+
+def _numba_threads() -> tuple[int, str | None]:
+    import numba
+
+    return numba.get_num_threads(), os.environ.get("NUMBA_NUM_THREADS")
+
+
+def test_several_workers_run_numba_on_one_thread_each():
+    from sim.montecarlo import open_executor
+
+    with open_executor(2) as pool:
+        got = {pool.submit(_numba_threads).result() for _ in range(4)}
+    assert got == {(1, "1")}
+    assert os.environ.get("NUMBA_NUM_THREADS") == _numba_threads()[1], (
+        "the parent is left as it was"
+    )
+
+
+def test_killing_the_run_stops_its_workers(tmp_path):
+    psutil = pytest.importorskip("psutil")
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "run", *TINY, "--set",
+                             "population.size=20000", "--paths", "40", "--workers", "2",
+                             "--out", str(out)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.time() + 120
+    workers = []
+    while len(workers) < 2 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        workers = [c for c in psutil.Process(proc.pid).children(recursive=True)
+                   if "resource_tracker" not in " ".join(c.cmdline())]  # fmt: skip
+    assert len(workers) >= 2, "the run started its worker processes"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    _gone, alive = psutil.wait_procs(workers, timeout=10)
+    for p in alive:
+        p.kill()
+    assert not alive, f"{len(alive)} worker(s) outlived the run"
+
+
+def test_a_bad_value_in_the_scenario_file_is_caught_even_where_set_overrides_it(tmp_path, capsys):
+    from tests.helpers import broken_copy
+
+    bad = broken_copy(BASELINE, "size = 100000", "size = 0", tmp_path / "bad.toml")
+    assert (
+        main(["run", str(bad), "--set", "population.size=1500", "--out", str(tmp_path / "o")]) == 2
+    )
+    assert f"{bad}: population.size: out of range" in capsys.readouterr().err
+
+
+def test_two_runs_into_one_folder_cannot_both_proceed(tmp_path, capsys):
+    from sim.runs import locked
+
+    out = tmp_path / "shared"
+    with locked(out):  # another run holds the folder
+        code = main(["run", *TINY, "--paths", "1", "--workers", "1", "--out", str(out)])
+    assert code == 2
+    assert "another run is writing into this folder" in capsys.readouterr().err
+    assert main(["run", *TINY, "--paths", "1", "--workers", "1", "--out", str(out)]) == 0

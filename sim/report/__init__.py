@@ -1,1 +1,1 @@
-"""Figures (matplotlib) and, later, the committee's HTML report."""
+"""What users see of a run: the committee's report (HTML and xlsx), fan charts, terminal tables."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.report.labels import money_text
 from sim.results import stack, yearly
 from sim.stress import BREACHES, path_metrics
 
@@ -56,6 +57,40 @@ class RateRow:
     reserve_to_loans: Band
     breach_baseline: float
     breach_stress: float | None
+    paths: int = 0
+
+
+@dataclass(frozen=True)
+class Column:
+    """A decision-table column: a :class:`RateRow` attribute, its names, its kind.
+
+    The attribute holds a :class:`Band`, a ``{year: Band}`` (one column per year) or
+    a probability; ``kind`` is a :data:`sim.report.labels.KINDS` key (unit, decimals).
+    A new column is one line in :data:`DECISION_COLUMNS` (and its field in RateRow).
+    """
+
+    attr: str
+    zh: str
+    en: str
+    kind: str
+
+
+DECISION_COLUMNS = (
+    Column("members", "缴存人数", "Members", "people"),
+    Column("deposit_balance", "缴存余额", "Deposit balance", "money"),
+    Column("subsidy_per_year", "年均补贴", "Subsidy a year", "money"),
+    Column("subsidy_total", "补贴合计", "Subsidy in all", "money"),
+    Column("share_at_cap", "达到 1 万元上限的比例", "Share at the 10,000-yuan cap", "share"),
+    Column("cost_per_deposit_yuan", "每增加 1 元余额的补贴（元）", "Subsidy per extra yuan of balance", "ratio"),
+    Column("cost_per_member", "每增加 1 名缴存人的补贴", "Subsidy per extra member", "yuan"),
+    Column("tax_forgone", "个税减免合计", "Tax forgone", "money"),
+    Column("value_added_income", "增值收益合计", "Value-added income", "money"),
+    Column("peak_loan_to_deposit", "个贷率峰值", "Peak loan-to-deposit", "ratio"),
+    Column("min_survival_months", "最短流动性生存期", "Shortest survival horizon", "months"),
+    Column("reserve_to_loans", "风险准备金/贷款余额（期末）", "Reserve / loans (end)", "ratio"),
+    Column("breach_baseline", "突破概率（基准）", "Breach probability (baseline)", "probability"),
+    Column("breach_stress", "突破概率（压力：{s}）", "Breach probability (stress: {s})", "probability"),
+)  # fmt: skip
 
 
 def rate_of(label: str) -> float:
@@ -116,6 +151,7 @@ def decision_table(runs, fund, *, years=(1, 3, 5)) -> list[RateRow]:
             reserve_to_loans=Band.of(_final(by_path, "reserve_to_loans")),
             breach_baseline=_breach(by_path, fund),
             breach_stress=_breach(stressed[rate], fund) if rate in stressed else None,
+            paths=len(by_path),
         ))  # fmt: skip
         previous = by_path
     return rows
@@ -129,6 +165,7 @@ def summary_numbers(rows: list[RateRow], *, year: int = 5) -> dict[str, float]:
         "rate_low": low.rate,
         "rate_high": high.rate,
         "year": y,
+        "paths": low.paths,
         "extra_members": high.members[y].median - low.members[y].median if y else 0.0,
         "extra_deposits": high.deposit_balance[y].median - low.deposit_balance[y].median
         if y
@@ -141,27 +178,46 @@ def summary_numbers(rows: list[RateRow], *, year: int = 5) -> dict[str, float]:
     }
 
 
+def _breach_clause(p: float, lang: str, paths: int, where: str) -> str:
+    if lang == "zh":
+        if p == 0:
+            return f"{where}，各补贴率在全部 {paths} 条模拟路径中均未出现流动性或风险准备金突破"
+        if p == 1:
+            return f"{where}，全部 {paths} 条模拟路径均出现流动性或风险准备金突破"
+        return f"{where}，各补贴率出现流动性或风险准备金突破的概率最高为 {p:.0%}"
+    if p == 0:
+        return f"{where}, no rate breached liquidity or the reserve on any of the {paths} paths"
+    if p == 1:
+        return f"{where}, every one of the {paths} paths breached liquidity or the reserve"
+    return f"{where}, the probability of a liquidity or reserve breach is at most {p:.0%}"
+
+
 def summary_text(numbers: dict[str, float], lang: str, stress_name: str | None) -> str:
     """One paragraph a committee member can read, built only from ``numbers``."""
     n = numbers
+    members = round(n["extra_members"])
+    stressed = stress_name and not np.isnan(n["max_breach_stress"])
+    paths = int(n.get("paths", 0))
     if lang == "zh":
+        more = "多" if members >= 0 else "少"
         text = (
             f"将缴存补贴率从 {n['rate_low']:.1%} 提高到 {n['rate_high']:.1%}，到第 {n['year']} 年"
-            f"约多吸引 {n['extra_members']:,.0f} 名缴存人、"
-            f"{n['extra_deposits'] / 1e4:,.0f} 万元缴存余额，"
-            f"整个预测期多支出补贴 {n['extra_subsidy'] / 1e4:,.0f} 万元；"
-            f"基准情景下各补贴率的流动性或风险准备金突破概率均不超过 {n['max_breach']:.0%}"
+            f"约{more}吸引 {abs(members):,} 名缴存人，缴存余额约多 {money_text(n['extra_deposits'], 'zh')}，"
+            f"整个预测期多支出补贴 {money_text(n['extra_subsidy'], 'zh')}。"
+            + _breach_clause(n["max_breach"], "zh", paths, "基准情景下")
         )
-        if stress_name and not np.isnan(n["max_breach_stress"]):
-            text += f"，压力情景（{stress_name}）下不超过 {n['max_breach_stress']:.0%}"
+        if stressed:
+            text += "；" + _breach_clause(n["max_breach_stress"], "zh", paths,
+                                         f"压力情景（{stress_name}）下")  # fmt: skip
         return text + "。"
+    verb = "adds about" if members >= 0 else "loses about"
     text = (
-        f"Raising the rate from {n['rate_low']:.1%} to {n['rate_high']:.1%} adds about "
-        f"{n['extra_members']:,.0f} members and {n['extra_deposits'] / 1e4:,.0f} ten-thousand yuan "
-        f"of deposits by year {n['year']}, at a cost of {n['extra_subsidy'] / 1e4:,.0f} "
-        f"ten-thousand yuan of subsidy over the projection; the probability of a liquidity or "
-        f"reserve breach is at most {n['max_breach']:.0%} at every rate under the baseline"
+        f"Raising the holding subsidy from {n['rate_low']:.1%} to {n['rate_high']:.1%} {verb} "
+        f"{abs(members):,} members and {money_text(n['extra_deposits'], 'en')} of deposits by "
+        f"year {n['year']}, for {money_text(n['extra_subsidy'], 'en')} more subsidy over the "
+        f"projection. " + _breach_clause(n["max_breach"], "en", paths, "Under the baseline")
     )
-    if stress_name and not np.isnan(n["max_breach_stress"]):
-        text += f" and at most {n['max_breach_stress']:.0%} under the stress ({stress_name})"
+    if stressed:
+        text += "; " + _breach_clause(n["max_breach_stress"], "en", paths,
+                                      f"under the stress ({stress_name})")  # fmt: skip
     return text + "."

@@ -1,58 +1,75 @@
-"""Plain-text tables of run results: the run summary, paired differences, stress metrics."""
+"""Plain-text tables of run results: the run summary and paired differences.
+
+Metric names, units and decimals come from :mod:`sim.report.labels` (one line per
+metric); columns are aligned by :func:`sim.terminal.table`.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.report.labels import label, value
 from sim.results import stack, yearly
+from sim.terminal import table
 
+# metric, how a year is summarised (see sim.results.yearly)
 SUMMARY = (
-    ("members", "stock", "members", 1),
-    ("deposit_balance", "stock", "deposit balance (m yuan)", 1e6),
-    ("subsidy_paid", "flow", "subsidy paid in year (m yuan)", 1e6),
-    ("loans_disbursed_amount", "flow", "loans granted in year (m yuan)", 1e6),
-    ("pool_loan_to_deposit", "max", "peak 个贷率 (pool)", 1),
-    ("survival_months", "min", "min survival horizon (months)", 1),
-    ("reserve_to_loans", "stock", "reserve / loans", 1),
+    ("members", "stock"),
+    ("deposit_balance", "stock"),
+    ("subsidy_paid", "flow"),
+    ("loans_disbursed_amount", "flow"),
+    ("pool_loan_to_deposit", "max"),
+    ("survival_months", "min"),
+    ("reserve_to_loans", "stock"),
 )
+# metric, how a path is reduced: stock (at the end), total, peak, low
 PAIRED = (
-    ("members", "stock", "members at the end", 1),
-    ("deposit_balance", "stock", "deposit balance at the end (m yuan)", 1e6),
-    ("subsidy_paid", "total", "subsidy paid in all (m yuan)", 1e6),
-    ("deposits", "total", "deposits in all (m yuan)", 1e6),
-    ("exits", "total", "exits in all", 1),
-    ("pool_loan_to_deposit", "peak", "peak 个贷率 (pool)", 1),
-    ("survival_months", "low", "min survival horizon (months)", 1),
+    ("members", "stock"),
+    ("deposit_balance", "stock"),
+    ("subsidy_paid", "total"),
+    ("deposits", "total"),
+    ("exits", "total"),
+    ("pool_loan_to_deposit", "peak"),
+    ("survival_months", "low"),
 )
+WORDS = {
+    "zh": {"paths": "{label}（{n} 条路径）：中位数 [5% – 95%]", "year": "第 {y} 年",
+           "stock": "年末", "flow": "全年", "max": "年内最高", "min": "年内最低",
+           "paired": "与 {label} 的差（均值 ± 2 倍标准误，共同随机数）",
+           "total": "合计", "peak": "最高", "low": "最低", "end": "期末", "metric": "指标"},
+    "en": {"paths": "{label} ({n} paths): median [5% – 95%]", "year": "year {y}",
+           "stock": "at year end", "flow": "in the year", "max": "peak in year",
+           "min": "lowest in year",
+           "paired": "difference against {label} (mean ± 2 s.e., common random numbers)",
+           "total": "in all", "peak": "peak", "low": "lowest", "end": "at the end",
+           "metric": "metric"},
+}  # fmt: skip
 
 
-def fmt_number(x: float, *, millions: bool = False) -> str:
-    """Numbers for a terminal table: thousands apart (or in millions), ratios to three places."""
-    if millions and abs(x) >= 1e6:
-        return f"{x / 1e6:,.1f}m"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    if abs(x) >= 10:
-        return f"{x:.1f}"
-    return f"{x:.3g}"
+def _title(name: str, when: str, lang: str) -> str:
+    """``deposit balance (m yuan), at year end`` / ``缴存余额（万元）·年末``."""
+    return f"{label(name, lang)}, {when}" if lang == "en" else f"{label(name, lang)}·{when}"
 
 
-def summary_table(runs) -> str:
+def summary_table(runs, *, lang: str = "en") -> str:
     """Median [5%–95%] of the key figures at years 1, 3, 5 and 10, per scenario label."""
-    lines = []
-    for label, by_path in runs.items():
+    w = WORDS[lang]
+    blocks = []
+    for name_, by_path in runs.items():
         years = len(next(iter(by_path.values()))["members"]) // 12
         show = [y for y in (1, 3, 5, 10) if y <= years] or [years]
-        lines.append(f"{label} ({len(by_path)} paths): median [5% - 95%]")
-        lines.append(f"{'':32}" + "".join(f"{'year ' + str(y):>26}" for y in show))
-        for name, kind, title, scale in SUMMARY:
-            per_year = yearly(stack(by_path, name), kind) / scale
-            cells = []
+        rows = []
+        for name, kind in SUMMARY:
+            per_year = yearly(stack(by_path, name), kind)
+            cells = [_title(name, w[kind], lang)]
             for y in show:
                 lo, mid, hi = np.quantile(per_year[:, y - 1], [0.05, 0.5, 0.95])
-                cells.append(f"{fmt_number(mid)} [{fmt_number(lo)} - {fmt_number(hi)}]".rjust(26))
-            lines.append(f"{title:32}" + "".join(cells))
-    return "\n".join(lines)
+                cells.append(f"{value(name, mid, lang)} [{value(name, lo, lang)} – "
+                             f"{value(name, hi, lang)}]")  # fmt: skip
+            rows.append(cells)
+        head = [w["metric"], *(w["year"].format(y=y) for y in show)]
+        blocks.append(w["paths"].format(label=name_, n=len(by_path)) + "\n" + table(head, rows))
+    return "\n\n".join(blocks)
 
 
 def paired_differences(runs, name: str, how: str) -> dict[str, tuple[float, float]]:
@@ -65,21 +82,22 @@ def paired_differences(runs, name: str, how: str) -> dict[str, tuple[float, floa
     labels = list(runs)
     base = reduce(stack(runs[labels[0]], name))
     out = {}
-    for label in labels[1:]:
-        diff = reduce(stack(runs[label], name)) - base
+    for lab in labels[1:]:
+        diff = reduce(stack(runs[lab], name)) - base
         se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else float("nan")
-        out[label] = (float(diff.mean()), float(se))
+        out[lab] = (float(diff.mean()), float(se))
     return out
 
 
-def paired_table(runs) -> str:
+def paired_table(runs, *, lang: str = "en") -> str:
     """Paired differences against the first label, ± 2 standard errors."""
     labels = list(runs)
-    lines = [f"difference against {labels[0]} (mean ± 2 s.e., common random numbers)"]
-    lines.append(f"{'':40}" + "".join(f"{label:>34}" for label in labels[1:]))
-    for name, how, title, scale in PAIRED:
+    rows = []
+    for name, how in PAIRED:
         diffs = paired_differences(runs, name, how)
-        cells = [f"{diffs[label][0] / scale:+,.4g} ± {2 * diffs[label][1] / scale:.2g}".rjust(34)
-                 for label in labels[1:]]  # fmt: skip
-        lines.append(f"{title:40}" + "".join(cells))
-    return "\n".join(lines)
+        when = WORDS[lang]["end" if how == "stock" else how]
+        rows.append([_title(name, when, lang)] + [
+            f"{value(name, diffs[lab][0], lang, sign=True)} ± {value(name, 2 * diffs[lab][1], lang)}"
+            for lab in labels[1:]])  # fmt: skip
+    head = [WORDS[lang]["metric"], *labels[1:]]
+    return WORDS[lang]["paired"].format(label=labels[0]) + "\n" + table(head, rows)

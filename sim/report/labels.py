@@ -1,0 +1,136 @@
+"""Names and number formats of every figure users see, in Chinese and English.
+
+One line per metric in :data:`METRICS` — its Chinese and English name and its
+kind — and the kind decides the unit and the decimals (:data:`KINDS`), so a
+new series reaches the terminal, the report and the spreadsheet by adding one
+line here. People are whole, money is shown in 万元 (Chinese) or million yuan
+(English) at fixed decimals, ratios at three places, probabilities as whole
+percentages. :func:`money_text` words a single amount for prose: 万元 with one
+decimal under 10 万元, 亿元 from 1 亿元 up, and in English thousand, million
+or billion yuan — never "ten-thousand yuan".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How a kind of figure is shown: scale, decimals and unit in each language."""
+
+    scale: dict[str, float]
+    decimals: dict[str, int]
+    unit: dict[str, str]
+    percent: bool = False
+
+
+KINDS = {
+    "people": Kind({"zh": 1, "en": 1}, {"zh": 0, "en": 0}, {"zh": "人", "en": "people"}),
+    "count": Kind({"zh": 1, "en": 1}, {"zh": 0, "en": 0}, {"zh": "", "en": ""}),
+    "money": Kind({"zh": 1e4, "en": 1e6}, {"zh": 1, "en": 2}, {"zh": "万元", "en": "m yuan"}),
+    "yuan": Kind({"zh": 1, "en": 1}, {"zh": 0, "en": 0}, {"zh": "元", "en": "yuan"}),
+    "ratio": Kind({"zh": 1, "en": 1}, {"zh": 3, "en": 3}, {"zh": "", "en": ""}),
+    "months": Kind({"zh": 1, "en": 1}, {"zh": 1, "en": 1}, {"zh": "月", "en": "months"}),
+    "share": Kind({"zh": 0.01, "en": 0.01}, {"zh": 1, "en": 1}, {"zh": "%", "en": "%"}, True),
+    "probability": Kind({"zh": 0.01, "en": 0.01}, {"zh": 0, "en": 0}, {"zh": "%", "en": "%"}, True),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A figure's name in each language and its kind (a key of :data:`KINDS`)."""
+
+    zh: str
+    en: str
+    kind: str
+
+
+METRICS = {
+    # series and per-year figures
+    "members": Metric("缴存人数", "members", "people"),
+    "new_members": Metric("新开户人数", "new members", "people"),
+    "exits": Metric("退出人数", "exits", "people"),
+    "deposits": Metric("缴存额", "deposits", "money"),
+    "withdrawals": Metric("提取额", "withdrawals", "money"),
+    "deposit_balance": Metric("缴存余额", "deposit balance", "money"),
+    "subsidy_paid": Metric("缴存补贴支出", "subsidy paid", "money"),
+    "bonus_paid": Metric("奖励补贴支出", "bonus paid", "money"),
+    "tax_forgone": Metric("个税减免", "tax forgone", "money"),
+    "loans_disbursed": Metric("贷款发放笔数", "loans granted", "count"),
+    "loans_disbursed_amount": Metric("贷款发放额", "loans granted", "money"),
+    "loan_balance": Metric("贷款余额", "loan balance", "money"),
+    "pool_loan_to_deposit": Metric("个贷率（资金池）", "loan-to-deposit (pool)", "ratio"),
+    "loan_to_deposit": Metric("个贷率", "loan-to-deposit", "ratio"),
+    "survival_months": Metric("流动性生存期", "survival horizon", "months"),
+    "reserve_to_loans": Metric("风险准备金/贷款余额", "reserve / loans", "ratio"),
+    "risk_reserve": Metric("贷款风险准备金", "loan risk reserve", "money"),
+    "value_added_income": Metric("增值收益", "value-added income", "money"),
+    "loan_queue_length": Metric("贷款轮候队列", "loan queue", "count"),
+    # stress metrics per path (sim.stress.path_metrics)
+    "min_survival_months": Metric("最短流动性生存期", "shortest survival horizon", "months"),
+    "peak_loan_to_deposit": Metric("最高个贷率", "peak loan-to-deposit", "ratio"),
+    "peak_pool_loan_to_deposit": Metric("最高个贷率（资金池）", "peak loan-to-deposit (pool)", "ratio"),
+    "max_queue_length": Metric("最长轮候队列", "longest loan queue", "count"),
+    "max_wait_months": Metric("最长轮候时间", "longest wait", "months"),
+    "max_credit_line": Metric("最大银行授信使用", "largest credit-line draw", "money"),
+    "credit_line_cost": Metric("授信利息成本", "credit-line interest", "money"),
+    "min_reserve_to_loans": Metric("最低风险准备金/贷款", "lowest reserve / loans", "ratio"),
+    "credit_losses": Metric("贷款损失", "credit losses", "money"),
+    "defaults_amount": Metric("违约金额", "defaults", "money"),
+    # breaches (sim.stress.BREACHES)
+    "P(survival breach)": Metric("生存期不足 12 个月的概率", "P(survival under 12 months)", "probability"),
+    "P(credit_line breach)": Metric("授信超限的概率", "P(credit line over its limit)", "probability"),
+    "P(reserve breach)": Metric("风险准备金耗尽的概率", "P(reserve exhausted)", "probability"),
+}  # fmt: skip
+
+
+def label(name: str, lang: str, *, unit: bool = True) -> str:
+    """A metric's name in ``lang``, with its unit (``缴存余额（万元）``, ``deposit balance (m yuan)``)."""
+    metric = METRICS.get(name)
+    if metric is None:
+        return name
+    text = getattr(metric, lang)
+    shown = KINDS[metric.kind].unit[lang]
+    if not unit or not shown or KINDS[metric.kind].percent or metric.kind == "people":
+        return text
+    return f"{text}（{shown}）" if lang == "zh" else f"{text} ({shown})"
+
+
+def number(value: float, kind: str, lang: str, *, sign: bool = False) -> str:
+    """A value in its kind's unit at its fixed decimals; whole people stay whole."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    k = KINDS[kind]
+    x = value / k.scale[lang]
+    d = k.decimals[lang]
+    text = f"{x:{'+' if sign else ''},.{d}f}"
+    if text.lstrip("+-") == f"{0:.{d}f}":
+        text = f"{0:.{d}f}"
+    return text + ("%" if k.percent else "")
+
+
+def value(name: str, x: float, lang: str, *, sign: bool = False) -> str:
+    """:func:`number` for a named metric."""
+    return number(x, METRICS[name].kind if name in METRICS else "ratio", lang, sign=sign)
+
+
+def money_text(yuan: float, lang: str) -> str:
+    """One amount for prose, at a precision that reads naturally."""
+    a = abs(yuan)
+    if lang == "zh":
+        if a >= 1e8:
+            return f"{yuan / 1e8:,.2f} 亿元"
+        if a >= 1e5:
+            return f"{yuan / 1e4:,.0f} 万元"
+        if a >= 1e3:
+            return f"{yuan / 1e4:,.1f} 万元"
+        return f"{yuan:,.0f} 元"
+    if a >= 1e9:
+        return f"{yuan / 1e9:,.2f} billion yuan"
+    if a >= 1e6:
+        return f"{yuan / 1e6:,.1f} million yuan"
+    if a >= 1e4:
+        return f"{yuan / 1e3:,.0f} thousand yuan"
+    return f"{yuan:,.0f} yuan"
