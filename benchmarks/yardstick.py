@@ -158,15 +158,20 @@ def month(state: dict[str, np.ndarray], m: int, *, seed: int) -> dict[str, int |
     return total
 
 
-def run(n: int, months: int, *, seed: int = 1) -> dict:
-    """``months`` months of ``n`` people after a compile warm-up; wall and CPU seconds."""
-    warm = new_state(1000)
-    for m in range(START, START + 13):
-        month(warm, m, seed=seed)
+def simulate(n: int, months: int, *, seed: int) -> tuple[dict[str, np.ndarray], dict]:
+    """One path: ``months`` months of ``n`` people; the final state and last month's totals."""
     state = new_state(n)
-    t0, c0 = time.perf_counter(), time.process_time()
+    last: dict = {}
     for m in range(START, START + months):
         last = month(state, m, seed=seed)
+    return state, last
+
+
+def run(n: int, months: int, *, seed: int = 1) -> dict:
+    """``months`` months of ``n`` people after a compile warm-up; wall and CPU seconds."""
+    simulate(1000, 13, seed=seed)
+    t0, c0 = time.perf_counter(), time.process_time()
+    state, last = simulate(n, months, seed=seed)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     nbytes = sum(a.nbytes for k, a in state.items() if not k.startswith("_"))
     return {"n": n, "months": months, "seconds": seconds, "cpu_seconds": cpu,
