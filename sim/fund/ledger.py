@@ -14,14 +14,15 @@ balances for ageing (S1-i) and reconciles the books to the fen
 (:class:`~sim.fund.books.BooksDoNotBalance` otherwise).
 
 All work is vectorised over the people in a batch; no Python loop runs over
-accounts. The rules themselves live in the modules this one calls.
+accounts. The rules themselves live in the modules this one calls; under
+``lifo`` ageing the month end is one parallel pass (:mod:`sim.fund.month_end`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.fund import ageing, deposits, interest, subsidy, withdrawals
+from sim.fund import ageing, deposits, interest, month_end, subsidy, withdrawals
 from sim.fund.accounts import Accounts
 from sim.fund.bonus import opening_bonus_fen
 from sim.fund.books import BooksDoNotBalance, MonthBooks
@@ -70,7 +71,40 @@ class Ledger:
         ageing.open_month(self.acc, self.month)
 
     def end_month(self) -> MonthBooks:
-        """Accrue, settle in the settlement month, record ageing, reconcile; see module doc."""
+        """Accrue, settle in the settlement month, record ageing, reconcile; see module doc.
+
+        Under ``lifo`` ageing (and outside a ``settlement_snapshot`` settlement)
+        this is one pass over the accounts (:mod:`sim.fund.month_end`), which
+        also leaves next month's aged part ready.
+        """
+        acc, policy, m, books = self.acc, self.policy, self.month, self._open_books()
+        settle = is_settlement_month(m, policy["interest.settlement_month"])
+        monthly_average = policy["subsidy.accrual"] == "monthly_average"
+        next_aged = None
+        if policy["subsidy.ageing"] == "lifo" and (monthly_average or not settle):
+            end = month_end.close_month(
+                acc, policy, m, self.aged() if monthly_average else None, settle=settle
+            )
+            books.interest_accrued = round(end.interest_accrued)
+            books.interest_payable = 0 if settle else round(end.interest_payable)
+            books.interest_credited += end.interest_credited
+            books.subsidy_credited += end.subsidy_credited
+            closing, lowest, next_aged = end.closing_total, end.lowest_balance, end.next_aged
+        else:
+            closing, lowest = self._end_month_by_steps(settle)
+        books.reconcile(closing)
+        if lowest < 0:
+            who = int(np.argmin(acc.balance))
+            raise BooksDoNotBalance(f"{format_month(m)}: account {who} has a negative balance")
+        self._total = books.closing_total
+        self._payable = books.interest_payable
+        self.books = None
+        self._aged = next_aged
+        self.month += 1
+        return books
+
+    def _end_month_by_steps(self, settle: bool) -> tuple[int, int]:
+        """Month end one rule at a time (fifo ageing, a settlement_snapshot settlement)."""
         acc, policy, m, books = self.acc, self.policy, self.month, self._open_books()
         method = policy["subsidy.ageing"]
         if policy["subsidy.accrual"] == "monthly_average":
@@ -78,7 +112,7 @@ class Ledger:
         accrued, payable = interest.accrue_interest(acc, policy, m)
         books.interest_accrued = round(accrued)
         books.interest_payable = round(payable)
-        if is_settlement_month(m, policy["interest.settlement_month"]):
+        if settle:
             books.interest_payable = 0
             snapshot = None
             if policy["subsidy.accrual"] == "settlement_snapshot":
@@ -87,16 +121,7 @@ class Ledger:
             books.interest_credited += int(interest.credit_interest(acc).sum())
             books.subsidy_credited += int(subsidy.settle(acc, policy, m, snapshot).sum())
         ageing.record_month_end(acc, m)
-        books.reconcile(int(acc.balance.sum()))
-        if acc.balance.min(initial=0) < 0:
-            who = int(np.argmin(acc.balance))
-            raise BooksDoNotBalance(f"{format_month(m)}: account {who} has a negative balance")
-        self._total = books.closing_total
-        self._payable = books.interest_payable
-        self.books = None
-        self._aged = None
-        self.month += 1
-        return books
+        return int(acc.balance.sum()), int(acc.balance.min(initial=0))
 
     def aged(self) -> np.ndarray:
         """The aged part of every account for the open month (S1-i), in fen.
