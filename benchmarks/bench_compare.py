@@ -65,8 +65,8 @@ def _full(n: int, months: int) -> dict:
 
 
 def _yardstick(n: int, months: int) -> dict:
-    sys.path.insert(0, str(HERE))
-    import yardstick
+    sys.path.insert(0, str(HERE.parent))
+    from benchmarks import yardstick
 
     yardstick.simulate(1000, 13, seed=1)
     base = _peak_bytes()
@@ -77,8 +77,8 @@ def _yardstick(n: int, months: int) -> dict:
 
 
 def _yardstick_path(n: int, months: int, path: int) -> int:
-    sys.path.insert(0, str(HERE))
-    import yardstick
+    sys.path.insert(0, str(HERE.parent))
+    from benchmarks import yardstick
 
     return yardstick.simulate(n, months, seed=1000 + path)[1]["closing"]
 

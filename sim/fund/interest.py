@@ -58,7 +58,7 @@ def _accrue(accrued, opening, is_open, monthly):
     for c in numba.prange(chunks):
         total = 0.0
         payable = 0.0
-        for i in range(c * CHUNK, min(n, (c + 1) * CHUNK)):
+        for i in range(np.uint64(c * CHUNK), np.uint64(min(n, (c + 1) * CHUNK))):
             if is_open[i]:
                 x = opening[i] * monthly
                 accrued[i] += x

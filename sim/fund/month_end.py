@@ -96,13 +96,12 @@ def _close(balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_o
     ints = np.zeros((chunks, 4), np.int64)
     next_aged = np.empty(n, np.int64)
     for c in numba.prange(chunks):
+        lo, hi = np.uint64(c * CHUNK), np.uint64(min(n, (c + 1) * CHUNK))
         accrual = 0.0
         payable = 0.0
         credited = 0
         paid = 0
-        total = 0
-        low = 0
-        for i in range(c * CHUNK, min(n, (c + 1) * CHUNK)):
+        for i in range(lo, hi):
             ia = interest_accrued[i]
             if is_open[i]:
                 x = ring[opening_slot, i] * interest_rate
@@ -113,28 +112,29 @@ def _close(balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_o
             stopped = forfeited[i] or (stops_at_loan and loan_disbursed[i])
             if accrue_subsidy and is_open[i] and not stopped:
                 sa += aged[i] * subsidy_rate
-            b = balance[i]
             if settle:
                 amount = np.int64(np.floor(ia + 0.5))
-                b += amount
-                credited += amount
                 ia = 0.0
                 due = np.int64(0) if forfeited[i] else np.int64(np.floor(sa + 0.5))
                 due = min(due, max(cap - subsidy_total[i], 0))
-                subsidy_total[i] += due
-                b += due
-                paid += due
                 sa = 0.0
-                balance[i] = b
+                subsidy_total[i] += due
+                balance[i] += amount + due
+                credited += amount
+                paid += due
             interest_accrued[i] = ia
             subsidy_accrued[i] = sa
+        total = 0
+        low = 0
+        for i in range(lo, hi):  # short loops over one block, unsigned indices: vectorised
+            b = balance[i]
             ring[slot, i] = b
-            m = b
-            for k in range(slots):
-                m = min(m, ring[k, i])
-            next_aged[i] = m
+            next_aged[i] = b
             total += b
             low = min(low, b)
+        for k in range(slots):
+            for i in range(lo, hi):
+                next_aged[i] = min(next_aged[i], ring[k, i])
         floats[c, 0] = accrual
         floats[c, 1] = payable
         ints[c, 0] = credited
