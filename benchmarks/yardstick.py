@@ -79,7 +79,7 @@ def _month(k_income, k_a, k_b, table, slot, settle, st_balance, ring, interest, 
     for c in numba.prange(chunks):
         dep = rent = exits = icred = scred = closing = members = 0
         acc = 0.0
-        for i in range(c * CHUNK, min(n, (c + 1) * CHUNK)):
+        for i in range(np.uint64(c * CHUNK), np.uint64(min(n, (c + 1) * CHUNK))):
             z = INCOME_RHO * log_income[i] + INCOME_SIGMA * normal_at(k_income, i, table)
             log_income[i] = z
             u1, u2 = uniform_pair_at(k_a, i)
