@@ -20,6 +20,7 @@ accounts. The rules themselves live in the modules this one calls; under
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.fund import ageing, deposits, interest, month_end, subsidy, withdrawals
@@ -279,16 +280,10 @@ class Ledger:
         if idx.dtype.kind not in "iu":
             raise TypeError(f"person indices must be integers, got {idx.dtype}")
         idx = idx.astype(np.int64, copy=False)
-        n = self.acc.n
-        if len(idx) and (idx.min() < 0 or idx.max() >= n):
-            raise IndexError(f"person index out of range 0..{n - 1}")
-        if len(idx) <= 4096:  # small batches (a loan a time): sorting beats a pass over everyone
-            unique = len(np.unique(idx))
-        else:
-            self._seen[idx] = True
-            unique = np.count_nonzero(self._seen)
-            self._seen[idx] = False
-        if unique != len(idx):
+        problem = _index_problem(idx, self.acc.n, self._seen)
+        if problem == 1:
+            raise IndexError(f"person index out of range 0..{self.acc.n - 1}")
+        if problem == 2:
             raise ValueError("a person appears twice in one request batch")
         return idx
 
@@ -307,3 +302,25 @@ class Ledger:
         if refused:
             self._open_books().add_refusals(refused)
         return codes
+
+
+@numba.njit(cache=True)
+def _index_problem(idx: np.ndarray, n: int, seen: np.ndarray) -> int:
+    """0 if every index is in ``0..n-1`` and appears once, 1 if one is out of range, 2 if one
+    repeats. Batches from ``flatnonzero`` are sorted: one pass proves them unique; others
+    mark ``seen`` (all False before and after) to find a repeat."""
+    ascending = True
+    for j in range(len(idx)):
+        if idx[j] < 0 or idx[j] >= n:
+            return 1
+        if j and idx[j] <= idx[j - 1]:
+            ascending = False
+    if ascending:
+        return 0
+    repeat = False
+    for j in range(len(idx)):
+        repeat |= seen[idx[j]]
+        seen[idx[j]] = True
+    for j in range(len(idx)):
+        seen[idx[j]] = False
+    return 2 if repeat else 0
