@@ -163,20 +163,15 @@ class Ledger:
         """Deposit ``amount_fen`` covering ``months`` months (D1, D2); bonus on the first."""
         who = self._who(who)
         amount = self._fen(amount_fen, who)
-        months = np.asarray(months, dtype=np.int64)
-        if months.ndim:
-            months = np.broadcast_to(months, who.shape)
-        codes = deposits.check_deposits(self.acc, self.policy, self.month, who, amount, months)
-        if codes.any():
-            ok = codes == 0
-            who, amount = who[ok], amount[ok]
-            months = months[ok] if months.ndim else months
-        deposits.apply_deposits(self.acc, self.month, who, amount, months)
         books = self._open_books()
-        books.deposits += int(amount.sum())
-        books.deposit_count += len(who)
-        due = who[self.acc.bonus_due[who] > 0] if self.acc.bonus_due.any() else who[:0]
-        if len(due):
+        codes, total, count, bonus = deposits.deposit(
+            self.acc, self.policy, self.month, who, amount, months
+        )
+        books.deposits += total
+        books.deposit_count += count
+        if bonus:
+            who = who[codes == 0]
+            due = who[self.acc.bonus_due[who] > 0]
             counts = self.policy["subsidy.cap_includes_bonus"]
             paid = subsidy.pay_capped(
                 self.acc, self.policy, due, self.acc.bonus_due[due], counts=counts
