@@ -15,9 +15,9 @@ threads set by ``NUMBA_NUM_THREADS``:
 Every case is timed after a warm-up that compiles (or loads) the kernels,
 except the Monte Carlo, whose workers start cold as in a real run. Wall and
 CPU seconds (all threads and worker processes, from ``getrusage``), agent-
-months per second of each, and peak resident bytes per agent above the
-process after its warm-up (for the Monte Carlo: the largest worker's peak
-over its people). The ratio line divides the full model by the yardstick.
+months per second of each, peak resident bytes per agent above the process
+after its warm-up, and the process's peak (for the Monte Carlo: the largest
+worker's). The ratio line divides the full model by the yardstick.
 
     .venv/bin/python benchmarks/bench_compare.py                 # N = 1M × 120, all cores
     .venv/bin/python benchmarks/bench_compare.py --n 100000 --threads 1
@@ -51,29 +51,33 @@ def _peak_bytes(who: int = resource.RUSAGE_SELF) -> int:
     return resource.getrusage(who).ru_maxrss * 1024  # Linux reports KiB
 
 
+def _timed(run, warm_up, n: int) -> dict:
+    """Warm up (compile), then time ``run()``; memory above the warmed-up process."""
+    warm_up()
+    base = _peak_bytes()
+    t0, c0 = time.perf_counter(), _cpu(resource.RUSAGE_SELF)
+    run()
+    seconds, cpu = time.perf_counter() - t0, _cpu(resource.RUSAGE_SELF) - c0
+    peak = _peak_bytes()
+    return {"seconds": seconds, "cpu_seconds": cpu, "bytes_per_agent": (peak - base) / n,
+            "peak_mb": peak / 2**20}  # fmt: skip
+
+
 def _full(n: int, months: int) -> dict:
     from sim.engine import simulate
     from sim.scenario import load_scenario
 
-    simulate(load_scenario(sets={"population.size": 1000, "horizon.months": 13}), 0)
-    base = _peak_bytes()
+    small = load_scenario(sets={"population.size": 1000, "horizon.months": 13})
     sc = load_scenario(sets={"population.size": n, "horizon.months": months})
-    t0, c0 = time.perf_counter(), _cpu(resource.RUSAGE_SELF)
-    simulate(sc, 0)
-    return {"seconds": time.perf_counter() - t0, "cpu_seconds": _cpu(resource.RUSAGE_SELF) - c0,
-            "bytes_per_agent": (_peak_bytes() - base) / n}  # fmt: skip
+    return _timed(lambda: simulate(sc, 0), lambda: simulate(small, 0), n)
 
 
 def _yardstick(n: int, months: int) -> dict:
     sys.path.insert(0, str(HERE.parent))
     from benchmarks import yardstick
 
-    yardstick.simulate(1000, 13, seed=1)
-    base = _peak_bytes()
-    t0, c0 = time.perf_counter(), _cpu(resource.RUSAGE_SELF)
-    yardstick.simulate(n, months, seed=1)
-    return {"seconds": time.perf_counter() - t0, "cpu_seconds": _cpu(resource.RUSAGE_SELF) - c0,
-            "bytes_per_agent": (_peak_bytes() - base) / n}  # fmt: skip
+    return _timed(lambda: yardstick.simulate(n, months, seed=1),
+                  lambda: yardstick.simulate(1000, 13, seed=1), n)  # fmt: skip
 
 
 def _yardstick_path(n: int, months: int, path: int) -> int:
@@ -102,8 +106,9 @@ def _monte_carlo(model: str, n: int, months: int, paths: int, workers: int) -> d
         for f in futures:
             f.result()
     seconds = time.perf_counter() - t0
+    peak = _peak_bytes(resource.RUSAGE_CHILDREN)
     return {"seconds": seconds, "cpu_seconds": _cpu(resource.RUSAGE_CHILDREN),
-            "bytes_per_agent": _peak_bytes(resource.RUSAGE_CHILDREN) / n}  # fmt: skip
+            "bytes_per_agent": None, "peak_mb": peak / 2**20}  # fmt: skip
 
 
 def _case(args: argparse.Namespace) -> dict:
@@ -137,13 +142,15 @@ def _spawn(case: str, args: argparse.Namespace, threads: int) -> dict:
 
 def _table(rows: list[dict]) -> str:
     head = ("case", "N", "months", "paths", "workers×threads", "wall s", "CPU s",
-            "M agent-months/s", "M per CPU-s", "bytes/agent")  # fmt: skip
+            "M agent-months/s", "M per CPU-s", "bytes/agent", "peak MB")  # fmt: skip
     lines = [" | ".join(head), " | ".join("---" for _ in head)]
     for r in rows:
         lines.append(" | ".join((
             r["case"], f"{r['n']:,}", str(r["months"]), str(r["paths"]),
             f"{r['workers']}×{r['threads']}", f"{r['seconds']:.2f}", f"{r['cpu_seconds']:.2f}",
-            f"{r['rate'] / 1e6:.1f}", f"{r['cpu_rate'] / 1e6:.1f}", f"{r['bytes_per_agent']:.0f}",
+            f"{r['rate'] / 1e6:.1f}", f"{r['cpu_rate'] / 1e6:.1f}",
+            "—" if r["bytes_per_agent"] is None else f"{r['bytes_per_agent']:.0f}",
+            f"{r['peak_mb']:.0f}",
         )))  # fmt: skip
     by = {r["case"]: r for r in rows}
     for full, yard in (("full", "yardstick"), ("mc-full", "mc-yardstick")):
@@ -184,7 +191,8 @@ def main() -> None:
     for case, threads in cases:
         rows.append(_spawn(case, args, threads))
         print(f"  done: {case}", file=sys.stderr)
-    print(f"{cores} cores; bytes/agent = peak resident memory above the warmed-up process")
+    print(f"{cores} cores; bytes/agent = peak resident memory above the warmed-up process, "
+          "over N; peak MB = the process's (Monte Carlo: the largest worker's)")  # fmt: skip
     print(_table(rows))
     if args.json:
         args.json.write_text(json.dumps({"cores": cores, "results": rows}, indent=2) + "\n")
