@@ -16,15 +16,23 @@ A deposit in month ``m`` covering ``k`` months covers the calendar months
 ``m … m + k − 1``; ``deposit_months`` counts the distinct months covered and
 ``covered_through`` the last of them, so L1 can count them as they elapse
 (:func:`sim.fund.eligibility.loan_deposit_months`).
+
+:func:`check_deposits` and :func:`apply_deposits` state the rules array by
+array; :func:`deposit` does both in one pass over the batch (the ledger's hot
+path) and must agree with them exactly (``tests/test_deposit_pass.py``).
 """
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
+
+_NOT_OPEN, _MONTHS_NOT_ALLOWED = int(Refusal.NOT_OPEN), int(Refusal.MONTHS_NOT_ALLOWED)
+_BELOW_FLOOR, _ABOVE_CAP = int(Refusal.BELOW_FLOOR), int(Refusal.ABOVE_CAP)
 
 
 def check_deposits(
@@ -70,3 +78,62 @@ def apply_deposits(acc: Accounts, month: int, who: np.ndarray, amount: np.ndarra
     through = acc.covered_through[who]
     acc.deposit_months[who] += np.maximum(last - np.maximum(through, month - 1), 0)
     acc.covered_through[who] = np.maximum(through, last)
+
+
+def deposit(acc: Accounts, policy: Policy, month: int, who: np.ndarray, amount: np.ndarray,
+            months) -> tuple[np.ndarray, int, int, bool]:  # fmt: skip
+    """Check and credit a batch of deposits in one pass (D1, D2, L1).
+
+    ``who`` must name each person once. Returns the refusal codes (those of
+    :func:`check_deposits`), the fen and the number of deposits accepted, and
+    whether an accepted depositor has an opening bonus due (S6, S7).
+    """
+    allowed = np.zeros(13, dtype=np.bool_)
+    allowed[list(policy["deposit.allowed_months"])] = True
+    months = np.broadcast_to(np.asarray(months, dtype=np.int64), who.shape)
+    codes = np.empty(len(who), dtype=np.int8)
+    total, count, bonus = _deposit(
+        codes, who, amount, months, allowed, policy.floor_fen(month), policy.cap_fen(month),
+        month, acc.is_open, acc.balance, acc.deposited_total, acc.last_deposit_month,
+        acc.month_deposited, acc.month_covered, acc.covered_through, acc.deposit_months,
+        acc.bonus_due,
+    )  # fmt: skip
+    return codes, int(total), int(count), bool(bonus)
+
+
+@numba.njit(cache=True)
+def _deposit(codes, who, amount, months, allowed, floor, cap, month, is_open, balance,
+             deposited_total, last_deposit_month, month_deposited, month_covered,
+             covered_through, deposit_months, bonus_due):  # fmt: skip
+    """:func:`check_deposits` then :func:`apply_deposits`, person by person."""
+    total = 0
+    count = 0
+    bonus = False
+    for j in range(len(who)):
+        i, a, k = who[j], amount[j], months[j]
+        same = last_deposit_month[i] == month
+        so_far = month_deposited[i] if same else 0
+        covered = max(month_covered[i] if same else 0, k)
+        if not is_open[i]:
+            codes[j] = _NOT_OPEN
+        elif k < 0 or k > 12 or not allowed[k]:
+            codes[j] = _MONTHS_NOT_ALLOWED
+        elif a < floor * k:
+            codes[j] = _BELOW_FLOOR
+        elif so_far + a > cap * covered:
+            codes[j] = _ABOVE_CAP
+        else:
+            codes[j] = 0
+            balance[i] += a
+            deposited_total[i] += a
+            month_deposited[i] = so_far + a
+            month_covered[i] = covered
+            last_deposit_month[i] = month
+            last = month + k - 1
+            through = covered_through[i]
+            deposit_months[i] += max(last - max(through, month - 1), 0)
+            covered_through[i] = max(through, last)
+            total += a
+            count += 1
+            bonus |= bonus_due[i] > 0
+    return total, count, bonus

@@ -25,6 +25,11 @@ def opening_balance(acc: Accounts, month: int) -> np.ndarray:
     return acc.ring[(month - 1) % acc.ring.shape[0]]
 
 
+CHUNK = 1 << 14
+"""People per chunk of a float total: each chunk is summed in order, then the chunks in
+order, so the total is the same on any number of threads (and in ``month_end``)."""
+
+
 def accrue_interest(acc: Accounts, policy: Policy, month: int) -> tuple[float, float]:
     """Add this month's interest on the opening balance of every open account (F1).
 
@@ -32,21 +37,36 @@ def accrue_interest(acc: Accounts, policy: Policy, month: int) -> tuple[float, f
     all accounts (the fund's interest payable), both in float fen.
     """
     monthly = policy.at("interest.deposit_rate", month) / 12.0
-    return _accrue(acc.interest_accrued, opening_balance(acc, month), acc.is_open, monthly)
+    parts = _accrue(acc.interest_accrued, opening_balance(acc, month), acc.is_open, monthly)
+    return add_in_order(parts[:, 0]), add_in_order(parts[:, 1])
 
 
-@numba.njit(cache=True)
-def _accrue(accrued, opening, is_open, monthly):
-    """One sequential pass (so the totals are the same on any number of threads)."""
+def add_in_order(parts: np.ndarray) -> float:
+    """Sum per-chunk float totals one after another (the order fixes the last bits)."""
     total = 0.0
-    payable = 0.0
-    for i in range(len(accrued)):
-        if is_open[i]:
-            x = opening[i] * monthly
-            accrued[i] += x
-            total += x
-            payable += accrued[i]
-    return total, payable
+    for x in parts.tolist():
+        total += x
+    return total
+
+
+@numba.njit(parallel=True, cache=True)
+def _accrue(accrued, opening, is_open, monthly):
+    """Accrue and return per-chunk (accrual, payable) sums, each chunk in order."""
+    n = len(accrued)
+    chunks = (n + CHUNK - 1) // CHUNK
+    parts = np.zeros((chunks, 2), np.float64)
+    for c in numba.prange(chunks):
+        total = 0.0
+        payable = 0.0
+        for i in range(np.uint64(c * CHUNK), np.uint64(min(n, (c + 1) * CHUNK))):
+            if is_open[i]:
+                x = opening[i] * monthly
+                accrued[i] += x
+                total += x
+                payable += accrued[i]
+        parts[c, 0] = total
+        parts[c, 1] = payable
+    return parts
 
 
 def credit_interest(acc: Accounts, who: np.ndarray | slice = slice(None)) -> np.ndarray:

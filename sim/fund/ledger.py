@@ -14,14 +14,16 @@ balances for ageing (S1-i) and reconciles the books to the fen
 (:class:`~sim.fund.books.BooksDoNotBalance` otherwise).
 
 All work is vectorised over the people in a batch; no Python loop runs over
-accounts. The rules themselves live in the modules this one calls.
+accounts. The rules themselves live in the modules this one calls; under
+``lifo`` ageing the month end is one parallel pass (:mod:`sim.fund.month_end`).
 """
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
-from sim.fund import ageing, deposits, interest, subsidy, withdrawals
+from sim.fund import ageing, deposits, interest, month_end, subsidy, withdrawals
 from sim.fund.accounts import Accounts
 from sim.fund.bonus import opening_bonus_fen
 from sim.fund.books import BooksDoNotBalance, MonthBooks
@@ -70,7 +72,40 @@ class Ledger:
         ageing.open_month(self.acc, self.month)
 
     def end_month(self) -> MonthBooks:
-        """Accrue, settle in the settlement month, record ageing, reconcile; see module doc."""
+        """Accrue, settle in the settlement month, record ageing, reconcile; see module doc.
+
+        Under ``lifo`` ageing (and outside a ``settlement_snapshot`` settlement)
+        this is one pass over the accounts (:mod:`sim.fund.month_end`), which
+        also leaves next month's aged part ready.
+        """
+        acc, policy, m, books = self.acc, self.policy, self.month, self._open_books()
+        settle = is_settlement_month(m, policy["interest.settlement_month"])
+        monthly_average = policy["subsidy.accrual"] == "monthly_average"
+        next_aged = None
+        if policy["subsidy.ageing"] == "lifo" and (monthly_average or not settle):
+            end = month_end.close_month(
+                acc, policy, m, self.aged() if monthly_average else None, settle=settle
+            )
+            books.interest_accrued = round(end.interest_accrued)
+            books.interest_payable = 0 if settle else round(end.interest_payable)
+            books.interest_credited += end.interest_credited
+            books.subsidy_credited += end.subsidy_credited
+            closing, lowest, next_aged = end.closing_total, end.lowest_balance, end.next_aged
+        else:
+            closing, lowest = self._end_month_by_steps(settle)
+        books.reconcile(closing)
+        if lowest < 0:
+            who = int(np.argmin(acc.balance))
+            raise BooksDoNotBalance(f"{format_month(m)}: account {who} has a negative balance")
+        self._total = books.closing_total
+        self._payable = books.interest_payable
+        self.books = None
+        self._aged = next_aged
+        self.month += 1
+        return books
+
+    def _end_month_by_steps(self, settle: bool) -> tuple[int, int]:
+        """Month end one rule at a time (fifo ageing, a settlement_snapshot settlement)."""
         acc, policy, m, books = self.acc, self.policy, self.month, self._open_books()
         method = policy["subsidy.ageing"]
         if policy["subsidy.accrual"] == "monthly_average":
@@ -78,7 +113,7 @@ class Ledger:
         accrued, payable = interest.accrue_interest(acc, policy, m)
         books.interest_accrued = round(accrued)
         books.interest_payable = round(payable)
-        if is_settlement_month(m, policy["interest.settlement_month"]):
+        if settle:
             books.interest_payable = 0
             snapshot = None
             if policy["subsidy.accrual"] == "settlement_snapshot":
@@ -87,16 +122,7 @@ class Ledger:
             books.interest_credited += int(interest.credit_interest(acc).sum())
             books.subsidy_credited += int(subsidy.settle(acc, policy, m, snapshot).sum())
         ageing.record_month_end(acc, m)
-        books.reconcile(int(acc.balance.sum()))
-        if acc.balance.min(initial=0) < 0:
-            who = int(np.argmin(acc.balance))
-            raise BooksDoNotBalance(f"{format_month(m)}: account {who} has a negative balance")
-        self._total = books.closing_total
-        self._payable = books.interest_payable
-        self.books = None
-        self._aged = None
-        self.month += 1
-        return books
+        return int(acc.balance.sum()), int(acc.balance.min(initial=0))
 
     def aged(self) -> np.ndarray:
         """The aged part of every account for the open month (S1-i), in fen.
@@ -137,20 +163,15 @@ class Ledger:
         """Deposit ``amount_fen`` covering ``months`` months (D1, D2); bonus on the first."""
         who = self._who(who)
         amount = self._fen(amount_fen, who)
-        months = np.asarray(months, dtype=np.int64)
-        if months.ndim:
-            months = np.broadcast_to(months, who.shape)
-        codes = deposits.check_deposits(self.acc, self.policy, self.month, who, amount, months)
-        if codes.any():
-            ok = codes == 0
-            who, amount = who[ok], amount[ok]
-            months = months[ok] if months.ndim else months
-        deposits.apply_deposits(self.acc, self.month, who, amount, months)
         books = self._open_books()
-        books.deposits += int(amount.sum())
-        books.deposit_count += len(who)
-        due = who[self.acc.bonus_due[who] > 0] if self.acc.bonus_due.any() else who[:0]
-        if len(due):
+        codes, total, count, bonus = deposits.deposit(
+            self.acc, self.policy, self.month, who, amount, months
+        )
+        books.deposits += total
+        books.deposit_count += count
+        if bonus:
+            who = who[codes == 0]
+            due = who[self.acc.bonus_due[who] > 0]
             counts = self.policy["subsidy.cap_includes_bonus"]
             paid = subsidy.pay_capped(
                 self.acc, self.policy, due, self.acc.bonus_due[due], counts=counts
@@ -260,16 +281,10 @@ class Ledger:
         if idx.dtype.kind not in "iu":
             raise TypeError(f"person indices must be integers, got {idx.dtype}")
         idx = idx.astype(np.int64, copy=False)
-        n = self.acc.n
-        if len(idx) and (idx.min() < 0 or idx.max() >= n):
-            raise IndexError(f"person index out of range 0..{n - 1}")
-        if len(idx) <= 4096:  # small batches (a loan a time): sorting beats a pass over everyone
-            unique = len(np.unique(idx))
-        else:
-            self._seen[idx] = True
-            unique = np.count_nonzero(self._seen)
-            self._seen[idx] = False
-        if unique != len(idx):
+        problem = _index_problem(idx, self.acc.n, self._seen)
+        if problem == 1:
+            raise IndexError(f"person index out of range 0..{self.acc.n - 1}")
+        if problem == 2:
             raise ValueError("a person appears twice in one request batch")
         return idx
 
@@ -288,3 +303,25 @@ class Ledger:
         if refused:
             self._open_books().add_refusals(refused)
         return codes
+
+
+@numba.njit(cache=True)
+def _index_problem(idx: np.ndarray, n: int, seen: np.ndarray) -> int:
+    """0 if every index is in ``0..n-1`` and appears once, 1 if one is out of range, 2 if one
+    repeats. Batches from ``flatnonzero`` are sorted: one pass proves them unique; others
+    mark ``seen`` (all False before and after) to find a repeat."""
+    ascending = True
+    for j in range(len(idx)):
+        if idx[j] < 0 or idx[j] >= n:
+            return 1
+        if j and idx[j] <= idx[j - 1]:
+            ascending = False
+    if ascending:
+        return 0
+    repeat = False
+    for j in range(len(idx)):
+        repeat |= seen[idx[j]]
+        seen[idx[j]] = True
+    for j in range(len(idx)):
+        seen[idx[j]] = False
+    return 2 if repeat else 0

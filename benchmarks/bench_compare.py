@@ -1,0 +1,202 @@
+"""Benchmark: the full model and the yardstick side by side, in one run (issue 11).
+
+Cases, each in a fresh process (so its peak memory is its own) with numba's
+threads set by ``NUMBA_NUM_THREADS``:
+
+- ``full``: one path of the baseline scenario through ``sim.engine.simulate``
+  with ``population.size`` and ``horizon.months`` set;
+- ``yardstick``: ``benchmarks/yardstick.py``, the core account rules in one
+  numba kernel, for the same N and months;
+- with ``--mc``, the Monte Carlo: ``--paths`` paths of ``--mc-n`` people
+  through ``sim.montecarlo.run_path`` on ``--workers`` spawned processes of
+  ``--mc-threads`` numba threads each (workers × threads ≤ cores by default),
+  and the same for the yardstick.
+
+Every case is timed after a warm-up that compiles (or loads) the kernels,
+except the Monte Carlo, whose workers start cold as in a real run. Wall and
+CPU seconds (all threads and worker processes, from ``getrusage``), agent-
+months per second of each, peak resident bytes per agent above the process
+after its warm-up, and the process's peak (for the Monte Carlo: the largest
+worker's). The ratio line divides the full model by the yardstick.
+
+    .venv/bin/python benchmarks/bench_compare.py                 # N = 1M × 120, all cores
+    .venv/bin/python benchmarks/bench_compare.py --n 100000 --threads 1
+    .venv/bin/python benchmarks/bench_compare.py --mc --no-single --json out.json
+
+Targets (issue 11): the full model ≥ 50 M agent-months/s at N = 1M on 2 cores
+and at least the yardstick's speed; a 1,000-path × 50,000 × 120 Monte Carlo in
+under 60 s (≥ 100 M agent-months/s); ≤ 250 bytes per agent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _cpu(who: int) -> float:
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+
+
+def _peak_bytes(who: int = resource.RUSAGE_SELF) -> int:
+    return resource.getrusage(who).ru_maxrss * 1024  # Linux reports KiB
+
+
+def _timed(run, warm_up, n: int) -> dict:
+    """Warm up (compile), then time ``run()``; memory above the warmed-up process."""
+    warm_up()
+    base = _peak_bytes()
+    t0, c0 = time.perf_counter(), _cpu(resource.RUSAGE_SELF)
+    run()
+    seconds, cpu = time.perf_counter() - t0, _cpu(resource.RUSAGE_SELF) - c0
+    peak = _peak_bytes()
+    return {"seconds": seconds, "cpu_seconds": cpu, "bytes_per_agent": (peak - base) / n,
+            "peak_mb": peak / 2**20}  # fmt: skip
+
+
+def _full(n: int, months: int) -> dict:
+    from sim.engine import simulate
+    from sim.scenario import load_scenario
+
+    small = load_scenario(sets={"population.size": 1000, "horizon.months": 13})
+    sc = load_scenario(sets={"population.size": n, "horizon.months": months})
+    return _timed(lambda: simulate(sc, 0), lambda: simulate(small, 0), n)
+
+
+def _yardstick(n: int, months: int) -> dict:
+    sys.path.insert(0, str(HERE.parent))
+    from benchmarks import yardstick
+
+    return _timed(lambda: yardstick.simulate(n, months, seed=1),
+                  lambda: yardstick.simulate(1000, 13, seed=1), n)  # fmt: skip
+
+
+def _yardstick_path(n: int, months: int, path: int) -> int:
+    sys.path.insert(0, str(HERE.parent))
+    from benchmarks import yardstick
+
+    return yardstick.simulate(n, months, seed=1000 + path)[1]["closing"]
+
+
+def _monte_carlo(model: str, n: int, months: int, paths: int, workers: int) -> dict:
+    """``paths`` paths on ``workers`` spawned processes (they inherit NUMBA_NUM_THREADS)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sim.montecarlo import run_path
+    from sim.scenario import BASELINE
+
+    sets = {"population.size": n, "horizon.months": months}
+    t0 = time.perf_counter()
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        if model == "full":
+            futures = [pool.submit(run_path, str(BASELINE), sets, p) for p in range(paths)]
+        else:
+            futures = [pool.submit(_yardstick_path, n, months, p) for p in range(paths)]
+        for f in futures:
+            f.result()
+    seconds = time.perf_counter() - t0
+    peak = _peak_bytes(resource.RUSAGE_CHILDREN)
+    return {"seconds": seconds, "cpu_seconds": _cpu(resource.RUSAGE_CHILDREN),
+            "bytes_per_agent": None, "peak_mb": peak / 2**20}  # fmt: skip
+
+
+def _case(args: argparse.Namespace) -> dict:
+    if args.case == "full":
+        return _full(args.n, args.months)
+    if args.case == "yardstick":
+        return _yardstick(args.n, args.months)
+    model = args.case.removeprefix("mc-")
+    return _monte_carlo(model, args.mc_n, args.months, args.paths, args.workers)
+
+
+def _spawn(case: str, args: argparse.Namespace, threads: int) -> dict:
+    """Run one case in a fresh interpreter with ``threads`` numba threads."""
+    env = dict(os.environ, NUMBA_NUM_THREADS=str(threads), OMP_NUM_THREADS="1")
+    cmd = [sys.executable, __file__, "--case", case, "--n", str(args.n), "--months",
+           str(args.months), "--mc-n", str(args.mc_n), "--paths", str(args.paths),
+           "--workers", str(args.workers)]  # fmt: skip
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if out.returncode:
+        raise SystemExit(f"bench_compare: case {case} failed:\n{out.stderr[-2000:]}")
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    mc = case.startswith("mc-")
+    n, paths = (args.mc_n, args.paths) if mc else (args.n, 1)
+    agent_months = n * args.months * paths
+    r.update(case=case, n=n, months=args.months, paths=paths, threads=threads,
+             workers=args.workers if mc else 1, agent_months=agent_months,
+             rate=agent_months / r["seconds"],
+             cpu_rate=agent_months / r["cpu_seconds"])  # fmt: skip
+    return r
+
+
+def _table(rows: list[dict]) -> str:
+    head = ("case", "N", "months", "paths", "workers×threads", "wall s", "CPU s",
+            "M agent-months/s", "M per CPU-s", "bytes/agent", "peak MB")  # fmt: skip
+    lines = [" | ".join(head), " | ".join("---" for _ in head)]
+    for r in rows:
+        lines.append(" | ".join((
+            r["case"], f"{r['n']:,}", str(r["months"]), str(r["paths"]),
+            f"{r['workers']}×{r['threads']}", f"{r['seconds']:.2f}", f"{r['cpu_seconds']:.2f}",
+            f"{r['rate'] / 1e6:.1f}", f"{r['cpu_rate'] / 1e6:.1f}",
+            "—" if r["bytes_per_agent"] is None else f"{r['bytes_per_agent']:.0f}",
+            f"{r['peak_mb']:.0f}",
+        )))  # fmt: skip
+    by = {r["case"]: r for r in rows}
+    for full, yard in (("full", "yardstick"), ("mc-full", "mc-yardstick")):
+        if full in by and yard in by:
+            f, y = by[full], by[yard]
+            lines.append(
+                f"{full} / {yard}: {f['rate'] / y['rate']:.2f} of the yardstick's speed "
+                f"(wall), {f['cpu_rate'] / y['cpu_rate']:.2f} per CPU-second"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    cores = os.cpu_count() or 1
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000, help="people in the single path")
+    parser.add_argument("--months", type=int, default=120)
+    parser.add_argument("--threads", type=int, default=cores, help="numba threads, single path")
+    parser.add_argument("--no-single", action="store_true", help="skip the single-path cases")
+    parser.add_argument("--mc", action="store_true", help="also run the Monte Carlo cases")
+    parser.add_argument("--paths", type=int, default=40)
+    parser.add_argument("--mc-n", type=int, default=50_000)
+    parser.add_argument("--workers", type=int, default=cores)
+    parser.add_argument("--mc-threads", type=int, help="numba threads per worker")
+    parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.case:
+        print(json.dumps(_case(args)))
+        return
+    mc_threads = args.mc_threads or max(1, cores // args.workers)
+    cases = [] if args.no_single else [("full", args.threads), ("yardstick", args.threads)]
+    if args.mc:
+        cases += [("mc-full", mc_threads), ("mc-yardstick", mc_threads)]
+    if not cases:
+        raise SystemExit("bench_compare: nothing to run (--no-single without --mc)")
+    rows = []
+    for case, threads in cases:
+        rows.append(_spawn(case, args, threads))
+        print(f"  done: {case}", file=sys.stderr)
+    print(f"{cores} cores; bytes/agent = peak resident memory above the warmed-up process, "
+          "over N; peak MB = the process's (Monte Carlo: the largest worker's)")  # fmt: skip
+    print(_table(rows))
+    if args.json:
+        args.json.write_text(json.dumps({"cores": cores, "results": rows}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

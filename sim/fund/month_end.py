@@ -1,0 +1,144 @@
+"""Month end in one pass over the accounts (F1, S1, S2, S5), for ``lifo`` ageing.
+
+What the ledger's month end does to each account depends on that account
+alone, so it runs as one parallel loop that reads every account's state once:
+
+1. interest accrues on the opening balance (F1; :mod:`sim.fund.interest`);
+2. under ``monthly_average`` the holding subsidy accrues on the aged part of
+   the open month (S1-ii; :mod:`sim.fund.subsidy`);
+3. in the settlement month, interest is credited, then the year's subsidy,
+   rounded to the fen once and cut to the lifetime cap (S2, S5);
+4. the month-end balance is written to the ageing ring, and the smallest of
+   the ring's month-ends is kept: it is the aged part of the *next* month
+   (S1-i, ``lifo``: see :mod:`sim.fund.ageing`), so the engine's mid-month
+   read costs nothing;
+5. the balances' total (for the reconciliation) and the lowest balance.
+
+The results equal those of the separate steps to the fen. The float totals
+(the month's interest accrual and the interest payable) are summed in fixed
+chunks of people, added in chunk order, exactly as
+:func:`sim.fund.interest.accrue_interest` sums them, so they do not depend on
+the number of threads. ``fifo`` ageing and the ``settlement_snapshot``
+settlement keep the step-by-step path in :mod:`sim.fund.ledger`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from sim.fund.accounts import Accounts
+from sim.fund.interest import CHUNK, add_in_order
+from sim.fund.policy import Policy
+from sim.money import yuan_to_fen
+
+
+@dataclass(frozen=True)
+class MonthEnd:
+    """What one month end returns: fen totals and the next month's aged part."""
+
+    interest_accrued: float  # this month's accrual over all accounts, float fen (F1)
+    interest_payable: float  # accrued and not credited, after the accrual, float fen
+    interest_credited: int  # credited at settlement (0 otherwise)
+    subsidy_credited: int  # paid at settlement within the cap (0 otherwise)
+    closing_total: int  # all balances after the month end
+    lowest_balance: int  # the smallest balance (0 when there are no accounts)
+    next_aged: np.ndarray  # aged part of every account for the next month (S1-i lifo)
+
+
+def close_month(acc: Accounts, policy: Policy, month: int, aged: np.ndarray | None,
+                *, settle: bool) -> MonthEnd:  # fmt: skip
+    """Run the month end of ``month`` for every account in one pass; see the module doc.
+
+    ``aged`` is the open month's aged part (:meth:`Ledger.aged`), read only
+    under ``monthly_average``. ``settle`` credits interest and the year's
+    ``monthly_average`` subsidy.
+    """
+    monthly_average = policy["subsidy.accrual"] == "monthly_average"
+    if settle and not monthly_average:
+        raise ValueError("a settlement_snapshot settlement takes the step-by-step path")
+    if aged is None:
+        aged = acc.balance[:0]
+        if monthly_average:
+            raise ValueError("monthly_average needs the open month's aged part")
+    cap = yuan_to_fen(policy["subsidy.lifetime_cap"])
+    floats, ints, next_aged = _close(
+        acc.balance, acc.ring, acc.interest_accrued, acc.subsidy_accrued, acc.subsidy_total,
+        acc.is_open, acc.forfeited, acc.loan_disbursed, aged, month % acc.ring.shape[0],
+        policy.at("interest.deposit_rate", month) / 12.0,
+        policy.at("subsidy.holding_rate", month) / 12.0,
+        monthly_average, bool(policy["subsidy.stops_at_loan"]), settle, cap,
+    )  # fmt: skip
+    totals = ints.sum(axis=0)
+    return MonthEnd(
+        interest_accrued=add_in_order(floats[:, 0]),
+        interest_payable=add_in_order(floats[:, 1]),
+        interest_credited=int(totals[0]),
+        subsidy_credited=int(totals[1]),
+        closing_total=int(totals[2]),
+        lowest_balance=min(0, int(ints[:, 3].min(initial=0))),
+        next_aged=next_aged,
+    )
+
+
+@numba.njit(parallel=True, cache=True)
+def _close(balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_open, forfeited,
+           loan_disbursed, aged, slot, interest_rate, subsidy_rate, accrue_subsidy,
+           stops_at_loan, settle, cap):  # fmt: skip
+    """The fused loop; per chunk: (accrual, payable) floats and (interest, subsidy, total, low)."""
+    n = len(balance)
+    slots = ring.shape[0]
+    opening_slot = (slot + slots - 1) % slots
+    chunks = (n + CHUNK - 1) // CHUNK
+    floats = np.zeros((chunks, 2), np.float64)
+    ints = np.zeros((chunks, 4), np.int64)
+    next_aged = np.empty(n, np.int64)
+    for c in numba.prange(chunks):
+        lo, hi = np.uint64(c * CHUNK), np.uint64(min(n, (c + 1) * CHUNK))
+        accrual = 0.0
+        payable = 0.0
+        credited = 0
+        paid = 0
+        for i in range(lo, hi):
+            ia = interest_accrued[i]
+            if is_open[i]:
+                x = ring[opening_slot, i] * interest_rate
+                ia += x
+                accrual += x
+                payable += ia
+            sa = subsidy_accrued[i]
+            stopped = forfeited[i] or (stops_at_loan and loan_disbursed[i])
+            if accrue_subsidy and is_open[i] and not stopped:
+                sa += aged[i] * subsidy_rate
+            if settle:
+                amount = np.int64(np.floor(ia + 0.5))
+                ia = 0.0
+                due = np.int64(0) if forfeited[i] else np.int64(np.floor(sa + 0.5))
+                due = min(due, max(cap - subsidy_total[i], 0))
+                sa = 0.0
+                subsidy_total[i] += due
+                balance[i] += amount + due
+                credited += amount
+                paid += due
+            interest_accrued[i] = ia
+            subsidy_accrued[i] = sa
+        total = 0
+        low = 0
+        for i in range(lo, hi):  # short loops over one block, unsigned indices: vectorised
+            b = balance[i]
+            ring[slot, i] = b
+            next_aged[i] = b
+            total += b
+            low = min(low, b)
+        for k in range(slots):
+            for i in range(lo, hi):
+                next_aged[i] = min(next_aged[i], ring[k, i])
+        floats[c, 0] = accrual
+        floats[c, 1] = payable
+        ints[c, 0] = credited
+        ints[c, 1] = paid
+        ints[c, 2] = total
+        ints[c, 3] = low
+    return floats, ints, next_aged
