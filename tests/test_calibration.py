@@ -75,7 +75,7 @@ def test_a_moment_is_a_ratio_of_sums_over_its_window_and_paths():
         ("band = [0.25, 0.50]", "band = [0.50, 0.25]", "not_contributing_share.band"),
         ('date = "2016-06"', "date = 2016", "not_contributing_share.date"),
         ('date = "2016-06"', 'dates = "2016-06"', "not_contributing_share.dates"),
-        ("\nfit = false", "\nfit = \"no\"", "dormancy.not_contributing_share.fit"),
+        ("\nfit = false", '\nfit = "no"', "dormancy.not_contributing_share.fit"),
     ],
 )
 def test_a_broken_targets_file_fails_in_one_line_naming_file_and_key(tmp_path, old, new, key):

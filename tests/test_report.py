@@ -140,7 +140,7 @@ def test_methods_list_behaviour_and_fund_assumptions_drivers_first(compare_run):
     page = (compare_run / "report.html").read_text(encoding="utf-8")
     methods = page[page.index("<table class='assumptions'>") :]
     for key in ("population.size", "behaviour.joining.return_semi_elasticity",
-                "behaviour.depositing.rate_semi_elasticity", "fund.bank_rate", "employee.loan_rate",
+                "behaviour.response.central.participation_elasticity", "fund.bank_rate", "employee.loan_rate",
                 "deposit.monthly_cap", "cohorts.gig.share"):  # fmt: skip
         assert f"<code>{key}</code>" in methods, key
     assert methods.index("behaviour.joining.return_semi_elasticity") < methods.index(
