@@ -204,7 +204,9 @@ def _compare(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from sim.report.html import render
 
-    print(f"report: {render(args.run_dir, lang=args.lang)}")
+    out = render(args.run_dir, lang=args.lang, robust_dir=args.robust,
+                 sensitivity_dir=args.sensitivity)  # fmt: skip
+    print(f"report: {out}")
     return 0
 
 
@@ -358,6 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("run_dir", help="a results folder made by hpfsim compare")
     rep.add_argument("--lang", default="zh", choices=LANGS,
                      help="zh: report.html (default); en: report.en.html")  # fmt: skip
+    rep.add_argument("--robust", help="a compare --robust folder: add the robust rate table")
+    rep.add_argument("--sensitivity", help="with --robust: an hpfsim sensitivity folder")
     rep.set_defaults(run=_report)
 
     from sim.stress_commands import add_commands

@@ -48,7 +48,11 @@ KEY_FIGURES = {
     "cash": "min", "survival_months": "min", "loan_queue_length": "max",
     "credit_line_balance": "max", "value_added_income": "flow", "risk_reserve": "stock",
     "reserve_to_loans": "stock", "reserve_to_stressed_loss": "stock", "defaults_amount": "flow",
-    "reserve_uncovered": "stock",
+    "reserve_uncovered": "stock", "pool_equity": "stock", "unmet_withdrawals": "max",
+    "active_depositors": "stock", "dormant_accounts": "stock",
+    "segment_value_added_income": "flow", "segment_subsidy_cost": "flow",
+    "segment_margin": "flow", "segment_reserve": "stock", "segment_reserve_to_loans": "stock",
+    "segment_net_funding": "stock",
 }  # fmt: skip
 
 

@@ -57,6 +57,33 @@ def test_the_summary_states_the_tables_numbers(compare_run):
     assert summary_text(n, "zh", "employee_outflow") in html
 
 
+def test_the_report_shows_the_pilots_own_books_beside_the_pools(compare_run):
+    manifest, runs = load_complete(compare_run)
+    rows = decision_table(runs, load_scenario(manifest["scenario_file"]).pool.fund)
+    n = summary_numbers(rows)
+    assert n["margin_low"] == rows[0].segment_margin.median
+    assert rows[-1].segment_margin.median != rows[0].segment_margin.median, "CRN: rates differ"
+    html = (compare_run / "report.html").read_text(encoding="utf-8")
+    for head in ("灵活就业分账收益合计（扣除损失）", "灵活就业准备金/贷款（期末）", "灵活就业净融出（期末）",
+                 "资金池增值收益合计"):  # fmt: skip
+        assert head in html
+    for lang, words in (("zh", "灵活就业分账户自身的增值收益"), ("en", "The pilot's own margin")):
+        text = summary_text(n, lang, None)
+        assert words in text
+        assert money_text(n["margin_high"], lang) in text
+
+
+def test_the_summary_says_when_pool_figures_cannot_tell_the_rates_apart():
+    n = {"rate_low": 0.01, "rate_high": 0.015, "year": 5, "paths": 8, "extra_members": 100.0,
+         "extra_deposits": 2e6, "extra_subsidy": 5e4, "max_breach": 0.0,
+         "max_breach_stress": float("nan"), "margin_low": 3e6, "margin_high": 1e6}  # fmt: skip
+    for flag, expect in ((1.0, True), (0.0, False)):
+        zh = summary_text({**n, "pool_indistinct": flag}, "zh", None)
+        en = summary_text({**n, "pool_indistinct": flag}, "en", None)
+        assert ("不能用来区分补贴率" in zh) is expect
+        assert ("cannot tell the rates apart" in en) is expect
+
+
 def test_the_report_is_self_contained(compare_run):
     html = (compare_run / "report.html").read_text(encoding="utf-8")
     assert "http://" not in html

@@ -42,3 +42,15 @@ def test_without_a_sensitivity_run_the_section_is_the_robust_table_alone(runs):
     html = robust_section(runs / "rb", lang="en")
     assert "The assumptions that move the decision most" not in html
     assert "Least worst-case regret" in html
+
+
+def test_the_committee_report_carries_the_section_when_given_a_robust_run(runs, tmp_path):
+    from sim.report.html import render
+
+    run = tmp_path / "cmp"
+    assert main(["compare", "scenarios/baseline.toml", "--set",
+                 "subsidy.holding_rate=0.010,0.015", "--out", str(run), *TINY]) == 0  # fmt: skip
+    page = render(run, lang="en", robust_dir=runs / "rb", sensitivity_dir=runs / "sa")
+    text = page.read_text(encoding="utf-8")
+    assert "<section id='uncertainty'>" in text
+    assert text.index("id='uncertainty'") < text.index("<table class='assumptions'>")

@@ -55,6 +55,9 @@ class RateRow:
     peak_loan_to_deposit: Band
     min_survival_months: Band
     reserve_to_loans: Band
+    segment_margin: Band  # the pilot's value-added income less its credit losses, in all
+    segment_reserve_to_loans: Band  # the pilot's own reserve / its loans, at the end
+    segment_net_funding: Band  # the pilot's deposits − its loans, at the end
     breach_baseline: float
     breach_stress: float | None
     paths: int = 0
@@ -84,7 +87,10 @@ DECISION_COLUMNS = (
     Column("cost_per_deposit_yuan", "每增加 1 元余额的补贴（元）", "Subsidy per extra yuan of balance", "ratio"),
     Column("cost_per_member", "每增加 1 名缴存人的补贴", "Subsidy per extra member", "yuan"),
     Column("tax_forgone", "个税减免合计", "Tax forgone", "money"),
-    Column("value_added_income", "增值收益合计", "Value-added income", "money"),
+    Column("segment_margin", "灵活就业分账收益合计（扣除损失）", "Pilot's margin in all", "money"),
+    Column("segment_reserve_to_loans", "灵活就业准备金/贷款（期末）", "Pilot's reserve / its loans (end)", "ratio"),
+    Column("segment_net_funding", "灵活就业净融出（期末）", "Pilot's net funding (end)", "money"),
+    Column("value_added_income", "资金池增值收益合计", "Pool's value-added income", "money"),
     Column("peak_loan_to_deposit", "个贷率峰值", "Peak loan-to-deposit", "ratio"),
     Column("min_survival_months", "最短流动性生存期", "Shortest survival horizon", "months"),
     Column("reserve_to_loans", "风险准备金/贷款余额（期末）", "Reserve / loans (end)", "ratio"),
@@ -149,6 +155,11 @@ def decision_table(runs, fund, *, years=(1, 3, 5)) -> list[RateRow]:
             peak_loan_to_deposit=Band.of(stack(by_path, "pool_loan_to_deposit").max(axis=1)),
             min_survival_months=Band.of(stack(by_path, "survival_months").min(axis=1)),
             reserve_to_loans=Band.of(_final(by_path, "reserve_to_loans")),
+            segment_margin=Band.of(_total(by_path, "segment_margin")),
+            segment_reserve_to_loans=Band.of(
+                np.minimum(_final(by_path, "segment_reserve_to_loans"), 1.0)
+            ),
+            segment_net_funding=Band.of(_final(by_path, "segment_net_funding")),
             breach_baseline=_breach(by_path, fund),
             breach_stress=_breach(stressed[rate], fund) if rate in stressed else None,
             paths=len(by_path),
@@ -171,11 +182,46 @@ def summary_numbers(rows: list[RateRow], *, year: int = 5) -> dict[str, float]:
         if y
         else 0.0,
         "extra_subsidy": high.subsidy_total.median - low.subsidy_total.median,
+        "margin_low": low.segment_margin.median,
+        "margin_high": high.segment_margin.median,
+        "pool_indistinct": float(
+            len(rows) > 1
+            and all(
+                _indistinct([getattr(r, name).median for r in rows])
+                for name in ("peak_loan_to_deposit", "min_survival_months", "reserve_to_loans")
+            )
+        ),
         "max_breach": max(r.breach_baseline for r in rows),
         "max_breach_stress": max(
             (r.breach_stress for r in rows if r.breach_stress is not None), default=float("nan")
         ),
     }
+
+
+def _indistinct(medians: list[float], *, within: float = 0.01) -> bool:
+    """True when the rates' medians of a figure lie within 1% of each other."""
+    top = max(abs(m) for m in medians)
+    return top == 0 or (max(medians) - min(medians)) <= within * top
+
+
+def _segment_clause(n: dict[str, float], lang: str) -> str:
+    """The pilot's own books, and a word on the pool-level figures that cannot tell rates apart."""
+    low, high = money_text(n["margin_low"], lang), money_text(n["margin_high"], lang)
+    if lang == "zh":
+        text = (f"灵活就业分账户自身的增值收益（扣除贷款损失）在整个预测期为：{n['rate_low']:.1%} 时 {low}，"
+                f"{n['rate_high']:.1%} 时 {high}")  # fmt: skip
+        if n.get("pool_indistinct"):
+            text += ("。个贷率、流动性生存期和风险准备金/贷款是整个资金池的指标，职工缴存占资金池绝大部分，"
+                     "各补贴率下几乎相同，不能用来区分补贴率；补贴率的成本与效果请看灵活就业分账户各列")  # fmt: skip
+        return text + "。"
+    text = (f"The pilot's own margin (its value-added income less credit losses) over the projection "
+            f"is {low} at {n['rate_low']:.1%} and {high} at {n['rate_high']:.1%}")  # fmt: skip
+    if n.get("pool_indistinct"):
+        text += (". Loan-to-deposit, the survival horizon and reserve / loans are figures of the "
+                 "whole pool, which the employees' deposits dominate: they are nearly the same at "
+                 "every rate and cannot tell the rates apart — read the pilot's columns for what "
+                 "a rate costs and brings")  # fmt: skip
+    return text + "."
 
 
 def _breach_clause(p: float, lang: str, paths: int, where: str) -> str:
@@ -209,7 +255,7 @@ def summary_text(numbers: dict[str, float], lang: str, stress_name: str | None) 
         if stressed:
             text += "；" + _breach_clause(n["max_breach_stress"], "zh", paths,
                                          f"压力情景（{stress_name}）下")  # fmt: skip
-        return text + "。"
+        return text + "。" + (_segment_clause(n, "zh") if "margin_low" in n else "")
     verb = "adds about" if members >= 0 else "loses about"
     text = (
         f"Raising the holding subsidy from {n['rate_low']:.1%} to {n['rate_high']:.1%} {verb} "
@@ -220,4 +266,4 @@ def summary_text(numbers: dict[str, float], lang: str, stress_name: str | None) 
     if stressed:
         text += "; " + _breach_clause(n["max_breach_stress"], "en", paths,
                                       f"under the stress ({stress_name})")  # fmt: skip
-    return text + "."
+    return (text + ". " + (_segment_clause(n, "en") if "margin_low" in n else "")).strip()

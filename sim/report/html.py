@@ -127,8 +127,18 @@ def report_path(run_dir: Path, lang: str, suffix: str = ".html") -> Path:
     return Path(run_dir) / f"{FILES[lang]}{suffix}"
 
 
-def render(run_dir: Path, *, lang: str = "zh") -> Path:
-    """Write the report (and its spreadsheet) into the run folder; return the HTML's path."""
+def render(
+    run_dir: Path,
+    *,
+    lang: str = "zh",
+    robust_dir: Path | None = None,
+    sensitivity_dir: Path | None = None,
+) -> Path:
+    """Write the report (and its spreadsheet) into the run folder; return the HTML's path.
+
+    With ``robust_dir`` (a ``compare --robust`` run) the report adds the section on decisions
+    under uncertainty: the robust table, and, with ``sensitivity_dir`` (an ``hpfsim
+    sensitivity`` run), the assumptions that move each decision figure most."""
     if lang not in TEXT:
         raise InputError("(command line)", "--lang", f"{lang!r}", allowed="zh | en")
     t = TEXT[lang]
@@ -154,6 +164,10 @@ def render(run_dir: Path, *, lang: str = "zh") -> Path:
     parts.append("</div>")
     if stress_name:
         parts.append(_stress_table(runs, scenario.pool.fund, lang, stress_name))
+    if robust_dir is not None:
+        from sim.report.robust import robust_section
+
+        parts.append(robust_section(Path(robust_dir), sensitivity_dir=sensitivity_dir, lang=lang))
     parts.append(_methods(manifest, scenario, assumptions, t, stress))
     doc = (f"<!doctype html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head>"
            "<meta charset='utf-8'><meta name='viewport' content='width=device-width,initial-scale=1'>"

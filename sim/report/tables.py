@@ -21,6 +21,9 @@ SUMMARY = (
     ("pool_loan_to_deposit", "max"),
     ("survival_months", "min"),
     ("reserve_to_loans", "stock"),
+    ("segment_margin", "flow"),
+    ("segment_reserve_to_loans", "stock"),
+    ("segment_net_funding", "stock"),
 )
 # metric, how a path is reduced: stock (at the end), total, peak, low
 PAIRED = (
@@ -31,6 +34,9 @@ PAIRED = (
     ("exits", "total"),
     ("pool_loan_to_deposit", "peak"),
     ("survival_months", "low"),
+    ("segment_subsidy_cost", "total"),
+    ("segment_margin", "total"),
+    ("segment_net_funding", "stock"),
 )
 WORDS = {
     "zh": {"paths": "{label}（{n} 条路径）：中位数 [5% – 95%]", "year": "第 {y} 年",
