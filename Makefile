@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_agents.py
 	$(BIN)/python benchmarks/bench_loans.py
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_compare.py --mc
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
