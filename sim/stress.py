@@ -134,6 +134,7 @@ def path_metrics(
         "max_queue_length": float(series["loan_queue_length"].max()),
         "max_wait_months": float(series["loan_queue_wait_months"].max()),
         "max_credit_line": float(series["credit_line_balance"].max()),
+        "max_unmet_withdrawals": float(series["unmet_withdrawals"].max()),
         "credit_line_cost": float(series["credit_line_balance"].sum() * credit_rate / 12),
         "min_reserve_to_loans": float(series["reserve_to_loans"].min()),
         "reserve_exhausted_month": float(uncovered[0]) if len(uncovered) else float("nan"),
@@ -148,11 +149,12 @@ def path_metrics(
 
 BREACHES: dict[str, Callable[[dict[str, float]], bool]] = {
     "survival": lambda m: m["min_survival_months"] < SURVIVAL_THRESHOLD,
-    "credit_line": lambda m: m["max_credit_line"] > m["credit_limit"],
+    "credit_line": lambda m: m["max_unmet_withdrawals"] > 0,
     "reserve": lambda m: not np.isnan(m["reserve_exhausted_month"]),
 }
-"""Breaches a risk officer watches: survival horizon under 12 months, the credit line drawn
-beyond its limit, the loan risk reserve exhausted."""
+"""Breaches a risk officer watches: survival horizon under 12 months, the credit line used up
+so that withdrawals wait unpaid (the line itself cannot go past its limit, F6), the flexible
+segment's own loan risk reserve exhausted by its losses (A §3(6)2)."""
 
 # metric: which tail is the bad one ("low": the 5% quantile, "high": the 95%)
 WORST = {

@@ -91,8 +91,8 @@ METRICS = {
     "defaults_amount": Metric("违约金额", "defaults", "money"),
     # breaches (sim.stress.BREACHES)
     "P(survival breach)": Metric("生存期不足 12 个月的概率", "P(survival under 12 months)", "probability"),
-    "P(credit_line breach)": Metric("授信超限的概率", "P(credit line over its limit)", "probability"),
-    "P(reserve breach)": Metric("风险准备金耗尽的概率", "P(reserve exhausted)", "probability"),
+    "P(credit_line breach)": Metric("授信用尽、提取未能支付的概率", "P(credit line used up, withdrawals unpaid)", "probability"),
+    "P(reserve breach)": Metric("灵活就业风险准备金耗尽的概率", "P(pilot's reserve exhausted)", "probability"),
 }  # fmt: skip
 
 
