@@ -27,7 +27,6 @@ array per series (:data:`SERIES`), money in yuan.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -36,13 +35,13 @@ import simpy
 from sim.agents import housing
 from sim.agents.behaviour import Behaviour, BehaviourState, FundView
 from sim.agents.config import COHORTS
-from sim.agents.income import CommonShock, IncomeState, step_income
+from sim.agents.income import IncomeState, step_income
 from sim.agents.population import synthesize
 from sim.agents.repaying import repayment_capacity_fen
 from sim.agents.world import join, update_tax_brackets
 from sim.book.load import checked_book, open_from_book, people_from_book
 from sim.fund.balance_sheet import BalanceSheet
-from sim.fund.employee import EmployeeSegment, EmployeeShock
+from sim.fund.employee import EmployeeSegment
 from sim.fund.ledger import Ledger
 from sim.fund.liquidity import CASH_IN, CASH_OUT, Application, Pool
 from sim.fund.loan_book import LoanBook, split_payment
@@ -53,6 +52,7 @@ from sim.fund.value_added import ValueAdded, month_value_added, year_end
 from sim.months import calendar_month, format_month, is_settlement_month
 from sim.random import Draws
 from sim.scenario import Scenario
+from sim.shocks import in_force
 
 SEGMENT_SERIES = (
     "segment_value_added_income", "segment_subsidy_cost", "segment_margin", "segment_reserve",
@@ -195,11 +195,13 @@ class Simulation:
     def _month(self, t: int, month: int):
         sc, pop, st, ledger, pool = self.scenario, self.pop, self.state, self.ledger, self.pool
         acc = ledger.acc
-        self._apply_shocks(month)
+        shocks = in_force(sc, month)
+        self._change_policy(month, shocks.policy_changes)
+        self.hpi = shocks.house_price_index
         if calendar_month(month) == 1:
             update_tax_brackets(st, self.income, self.policy)
             self.book.reprice(month)
-        step_income(sc.agents, pop, self.income, self.rng, month, st.alive, self._income_shock)
+        step_income(sc.agents, pop, self.income, self.rng, month, st.alive, shocks.income)
         ledger.begin_month()
         pool.begin_month(month)
         opening = _Opening(
@@ -216,8 +218,9 @@ class Simulation:
             tax_rates=self.policy["tax.iit_rates"], is_open=acc.is_open, forfeited=acc.forfeited,
             loan_outstanding=acc.loan_outstanding, balance=acc.balance, aged=ledger.aged(),
         )  # fmt: skip
-        d = self.behaviour.decide(month, self.income, st, view, exit_multiplier=self._exit_mult,
-                                  purchase_multiplier=self._buy_mult,
+        d = self.behaviour.decide(month, self.income, st, view,
+                                  exit_multiplier=shocks.exit_multiplier,
+                                  purchase_multiplier=shocks.purchase_multiplier,
                                   house_price_index=self.hpi)  # fmt: skip
         st.alive[d.leave] = False
         ledger.close(d.leave[acc.is_open[d.leave]], "full")
@@ -227,7 +230,7 @@ class Simulation:
         ok = ledger.deposit(who, amount, d.deposit_months[opened]) == 0
         st.deposited_last[who[ok]] = True
         n_cohorts = len(sc.agents.cohorts)
-        self._deposits_by_cohort = np.bincount(pop.cohort[who[ok]], amount[ok], n_cohorts)
+        by_cohort = np.bincount(pop.cohort[who[ok]], amount[ok], n_cohorts)
         rates = np.array((0.0, *self.policy["tax.iit_rates"]))
         tax_forgone = float((amount[ok] * rates[st.tax_bracket[who[ok]]]).sum())
         mortgage_out = housing.withdraw_for_housing(ledger, st, d)  # W1; leaves the fund
@@ -241,7 +244,7 @@ class Simulation:
             if kind != "repayment":  # a repayment from the balance moves no cash (W1)
                 pool.pay(f"withdrawals.{kind}", amount)
         pool.pay("withdrawals.repayment", mortgage_out)  # a commercial mortgage (W1)
-        emp = self.employee.step(month, self._employee_shock)
+        emp = self.employee.step(month, shocks.employee)
         pool.receive("employee_deposits", emp.deposits)
         pool.pay("employee_withdrawals", emp.withdrawals)
         pool.receive("employee_repayments", emp.principal_repaid + emp.interest_received)
@@ -264,13 +267,15 @@ class Simulation:
         self._disburse_granted(month)
         ledger_books = ledger.end_month()
         loan_month = self.book.close_month()
-        seg = self._account_value_added(ledger_books, loan_month, emp, vai, opening)
+        seg, month_vai = self._account_value_added(ledger_books, loan_month, emp, vai, opening)
         if is_settlement_month(month, self.policy["interest.settlement_month"]):
             self.settlement()
         cash_books = pool.end_month()
         sheet = self._balance_sheet(month, ledger_books, loan_month)
-        self._record(t, month, ledger_books, loan_month, cash_books, new, exits, tax_forgone,
-                     applications, refused, seg, sheet)  # fmt: skip
+        counts = {"new_members": new, "exits": exits, "tax_forgone": tax_forgone,
+                  "loan_applications": applications, "loan_refusals": refused,
+                  "value_added_income": month_vai}  # fmt: skip
+        self._record(t, ledger_books, loan_month, cash_books, counts, by_cohort, seg, sheet)
 
     def _repayments(self, month: int) -> None:
         """Borrowers pay from income, then (optionally) from their fund balance (W1)."""
@@ -332,7 +337,9 @@ class Simulation:
         self.ledger.disburse_loan(person)
         self._granted = {}
 
-    def _account_value_added(self, ledger_books, loan_month, emp, vai, opening) -> SegmentMonth:
+    def _account_value_added(
+        self, ledger_books, loan_month, emp, vai, opening
+    ) -> tuple[SegmentMonth, int]:
         """The month's value-added income, the pool's and the flexible segment's (F3)."""
         fund = self.scenario.pool.fund
         deposits = ledger_books.closing_total + self.employee.deposit_balance
@@ -346,7 +353,6 @@ class Simulation:
         self.pool.pay("management_costs", month_vai.management_costs)
         self.year_vai.add(month_vai)
         self.equity += month_vai.total
-        self._month_vai = month_vai.total
         seg = segment_month(
             loan_interest=flexible_interest, interest_cost=ledger_books.interest_expense,
             subsidy_cost=ledger_books.subsidy_credited + ledger_books.bonus_credited,
@@ -358,7 +364,7 @@ class Simulation:
             pool_costs=month_vai.management_costs + month_vai.credit_line_interest,
         )  # fmt: skip
         self.segment.add(seg)
-        return seg
+        return seg, month_vai.total
 
     def _balance_sheet(self, month: int, ledger_books, loan_month) -> BalanceSheet:
         """The pool's balance sheet from balances, checked (:mod:`sim.fund.balance_sheet`)."""
@@ -373,33 +379,14 @@ class Simulation:
         ).check()  # fmt: skip
 
     # ------------------------------------------------------------------ shocks and policy
-    def _apply_shocks(self, month: int) -> None:
-        n_cohorts = len(self.scenario.agents.cohorts)
-        names = [c.name for c in self.scenario.agents.cohorts]
-        level, idle = np.zeros(n_cohorts), np.ones(n_cohorts)
-        exit_m = buy_m = dep_m = wd_m = demand_m = 1.0
-        hpi = 1.0
-        for s in self.scenario.shocks:
-            mask = np.array([s.cohorts is None or c in s.cohorts for c in names])
-            cut = s.effect("income_cut", month)
-            level[mask] += math.log1p(-min(cut, 0.99))
-            idle[mask] *= s.effect("idle_multiplier", month)
-            exit_m *= s.effect("exit_multiplier", month)
-            buy_m *= s.effect("purchase_multiplier", month)
-            dep_m *= s.effect("employee_deposits", month)
-            wd_m *= s.effect("employee_withdrawals", month)
-            demand_m *= s.effect("employee_loan_demand", month)
-            hpi *= s.effect("house_prices", month)
-            if s.holding_rate is not None and month == s.start:
-                cut = {"subsidy.holding_rate": s.holding_rate}
-                self._set_policy(self.policy.with_overrides(cut, origin=f"shock {s.name}"))
-            if "loan_rate_cut" in s.effects and month == s.start:
-                self._cut_loan_rates(month, s.effect("loan_rate_cut", month), s.name)
-        t = month - self.scenario.start
-        self.hpi = hpi * (1 + self.scenario.pool.fund.house_price_growth) ** (t / 12)
-        self._income_shock = CommonShock(level, idle)
-        self._exit_mult, self._buy_mult = exit_m, buy_m
-        self._employee_shock = EmployeeShock(dep_m, wd_m, demand_m)
+    def _change_policy(self, month: int, changes) -> None:
+        """Policy changes a shock starts this month (:mod:`sim.shocks`), in the scenario's order."""
+        for change in changes:
+            if change.kind == "holding_rate":
+                rate = {"subsidy.holding_rate": change.value}
+                self._set_policy(self.policy.with_overrides(rate, origin=f"shock {change.shock}"))
+            else:
+                self._cut_loan_rates(month, change.value, change.shock)
 
     def _cut_loan_rates(self, month: int, cut: float, name: str) -> None:
         """A loan-rate cut from ``month``: new loans at once, existing ones next 1 January."""
@@ -421,11 +408,10 @@ class Simulation:
         self.employee.policy = policy
 
     # ------------------------------------------------------------------ the record
-    def _record(
-        self, t, month, lb, loan, cash, new, exits, tax, applications, refused, seg, sheet
-    ) -> None:
+    def _record(self, t, lb, loan, cash, counts, by_cohort, seg, sheet) -> None:
+        """The month's row of every series (:data:`SERIES`), money in yuan."""
         o, pool, acc = self.out, self.pool, self.ledger.acc
-        self._cap_fen = round(self.policy["subsidy.lifetime_cap"] * 100)
+        cap_fen = round(self.policy["subsidy.lifetime_cap"] * 100)
         deposit_balance, loan_balance = lb.closing_total, loan.closing_principal
         pool_dep = deposit_balance + self.employee.deposit_balance
         pool_loans = loan_balance + self.employee.loan_balance
@@ -437,12 +423,12 @@ class Simulation:
         segment_ratios = adequacy(self.segment.reserve, loan_balance, stressed)
         waits = [a.served - a.arrival for a in cash.served if a.segment == "flexible"]
         values = {
-            "new_members": new, "exits": exits,
+            **counts,
             "deposits": lb.deposits, "withdrawals": lb.withdrawn,
             "subsidy_paid": lb.subsidy_credited, "bonus_paid": lb.bonus_credited,
-            "interest_credited": lb.interest_credited, "tax_forgone": tax,
-            "deposit_refusals": sum(lb.refused.values()), "loan_applications": applications,
-            "loan_refusals": refused, "loans_disbursed": loan.disbursed_count,
+            "interest_credited": lb.interest_credited,
+            "deposit_refusals": sum(lb.refused.values()),
+            "loans_disbursed": loan.disbursed_count,
             "loans_disbursed_amount": loan.disbursed, "loan_queue_length": queue_len,
             "loan_queue_wait_months": float(np.mean(waits)) if waits else 0.0,
             "loan_balance": loan_balance, "deposit_balance": deposit_balance,
@@ -451,7 +437,7 @@ class Simulation:
             "pool_loan_to_deposit": pool_loans / pool_dep if pool_dep else 0.0,
             "cash": pool.cash, "survival_months": pool.survival_months(scheduled),
             "credit_line_balance": pool.credit_line, "credit_line_drawn": cash.credit_drawn,
-            "value_added_income": self._month_vai, "risk_reserve": sheet.risk_reserve,
+            "risk_reserve": sheet.risk_reserve,
             "reserve_to_loans": sheet.risk_reserve / pool_loans if pool_loans else 0.0,
             "reserve_to_stressed_loss": min(segment_ratios["reserve_to_stressed_loss"], 1e6),
             "reserve_uncovered": self.segment.reserve.uncovered,
@@ -459,7 +445,7 @@ class Simulation:
             "credit_losses": loan.loss,
             "defaults": loan.defaults, "arrears_3plus": loan.arrears[3],
             "rationing_level": self._level, "house_price_index": self.hpi,
-            "members_at_cap": int((acc.subsidy_total >= self._cap_fen).sum()),
+            "members_at_cap": int((acc.subsidy_total >= cap_fen).sum()),
         }  # fmt: skip
         values |= {f"cash_in.{k}": v for k, v in cash.cash_in.items()}
         values |= {f"cash_out.{k}": v for k, v in cash.cash_out.items()}
@@ -480,7 +466,7 @@ class Simulation:
         values["members"] = int(members.sum())
         for i, c in enumerate(names):
             values[f"members.{c}"] = int(members[i])
-            values[f"deposits.{c}"] = float(self._deposits_by_cohort[i])
+            values[f"deposits.{c}"] = float(by_cohort[i])
         values.update(housing.account_series(self.state, acc, lb))
         for name, value in values.items():
             o[name][t] = value / 100 if name in FEN_SERIES else value
