@@ -80,13 +80,15 @@ def test_the_projection_opens_with_exactly_the_exported_loans_and_pool(exported)
                   "overdue_interest", "overdue_principal", "arrears", "first_home"):  # fmt: skip
         assert np.array_equal(getattr(new, field)[: new.n], getattr(old, field)[active]), field
     assert new.outstanding() == old.outstanding()
-    assert sim.pool.cash == source.pool.cash
-    assert sim.pool.credit_line == source.pool.credit_line
-    assert sim.employee.deposit_balance == source.employee.deposit_balance
-    assert sim.employee.loan_balance == source.employee.loan_balance
-    assert sim.segment.reserve.balance == source.segment.reserve.balance
-    assert sim.reserve.balance == source.reserve.balance
-    assert abs(sim.equity - source.equity) <= len(rows)  # interest payable rounded per account
+    assert sim.money.pool.cash == source.money.pool.cash
+    assert sim.money.pool.credit_line == source.money.pool.credit_line
+    assert sim.money.employee.deposit_balance == source.money.employee.deposit_balance
+    assert sim.money.employee.loan_balance == source.money.employee.loan_balance
+    assert sim.money.segment.reserve.balance == source.money.segment.reserve.balance
+    assert sim.money.reserve.balance == source.money.reserve.balance
+    assert abs(sim.money.equity - source.money.equity) <= len(
+        rows
+    )  # interest payable rounded per account
 
 
 def test_the_projection_reconciles_from_its_first_month(exported):

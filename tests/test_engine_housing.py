@@ -88,8 +88,8 @@ def run():
     sim.state.mortgage_end[3] = sc.start + 240
     sim.state.repayment_user[:] = True
     cash_books = []
-    end_month = sim.pool.end_month
-    sim.pool.end_month = lambda: cash_books.append(end_month()) or cash_books[-1]
+    end_month = sim.money.pool.end_month
+    sim.money.pool.end_month = lambda: cash_books.append(end_month()) or cash_books[-1]
     sim.env.run()
     return sim, sim.out, cash_books
 

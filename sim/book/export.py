@@ -106,9 +106,9 @@ def simulate_to(scenario: Scenario, path: int, month: int) -> tuple[Simulation, 
 
     ledger.deposit = recording
     sim.env.run(until=month - scenario.start + 1)
-    if sim.pool.unmet_withdrawals:
+    if sim.money.pool.unmet_withdrawals:
         raise InputError("(command line)", "--month", f"{format_month(month)}: the fund owes "
-                         f"{fen_to_yuan(sim.pool.unmet_withdrawals)} yuan of withdrawals it "
+                         f"{fen_to_yuan(sim.money.pool.unmet_withdrawals)} yuan of withdrawals it "
                          "could not pay, which a book cannot hold",
                          allowed="a month without unmet withdrawals")  # fmt: skip
     return sim, bonus
@@ -187,7 +187,7 @@ def book_tables(sim: Simulation, bonus: np.ndarray, month: int) -> tuple[pa.Tabl
 
 def book_toml(sim: Simulation, month: int, source: str, lines: dict) -> str:
     """``book.toml`` of an exported book."""
-    reserve = sim.segment.reserve.balance
+    reserve = sim.money.segment.reserve.balance
     return "\n".join([
         "# A synthetic book: simulated by hpfsim, not a fund centre's data.",
         "[book]", f'date = "{format_month(month)}"', f'policy = "{sim.policy.id}"',
@@ -201,15 +201,15 @@ def book_toml(sim: Simulation, month: int, source: str, lines: dict) -> str:
 
 def fund_toml(sim: Simulation, month: int, lines: dict) -> str:
     """The pool's other lines at the end of ``month``, balancing with the book (F3)."""
-    pool, emp, sc = sim.pool, sim.employee, sim.scenario
+    pool, emp, sc = sim.money.pool, sim.money.employee, sim.scenario
     fund, employee = sc.pool.fund, sc.pool.employee
     years = (month + 1 - sc.start) / 12.0
     equity = (pool.cash + emp.loan_balance + lines["principal"] - emp.deposit_balance
-              - lines["balance"] - lines["interest_accrued"] - sim.reserve.balance
-              - sim.segment.reserve.balance - pool.credit_line)  # fmt: skip
+              - lines["balance"] - lines["interest_accrued"] - sim.money.reserve.balance
+              - sim.money.segment.reserve.balance - pool.credit_line)  # fmt: skip
     values = {
         "fund": {f.name: getattr(fund, f.name) for f in fields(fund)} | {
-            "start_cash": pool.cash / 100, "start_reserve": sim.reserve.balance / 100,
+            "start_cash": pool.cash / 100, "start_reserve": sim.money.reserve.balance / 100,
             "start_credit_line": pool.credit_line / 100, "start_equity": equity / 100,
         },
         "employee": {f.name: getattr(employee, f.name) for f in fields(employee)} | {

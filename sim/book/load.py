@@ -96,7 +96,7 @@ def open_from_book(sim, book: Book) -> None:
     """Put the book's accounts, loans and segment reserve into a freshly built path."""
     _accounts(sim.ledger, sim.policy, book)
     _loans(sim.book, sim.policy, book)
-    sim.segment.reserve.balance = book.header.segment_reserve
+    sim.money.segment.reserve.balance = book.header.segment_reserve
     _behaviour(sim.state, book)
 
 
