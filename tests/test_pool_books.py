@@ -128,6 +128,20 @@ def test_a_fund_file_whose_opening_books_do_not_balance_is_refused(tmp_path):
     assert "difference -900,000,000.00" in message
 
 
+def test_F6_a_fund_file_drawing_its_credit_line_past_the_limit_is_refused(tmp_path):
+    # 1 bn more drawn and 1 bn more cash keeps the books balanced; the limit is 2 bn
+    text = DEFAULT_FUND.read_text(encoding="utf-8")
+    text = text.replace("start_cash = 3400000000.0", "start_cash = 5400000000.0")
+    text = text.replace("start_credit_line = 0.0", "start_credit_line = 2000000000.01")
+    text = text.replace("start_equity = 0.0", "start_equity = -0.01")
+    path = tmp_path / "fund.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_pool_config(path)
+    assert err.value.key == "fund.start_credit_line"
+    assert str(path) in str(err.value)
+
+
 def test_F6_the_credit_line_has_a_limit_and_what_it_cannot_pay_waits():
     # cash 100,000, line limit 2 bn: scale the limit down by drawing most of it first
     env = simpy.Environment()

@@ -135,7 +135,14 @@ def check_opening_balance(
     origin: str, fund: FundParams, employee: EmployeeParams, *, book: BookLines | None = None
 ) -> None:
     """Refuse a fund file whose opening balance sheet does not balance to the fen (with the
-    book's lines when the projection starts from a book)."""
+    book's lines when the projection starts from a book), or whose credit line is drawn
+    beyond its limit."""
+    if fund.start_credit_line > fund.credit_line_limit:
+        raise InputError(
+            origin, "fund.start_credit_line",
+            f"{fund.start_credit_line:,.2f} yuan drawn, over the line's limit",
+            allowed=f"0 to fund.credit_line_limit ({fund.credit_line_limit:,.2f})",
+        )  # fmt: skip
 
     def fen(yuan: float) -> int:
         return round(yuan * 100)
