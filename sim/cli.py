@@ -211,7 +211,9 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _agents_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--population", default=None, help="population file (TOML); default Lianyungang")
+    p.add_argument("--population", default=None,
+                   help="population file (TOML); default the calibrated Lianyungang file "
+                   "(calibrate --fit: the uncalibrated one, its starting values)")  # fmt: skip
     p.add_argument("--policy", default="lyg-2023", help="policy ID or file (default lyg-2023)")
     p.add_argument("--n", type=int, default=20_000, help="people (default 20,000)")
     p.add_argument("--months", type=int, default=36, help="months (default 36)")
@@ -219,12 +221,16 @@ def _agents_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--start", default="2023-09", help="first month, YYYY-MM")
 
 
-def _agents_inputs(args: argparse.Namespace):
+def _agents_inputs(args: argparse.Namespace, *, fitting: bool = False):
+    """The population file (by default the calibrated one the baseline uses; a fit starts from
+    the uncalibrated values), the policy and the start month."""
+    from sim.agents.calibrated import CALIBRATED_POPULATION
     from sim.agents.config import DEFAULT_POPULATION, load_agent_config
     from sim.fund.policy import load_policy
     from sim.months import parse_month
 
-    config = load_agent_config(args.population or DEFAULT_POPULATION)
+    default = DEFAULT_POPULATION if fitting else CALIBRATED_POPULATION
+    config = load_agent_config(args.population or default)
     try:
         start = parse_month(args.start)
     except ValueError as exc:
@@ -275,7 +281,7 @@ def _calibrate_fit(args: argparse.Namespace) -> int:
         raise InputError("(command line)", "--paths", f"{settings.paths}", allowed="2 or more")
     for key in ("n", "months", "seed", "start", "policy"):
         setattr(args, key, getattr(settings, key))
-    config, policy, start = _agents_inputs(args)
+    config, policy, start = _agents_inputs(args, fitting=True)
     targets = load_targets(targets_file)
 
     def progress(line: str) -> None:
