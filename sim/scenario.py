@@ -211,14 +211,16 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
     raw_shocks = data.get("shock", [])
     if not isinstance(raw_shocks, list):
         raise InputError(origin, "shock", "must be an array of tables ([[shock]])")
+    lines = None
     if book is not None:
-        from sim.book.load import shift_scenario
+        from sim.book.load import book_lines, shift_scenario
 
-        _, start, policy, switch_on, switch_policy, pool = shift_scenario(
+        header, start, policy, switch_on, switch_policy, pool = shift_scenario(
             origin, book, start=start, policy=policy, switch_on=switch_on,
             switch_policy=switch_policy, fund_file=fund_file,
         )  # fmt: skip
-    agents, pool = apply_file_sets(agents, pool, file_sets)
+        lines = book_lines(header)
+    agents, pool = apply_file_sets(agents, pool, file_sets, book=lines)
     shocks = tuple(_shock(origin, i, s, start) for i, s in enumerate(raw_shocks, start=1))
     if stress is not None:
         from sim.stress import load_stress
@@ -239,6 +241,7 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         Path(origin).read_bytes()
         + repr(sorted(overrides.items())).encode()
         + (repr(sorted(file_sets.items())).encode() if file_sets else b"")
+        + (f"book={Path(book).resolve()}".encode() if book else b"")
     )
     return Scenario(
         origin, name, str(sc.get("description", "")), start, policy, switch_on, switch_policy,

@@ -45,7 +45,9 @@ from sim.errors import InputError, read_toml
 from sim.fund.pool_config import (
     EMPLOYEE_SPECS,
     FUND_SPECS,
+    BookLines,
     PoolConfig,
+    balancing_cash,
     check_opening_balance,
 )
 
@@ -87,9 +89,15 @@ def file_spec(key: str, origin: str = ORIGIN) -> tuple[Any, Any, type]:
 
 
 def apply_file_sets(
-    agents: AgentConfig, pool: PoolConfig, sets: dict[str, Any], *, origin: str = ORIGIN
+    agents: AgentConfig,
+    pool: PoolConfig,
+    sets: dict[str, Any],
+    *,
+    origin: str = ORIGIN,
+    book: BookLines | None = None,
 ) -> tuple[AgentConfig, PoolConfig]:
-    """The configs with ``sets`` applied, every value checked against its file's range."""
+    """The configs with ``sets`` applied, every value checked against its file's range; the
+    opening books must still balance (with the ``book``'s lines when projecting from one)."""
     raw_cohorts = None
     for key, value in sets.items():
         low, high, kind = file_spec(key, origin)
@@ -127,14 +135,7 @@ def apply_file_sets(
                 replace(c, **{name: v}) if c.name in chosen else c for c in agents.cohorts
             ))  # fmt: skip
     if any(k in sets for k in OPENING) and "fund.start_cash" not in sets:
-        f, e = pool.fund, pool.employee
-        cash = (
-            round(e.deposit_balance * 100)
-            + round(f.start_reserve * 100)
-            + round(f.start_credit_line * 100)
-            + round(f.start_equity * 100)
-            - round(e.loan_balance * 100)
-        ) / 100
+        cash = balancing_cash(pool.fund, pool.employee, book)
         if cash < 0:
             raise InputError(
                 origin,
@@ -142,7 +143,7 @@ def apply_file_sets(
                 f"the opening figures leave {cash:,.2f}",
                 allowed="deposits + reserve + credit line + equity >= loans",
             )
-        pool = replace(pool, fund=replace(f, start_cash=cash))
+        pool = replace(pool, fund=replace(pool.fund, start_cash=cash))
     if any(k.startswith(("fund.", "employee.")) for k in sets):
-        check_opening_balance(origin, pool.fund, pool.employee)
+        check_opening_balance(origin, pool.fund, pool.employee, book=book)
     return agents, pool

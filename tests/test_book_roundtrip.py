@@ -119,3 +119,16 @@ def test_book_check_prints_the_totals(exported, capsys):
     dormant = int((source.state.dormant & source.ledger.acc.is_open).sum())
     assert f"active             {members - dormant:,}" in out
     assert "a good book" in out
+
+
+def test_a_set_opening_figure_with_a_book_moves_the_cash_that_balances_with_the_book():
+    from sim.engine import simulate
+    from sim.scenario import SCENARIO_DIR, load_scenario
+
+    example = str(SCENARIO_DIR / "books" / "example")
+    base = load_scenario(sets={"book": example, "population.size": 500, "horizon.months": 3})
+    more = load_scenario(sets={"book": example, "population.size": 500, "horizon.months": 3,
+                               "fund.start_reserve": base.pool.fund.start_reserve + 1_000.0})  # fmt: skip
+    assert more.pool.fund.start_cash == base.pool.fund.start_cash + 1_000.0
+    out = simulate(more, 0)  # the balance sheet is checked every month, from the first
+    assert out["risk_reserve"][0] >= base.pool.fund.start_reserve + 1_000.0

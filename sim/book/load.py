@@ -60,7 +60,7 @@ def shift_scenario(origin: str, folder: str, *, start: int, policy, switch_on, s
     if switch_on is not None and switch_on <= start:
         policy, switch_on, switch_policy = switch_policy, None, None
     checked_book(folder, policy)  # nothing runs on a bad book
-    pool = load_pool_config(header.fund_file or fund_file, book=_lines(header))
+    pool = load_pool_config(header.fund_file or fund_file, book=book_lines(header))
     return header, start, policy, switch_on, switch_policy, pool
 
 
@@ -86,7 +86,7 @@ def checked_book(folder: str | Path, policy) -> Book:
     return _CACHE[key]
 
 
-def _lines(header: Header):
+def book_lines(header: Header):
     """The book's lines of the pool's balance sheet, in fen, for the fund file's check."""
     return BookLines(str(header.folder), deposits=header.balance + header.interest_accrued,
                      loans=header.principal, reserve=header.segment_reserve)  # fmt: skip

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sim.checks import check_table
 from sim.errors import InputError, read_toml
+from sim.money import round_yuan_to_fen
 
 DEFAULT_FUND = Path(__file__).resolve().parents[2] / "scenarios" / "fund" / "lianyungang.toml"
 
@@ -144,19 +145,10 @@ def check_opening_balance(
             allowed=f"0 to fund.credit_line_limit ({fund.credit_line_limit:,.2f})",
         )  # fmt: skip
 
-    def fen(yuan: float) -> int:
-        return round(yuan * 100)
-
     lines = book or BookLines("", 0, 0, 0)
-    assets = fen(fund.start_cash) + fen(employee.loan_balance) + lines.loans
-    claims = (
-        fen(employee.deposit_balance)
-        + fen(fund.start_reserve)
-        + fen(fund.start_credit_line)
-        + fen(fund.start_equity)
-        + lines.deposits
-        + lines.reserve
-    )
+    cash = round_yuan_to_fen(fund.start_cash)
+    assets = cash + round_yuan_to_fen(employee.loan_balance) + lines.loans
+    claims = assets - (cash - _claims_less_loans(fund, employee, lines))
     if assets == claims:
         return
     with_book = (
@@ -178,3 +170,23 @@ def check_opening_balance(
         f"(difference {(assets - claims) / 100:,.2f})",
         allowed="cash + loans = deposits + reserve + credit line + equity",
     )
+
+
+def _claims_less_loans(fund: FundParams, employee: EmployeeParams, lines: BookLines) -> int:
+    """Deposits + reserves + credit line + equity − all loans, in fen: the cash that balances."""
+    return (
+        round_yuan_to_fen(employee.deposit_balance)
+        + round_yuan_to_fen(fund.start_reserve)
+        + round_yuan_to_fen(fund.start_credit_line)
+        + round_yuan_to_fen(fund.start_equity)
+        + lines.deposits
+        + lines.reserve
+        - round_yuan_to_fen(employee.loan_balance)
+        - lines.loans
+    )
+
+
+def balancing_cash(fund: FundParams, employee: EmployeeParams, book: BookLines | None = None):
+    """The opening cash, in yuan, that makes the opening balance sheet balance (with a book's
+    lines when the projection starts from one)."""
+    return _claims_less_loans(fund, employee, book or BookLines("", 0, 0, 0)) / 100
