@@ -69,7 +69,7 @@ SERIES = (
     "house_price_index", "members_at_cap",
     *(f"members.{c}" for c in COHORTS), *(f"deposits.{c}" for c in COHORTS),
     *(f"cash_in.{k}" for k in CASH_IN), *(f"cash_out.{k}" for k in CASH_OUT),
-    "pool_equity", "interest_payable", "unmet_withdrawals", "employee_reserve",
+    "pool_equity", "interest_payable", "unmet_withdrawals", "unpaid_costs", "employee_reserve",
     *SEGMENT_SERIES,
     *housing.ACCOUNT_SERIES,
 )  # fmt: skip
@@ -79,10 +79,13 @@ FEN_SERIES = {
     "loans_disbursed_amount", "loan_balance", "deposit_balance", "pool_deposit_balance",
     "pool_loan_balance", "cash", "credit_line_balance", "credit_line_drawn",
     "value_added_income", "risk_reserve", "reserve_uncovered", "defaults_amount", "credit_losses",
-    "pool_equity", "interest_payable", "unmet_withdrawals", "employee_reserve",
-    *(name for name in SERIES if name.startswith(("cash_in.", "cash_out.", "segment_"))),
-} - {"segment_reserve_to_loans"} | {f"deposits.{c}" for c in COHORTS} \
-    | housing.ACCOUNT_FEN_SERIES  # fmt: skip
+    "pool_equity", "interest_payable", "unmet_withdrawals", "unpaid_costs", "employee_reserve",
+    *(f"deposits.{c}" for c in COHORTS),
+    *(f"cash_in.{k}" for k in CASH_IN), *(f"cash_out.{k}" for k in CASH_OUT),
+    *(name for name in SEGMENT_SERIES if name != "segment_reserve_to_loans"),
+    *housing.ACCOUNT_FEN_SERIES,
+}  # fmt: skip
+"""Series held in fen and written in yuan."""
 
 
 def path_seed(seed: int, path: int) -> int:
@@ -329,7 +332,8 @@ class Simulation:
         values |= {f"cash_out.{k}": v for k, v in cash.cash_out.items()}
         values |= {
             "pool_equity": sheet.equity, "interest_payable": sheet.interest_payable,
-            "unmet_withdrawals": sheet.unmet_withdrawals, "employee_reserve": money.reserve.balance,
+            "unmet_withdrawals": sheet.unmet_withdrawals, "unpaid_costs": sheet.unpaid_costs,
+            "employee_reserve": money.reserve.balance,
             "segment_value_added_income": seg.value_added, "segment_subsidy_cost": seg.subsidy_cost,
             "segment_margin": seg.margin, "segment_reserve": segment.reserve.balance,
             "segment_reserve_to_loans": min(segment_ratios["reserve_to_loans"], 1e6)

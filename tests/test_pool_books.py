@@ -35,7 +35,7 @@ def assert_books_close_every_month(out: dict, start_cash_fen: int) -> None:
     assets = fen(out["cash"]) + fen(out["pool_loan_balance"])
     claims = sum(
         fen(out[k])
-        for k in ("pool_deposit_balance", "interest_payable", "unmet_withdrawals",
+        for k in ("pool_deposit_balance", "interest_payable", "unmet_withdrawals", "unpaid_costs",
                   "credit_line_balance", "risk_reserve", "pool_equity")
     )  # fmt: skip
     np.testing.assert_array_equal(assets, claims)
@@ -105,7 +105,8 @@ def test_a_repayment_from_the_balance_moves_deposits_and_loans_not_cash():
 def test_the_balance_sheet_names_every_line_when_it_does_not_balance():
     sheet = BalanceSheet(month=parse_month("2025-06"), cash=yuan(100), loans=yuan(900),
                          deposits=yuan(950), interest_payable=yuan(1), unmet_withdrawals=0,
-                         credit_line=0, risk_reserve=yuan(40), equity=yuan(8))  # fmt: skip
+                         unpaid_costs=0, credit_line=0, risk_reserve=yuan(40),
+                         equity=yuan(8))  # fmt: skip
     with pytest.raises(PoolDoesNotBalance) as err:
         sheet.check()
     message = str(err.value)
@@ -166,6 +167,22 @@ def test_F6_the_credit_line_has_a_limit_and_what_it_cannot_pay_waits():
     assert books.cash_out["credit_line"] == yuan(70_000)
     assert pool.unmet_withdrawals == 0
     assert pool.cash == 0
+
+
+def test_F6_a_cost_the_line_cannot_pay_waits_as_an_unpaid_cost_not_a_withdrawal():
+    env = simpy.Environment()
+    pool = Pool(env, POLICY, FUND, cash=yuan(1_000), grant=lambda app: True,
+                credit_line=round(FUND.credit_line_limit * 100))  # fmt: skip
+    pool.begin_month(0)
+    assert pool.pay("management_costs", yuan(1_500)) == yuan(1_000)
+    assert (pool.unpaid_costs, pool.unmet_withdrawals) == (yuan(500), 0)
+    pool.pay("withdrawals.exit", yuan(200))
+    assert pool.unmet_withdrawals == yuan(200)
+    pool.receive("deposits", yuan(600))  # members first, then the bill, then the line
+    books = pool.end_month()
+    assert books.cash_out["unmet_withdrawals_paid"] == yuan(200)
+    assert books.cash_out["unpaid_costs_paid"] == yuan(400)
+    assert (pool.unpaid_costs, pool.cash) == (yuan(100), 0)
 
 
 def test_F4_each_segment_provisions_its_own_reserve_and_nothing_is_distributed_while_borrowing():

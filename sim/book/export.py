@@ -106,11 +106,12 @@ def simulate_to(scenario: Scenario, path: int, month: int) -> tuple[Simulation, 
 
     ledger.deposit = recording
     sim.env.run(until=month - scenario.start + 1)
-    if sim.money.pool.unmet_withdrawals:
+    owed = sim.money.pool.unmet_withdrawals + sim.money.pool.unpaid_costs
+    if owed:
         raise InputError("(command line)", "--month", f"{format_month(month)}: the fund owes "
-                         f"{fen_to_yuan(sim.money.pool.unmet_withdrawals)} yuan of withdrawals it "
-                         "could not pay, which a book cannot hold",
-                         allowed="a month without unmet withdrawals")  # fmt: skip
+                         f"{fen_to_yuan(owed)} yuan of withdrawals or costs it could not pay, "
+                         "which a book cannot hold",
+                         allowed="a month without unmet withdrawals or unpaid costs")  # fmt: skip
     return sim, bonus
 
 

@@ -3,7 +3,7 @@
 What the pool owns must equal what it owes plus what it has set aside and
 earned::
 
-    cash + loans = deposits + interest payable + unmet withdrawals
+    cash + loans = deposits + interest payable + unmet withdrawals + unpaid costs
                    + credit line + loan risk reserve + equity
 
 Every line is read from the balance that holds it, never from the month's
@@ -39,6 +39,7 @@ class BalanceSheet:
     deposits: int
     interest_payable: int
     unmet_withdrawals: int
+    unpaid_costs: int
     credit_line: int
     risk_reserve: int
     equity: int
@@ -55,6 +56,7 @@ class BalanceSheet:
             self.deposits
             + self.interest_payable
             + self.unmet_withdrawals
+            + self.unpaid_costs
             + self.credit_line
             + self.risk_reserve
             + self.equity

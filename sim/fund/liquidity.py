@@ -8,10 +8,12 @@ results — say where every fen came from and went.
 
 **The credit line** (F6) pays what cash cannot, up to its limit
 (``fund.credit_line_limit``); a payment beyond cash and the line's room is
-not made: it waits as an **unmet withdrawal** (a debt to the members or
-employees who asked, a liability of the pool) and cash never goes negative.
-Receipts pay waiting withdrawals first, then repay the line. Loans are never
-paid from the credit line, and the desk lends nothing while either is owed.
+not made: a withdrawal waits as an **unmet withdrawal** (a debt to the members
+or employees who asked), the fund's own bill (costs, credit-line interest) as an
+**unpaid cost** — both liabilities of the pool — and cash never goes negative.
+Receipts pay waiting withdrawals first, then unpaid costs, then repay the line.
+Loans are never paid from the credit line, and the desk lends nothing while
+anything is owed.
 
 **Loan applications** wait in one first-come queue, a ``simpy.Store``. The
 desk (:func:`loan_desk`, a SimPy process) opens once a month after the cash
@@ -56,7 +58,8 @@ CASH_IN = (
 """Every kind of cash coming into the pool (``credit_line``: drawn on the bank line)."""
 CASH_OUT = (
     *(f"withdrawals.{k}" for k in Kind),
-    "employee_withdrawals", "unmet_withdrawals_paid", "loans.flexible", "loans.employee",
+    "employee_withdrawals", "unmet_withdrawals_paid", "unpaid_costs_paid", "loans.flexible",
+    "loans.employee",
     "management_costs", "credit_line_interest", "value_added_distribution", "credit_line",
 )  # fmt: skip
 """Every kind of cash leaving the pool. ``withdrawals.repayment`` is only what is paid out
@@ -130,6 +133,7 @@ class Pool:
         self.credit_line = int(credit_line)
         self.credit_limit = round(fund.credit_line_limit * 100)
         self.unmet_withdrawals = 0  # fen owed to people whose withdrawal waits for cash
+        self.unpaid_costs = 0  # fen of the fund's own bills waiting for cash
         self.queue = simpy.Store(env)
         self.deposits = 0  # pool deposit balance, set by observe()
         self.loans = 0  # pool loan balance, set by observe()
@@ -155,6 +159,11 @@ class Pool:
             self.unmet_withdrawals -= backlog
             self.cash -= backlog
             books.cash_out["unmet_withdrawals_paid"] += backlog
+        bills = min(self.unpaid_costs, self.cash)
+        if bills > 0:
+            self.unpaid_costs -= bills
+            self.cash -= bills
+            books.cash_out["unpaid_costs_paid"] += bills
         repay = min(self.credit_line, self.cash)
         if repay > 0:
             self.credit_line -= repay
@@ -163,7 +172,8 @@ class Pool:
 
     def pay(self, kind: str, amount: int) -> int:
         """Money out; a shortfall is drawn on the credit line within its limit, and what the
-        line cannot cover waits as an unmet withdrawal (F6). Returns the amount paid now."""
+        line cannot cover waits, as an unmet withdrawal or an unpaid cost (F6). Returns the
+        amount paid now."""
         books = self._books()
         if kind not in CASH_OUT or kind == "credit_line" or kind.startswith("loans."):
             raise ValueError(f"unknown cash-out kind {kind!r}")
@@ -180,9 +190,11 @@ class Pool:
         paid = amount - unmet
         self.cash -= paid
         books.cash_out[kind] += paid
-        if unmet:
+        if unmet and kind in WITHDRAWALS:
             self.unmet_withdrawals += unmet
             books.unmet += unmet
+        elif unmet:
+            self.unpaid_costs += unmet
         return paid
 
     def end_month(self) -> PoolMonth:
@@ -204,7 +216,7 @@ class Pool:
 
     def lendable(self) -> int:
         """What the desk may lend now (F5): cash above the floor, within the 个贷率 limit."""
-        if self.credit_line > 0 or self.unmet_withdrawals > 0:
+        if self.credit_line > 0 or self.unmet_withdrawals > 0 or self.unpaid_costs > 0:
             return 0
         floor = self.policy["liquidity.cash_floor_share"] * self.deposits
         by_ratio = self.policy["liquidity.max_loan_to_deposit"] * self.deposits - self.loans

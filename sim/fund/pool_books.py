@@ -158,7 +158,8 @@ class PoolBooks:
             loans=loans.closing_principal + self.employee.loan_balance,
             deposits=accounts.closing_total + self.employee.deposit_balance,
             interest_payable=accounts.interest_payable,
-            unmet_withdrawals=pool.unmet_withdrawals, credit_line=pool.credit_line,
+            unmet_withdrawals=pool.unmet_withdrawals, unpaid_costs=pool.unpaid_costs,
+            credit_line=pool.credit_line,
             risk_reserve=self.reserve.balance + self.segment.reserve.balance, equity=self.equity,
         ).check()  # fmt: skip
         return PoolMonthEnd(seg, total, cash, sheet)
@@ -193,7 +194,7 @@ class PoolBooks:
         """30 June, after month end: each segment's year's value-added income to its own
         reserve first, the rest out of the fund unless the pool is borrowing (F4)."""
         fund, pool = self.config.fund, self.pool
-        borrowing = pool.credit_line > 0 or pool.unmet_withdrawals > 0
+        borrowing = pool.credit_line > 0 or pool.unmet_withdrawals > 0 or pool.unpaid_costs > 0
         end = year_end(
             policy, pool_income=self.year_vai.total,
             segment_income=self.segment.year_value_added,
