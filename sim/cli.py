@@ -204,6 +204,9 @@ def _compare(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from sim.report.html import render
 
+    if args.sensitivity and not args.robust:
+        raise InputError("(command line)", "--sensitivity", "given without --robust",
+                         allowed="--robust DIR --sensitivity DIR")  # fmt: skip
     out = render(args.run_dir, lang=args.lang, robust_dir=args.robust,
                  sensitivity_dir=args.sensitivity)  # fmt: skip
     print(f"report: {out}")

@@ -192,9 +192,7 @@ def run_optimise(
         rounds=rounds,
         seed=seed,
     )
-    sure = bootstrap(
-        scored, objective=problem.objective, constraints=problem.constraints, seed=seed
-    )
+    sure = bootstrap(scored, objective=problem.objective, seed=seed)
     cost = scored.values["subsidy_cost"].mean(axis=(1, 2))
     gain = scored.values["deposits"].mean(axis=(1, 2))
     # with no feasible candidate the front is drawn over all of them (and says so)

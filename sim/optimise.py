@@ -240,7 +240,6 @@ def bootstrap(
     scored: Scored,
     *,
     objective: Objective,
-    constraints: tuple[Constraint, ...],
     resamples: int = 1000,
     seed: int,
 ) -> dict:

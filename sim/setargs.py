@@ -21,7 +21,7 @@ def known_keys() -> list[str]:
     from sim.scenario import SECTIONS
 
     keys = [f"{s}.{k}" for s, names in SECTIONS.items() if names for k in names]
-    return sorted({*keys, *SPEC_BY_KEY, "stress", "stress.severity", "stress.effects"})
+    return sorted({*keys, *SPEC_BY_KEY, "stress", "stress.severity", "stress.effects", "book"})
 
 
 def suggest(key: str) -> str | None:

@@ -132,3 +132,11 @@ def test_a_set_opening_figure_with_a_book_moves_the_cash_that_balances_with_the_
     assert more.pool.fund.start_cash == base.pool.fund.start_cash + 1_000.0
     out = simulate(more, 0)  # the balance sheet is checked every month, from the first
     assert out["risk_reserve"][0] >= base.pool.fund.start_reserve + 1_000.0
+
+
+def test_run_and_compare_take_a_book_by_set():
+    from sim.scenario import BASELINE, SCENARIO_DIR
+    from sim.setargs import checked_sets
+
+    example = str(SCENARIO_DIR / "books" / "example")
+    assert checked_sets(str(BASELINE), [f"book={example}"]) == {"book": example}

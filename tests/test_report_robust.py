@@ -54,3 +54,21 @@ def test_the_committee_report_carries_the_section_when_given_a_robust_run(runs, 
     text = page.read_text(encoding="utf-8")
     assert "<section id='uncertainty'>" in text
     assert text.index("id='uncertainty'") < text.index("<table class='assumptions'>")
+
+
+def test_a_report_pointed_at_a_folder_without_a_robust_run_fails_in_one_line(
+    runs, tmp_path, capsys
+):
+    run = tmp_path / "cmp"
+    assert main(["compare", "scenarios/baseline.toml", "--set",
+                 "subsidy.holding_rate=0.010,0.015", "--out", str(run), *TINY]) == 0  # fmt: skip
+    capsys.readouterr()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["report", str(run), "--robust", str(empty)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "robust.csv" in err
+    assert str(empty) in err
+    assert "\n" not in err
+    assert main(["report", str(run), "--sensitivity", str(runs / "sa")]) == 2
+    assert "--sensitivity" in capsys.readouterr().err

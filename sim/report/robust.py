@@ -20,6 +20,7 @@ import json
 from pathlib import Path
 
 from sim.decision_outputs import LIMITS, OBJECTIVES, OUTPUTS
+from sim.errors import InputError
 from sim.robust import robust_choice
 from sim.sensitivity import top_drivers
 from sim.uncertainty import load_uncertainty
@@ -61,7 +62,11 @@ TEXT = {
 }  # fmt: skip
 
 
-def _read_csv(path: Path) -> list[dict]:
+def _read_csv(path: Path, made_by: str) -> list[dict]:
+    """A results table, or a one-line error naming the folder and what should have made it."""
+    if not path.is_file():
+        raise InputError(str(path.parent), path.name, "no such file in this folder",
+                         allowed=f"a folder written by {made_by}")  # fmt: skip
     with path.open() as fh:
         return list(csv.DictReader(fh))
 
@@ -74,7 +79,7 @@ def drivers_html(sensitivity_dir: Path, *, lang: str = "zh", at_most: int = 3) -
     """The table of the most influential assumptions per decision figure."""
     t = TEXT[lang]
     folder = Path(sensitivity_dir)
-    raw = _read_csv(folder / "sensitivity.csv")
+    raw = _read_csv(folder / "sensitivity.csv", "hpfsim sensitivity")
     method = raw[0]["method"]
     keys = ("mu_star", "mu_star_share") if method == "morris" else ("ST",)
     rows = [{**r, **{k: float(r[k]) for k in keys}} for r in raw]
@@ -107,7 +112,7 @@ def _cell(row: dict, name: str) -> str:
 def robust_html(robust_dir: Path, *, lang: str = "zh") -> str:
     """The robust table of a ``compare --robust`` folder."""
     t = TEXT[lang]
-    raw = _read_csv(Path(robust_dir) / "robust.csv")
+    raw = _read_csv(Path(robust_dir) / "robust.csv", "hpfsim compare --robust")
     numeric = [{k: (v if k in ("candidate", "objective") else float(v)) for k, v in r.items()}
                for r in raw]  # fmt: skip
     objective = OBJECTIVES[raw[0]["objective"]]
