@@ -81,7 +81,7 @@ def buy_homes(
     term = np.clip(room, 12, 12 * policy["loan.max_term_years"]).astype(np.int64)
     req = LoanRequest(
         balance=acc.balance[who], deposited_total=acc.deposited_total[who],
-        deposit_months=loan_deposit_months(acc, policy, month)[who],
+        deposit_months=loan_deposit_months(acc, policy, month, who),
         months_open=np.maximum(month - acc.opened_month[who], 1),
         income=np.floor(income.income_avg[who] * 100).astype(np.int64), price=price,
         term_months=term, first_home=first, green_or_upgrade=apps.green_or_upgrade[members],

@@ -45,13 +45,14 @@ def may_join(
     )
 
 
-def loan_deposit_months(acc: Accounts, policy: Policy, month: int) -> np.ndarray:
+def loan_deposit_months(acc: Accounts, policy: Policy, month: int, who=slice(None)) -> np.ndarray:
     """Months that count toward the loan condition in ``month`` (L1, with E5's service
-    months): the months deposits cover, less those still to come."""
-    ahead = np.maximum(acc.covered_through - month, 0)
-    months = acc.deposit_months - ahead
+    months): the months deposits cover, less those still to come; for ``who`` (everyone by
+    default), so a month's few buyers cost no pass over every account."""
+    ahead = np.maximum(acc.covered_through[who] - month, 0)
+    months = acc.deposit_months[who] - ahead
     if policy["loan.counts_veteran_service"]:
-        months = months + acc.service_months
+        months = months + acc.service_months[who]
     return months
 
 
