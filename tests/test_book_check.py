@@ -210,20 +210,22 @@ def test_a_projection_opens_with_the_hand_written_book(tmp_path):
     assert sc.start == parse_month("2024-09")
     assert sc.policy.id == "lyg-2023"
     sim = Simulation(sc, 0)
-    acc = sim.ledger.acc
-    assert sim.pop.n == 3 + 200
+    acc = sim.fund.ledger.acc
+    assert sim.people.pop.n == 3 + 200
     assert acc.balance[:3].tolist() == [1_200_000, 300_050, 0]
     assert acc.is_open[:3].tolist() == [True, True, False]
-    assert sim.ledger.aged()[:3].tolist() == [600_000, 300_050, 0]
+    assert sim.fund.ledger.aged()[:3].tolist() == [600_000, 300_050, 0]
     assert acc.subsidy_total[:3].tolist() == [5_000, 1_000, 0]
     assert acc.forfeited[:3].tolist() == [False, False, True]
     assert acc.loan_disbursed[:3].tolist() == [True, False, False]
-    assert sim.state.dormant[:3].tolist() == [False, True, False]
-    assert sim.book.outstanding() == 20_000_000
-    assert sim.book.person[0] == 0
+    assert sim.people.state.dormant[:3].tolist() == [False, True, False]
+    assert sim.fund.book.outstanding() == 20_000_000
+    assert sim.fund.book.person[0] == 0
     # the annuity of 200,000 yuan at 3.1% over 300 months, to the fen
     r = 0.031 / 12
-    assert sim.book.installment[0] == round(20_000_000 * r * (1 + r) ** 300 / ((1 + r) ** 300 - 1))
+    assert sim.fund.book.installment[0] == round(
+        20_000_000 * r * (1 + r) ** 300 / ((1 + r) ** 300 - 1)
+    )
     sim.env.run()  # the books reconcile every month (a mismatch raises)
     assert sim.out["loan_balance"][0] < 200_000.00
 
@@ -253,7 +255,7 @@ def _opened(tmp_path, accounts=ACCOUNTS):
 
 def test_S1_S3_the_first_projected_month_accrues_on_the_books_aged_part(tmp_path):
     sim = _opened(tmp_path)
-    ledger = sim.ledger
+    ledger = sim.fund.ledger
     ledger.begin_month()
     books = ledger.end_month()
     acc = ledger.acc
@@ -267,7 +269,7 @@ def test_S1_S3_the_first_projected_month_accrues_on_the_books_aged_part(tmp_path
 
 def test_S2_subsidy_paid_up_to_the_cap_loads_and_counts_against_it(tmp_path):
     sim = _opened(tmp_path, _swap(ACCOUNTS, 1, "subsidy_paid", "10000.00"))
-    assert sim.ledger.acc.subsidy_total[0] == 1_000_000  # no room left under 10,000 yuan
+    assert sim.fund.ledger.acc.subsidy_total[0] == 1_000_000  # no room left under 10,000 yuan
 
 
 def test_L1_months_paid_ahead_in_a_book_count_as_they_come(tmp_path):
@@ -275,7 +277,7 @@ def test_L1_months_paid_ahead_in_a_book_count_as_they_come(tmp_path):
     rows = [line + ("," + ("2024-10" if i == 1 else "")) for i, line in
             enumerate(ACCOUNTS.splitlines()) if i]  # fmt: skip
     sim = _opened(tmp_path, "\n".join([header, *rows]) + "\n")
-    acc, policy = sim.ledger.acc, sim.policy
+    acc, policy = sim.fund.ledger.acc, sim.fund.policy
     sep, oct_ = parse_month("2024-09"), parse_month("2024-10")
     # 10 months covered by the book's date, two more paid ahead (D2): 11 in September, 12 after
     assert loan_deposit_months(acc, policy, sep)[0] == 11

@@ -45,34 +45,36 @@ def test_the_export_is_the_runs_path(exported):
 
 def test_the_projection_opens_with_exactly_the_exported_accounts(exported):
     _, folder, source, bonus, sim = exported
-    a, b = source.ledger.acc, sim.ledger.acc
+    a, b = source.fund.ledger.acc, sim.fund.ledger.acc
     rows = np.flatnonzero(a.ever_opened)
     k = len(rows)
     assert k > 100
-    assert sim.scenario.start == source.ledger.month == sim.ledger.month
+    assert sim.scenario.start == source.fund.ledger.month == sim.fund.ledger.month
     assert np.array_equal(b.is_open[:k], a.is_open[rows])
     assert int(b.is_open.sum()) == int(a.is_open.sum())  # the members: nobody else is open
     assert np.array_equal(b.balance[:k], a.balance[rows])
     assert np.array_equal(b.ring[:, :k], a.ring[:, rows])
-    assert np.array_equal(sim.ledger.aged()[:k], source.ledger.aged()[rows])
+    assert np.array_equal(sim.fund.ledger.aged()[:k], source.fund.ledger.aged()[rows])
     assert np.array_equal(b.subsidy_total[:k], a.subsidy_total[rows])
     assert np.array_equal(b.forfeited[:k], a.forfeited[rows])
     assert np.array_equal(b.loan_disbursed[:k], a.loan_disbursed[rows])
     assert np.array_equal(b.loan_outstanding[:k], a.loan_outstanding[rows])
     assert np.array_equal(b.deposited_total[:k], a.deposited_total[rows])
     assert np.array_equal(b.interest_accrued[:k], round_fen(a.interest_accrued[rows]))
-    month = sim.ledger.month
-    assert np.array_equal(loan_deposit_months(b, sim.policy, month)[:k],
-                          loan_deposit_months(a, source.policy, month)[rows])  # fmt: skip
-    assert np.array_equal(sim.state.dormant[:k], source.state.dormant[rows] & a.is_open[rows])
+    month = sim.fund.ledger.month
+    assert np.array_equal(loan_deposit_months(b, sim.fund.policy, month)[:k],
+                          loan_deposit_months(a, source.fund.policy, month)[rows])  # fmt: skip
+    assert np.array_equal(
+        sim.people.state.dormant[:k], source.people.state.dormant[rows] & a.is_open[rows]
+    )
     assert int(bonus.sum()) == int(read_book(folder).accounts["bonus_paid"].sum())
     assert (bonus > 0).any()
 
 
 def test_the_projection_opens_with_exactly_the_exported_loans_and_pool(exported):
     _, _, source, _, sim = exported
-    rows = np.flatnonzero(source.ledger.acc.ever_opened)
-    old, new = source.book, sim.book
+    rows = np.flatnonzero(source.fund.ledger.acc.ever_opened)
+    old, new = source.fund.book, sim.fund.book
     active = old.active()
     assert len(active) > 0
     assert np.array_equal(rows[new.person[: new.n]], old.person[active])
@@ -80,13 +82,13 @@ def test_the_projection_opens_with_exactly_the_exported_loans_and_pool(exported)
                   "overdue_interest", "overdue_principal", "arrears", "first_home"):  # fmt: skip
         assert np.array_equal(getattr(new, field)[: new.n], getattr(old, field)[active]), field
     assert new.outstanding() == old.outstanding()
-    assert sim.money.pool.cash == source.money.pool.cash
-    assert sim.money.pool.credit_line == source.money.pool.credit_line
-    assert sim.money.employee.deposit_balance == source.money.employee.deposit_balance
-    assert sim.money.employee.loan_balance == source.money.employee.loan_balance
-    assert sim.money.segment.reserve.balance == source.money.segment.reserve.balance
-    assert sim.money.reserve.balance == source.money.reserve.balance
-    assert abs(sim.money.equity - source.money.equity) <= len(
+    assert sim.fund.money.pool.cash == source.fund.money.pool.cash
+    assert sim.fund.money.pool.credit_line == source.fund.money.pool.credit_line
+    assert sim.fund.money.employee.deposit_balance == source.fund.money.employee.deposit_balance
+    assert sim.fund.money.employee.loan_balance == source.fund.money.employee.loan_balance
+    assert sim.fund.money.segment.reserve.balance == source.fund.money.segment.reserve.balance
+    assert sim.fund.money.reserve.balance == source.fund.money.reserve.balance
+    assert abs(sim.fund.money.equity - source.fund.money.equity) <= len(
         rows
     )  # interest payable rounded per account
 
@@ -103,8 +105,8 @@ def test_same_book_and_seed_give_the_same_projection(exported):
     sets = {**RUN, **PROJECTION, "horizon.months": 4, "book": str(folder)}
     first = Simulation(load_scenario(BASELINE, sets=sets), 0)
     again = Simulation(load_scenario(BASELINE, sets=sets), 0)
-    assert np.array_equal(first.pop.income_level, again.pop.income_level)
-    assert np.array_equal(first.pop.intends_to_buy, again.pop.intends_to_buy)
+    assert np.array_equal(first.people.pop.income_level, again.people.pop.income_level)
+    assert np.array_equal(first.people.pop.intends_to_buy, again.people.pop.intends_to_buy)
     first.env.run()
     again.env.run()
     for name, values in first.out.items():
@@ -115,8 +117,8 @@ def test_book_check_prints_the_totals(exported, capsys):
     _, folder, source, *_ = exported
     assert main(["book", "check", str(folder)]) == 0
     out = capsys.readouterr().out
-    members = int(source.ledger.acc.is_open.sum())
-    dormant = int((source.state.dormant & source.ledger.acc.is_open).sum())
+    members = int(source.fund.ledger.acc.is_open.sum())
+    dormant = int((source.people.state.dormant & source.fund.ledger.acc.is_open).sum())
     assert f"active             {members - dormant:,}" in out
     assert "a good book" in out
 

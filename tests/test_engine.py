@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from sim.engine import SERIES, Simulation, simulate
+from sim.engine import SERIES, simulate
 from sim.errors import InputError
 from sim.fund.books import BooksError
+from sim.fund.fund import Fund
 from sim.montecarlo import run_path
 from sim.months import parse_month
 from sim.scenario import BASELINE, SCENARIO_DIR, SHOCK_EFFECTS, Shock, load_scenario, with_shocks
@@ -57,13 +58,13 @@ def test_a_shock_lowers_deposits_against_the_baseline_with_the_same_draws():
 
 
 def test_a_books_mismatch_aborts_the_run_naming_path_month_and_amounts(monkeypatch):
-    original = Simulation._repayments
+    original = Fund._repayments
 
-    def leak(self, month):
-        original(self, month)
+    def leak(self, capacity):
+        original(self, capacity)
         self.ledger.acc.balance[0] += 7  # seven fen from nowhere
 
-    monkeypatch.setattr(Simulation, "_repayments", leak)
+    monkeypatch.setattr(Fund, "_repayments", leak)
     with pytest.raises(BooksError, match=r"path 3: 2023-09: .*difference 0\.07"):
         run_path(str(BASELINE), SMALL, 3)
 

@@ -80,16 +80,16 @@ def run():
     sets = {"population.size": 4, "horizon.months": MONTHS, "liquidity.rationing": False}
     sc = load_scenario(sets=sets)
     sim = Simulation(sc, 0)
-    sim.behaviour = Script(sc.start, _events())
-    sim.pop.good_credit[:] = True
-    sim.pop.hmt_or_foreign[:] = False
-    sim.state.mortgage_fen[:] = 0
-    sim.state.mortgage_fen[3] = 400_000  # a commercial mortgage of 4,000 yuan a month
-    sim.state.mortgage_end[3] = sc.start + 240
-    sim.state.repayment_user[:] = True
+    sim.people.behaviour = Script(sc.start, _events())
+    sim.people.pop.good_credit[:] = True
+    sim.people.pop.hmt_or_foreign[:] = False
+    sim.people.state.mortgage_fen[:] = 0
+    sim.people.state.mortgage_fen[3] = 400_000  # a commercial mortgage of 4,000 yuan a month
+    sim.people.state.mortgage_end[3] = sc.start + 240
+    sim.people.state.repayment_user[:] = True
     cash_books = []
-    end_month = sim.money.pool.end_month
-    sim.money.pool.end_month = lambda: cash_books.append(end_month()) or cash_books[-1]
+    end_month = sim.fund.money.pool.end_month
+    sim.fund.money.pool.end_month = lambda: cash_books.append(end_month()) or cash_books[-1]
     sim.env.run()
     return sim, sim.out, cash_books
 
@@ -98,15 +98,15 @@ def test_W1_rent_withdrawal_in_engine(run):
     sim, out, _ = run
     assert out["withdrawals.rent"][3] == 4_500  # person 2's 15,000 is over the yearly 14,400
     assert out["withdrawals.rent"].sum() == 4_500
-    assert sim.ledger.acc.balance[1] == 9_000_00 - 4_500_00
-    assert sim.ledger.acc.balance[2] == 20_000_00
+    assert sim.fund.ledger.acc.balance[1] == 9_000_00 - 4_500_00
+    assert sim.fund.ledger.acc.balance[2] == 20_000_00
 
 
 def test_W1_repayment_withdrawal_in_engine(run):
     sim, out, cash = run
     assert out["withdrawals.repayment"][3] == 12_000  # a commercial mortgage, no fund loan
     assert out["withdrawals.repayment"][6] == 0  # 13,000 > the 12,000 due: refused whole
-    assert sim.ledger.acc.balance[3] == 30_000_00 - 12_000_00
+    assert sim.fund.ledger.acc.balance[3] == 30_000_00 - 12_000_00
     # the money leaves the fund (unlike a fund-loan repayment): rent 4,500 + 12,000
     assert cash[3].cash_out["withdrawals.rent"] == 4_500_00
     assert cash[3].cash_out["withdrawals.repayment"] == 12_000_00
@@ -117,24 +117,24 @@ def test_W1_purchase_withdrawal_in_engine(run):
     sim, out, _ = run
     assert out["withdrawals.purchase"][8] == 9_000  # the whole balance toward the down payment
     assert out["withdrawals.purchase"].sum() == 9_000
-    assert sim.ledger.acc.balance[0] == 0
+    assert sim.fund.ledger.acc.balance[0] == 0
     assert out["loan_applications"][8] == 1
     assert out["loan_refusals"][8] == 0
     # L2: (½ 9,000 + ½ 9,000) x 15 x (½ + ½ x 9/24) x frequency 1 = 92,812.50 yuan (< 80% LTV)
     assert out["loans_disbursed_amount"].sum() == 92_812.50
-    assert sim.ledger.acc.loan_outstanding[0]
+    assert sim.fund.ledger.acc.loan_outstanding[0]
 
 
 def test_a_combination_loan_puts_the_rest_of_the_need_on_a_commercial_mortgage(run):
     sim, _, _ = run
     month = sim.scenario.start + 8
-    pop, policy = sim.pop, sim.policy
+    pop, policy = sim.people.pop, sim.fund.policy
     room = (pop.retirement_month[0] - pop.birth_month[0]) + 12 * 5 - (month - pop.birth_month[0])
     term = int(np.clip(room, 12, 360))
     commercial = (800_000 - 92_812.50) * 100
     rate = sim.scenario.agents.financing.commercial_rate_at(month)
     assert rate == 0.0365  # the population file's path: February 2024
-    assert sim.state.mortgage_fen[0] == instalment_fen(commercial, rate, term)
+    assert sim.people.state.mortgage_fen[0] == instalment_fen(commercial, rate, term)
     assert float(loan_rate(policy, month, True, term)) < rate
 
 

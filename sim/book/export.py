@@ -92,7 +92,7 @@ def export_book(run_dir: str | Path, *, path: int, out: str | Path, month: int |
 def simulate_to(scenario: Scenario, path: int, month: int) -> tuple[Simulation, np.ndarray]:
     """One path run through the end of ``month``, and the opening bonus paid to each person."""
     sim = Simulation(scenario, path)
-    ledger, bonus = sim.ledger, np.zeros(sim.pop.n, np.int64)
+    ledger, bonus = sim.fund.ledger, np.zeros(sim.people.pop.n, np.int64)
     deposit = ledger.deposit
 
     def recording(who, amount_fen, months=1):
@@ -106,7 +106,7 @@ def simulate_to(scenario: Scenario, path: int, month: int) -> tuple[Simulation, 
 
     ledger.deposit = recording
     sim.env.run(until=month - scenario.start + 1)
-    owed = sim.money.pool.unmet_withdrawals + sim.money.pool.unpaid_costs
+    owed = sim.fund.money.pool.unmet_withdrawals + sim.fund.money.pool.unpaid_costs
     if owed:
         raise InputError("(command line)", "--month", f"{format_month(month)}: the fund owes "
                          f"{fen_to_yuan(owed)} yuan of withdrawals or costs it could not pay, "
@@ -117,10 +117,12 @@ def simulate_to(scenario: Scenario, path: int, month: int) -> tuple[Simulation, 
 
 def book_tables(sim: Simulation, bonus: np.ndarray, month: int) -> tuple[pa.Table, pa.Table, dict]:
     """The accounts and loans tables, and the book's totals in fen."""
-    acc, pop, policy = sim.ledger.acc, sim.pop, sim.policy
+    acc, pop, policy = sim.fund.ledger.acc, sim.people.pop, sim.fund.policy
     rows = np.flatnonzero(acc.ever_opened)
     is_open = acc.is_open[rows]
-    status = np.where(~is_open, "closed", np.where(sim.state.dormant[rows], "dormant", "active"))
+    status = np.where(
+        ~is_open, "closed", np.where(sim.people.state.dormant[rows], "dormant", "active")
+    )
     counts = bool(policy["subsidy.cap_includes_bonus"])
     ahead = np.maximum(acc.covered_through[rows] - month, 0)
     paid = np.where(acc.covered_through[rows] > 0, acc.covered_through[rows],
@@ -160,9 +162,11 @@ def book_tables(sim: Simulation, bonus: np.ndarray, month: int) -> tuple[pa.Tabl
         "veteran_months": pa.array(np.where(is_open, acc.service_months[rows],
                                             pop.veteran_months[rows]).astype(np.int64)),
     }  # fmt: skip
-    book = sim.book
+    book = sim.fund.book
     a = book.active()
-    value = np.floor(book.collateral[a] * (sim.hpi / book.hpi_at_start[a])).astype(np.int64)
+    value = np.floor(
+        book.collateral[a] * (sim.fund.house_price_index / book.hpi_at_start[a])
+    ).astype(np.int64)
     loans = {
         "account_id": pa.array(book.person[a] + 1),
         "principal": _yuan(book.principal[a]),
@@ -188,10 +192,10 @@ def book_tables(sim: Simulation, bonus: np.ndarray, month: int) -> tuple[pa.Tabl
 
 def book_toml(sim: Simulation, month: int, source: str, lines: dict) -> str:
     """``book.toml`` of an exported book."""
-    reserve = sim.money.segment.reserve.balance
+    reserve = sim.fund.money.segment.reserve.balance
     return "\n".join([
         "# A synthetic book: simulated by hpfsim, not a fund centre's data.",
-        "[book]", f'date = "{format_month(month)}"', f'policy = "{sim.policy.id}"',
+        "[book]", f'date = "{format_month(month)}"', f'policy = "{sim.fund.policy.id}"',
         f"source = {json.dumps(source, ensure_ascii=False)}", "synthetic = true",
         'fund_file = "fund.toml"', f"segment_reserve = {fen_to_yuan(reserve)}", "",
         "[totals]", f"accounts = {lines['accounts']}", f"balance = {fen_to_yuan(lines['balance'])}",
@@ -202,15 +206,15 @@ def book_toml(sim: Simulation, month: int, source: str, lines: dict) -> str:
 
 def fund_toml(sim: Simulation, month: int, lines: dict) -> str:
     """The pool's other lines at the end of ``month``, balancing with the book (F3)."""
-    pool, emp, sc = sim.money.pool, sim.money.employee, sim.scenario
+    pool, emp, sc = sim.fund.money.pool, sim.fund.money.employee, sim.scenario
     fund, employee = sc.pool.fund, sc.pool.employee
     years = (month + 1 - sc.start) / 12.0
     equity = (pool.cash + emp.loan_balance + lines["principal"] - emp.deposit_balance
-              - lines["balance"] - lines["interest_accrued"] - sim.money.reserve.balance
-              - sim.money.segment.reserve.balance - pool.credit_line)  # fmt: skip
+              - lines["balance"] - lines["interest_accrued"] - sim.fund.money.reserve.balance
+              - sim.fund.money.segment.reserve.balance - pool.credit_line)  # fmt: skip
     values = {
         "fund": {f.name: getattr(fund, f.name) for f in fields(fund)} | {
-            "start_cash": pool.cash / 100, "start_reserve": sim.money.reserve.balance / 100,
+            "start_cash": pool.cash / 100, "start_reserve": sim.fund.money.reserve.balance / 100,
             "start_credit_line": pool.credit_line / 100, "start_equity": equity / 100,
         },
         "employee": {f.name: getattr(employee, f.name) for f in fields(employee)} | {

@@ -15,13 +15,14 @@ scenario) projects from the month after the book's date:
           + credit line + equity
 
   else one line names both files and the difference.
-- :func:`open_from_book` (called by the engine once the path is built): the
+- :func:`open_from_book` (called by the engine once the fund is built): the
   book's accounts become people ``0 … B-1`` of the ledger — balances, the
   ageing ring (S1-i), subsidy paid against the cap (S2), forfeits (S4),
   loans taken (S3), L1 months, L2 totals, the year's rent (W1), accrued
   interest and subsidy — its loans the loan book's rows, and its segment
-  reserve the flexible segment's. Their choices start from the book: a
-  dormant account is dormant, the last deposit sets the habit. People
+  reserve the flexible segment's. :func:`state_from_book` (called as the
+  people are built): their choices start from the book: a dormant account is
+  dormant, the last deposit sets the habit. People
   ``B …`` are the population file's, who might still join.
 """
 
@@ -38,7 +39,13 @@ from sim.fund.loan_book import ACTIVE, annuity_installment
 from sim.fund.pool_config import BookLines, load_pool_config
 from sim.months import format_month
 
-__all__ = ["checked_book", "open_from_book", "people_from_book", "shift_scenario"]
+__all__ = [
+    "checked_book",
+    "open_from_book",
+    "people_from_book",
+    "shift_scenario",
+    "state_from_book",
+]
 
 
 def shift_scenario(origin: str, folder: str, *, start: int, policy, switch_on, switch_policy,
@@ -92,12 +99,13 @@ def book_lines(header: Header):
                      loans=header.principal, reserve=header.segment_reserve)  # fmt: skip
 
 
-def open_from_book(sim, book: Book) -> None:
-    """Put the book's accounts, loans and segment reserve into a freshly built path."""
-    _accounts(sim.ledger, sim.policy, book)
-    _loans(sim.book, sim.policy, book)
-    sim.money.segment.reserve.balance = book.header.segment_reserve
-    _behaviour(sim.state, book)
+def open_from_book(fund, book: Book) -> None:
+    """Put the book's accounts, loans and segment reserve into a fresh
+    :class:`~sim.fund.fund.Fund` (its people get theirs from :func:`people_from_book` and
+    :func:`state_from_book`)."""
+    _accounts(fund.ledger, fund.policy, book)
+    _loans(fund.book, fund.policy, book)
+    fund.money.segment.reserve.balance = book.header.segment_reserve
 
 
 def _accounts(ledger, policy, book: Book) -> None:
@@ -166,7 +174,7 @@ def _loans(loan_book, policy, book: Book) -> None:
     loan_book.n = k
 
 
-def _behaviour(state, book: Book) -> None:
+def state_from_book(state, book: Book) -> None:
     """Account states from the book: dormant is dormant; a deposit in the last three months
     is a habit; the account's opening month paces a quarterly payer."""
     a, b, date = book.accounts, book.n, book.header.date

@@ -137,6 +137,17 @@ def deposit_more_borrow_more(
     return np.floor(base * multiple * duration * (1 - w + w * frequency)).astype(np.int64)
 
 
+def max_ltv(policy: Policy, first_home) -> np.ndarray:
+    """The largest loan-to-value of a purchase, first or second home (FACTS.md)."""
+    return np.where(first_home, policy["loan.max_ltv_first"], policy["loan.max_ltv_second"])
+
+
+def max_loan_fen(policy: Policy, price_fen, first_home) -> np.ndarray:
+    """The most that loans of any kind may cover of a price, in fen: the buyer pays the rest
+    down (commercial lenders are taken to lend on the same loan-to-value)."""
+    return np.floor(np.asarray(price_fen) * max_ltv(policy, first_home)).astype(np.int64)
+
+
 def rationing_level(policy: Policy, loan_to_deposit: float) -> int:
     """0 when the pool's 个贷率 is below the first threshold, else the level reached (F5)."""
     if not policy["liquidity.rationing"]:
@@ -160,7 +171,7 @@ def loan_limit(
     boost = multiplier(policy, month, req.green_or_upgrade, req.talent)
     formula = LIMIT_FORMULAS[policy["loan.limit_formula"]]
     deposits = np.floor(formula(policy, month, req, factor) * boost)
-    ltv = np.where(req.first_home, policy["loan.max_ltv_first"], policy["loan.max_ltv_second"])
+    ltv = max_ltv(policy, req.first_home)
     by_price = np.floor(req.price * np.minimum(ltv, ltv_cap))
     rate = loan_rate(policy, month, req.first_home, req.term_months)
     share = policy["loan.max_repayment_share"]

@@ -47,6 +47,17 @@ def tax_bracket(policy: Policy, annual_income_yuan: np.ndarray) -> np.ndarray:
     return np.where(taxable > 0, bracket, 0).astype(np.int8)
 
 
+def tax_forgone_fen(policy: Policy, bracket: np.ndarray, deposits_fen: np.ndarray) -> float:
+    """Income tax the month's deposits save, at each depositor's marginal rate, in fen (D3).
+
+    ``bracket`` is each depositor's :func:`tax_bracket` (set each January from
+    the last year's income); deposits are accepted within the cap, so all of
+    them are deductible.
+    """
+    rates = np.array((0.0, *policy["tax.iit_rates"]))
+    return float((deposits_fen * rates[bracket]).sum())
+
+
 def tax_saving_yuan(
     policy: Policy, month: int, annual_income_yuan: np.ndarray, annual_deposits_yuan: np.ndarray
 ) -> np.ndarray:

@@ -1,0 +1,191 @@
+"""The people of one path, and their month at the fund.
+
+:class:`People` holds who they are (``population``), what they earn
+(``income``), what they remember (``behaviour.BehaviourState``) and how they
+choose (``behaviour``, ``financing``). :func:`visit` is their month at a fund
+— the engine's :class:`~sim.fund.fund.Fund` or the agents-alone stand-in
+(``world``) — through the boundary of :mod:`sim.fund.requests`:
+
+1. they look at the fund's read-only view and choose (:meth:`People.ask`);
+2. the fund answers their requests and they learn from the answers (who
+   joined, whose deposit was taken, who used the account for housing);
+3. buyers change tenure, members among them ask for a quote, choose a fund,
+   commercial or combination loan (``financing``) and withdraw toward the down
+   payment (W1); the commercial part becomes a mortgage they may repay from
+   the account later.
+
+People write only their own arrays; the fund writes only its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.agents.behaviour import Behaviour, BehaviourState, Decisions
+from sim.agents.buying import Applications
+from sim.agents.config import AgentConfig
+from sim.agents.financing import choose_fund_loan
+from sim.agents.housing import start_mortgages, term_of
+from sim.agents.income import CommonShock, IncomeState, step_income
+from sim.agents.population import synthesize
+from sim.agents.repaying import repayment_capacity_fen
+from sim.book.load import people_from_book, state_from_book
+from sim.fund.loan_limit import max_loan_fen
+from sim.fund.policy import Policy
+from sim.fund.requests import (
+    Answers,
+    Buyers,
+    Counterparty,
+    FundView,
+    Joins,
+    PurchaseAnswers,
+    Purchases,
+    Quotes,
+    Requests,
+)
+from sim.fund.tax import tax_bracket
+from sim.months import calendar_month
+from sim.random import Draws
+
+MORTGAGE = 2  # the tenure code of an owner with a mortgage (``config.TENURE``)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One month at the fund: the choices, and the fund's answers."""
+
+    decisions: Decisions
+    answers: Answers
+    purchases: PurchaseAnswers
+
+
+class People:
+    """``n`` people of one path from ``start`` (see the module docstring).
+
+    ``policy`` is the rules in force at the start (for the first year's tax
+    brackets, D3); ``book`` a fund's own book whose members are people
+    ``0 … B-1`` (:mod:`sim.book`).
+    """
+
+    def __init__(self, config: AgentConfig, n: int, *, seed: int, path: int, start: int,
+                 policy: Policy, book=None) -> None:  # fmt: skip
+        self.config = config
+        self.rng = Draws(seed, path, n)
+        self.pop = synthesize(config, n, seed=seed, path=path, start_month=start)
+        if book is not None:
+            people_from_book(book, self.pop, config, seed=seed, path=path, month=start)
+        self.income = IncomeState.start(config, self.pop, self.rng)
+        self.state = BehaviourState.start(n, config=config, pop=self.pop, income=self.income,
+                                          rng=self.rng, month=start)  # fmt: skip
+        self.behaviour = Behaviour(config, self.pop, self.rng)
+        update_tax_brackets(self.state, self.income, policy)
+        if book is not None:
+            state_from_book(self.state, book)
+
+    def new_month(self, month: int, view: FundView, shock: CommonShock | None = None) -> None:
+        """Each January the tax bracket of last year's income (D3); then this month's income."""
+        if calendar_month(month) == 1:
+            update_tax_brackets(self.state, self.income, view.policy)
+        step_income(self.config, self.pop, self.income, self.rng, month, self.state.alive, shock)
+
+    def ask(self, month: int, view: FundView, **shocks: float) -> tuple[Decisions, Requests]:
+        """Everyone's choices (``behaviour``) and the requests they send the fund.
+
+        ``shocks`` are the behaviour hooks of :meth:`Behaviour.decide`
+        (``exit_multiplier``, ``purchase_multiplier``, ``house_price_index``).
+        """
+        pop, st = self.pop, self.state
+        d = self.behaviour.decide(month, self.income, st, view, **shocks)
+        st.alive[d.leave] = False
+        j = d.join
+        joins = Joins(
+            who=j, age=(month - pop.birth_month[j]) // 12,
+            retirement_age=(pop.retirement_month[j] - pop.birth_month[j]) // 12,
+            good_credit=pop.good_credit[j], in_employee_pension=np.zeros(len(j), bool),
+            hmt_or_foreign=pop.hmt_or_foreign[j], children=pop.children[j],
+            education=pop.education[j], veteran_months=pop.veteran_months[j],
+        )  # fmt: skip
+        requests = Requests(
+            leave=d.leave, joins=joins, deposit_who=d.deposit_who, deposit_fen=d.deposit_fen,
+            deposit_months=d.deposit_months, deposit_bracket=st.tax_bracket[d.deposit_who],
+            rent_who=d.rent_who, rent_fen=d.rent_fen, repay_who=d.repay_who,
+            repay_fen=d.repay_fen, repay_due_fen=3 * st.mortgage_fen[d.repay_who].astype(np.int64),
+            exit=d.exit,
+            repayment_capacity=repayment_capacity_fen(self.config.repaying,
+                                                      self.income.income[view.due_who]),
+        )  # fmt: skip
+        return d, requests
+
+    def learn(self, month: int, answers: Answers) -> None:
+        """What the fund's answers change in people's memory."""
+        st = self.state
+        st.join_refused[answers.join_refused] = True  # a refused person stops asking
+        st.join_month[answers.joined] = month
+        st.deposited_last[answers.deposited] = True  # the habit (``depositing``)
+        st.housing_user[answers.rent_paid] = True
+        st.housing_user[answers.mortgage_paid] = True
+
+    def buy(self, view: FundView, apps: Applications, month: int) -> tuple[np.ndarray, Buyers]:
+        """Buyers now own with a mortgage; the members among them (mask) ask for a quote."""
+        pop, st = self.pop, self.state
+        pop.tenure[apps.who] = MORTGAGE
+        pop.intends_to_buy[apps.who] = False
+        st.plan_month[apps.who] = -1
+        members = view.is_open[apps.who]
+        who = apps.who[members]
+        return members, Buyers(
+            who=who, price_fen=apps.price_fen[members], first_home=apps.first_home[members],
+            green_or_upgrade=apps.green_or_upgrade[members], talent=apps.talent[members],
+            age_months=month - pop.birth_month[who],
+            retirement_age_months=pop.retirement_month[who] - pop.birth_month[who],
+            good_credit=pop.good_credit[who],
+            income_fen=np.floor(self.income.income_avg[who] * 100).astype(np.int64),
+        )  # fmt: skip
+
+    def finance(self, month: int, view: FundView, quotes: Quotes) -> Purchases:
+        """Withdraw toward the down payment what the balance allows in whole yuan (W1), and
+        choose the fund loan (``financing``)."""
+        who, price = quotes.buyers.who, quotes.buyers.price_fen
+        balance = view.balance[who]
+        take = np.minimum((balance // 100) * 100, price - quotes.max_loan_fen)
+        monthly = np.floor(self.pop.deposit_share[who] * self.income.income_avg[who]) * 100
+        loan = choose_fund_loan(
+            self.config.financing, month, need_fen=quotes.max_loan_fen, limit_fen=quotes.limit_fen,
+            fund_rate=quotes.rate, term_months=quotes.term_months, holding_rate=view.holding_rate,
+            kept_balance_fen=balance - take, monthly_deposit_fen=monthly,
+        )  # fmt: skip
+        return Purchases(quotes, take, loan)
+
+    def settle(self, month: int, view: FundView, apps: Applications, members: np.ndarray,
+               quotes: Quotes, answers: PurchaseAnswers) -> None:  # fmt: skip
+        """After the fund's answer: what a fund loan does not cover becomes a commercial
+        mortgage; a purchase withdrawal makes a housing user."""
+        self.state.housing_user[answers.withdrawn] = True
+        commercial = max_loan_fen(view.policy, apps.price_fen, apps.first_home)
+        commercial[members] -= answers.loan_fen
+        start_mortgages(self.state, self.config, apps.who, commercial, month,
+                        term_of(apps.who, members, quotes.term_months))  # fmt: skip
+
+
+def visit(people: People, fund: Counterparty, month: int, **shocks: float) -> Visit:
+    """People's month at ``fund``: look, ask, learn; buyers get quotes, finance, apply."""
+    view = fund.view(month)
+    d, requests = people.ask(month, view, **shocks)
+    answers = fund.handle(requests)
+    people.learn(month, answers)
+    none = np.zeros(0, np.int64)
+    bought = PurchaseAnswers(withdrawn=none, buyers=none, loan_fen=none, applied=0, refused=0)
+    apps = d.applications
+    if len(apps):
+        members, buyers = people.buy(view, apps, month)
+        quotes = fund.quote(buyers)
+        bought = fund.apply(people.finance(month, view, quotes))
+        people.settle(month, view, apps, members, quotes, bought)
+    return Visit(d, answers, bought)
+
+
+def update_tax_brackets(st: BehaviourState, income: IncomeState, policy: Policy) -> None:
+    """Each January: the income-tax bracket of the last year's average income (D3)."""
+    st.tax_bracket[:] = tax_bracket(policy, 12.0 * income.income_avg)

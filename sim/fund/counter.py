@@ -1,0 +1,143 @@
+"""The fund's counter: members' accounts, answering people's requests (E, D, W, L1–L4).
+
+The counter owns the ledger (:class:`~sim.fund.ledger.Ledger`) and answers
+the batches of :mod:`sim.fund.requests` in the order a month runs them:
+leavers' full withdrawals (W4), joins (E1–E5), deposits (D1–D3), rent and
+commercial-mortgage withdrawals (W1), exits (W3); then buyers' quotes (L1–L4)
+and their purchase withdrawals (W1) and loan applications. It never lends:
+accepted applications go back to the caller — the engine's :class:`~sim.fund.
+fund.Fund` queues them at the loan desk, the agents-alone world lends at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.fund.eligibility import loan_deposit_months, may_join
+from sim.fund.ledger import Ledger
+from sim.fund.loan_limit import (
+    LoanRequest,
+    check_eligibility,
+    loan_limit,
+    loan_rate,
+    max_loan_fen,
+)
+from sim.fund.policy import Policy
+from sim.fund.refusals import Refusal
+from sim.fund.requests import (
+    Answers,
+    Buyers,
+    FundView,
+    PurchaseAnswers,
+    Purchases,
+    Quotes,
+    Requests,
+    read_only,
+)
+from sim.fund.tax import tax_forgone_fen
+
+_NONE = np.zeros(0, np.int64)
+
+
+class Counter:
+    """The accounts of ``n`` people from ``start`` on, and the requests they send."""
+
+    def __init__(self, n: int, policy: Policy, start: int):
+        self.ledger = Ledger(n, policy, start)
+        self.policy = policy
+
+    def set_policy(self, policy: Policy) -> None:
+        """A new policy in force (a switch date or a shock)."""
+        self.policy = policy
+        self.ledger.set_policy(policy)
+
+    def view(self, month: int, *, due_who: np.ndarray = _NONE) -> FundView:
+        """Published terms and each person's own account, read-only (the month is open)."""
+        policy, acc = self.policy, self.ledger.acc
+        return FundView(
+            deposit_rate=policy.at("interest.deposit_rate", month),
+            holding_rate=policy.at("subsidy.holding_rate", month),
+            floor_fen=policy.floor_fen(month), cap_fen=policy.cap_fen(month),
+            quarterly_allowed=3 in policy["deposit.allowed_months"],
+            tax_rates=policy["tax.iit_rates"], is_open=read_only(acc.is_open),
+            forfeited=read_only(acc.forfeited), loan_outstanding=read_only(acc.loan_outstanding),
+            balance=read_only(acc.balance), aged=read_only(self.ledger.aged()), policy=policy,
+            due_who=read_only(due_who),
+        )  # fmt: skip
+
+    def handle(self, r: Requests) -> Answers:
+        """Carry out the month's requests in order; asks from people with no open account
+        (a leaver who never joined, a refused joiner's deposit) are void."""
+        ledger, acc = self.ledger, self.ledger.acc
+        ledger.close(r.leave[acc.is_open[r.leave]], "full")
+        joined, refused = self._join(r)
+        opened = acc.is_open[r.deposit_who]
+        who, amount = r.deposit_who[opened], r.deposit_fen[opened]
+        ok = ledger.deposit(who, amount, r.deposit_months[opened]) == Refusal.OK
+        tax = tax_forgone_fen(self.policy, r.deposit_bracket[opened][ok], amount[ok])
+        rent_ok = ledger.withdraw(r.rent_who, r.rent_fen, "rent") == Refusal.OK
+        codes = ledger.withdraw(r.repay_who, r.repay_fen, "repayment", r.repay_due_fen,
+                                mortgage=True)  # fmt: skip
+        paid = codes == Refusal.OK
+        exits = int((ledger.close(r.exit, "exit") == Refusal.OK).sum())
+        return Answers(
+            joined=joined, join_refused=refused, deposit_asks=len(who), deposited=who[ok],
+            deposited_fen=amount[ok], tax_saved=tax, rent_paid=r.rent_who[rent_ok],
+            mortgage_paid=r.repay_who[paid], mortgage_paid_fen=int(r.repay_fen[paid].sum()),
+            exits=exits,
+        )  # fmt: skip
+
+    def _join(self, r: Requests) -> tuple[np.ndarray, np.ndarray]:
+        """E1/E2 checked, accounts opened (E3; bonus S6–S7), veterans' months taken in (E5)."""
+        j, ledger = r.joins, self.ledger
+        codes = may_join(
+            self.policy, age=j.age, retirement_age=j.retirement_age, good_credit=j.good_credit,
+            in_employee_pension=j.in_employee_pension, hmt_or_foreign=j.hmt_or_foreign,
+        )  # fmt: skip
+        ok = codes == Refusal.OK
+        who = j.who[ok]
+        first = ~ledger.acc.ever_opened[who]
+        ledger.open(who, children=j.children[ok], education=j.education[ok])
+        veteran = first & (j.veteran_months[ok] > 0)
+        ledger.transfer_in(who[veteran], 0, service_months=j.veteran_months[ok][veteran])
+        return who, j.who[~ok]
+
+    def quote(self, b: Buyers, *, level: int = 0) -> Quotes:
+        """Eligibility (L1), limit (L2–L4, cut by rationing ``level``, F5), rate and the
+        longest term each buyer may have: to retirement + the allowed years, within the
+        maximum term."""
+        policy, acc, month = self.policy, self.ledger.acc, self.ledger.month
+        who = b.who
+        room = b.retirement_age_months + 12 * policy["loan.age_limit_over_retirement"]
+        term = np.clip(room - b.age_months, 12, 12 * policy["loan.max_term_years"])
+        term = term.astype(np.int64)
+        req = LoanRequest(
+            balance=acc.balance[who], deposited_total=acc.deposited_total[who],
+            deposit_months=loan_deposit_months(acc, policy, month, who),
+            months_open=np.maximum(month - acc.opened_month[who], 1), income=b.income_fen,
+            price=b.price_fen, term_months=term, first_home=b.first_home,
+            green_or_upgrade=b.green_or_upgrade, talent=b.talent, age_months=b.age_months,
+            retirement_age_months=b.retirement_age_months, good_credit=b.good_credit,
+            loan_outstanding=acc.loan_outstanding[who],
+        )  # fmt: skip
+        limit, _ = loan_limit(policy, month, req, level=level)
+        return Quotes(
+            buyers=b, refusal=check_eligibility(policy, req), limit_fen=limit,
+            rate=loan_rate(policy, month, b.first_home, term), term_months=term,
+            max_loan_fen=max_loan_fen(policy, b.price_fen, b.first_home),
+        )  # fmt: skip
+
+    def apply(self, p: Purchases) -> PurchaseAnswers:
+        """Purchase withdrawals (W1: up to the down payment) and the loan applications that
+        pass: quoted eligible, within the quoted limit and above zero."""
+        q = p.quotes
+        who, price = q.buyers.who, q.buyers.price_fen
+        asked = p.loan_fen > 0
+        ok = asked & (q.refusal == Refusal.OK) & (q.limit_fen > 0) & (p.loan_fen <= q.limit_fen)
+        w = p.withdraw_fen > 0
+        done = self.ledger.withdraw(who[w], p.withdraw_fen[w], "purchase",
+                                    (price - q.max_loan_fen)[w]) == Refusal.OK  # fmt: skip
+        return PurchaseAnswers(
+            withdrawn=who[w][done], buyers=who, loan_fen=np.where(ok, p.loan_fen, 0),
+            applied=int(asked.sum()), refused=int((asked & ~ok).sum()),
+        )  # fmt: skip

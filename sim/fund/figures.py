@@ -1,0 +1,70 @@
+"""The fund's row of the monthly record: balances, flows, the desk, reserves, the pilot's books.
+
+Read from the fund after :meth:`~sim.fund.fund.Fund.close_month`; money in fen
+(the engine writes it in yuan). The people's own figures — members by cohort,
+account states — are the engine's to add.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.fund.fund import Fund, FundMonth
+from sim.fund.reserve import adequacy, stressed_loss
+from sim.money import yuan_to_fen
+
+
+def month_figures(fund: Fund, closed: FundMonth) -> dict[str, float]:
+    """Every fund series of the month (see :data:`sim.engine.SERIES`), money in fen."""
+    lb, loan, end = closed.accounts, closed.loans, closed.pool
+    money, policy, hpi = fund.money, fund.policy, fund.house_price_index
+    pool, employee, segment = money.pool, money.employee, money.segment
+    cash, seg, sheet = end.cash, end.segment, end.sheet
+    deposit_balance, loan_balance = lb.closing_total, loan.closing_principal
+    pool_dep = deposit_balance + employee.deposit_balance
+    pool_loans = loan_balance + employee.loan_balance
+    queue_len, _ = pool.queued()
+    _, owed = fund.book.amount_due()
+    employee_due = employee.loan_balance // money.config.employee.repayment_months
+    scheduled = int(owed.sum()) + employee_due
+    stressed = stressed_loss(fund.book, policy, hpi)
+    ratios = adequacy(segment.reserve, loan_balance, stressed)
+    waits = [a.served - a.arrival for a in cash.served if a.segment == "flexible"]
+    cap_fen = yuan_to_fen(policy["subsidy.lifetime_cap"])
+    values = {
+        "value_added_income": end.value_added,
+        "deposits": lb.deposits, "withdrawals": lb.withdrawn,
+        "subsidy_paid": lb.subsidy_credited, "bonus_paid": lb.bonus_credited,
+        "interest_credited": lb.interest_credited,
+        "deposit_refusals": sum(lb.refused.values()),
+        "loans_disbursed": loan.disbursed_count,
+        "loans_disbursed_amount": loan.disbursed, "loan_queue_length": queue_len,
+        "loan_queue_wait_months": float(np.mean(waits)) if waits else 0.0,
+        "loan_balance": loan_balance, "deposit_balance": deposit_balance,
+        "loan_to_deposit": loan_balance / deposit_balance if deposit_balance else 0.0,
+        "pool_deposit_balance": pool_dep, "pool_loan_balance": pool_loans,
+        "pool_loan_to_deposit": pool_loans / pool_dep if pool_dep else 0.0,
+        "cash": pool.cash, "survival_months": pool.survival_months(scheduled),
+        "credit_line_balance": pool.credit_line, "credit_line_drawn": cash.credit_drawn,
+        "risk_reserve": sheet.risk_reserve,
+        "reserve_to_loans": sheet.risk_reserve / pool_loans if pool_loans else 0.0,
+        "reserve_to_stressed_loss": min(ratios["reserve_to_stressed_loss"], 1e6),
+        "reserve_uncovered": segment.reserve.uncovered,
+        "defaults_amount": loan.written_off, "credit_losses": loan.loss,
+        "defaults": loan.defaults, "arrears_3plus": loan.arrears[3],
+        "rationing_level": fund.rationing_level, "house_price_index": hpi,
+        "members_at_cap": int((fund.ledger.acc.subsidy_total >= cap_fen).sum()),
+        "pool_equity": sheet.equity, "interest_payable": sheet.interest_payable,
+        "unmet_withdrawals": sheet.unmet_withdrawals, "unpaid_costs": sheet.unpaid_costs,
+        "employee_reserve": money.reserve.balance,
+        "segment_value_added_income": seg.value_added, "segment_subsidy_cost": seg.subsidy_cost,
+        "segment_margin": seg.margin, "segment_reserve": segment.reserve.balance,
+        "segment_reserve_to_loans": min(ratios["reserve_to_loans"], 1e6)
+        if loan_balance or segment.reserve.balance else 0.0,
+        "segment_net_funding": deposit_balance - loan_balance,
+        "segment_loan_interest": seg.loan_interest, "segment_funding_income": seg.funding_income,
+        "segment_interest_cost": seg.interest_cost, "segment_costs": seg.costs,
+    }  # fmt: skip
+    values |= {f"cash_in.{k}": v for k, v in cash.cash_in.items()}
+    values |= {f"cash_out.{k}": v for k, v in cash.cash_out.items()}
+    return values

@@ -1,0 +1,238 @@
+"""The fund of one path: accounts, loans, the pool's money, the desk — behind one boundary.
+
+:class:`Fund` owns everything the fund keeps: the members' accounts (the
+:class:`~sim.fund.counter.Counter` and its ledger), the flexible loan book,
+and the pool's money (:class:`~sim.fund.pool_books.PoolBooks`: cash and the
+loan desk, the employee segment, both reserves, the pilot's own books,
+equity). People reach it only through :mod:`sim.fund.requests`. A month:
+
+1. :meth:`Fund.open_month` — the shocks' policy changes and house prices,
+   the January repricing of loans, the books opened;
+2. :meth:`Fund.view` — what people may see (read-only);
+3. :meth:`Fund.handle` — the month's requests answered (the counter), then
+   loan repayments: borrowers pay from income what they can, the rest from
+   their balance if the scenario allows (W1); arrears and defaults (F5);
+4. :meth:`Fund.quote` and :meth:`Fund.apply` — buyers' quotes; purchase
+   withdrawals; applications join the desk's first-come queue (F5);
+5. :meth:`Fund.desk` — the pool's cash flows, the employee segment, interest,
+   then the desk serves the queue (a SimPy process) and the granted loans are
+   disbursed in one batch (the book, and S3 in the ledger);
+6. :meth:`Fund.close_month` — the ledger's month end (accrual, June
+   settlement, reconciliation), the loan book's, and the pool's (value-added
+   income, the 30 June distribution, the balance sheet, checked); returns the
+   month's figures.
+
+What the object keeps from month to month is its state; what it keeps within
+a month is the open month's own books (:class:`OpenMonth`), opened by
+:meth:`open_month` and closed by :meth:`close_month`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import simpy
+
+from sim.fund.books import MonthBooks
+from sim.fund.counter import Counter
+from sim.fund.employee import EmployeeFlows, EmployeeShock
+from sim.fund.liquidity import Application
+from sim.fund.loan_book import LoanBook, LoanMonth, split_payment
+from sim.fund.loan_limit import rationing_level
+from sim.fund.policy import Policy
+from sim.fund.pool_books import Opening, PoolBooks, PoolMonthEnd
+from sim.fund.pool_config import PoolConfig
+from sim.fund.requests import (
+    Answers,
+    Buyers,
+    FundView,
+    PurchaseAnswers,
+    Purchases,
+    Quotes,
+    Requests,
+)
+from sim.fund.value_added import ValueAdded
+from sim.months import calendar_month, format_month, is_settlement_month
+
+
+@dataclass
+class OpenMonth:
+    """The open month's own books: what its later steps are computed from."""
+
+    month: int
+    opening: Opening
+    employee_shock: EmployeeShock
+    commercial_repayments: int = 0  # fen withdrawn toward commercial mortgages: leaves the fund
+    employee: EmployeeFlows | None = None
+    interest: ValueAdded | None = None
+    granted: dict[int, Application] = field(default_factory=dict)  # person → application
+
+
+@dataclass(frozen=True)
+class FundMonth:
+    """What :meth:`Fund.close_month` returns: the three books' months."""
+
+    accounts: MonthBooks
+    loans: LoanMonth
+    pool: PoolMonthEnd
+
+
+class Fund:
+    """The fund of one path (see the module docstring)."""
+
+    def __init__(self, env: simpy.Environment, policy: Policy, config: PoolConfig, n: int,
+                 start: int, *, repay_from_balance: bool) -> None:  # fmt: skip
+        self.policy = policy
+        self.counter = Counter(n, policy, start)
+        self.ledger = self.counter.ledger
+        self.book = LoanBook(policy)
+        self.money = PoolBooks(env, policy, config, start, grant=self._grant)
+        self.repay_from_balance = repay_from_balance
+        self.house_price_index = 1.0
+        self.rationing_level = 0  # set by each month's desk, read by the next month's quotes
+        self._open: OpenMonth | None = None
+
+    # ------------------------------------------------------------------ the month
+    def open_month(self, month: int, shocks) -> None:
+        """Shocks in force (:class:`sim.shocks.InForce`): policy changes, house prices; the
+        January repricing of loans (F2); the books opened."""
+        if self._open is not None:
+            raise RuntimeError(f"{format_month(self._open.month)} is still open")
+        self._change_policy(month, shocks.policy_changes)
+        self.house_price_index = shocks.house_price_index
+        if calendar_month(month) == 1:
+            self.book.reprice(month)
+        self.ledger.begin_month()
+        opening = self.money.open_month(month, flexible_deposits=self.ledger.books.opening_total,
+                                        flexible_loans=self.book.outstanding())  # fmt: skip
+        self._open = OpenMonth(month, opening, shocks.employee)
+
+    def view(self, month: int) -> FundView:
+        """What people see, with the borrowers who owe an instalment this month."""
+        rows, _ = self.book.amount_due()
+        return self.counter.view(month, due_who=self.book.person[rows])
+
+    def handle(self, requests: Requests) -> Answers:
+        """The month's requests (:meth:`Counter.handle`), then the loan repayments."""
+        answers = self.counter.handle(requests)
+        self._month().commercial_repayments += answers.mortgage_paid_fen
+        self._repayments(requests.repayment_capacity)
+        return answers
+
+    def quote(self, buyers: Buyers) -> Quotes:
+        """Buyers' quotes, at last month's rationing level (F5)."""
+        return self.counter.quote(buyers, level=self.rationing_level)
+
+    def apply(self, purchases: Purchases) -> PurchaseAnswers:
+        """Purchase withdrawals; the accepted applications join the desk's queue."""
+        answers = self.counter.apply(purchases)
+        q, month = purchases.quotes, self._month().month
+        for i in np.flatnonzero(answers.loan_fen):
+            payload = (int(q.buyers.who[i]), int(q.term_months[i]), bool(q.buyers.first_home[i]),
+                       int(q.buyers.price_fen[i]))  # fmt: skip
+            self.money.pool.submit(Application(int(answers.loan_fen[i]), month, "flexible",
+                                               payload))  # fmt: skip
+        return answers
+
+    def desk(self):
+        """The pool's month and the loan desk (a SimPy process: ``yield from fund.desk()``)."""
+        m, money, books = self._month(), self.money, self.ledger.books
+        money.member_flows(books, m.commercial_repayments)
+        m.employee = money.employee_month(m.month, m.employee_shock)
+        m.interest = money.interest(m.opening)
+        balance = books.opening_total + books.inflows - books.withdrawn  # no pass over accounts
+        money.observe(flexible_deposits=balance, flexible_loans=self.book.outstanding())
+        self.rationing_level = rationing_level(self.policy, money.pool.loan_to_deposit())
+        yield money.pool.service()
+        self._disburse(m)
+
+    def close_month(self) -> FundMonth:
+        """Month end of the accounts, the loan book and the pool; every book checked."""
+        m = self._month()
+        accounts = self.ledger.end_month()
+        loans = self.book.close_month()
+        settle = is_settlement_month(m.month, self.policy["interest.settlement_month"])
+        pool = self.money.close_month(m.month, self.policy, accounts, loans, m.employee,
+                                      m.interest, m.opening, settle=settle)  # fmt: skip
+        self._open = None
+        return FundMonth(accounts, loans, pool)
+
+    def _month(self) -> OpenMonth:
+        if self._open is None:
+            raise RuntimeError("no month is open: call open_month() first")
+        return self._open
+
+    # ------------------------------------------------------------------ loans
+    def _repayments(self, capacity: np.ndarray) -> None:
+        """Borrowers pay from income, then (optionally) from their fund balance (W1)."""
+        book, acc, m = self.book, self.ledger.acc, self._month()
+        rows, owed = book.amount_due()
+        person = book.person[rows]
+        if len(capacity) != len(person):
+            raise ValueError(f"{len(capacity)} repayment capacities for {len(person)} borrowers")
+        from_income, from_balance = split_payment(owed, capacity, acc.balance[person],
+                                                  from_balance=self.repay_from_balance)  # fmt: skip
+        take = from_balance > 0
+        if take.any():
+            codes = self.ledger.withdraw(person[take], from_balance[take], "repayment",
+                                         owed[take])  # fmt: skip
+            from_balance[np.flatnonzero(take)[codes != 0]] = 0
+        loan_month = book.collect(m.month, from_income + from_balance, self.house_price_index)
+        self.money.loan_receipts(m.month, loan_month, int(from_balance.sum()))
+        ended = loan_month.repaid_in_full + loan_month.defaulted
+        self.ledger.loan_repaid(np.unique(np.array(ended, np.int64)))
+
+    def _grant(self, app: Application) -> bool:
+        """The desk grants a loan: the employee segment's at once, a member's at month end."""
+        if app.segment == "employee":
+            self.money.employee.lend(app.amount)
+            return True
+        person, granted = app.payload[0], self._month().granted
+        acc = self.ledger.acc
+        if not acc.is_open[person] or acc.loan_outstanding[person] or person in granted:
+            return False  # the applicant left or borrowed meanwhile: the application lapses
+        granted[person] = app
+        return True
+
+    def _disburse(self, m: OpenMonth) -> None:
+        """The month's granted flexible loans, in one batch: the book, and S3 in the ledger."""
+        if not m.granted:
+            return
+        apps = list(m.granted.values())
+        person, term, first, price = (
+            np.array(x) for x in zip(*(a.payload for a in apps), strict=True)
+        )
+        amount = np.array([a.amount for a in apps], np.int64)
+        self.book.disburse(m.month, person, amount, term, first, price, self.house_price_index)
+        self.ledger.disburse_loan(person)
+
+    # ------------------------------------------------------------------ policy
+    def _change_policy(self, month: int, changes) -> None:
+        """Policy changes a shock starts this month (:mod:`sim.shocks`), in the scenario's order."""
+        for change in changes:
+            if change.kind == "holding_rate":
+                rate = {"subsidy.holding_rate": change.value}
+                self.set_policy(self.policy.with_overrides(rate, origin=f"shock {change.shock}"))
+            else:
+                self._cut_loan_rates(month, change.value, change.shock)
+
+    def _cut_loan_rates(self, month: int, cut: float, name: str) -> None:
+        """A loan-rate cut from ``month``: new loans at once, existing ones next 1 January."""
+        changes = {}
+        for key in ("loan.rate_first_short", "loan.rate_first_long", "loan.rate_second_short",
+                    "loan.rate_second_long"):  # fmt: skip
+            table = {f"{format_month(m)}-01": v for m, v in self.policy.params[key].dated}
+            table[f"{format_month(month)}-01"] = max(self.policy.at(key, month) - cut, 0.0)
+            changes[key] = dict(sorted(table.items()))
+        self.set_policy(self.policy.with_overrides(changes, origin=f"shock {name}"))
+        employee = self.money.employee
+        rate = max(employee.params.loan_rate - cut, 0.0)
+        employee.params = replace(employee.params, loan_rate=rate)
+
+    def set_policy(self, policy: Policy) -> None:
+        """A new policy in force, for every book (a switch date or a shock)."""
+        self.policy = policy
+        self.counter.set_policy(policy)
+        self.book.policy = policy
+        self.money.set_policy(policy)

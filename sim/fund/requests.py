@@ -1,0 +1,164 @@
+"""The boundary between people and the fund: what people see, ask and are told.
+
+People (``sim.agents``) never touch the fund's state and the fund never
+touches theirs. Each month:
+
+1. the fund shows a read-only :class:`FundView` — its published terms and each
+   person's own account (arrays that cannot be written);
+2. people send :class:`Requests` — leaving, joining (with the answers an
+   application form asks for, E1–E5), deposits (D1–D3), rent and mortgage
+   withdrawals (W1), exits (W3) and what each borrower can repay from income —
+   and get :class:`Answers` back: who was accepted, who refused;
+3. buyers ask for a quote (:class:`Buyers` → :class:`Quotes`: eligibility,
+   L1; the loan limit, L2–L4; rate and term), choose how to finance the
+   purchase, and send :class:`Purchases` — the withdrawal toward the down
+   payment (W1) and the fund loan they apply for — answered by
+   :class:`PurchaseAnswers`.
+
+Everything is a batch: person indices with aligned amounts in fen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from sim.fund.policy import Policy
+
+_NONE = np.zeros(0, np.int64)
+
+
+def read_only(a: np.ndarray) -> np.ndarray:
+    """A view of ``a`` that cannot be written (it still shows the fund's later changes)."""
+    v = a.view()
+    v.flags.writeable = False
+    return v
+
+
+@dataclass(frozen=True)
+class FundView:
+    """What people can see of the fund this month: published terms and their own account."""
+
+    deposit_rate: float
+    holding_rate: float
+    floor_fen: int
+    cap_fen: int
+    quarterly_allowed: bool
+    tax_rates: tuple[float, ...]  # marginal rate of each income-tax bracket (D3)
+    is_open: np.ndarray
+    forfeited: np.ndarray
+    loan_outstanding: np.ndarray
+    balance: np.ndarray  # int64 fen
+    aged: np.ndarray  # int64 fen
+    policy: Policy | None = None  # the published rules in force (tax law, loan-to-value, …)
+    due_who: np.ndarray = field(
+        default_factory=lambda: _NONE
+    )  # borrowers with an instalment due this month
+
+
+@dataclass(frozen=True)
+class Joins:
+    """Applications to open an account, with what the form asks (E1, E2, E5; S6–S7)."""
+
+    who: np.ndarray
+    age: np.ndarray  # whole years
+    retirement_age: np.ndarray  # whole years
+    good_credit: np.ndarray
+    in_employee_pension: np.ndarray
+    hmt_or_foreign: np.ndarray
+    children: np.ndarray
+    education: np.ndarray  # index into ``params.EDUCATION_LEVELS``
+    veteran_months: np.ndarray  # service months a veteran brings (E5)
+
+
+@dataclass(frozen=True)
+class Requests:
+    """The month's asks of every person, in the order the fund answers them."""
+
+    leave: np.ndarray  # leaving for good (retired, died, emigrated): full withdrawal (W4)
+    joins: Joins
+    deposit_who: np.ndarray
+    deposit_fen: np.ndarray
+    deposit_months: np.ndarray  # months each deposit covers (D1, D2)
+    deposit_bracket: np.ndarray  # the depositor's income-tax bracket, for D3
+    rent_who: np.ndarray
+    rent_fen: np.ndarray
+    repay_who: np.ndarray  # withdrawals toward a commercial mortgage (W1)
+    repay_fen: np.ndarray
+    repay_due_fen: np.ndarray  # the instalments due: the withdrawal's limit (W1)
+    exit: np.ndarray  # voluntary exits (W3)
+    repayment_capacity: np.ndarray  # fen each borrower of ``FundView.due_who`` can pay
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What the fund did with :class:`Requests`."""
+
+    joined: np.ndarray
+    join_refused: np.ndarray
+    deposit_asks: int  # deposits asked by people with an open account
+    deposited: np.ndarray  # depositors whose deposit was accepted
+    deposited_fen: np.ndarray  # and the amounts
+    tax_saved: float  # fen of income tax the accepted deposits save (D3)
+    rent_paid: np.ndarray  # people whose rent withdrawal was paid
+    mortgage_paid: np.ndarray  # people whose commercial-mortgage withdrawal was paid
+    mortgage_paid_fen: int  # and the total, which leaves the fund
+    exits: int
+
+
+@dataclass(frozen=True)
+class Buyers:
+    """Members buying a home this month, asking what the fund would lend (L1–L4)."""
+
+    who: np.ndarray
+    price_fen: np.ndarray
+    first_home: np.ndarray
+    green_or_upgrade: np.ndarray  # L3
+    talent: np.ndarray  # L4
+    age_months: np.ndarray
+    retirement_age_months: np.ndarray
+    good_credit: np.ndarray
+    income_fen: np.ndarray  # monthly income the fund assesses (L2)
+
+
+@dataclass(frozen=True)
+class Quotes:
+    """The fund's offer to each buyer of :class:`Buyers`, aligned with it."""
+
+    buyers: Buyers
+    refusal: np.ndarray  # eligibility code, 0 = may apply (L1, term, age)
+    limit_fen: np.ndarray  # the most the fund would lend (L2–L4)
+    rate: np.ndarray  # annual rate of a fund loan (L2)
+    term_months: np.ndarray  # the longest term the fund allows this buyer
+    max_loan_fen: np.ndarray  # loans of any kind may cover this much of the price (LTV)
+
+
+@dataclass(frozen=True)
+class Purchases:
+    """What buyers do with their quotes: withdraw toward the down payment, apply for a loan."""
+
+    quotes: Quotes
+    withdraw_fen: np.ndarray  # toward the down payment (W1); 0: none
+    loan_fen: np.ndarray  # fund loan applied for; 0: a commercial loan only
+
+
+@dataclass(frozen=True)
+class PurchaseAnswers:
+    """The withdrawals made and the applications that passed eligibility."""
+
+    withdrawn: np.ndarray  # buyers whose purchase withdrawal was paid
+    buyers: np.ndarray  # the quoted buyers (``Buyers.who``)
+    loan_fen: np.ndarray  # per buyer: the application accepted for the desk (0: none)
+    applied: int  # buyers who applied for a fund loan
+    refused: int  # of whom the fund refused (L1, or a zero limit)
+
+
+class Counterparty(Protocol):
+    """What people can do with a fund: the real one or the agents-alone stand-in."""
+
+    def view(self, month: int) -> FundView: ...
+    def handle(self, requests: Requests) -> Answers: ...
+    def quote(self, buyers: Buyers) -> Quotes: ...
+    def apply(self, purchases: Purchases) -> PurchaseAnswers: ...

@@ -1,0 +1,128 @@
+"""The boundary between people and the fund (``sim.fund.requests``): people see a read-only
+view, send requests and learn from the answers; neither side writes the other's state."""
+
+import ast
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.fund.counter import Counter
+from sim.fund.policy import load_policy
+from sim.fund.refusals import Refusal
+from sim.fund.requests import Buyers, Joins, Purchases, Requests
+from sim.fund.tax import tax_forgone_fen
+from sim.months import parse_month
+
+SIM = Path(__file__).resolve().parents[1] / "sim"
+NONE = np.zeros(0, np.int64)
+START = parse_month("2024-01")
+
+
+def _requests(**asks) -> Requests:
+    joins = asks.pop("joins", None) or _joins([], [])
+    names = ("leave", "deposit_who", "deposit_fen", "deposit_months", "rent_who", "rent_fen",
+             "repay_who", "repay_fen", "repay_due_fen", "exit", "repayment_capacity")  # fmt: skip
+    base = dict.fromkeys(names, NONE) | {"deposit_bracket": np.zeros(0, np.int8)}
+    return Requests(joins=joins, **(base | asks))
+
+
+def _joins(who, ages) -> Joins:
+    k = len(who)
+    return Joins(
+        who=np.array(who, np.int64), age=np.array(ages, np.int64),
+        retirement_age=np.full(k, 60), good_credit=np.ones(k, bool),
+        in_employee_pension=np.zeros(k, bool), hmt_or_foreign=np.zeros(k, bool),
+        children=np.zeros(k, np.int64), education=np.zeros(k, np.int64),
+        veteran_months=np.zeros(k, np.int64),
+    )  # fmt: skip
+
+
+def _counter(n=4) -> Counter:
+    counter = Counter(n, load_policy("lyg-2023"), START)
+    counter.ledger.begin_month()
+    return counter
+
+
+def test_people_cannot_write_what_the_fund_shows_them():
+    counter = _counter()
+    view = counter.view(START)
+    for name in ("is_open", "forfeited", "loan_outstanding", "balance", "aged"):
+        with pytest.raises(ValueError, match="read-only"):
+            getattr(view, name)[0] = 1
+    counter.handle(_requests(joins=_joins([1], [30])))
+    assert view.is_open.tolist() == [False, True, False, False]  # a live view: it sees the join
+
+
+def test_D3_tax_forgone_at_each_depositors_marginal_rate():
+    policy = load_policy("lyg-2023")  # rates 3%, 10%, 20%, …; bracket 0 is untaxed
+    saved = tax_forgone_fen(policy, np.array([0, 1, 2, 3]), np.array([100_000, 100_000,
+                                                                      50_000, 10_000]))  # fmt: skip
+    assert saved == pytest.approx(0 + 3_000 + 5_000 + 2_000)
+
+
+def test_the_counter_answers_joins_deposits_and_exits_in_order():
+    counter = _counter()
+    answers = counter.handle(_requests(
+        joins=_joins([0, 1, 2], [30, 15, 40]),  # person 1 is too young (E1)
+        deposit_who=np.array([0, 1, 2]), deposit_fen=np.array([100_000, 100_000, 200_000]),
+        deposit_months=np.ones(3, np.int64), deposit_bracket=np.array([1, 1, 2], np.int8),
+        exit=np.array([2]),
+    ))  # fmt: skip
+    assert answers.joined.tolist() == [0, 2]
+    assert answers.join_refused.tolist() == [1]
+    assert answers.deposit_asks == 2  # the refused joiner's deposit is void, not refused
+    assert answers.deposited.tolist() == [0, 2]
+    assert answers.tax_saved == pytest.approx(100_000 * 0.03 + 200_000 * 0.10)
+    assert answers.exits == 1
+    books = counter.ledger.end_month()
+    assert books.deposits == 300_000
+    assert sum(books.refused.values()) == 0
+    assert counter.ledger.acc.is_open.tolist() == [True, False, False, False]
+
+
+def test_L1_a_member_without_deposit_months_is_quoted_a_refusal_and_cannot_apply():
+    counter = _counter(1)
+    counter.handle(_requests(joins=_joins([0], [30]), deposit_who=np.array([0]),
+                             deposit_fen=np.array([500_000]), deposit_months=np.ones(1, np.int64),
+                             deposit_bracket=np.zeros(1, np.int8)))  # fmt: skip
+    buyers = Buyers(
+        who=np.array([0]), price_fen=np.array([100_000_000]), first_home=np.array([True]),
+        green_or_upgrade=np.array([False]), talent=np.array([False]),
+        age_months=np.array([360]), retirement_age_months=np.array([720]),
+        good_credit=np.array([True]), income_fen=np.array([1_000_000]),
+    )  # fmt: skip
+    quote = counter.quote(buyers)
+    assert quote.refusal[0] == Refusal.TOO_FEW_DEPOSIT_MONTHS  # one month, six needed (L1)
+    assert quote.max_loan_fen[0] == 80_000_000  # 80% of the price (first home)
+    assert quote.term_months[0] == 360  # 30 years, the maximum (retirement + 5 is later)
+    answer = counter.apply(Purchases(quote, withdraw_fen=np.array([500_000]),
+                                     loan_fen=np.array([1_000_000])))  # fmt: skip
+    assert (answer.applied, answer.refused, answer.loan_fen.tolist()) == (1, 1, [0])
+    assert answer.withdrawn.tolist() == [0]  # W1: 5,000 of a 200,000 down payment
+    assert counter.ledger.acc.balance[0] == 0
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+    return names
+
+
+def test_the_fund_never_imports_the_people():
+    for path in (SIM / "fund").glob("*.py"):
+        assert not any(m.startswith(("sim.agents", "sim.engine")) for m in _imports(path)), path
+
+
+def test_people_reach_the_fund_only_through_its_published_rules_and_the_boundary():
+    stateful = {"sim.fund.ledger", "sim.fund.counter", "sim.fund.fund", "sim.fund.accounts",
+                "sim.fund.loan_book", "sim.fund.liquidity", "sim.fund.pool_books"}  # fmt: skip
+    for path in (SIM / "agents").glob("*.py"):
+        if path.name == "world.py":  # the agents-alone world builds its stand-in fund
+            continue
+        assert not _imports(path) & stateful, path
