@@ -110,8 +110,9 @@ class Simulation:
             month = sc.start + t
             shocks = in_force(sc, month)
             fund.open_month(month, shocks)
-            people.new_month(month, fund.view(month), shocks.income)
-            seen = visit(people, fund, month, exit_multiplier=shocks.exit_multiplier,
+            view = fund.view(month)
+            people.new_month(month, view, shocks.income)
+            seen = visit(people, fund, month, view, exit_multiplier=shocks.exit_multiplier,
                          purchase_multiplier=shocks.purchase_multiplier,
                          house_price_index=shocks.house_price_index)  # fmt: skip
             yield from fund.desk()

@@ -169,9 +169,9 @@ class People:
                         term_of(apps.who, members, quotes.term_months))  # fmt: skip
 
 
-def visit(people: People, fund: Counterparty, month: int, **shocks: float) -> Visit:
-    """People's month at ``fund``: look, ask, learn; buyers get quotes, finance, apply."""
-    view = fund.view(month)
+def visit(people: People, fund: Counterparty, month: int, view: FundView, **shocks: float) -> Visit:
+    """People's month at ``fund``, whose ``view`` they see: ask, learn; buyers get quotes,
+    finance, apply."""
     d, requests = people.ask(month, view, **shocks)
     answers = fund.handle(requests)
     people.learn(month, answers)

@@ -80,8 +80,9 @@ class AgentWorld:
         m, ledger, people = self.month, self.ledger, self.people
         acc = ledger.acc
         ledger.begin_month()
-        people.new_month(m, self.fund.view(m), shock)
-        seen = visit(people, self.fund, m)
+        view = self.fund.view(m)
+        people.new_month(m, view, shock)
+        seen = visit(people, self.fund, m, view)
         d, answers = seen.decisions, seen.answers
         bought = seen.purchases
         lent = bought.loan_fen[bought.loan_fen > 0]
