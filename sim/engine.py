@@ -35,7 +35,6 @@ from sim.agents import housing
 from sim.agents.config import COHORTS
 from sim.agents.people import People, Visit, visit
 from sim.book.load import checked_book, open_from_book
-from sim.fund.figures import month_figures
 from sim.fund.fund import Fund, FundMonth
 from sim.fund.liquidity import CASH_IN, CASH_OUT
 from sim.scenario import Scenario
@@ -128,7 +127,7 @@ class Simulation:
     def _record(self, t: int, seen: Visit, closed: FundMonth) -> None:
         """The month's row of every series (:data:`SERIES`), money in yuan."""
         pop, acc, answers = self.people.pop, self.fund.ledger.acc, seen.answers
-        values = month_figures(self.fund, closed)
+        values = dict(closed.figures)
         values |= {
             "new_members": len(answers.joined), "exits": answers.exits,
             "tax_forgone": answers.tax_saved, "loan_applications": seen.purchases.applied,

@@ -31,7 +31,7 @@ from sim.agents.housing import start_mortgages, term_of
 from sim.agents.income import CommonShock, IncomeState, step_income
 from sim.agents.population import synthesize
 from sim.agents.repaying import repayment_capacity_fen
-from sim.book.load import people_from_book, state_from_book
+from sim.book.impute import people_from_book, state_from_book
 from sim.fund.loan_limit import max_loan_fen
 from sim.fund.policy import Policy
 from sim.fund.requests import (
@@ -175,8 +175,7 @@ def visit(people: People, fund: Counterparty, month: int, view: FundView, **shoc
     d, requests = people.ask(month, view, **shocks)
     answers = fund.handle(requests)
     people.learn(month, answers)
-    none = np.zeros(0, np.int64)
-    bought = PurchaseAnswers(withdrawn=none, buyers=none, loan_fen=none, applied=0, refused=0)
+    bought = PurchaseAnswers.none()
     apps = d.applications
     if len(apps):
         members, buyers = people.buy(view, apps, month)

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from sim.agents.config import AgentConfig
 from sim.agents.housing import account_series
 from sim.agents.income import CommonShock
 from sim.agents.people import People, visit
 from sim.fund.counter import Counter
 from sim.fund.policy import Policy
-from sim.fund.refusals import Refusal
 
 
 @dataclass
@@ -59,7 +60,7 @@ class AgentWorld:
         self, config: AgentConfig, policy: Policy, n: int, *, seed: int, path: int = 0,
         start_month: int,
     ):  # fmt: skip
-        self.config, self.policy = config, policy
+        self.config = config
         self.people = People(config, n, seed=seed, path=path, start=start_month, policy=policy)
         self.fund = Counter(n, policy, start_month)
         self.ledger = self.fund.ledger
@@ -77,18 +78,17 @@ class AgentWorld:
 
     def step(self, shock: CommonShock | None = None) -> MonthStats:
         """One month: income, the visit to the fund, the stand-in desk, month end."""
-        m, ledger, people = self.month, self.ledger, self.people
-        acc = ledger.acc
-        ledger.begin_month()
-        view = self.fund.view(m)
+        m, fund, people = self.month, self.fund, self.people
+        acc = fund.ledger.acc
+        fund.open_month()
+        view = fund.view(m)
         people.new_month(m, view, shock)
-        seen = visit(people, self.fund, m, view)
-        d, answers = seen.decisions, seen.answers
-        bought = seen.purchases
+        seen = visit(people, fund, m, view)
+        d, answers, bought = seen.decisions, seen.answers, seen.purchases
         lent = bought.loan_fen[bought.loan_fen > 0]
-        granted = ledger.disburse_loan(bought.buyers[bought.loan_fen > 0]) == Refusal.OK
-        states = account_series(self.state, acc, ledger.books)
-        books = ledger.end_month()
+        granted = np.isin(bought.buyers[bought.loan_fen > 0], fund.lend_at_once(bought))
+        states = account_series(self.state, acc, fund.ledger.books)
+        books = fund.close_month()
         alive = self.state.alive
         return MonthStats(
             month=m,

@@ -31,6 +31,9 @@ book:
   stays the cohort's), halved for owners and capped at one; the draw is
   keyed by the seed (purpose ``book.intention``).
 
+Their choices then start from the book (:func:`state_from_book`): a dormant
+account is dormant, a deposit in the last three months is a habit.
+
 Same book, same seed → the same people, hence the same projection.
 """
 
@@ -102,3 +105,14 @@ def imputed_level(book: Book, prior, share, income_mean, sigma) -> np.ndarray:
     level = weight * observed + (1 - weight) * prior
     centre = np.log(income_mean) - sigma**2 / 2
     return np.clip(level, centre - 3 * sigma, centre + 3 * sigma).astype(np.float32)
+
+
+def state_from_book(state, book: Book) -> None:
+    """Account states from the book: dormant is dormant; a deposit in the last three months
+    is a habit; the account's opening month paces a quarterly payer."""
+    a, b, date = book.accounts, book.n, book.header.date
+    is_open = a["status"] != 2
+    state.dormant[:b] = a["status"] == 1
+    state.deposited_last[:b] = is_open & (a["last_deposit_month"] >= date - 2)
+    state.join_month[:b] = np.where(is_open, a["opened_month"], -1)
+    state.housing_user[:b] |= a["loan_taken"]

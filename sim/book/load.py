@@ -20,9 +20,9 @@ scenario) projects from the month after the book's date:
   ageing ring (S1-i), subsidy paid against the cap (S2), forfeits (S4),
   loans taken (S3), L1 months, L2 totals, the year's rent (W1), accrued
   interest and subsidy — its loans the loan book's rows, and its segment
-  reserve the flexible segment's. :func:`state_from_book` (called as the
-  people are built): their choices start from the book: a dormant account is
-  dormant, the last deposit sets the habit. People
+  reserve the flexible segment's. The people's side — who the members are,
+  and their choices starting from the book (a dormant account is dormant, the
+  last deposit sets the habit) — is :mod:`sim.book.impute`'s. People
   ``B …`` are the population file's, who might still join.
 """
 
@@ -33,19 +33,12 @@ from pathlib import Path
 import numpy as np
 
 from sim.book.check import Book, Header, read_book, read_header
-from sim.book.impute import people_from_book
 from sim.errors import InputError
 from sim.fund.loan_book import ACTIVE, annuity_installment
 from sim.fund.pool_config import BookLines, load_pool_config
 from sim.months import format_month
 
-__all__ = [
-    "checked_book",
-    "open_from_book",
-    "people_from_book",
-    "shift_scenario",
-    "state_from_book",
-]
+__all__ = ["checked_book", "open_from_book", "shift_scenario"]
 
 
 def shift_scenario(origin: str, folder: str, *, start: int, policy, switch_on, switch_policy,
@@ -101,8 +94,7 @@ def book_lines(header: Header):
 
 def open_from_book(fund, book: Book) -> None:
     """Put the book's accounts, loans and segment reserve into a fresh
-    :class:`~sim.fund.fund.Fund` (its people get theirs from :func:`people_from_book` and
-    :func:`state_from_book`)."""
+    :class:`~sim.fund.fund.Fund` (its people get theirs from :mod:`sim.book.impute`)."""
     _accounts(fund.ledger, fund.policy, book)
     _loans(fund.book, fund.policy, book)
     fund.money.segment.reserve.balance = book.header.segment_reserve
@@ -172,14 +164,3 @@ def _loans(loan_book, policy, book: Book) -> None:
     loan_book.disbursed_month[rows] = np.where(lo["disbursed_month"] >= 0,
                                                lo["disbursed_month"], since)  # fmt: skip
     loan_book.n = k
-
-
-def state_from_book(state, book: Book) -> None:
-    """Account states from the book: dormant is dormant; a deposit in the last three months
-    is a habit; the account's opening month paces a quarterly payer."""
-    a, b, date = book.accounts, book.n, book.header.date
-    is_open = a["status"] != 2
-    state.dormant[:b] = a["status"] == 1
-    state.deposited_last[:b] = is_open & (a["last_deposit_month"] >= date - 2)
-    state.join_month[:b] = np.where(is_open, a["opened_month"], -1)
-    state.housing_user[:b] |= a["loan_taken"]

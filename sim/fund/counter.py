@@ -4,9 +4,10 @@ The counter owns the ledger (:class:`~sim.fund.ledger.Ledger`) and answers
 the batches of :mod:`sim.fund.requests` in the order a month runs them:
 leavers' full withdrawals (W4), joins (E1–E5), deposits (D1–D3), rent and
 commercial-mortgage withdrawals (W1), exits (W3); then buyers' quotes (L1–L4)
-and their purchase withdrawals (W1) and loan applications. It never lends:
-accepted applications go back to the caller — the engine's :class:`~sim.fund.
-fund.Fund` queues them at the loan desk, the agents-alone world lends at once.
+and their purchase withdrawals (W1) and loan applications, checked against
+the quote it issued. It lends only as the agents-alone stand-in
+(:meth:`Counter.lend_at_once`); the engine's :class:`~sim.fund.fund.Fund`
+queues accepted applications at its loan desk instead.
 """
 
 from __future__ import annotations
@@ -45,6 +46,23 @@ class Counter:
     def __init__(self, n: int, policy: Policy, start: int):
         self.ledger = Ledger(n, policy, start)
         self.policy = policy
+        self._quoted: Quotes | None = None  # the month's quote, which a purchase must answer
+
+    def open_month(self) -> None:
+        """Open the accounts' books of the next month."""
+        self.ledger.begin_month()
+        self._quoted = None
+
+    def close_month(self):
+        """The accounts' month end (accrual, June settlement, reconciliation): ``MonthBooks``."""
+        self._quoted = None
+        return self.ledger.end_month()
+
+    def lend_at_once(self, answers: PurchaseAnswers) -> np.ndarray:
+        """The agents-alone stand-in desk: every accepted application is lent now (S3, W3);
+        returns the borrowers."""
+        who = answers.buyers[answers.loan_fen > 0]
+        return who[self.ledger.disburse_loan(who) == Refusal.OK]
 
     def set_policy(self, policy: Policy) -> None:
         """A new policy in force (a switch date or a shock)."""
@@ -70,25 +88,32 @@ class Counter:
         (a leaver who never joined, a refused joiner's deposit) are void."""
         ledger, acc = self.ledger, self.ledger.acc
         ledger.close(r.leave[acc.is_open[r.leave]], "full")
-        joined, refused = self._join(r)
+        join_codes = self._join(r)
         opened = acc.is_open[r.deposit_who]
         who, amount = r.deposit_who[opened], r.deposit_fen[opened]
-        ok = ledger.deposit(who, amount, r.deposit_months[opened]) == Refusal.OK
+        deposit_codes = np.full(len(opened), Refusal.NOT_OPEN, np.int8)
+        deposit_codes[opened] = ledger.deposit(who, amount, r.deposit_months[opened])
+        ok = deposit_codes[opened] == Refusal.OK
         tax = tax_forgone_fen(self.policy, r.deposit_bracket[opened][ok], amount[ok])
-        rent_ok = ledger.withdraw(r.rent_who, r.rent_fen, "rent") == Refusal.OK
-        codes = ledger.withdraw(r.repay_who, r.repay_fen, "repayment", r.repay_due_fen,
-                                mortgage=True)  # fmt: skip
-        paid = codes == Refusal.OK
-        exits = int((ledger.close(r.exit, "exit") == Refusal.OK).sum())
+        rent_codes = ledger.withdraw(r.rent_who, r.rent_fen, "rent")
+        mortgage_codes = ledger.withdraw(r.repay_who, r.repay_fen, "repayment", r.repay_due_fen,
+                                         mortgage=True)  # fmt: skip
+        paid = mortgage_codes == Refusal.OK
+        exit_codes = ledger.close(r.exit, "exit")
+        joined = join_codes == Refusal.OK
         return Answers(
-            joined=joined, join_refused=refused, deposit_asks=len(who), deposited=who[ok],
-            deposited_fen=amount[ok], tax_saved=tax, rent_paid=r.rent_who[rent_ok],
-            mortgage_paid=r.repay_who[paid], mortgage_paid_fen=int(r.repay_fen[paid].sum()),
-            exits=exits,
+            joined=r.joins.who[joined], join_refused=r.joins.who[~joined], join_codes=join_codes,
+            deposit_codes=deposit_codes, rent_codes=rent_codes, mortgage_codes=mortgage_codes,
+            exit_codes=exit_codes, deposit_asks=len(who), deposited=who[ok],
+            deposited_fen=amount[ok], tax_saved=tax,
+            rent_paid=r.rent_who[rent_codes == Refusal.OK], mortgage_paid=r.repay_who[paid],
+            mortgage_paid_fen=int(r.repay_fen[paid].sum()),
+            exits=int((exit_codes == Refusal.OK).sum()),
         )  # fmt: skip
 
-    def _join(self, r: Requests) -> tuple[np.ndarray, np.ndarray]:
-        """E1/E2 checked, accounts opened (E3; bonus S6–S7), veterans' months taken in (E5)."""
+    def _join(self, r: Requests) -> np.ndarray:
+        """E1/E2 checked, accounts opened (E3; bonus S6–S7), veterans' months taken in (E5);
+        the refusal codes."""
         j, ledger = r.joins, self.ledger
         codes = may_join(
             self.policy, age=j.age, retirement_age=j.retirement_age, good_credit=j.good_credit,
@@ -100,7 +125,7 @@ class Counter:
         ledger.open(who, children=j.children[ok], education=j.education[ok])
         veteran = first & (j.veteran_months[ok] > 0)
         ledger.transfer_in(who[veteran], 0, service_months=j.veteran_months[ok][veteran])
-        return who, j.who[~ok]
+        return codes
 
     def quote(self, b: Buyers, *, level: int = 0) -> Quotes:
         """Eligibility (L1), limit (L2–L4, cut by rationing ``level``, F5), rate and the
@@ -121,23 +146,33 @@ class Counter:
             loan_outstanding=acc.loan_outstanding[who],
         )  # fmt: skip
         limit, _ = loan_limit(policy, month, req, level=level)
-        return Quotes(
+        self._quoted = Quotes(
             buyers=b, refusal=check_eligibility(policy, req), limit_fen=limit,
             rate=loan_rate(policy, month, b.first_home, term), term_months=term,
             max_loan_fen=max_loan_fen(policy, b.price_fen, b.first_home),
         )  # fmt: skip
+        return self._quoted
 
     def apply(self, p: Purchases) -> PurchaseAnswers:
         """Purchase withdrawals (W1: up to the down payment) and the loan applications that
-        pass: quoted eligible, within the quoted limit and above zero."""
+        pass: quoted eligible, within the quoted limit and above zero. ``p`` must answer the
+        quote this counter issued this month."""
         q = p.quotes
+        if q is not self._quoted:
+            raise ValueError("a purchase must answer this month's quote from this fund")
         who, price = q.buyers.who, q.buyers.price_fen
         asked = p.loan_fen > 0
-        ok = asked & (q.refusal == Refusal.OK) & (q.limit_fen > 0) & (p.loan_fen <= q.limit_fen)
+        within = (q.limit_fen > 0) & (p.loan_fen <= q.limit_fen)
+        codes = np.where(within, Refusal.OK, Refusal.OVER_LIMIT)
+        codes = np.where(q.refusal != Refusal.OK, q.refusal, codes)
+        loan_codes = np.where(asked, codes, Refusal.OK).astype(np.int8)
+        ok = asked & (loan_codes == Refusal.OK)
         w = p.withdraw_fen > 0
-        done = self.ledger.withdraw(who[w], p.withdraw_fen[w], "purchase",
-                                    (price - q.max_loan_fen)[w]) == Refusal.OK  # fmt: skip
+        withdrawal_codes = np.zeros(len(who), np.int8)
+        withdrawal_codes[w] = self.ledger.withdraw(who[w], p.withdraw_fen[w], "purchase",
+                                                   (price - q.max_loan_fen)[w])  # fmt: skip
         return PurchaseAnswers(
-            withdrawn=who[w][done], buyers=who, loan_fen=np.where(ok, p.loan_fen, 0),
-            applied=int(asked.sum()), refused=int((asked & ~ok).sum()),
+            withdrawn=who[w & (withdrawal_codes == Refusal.OK)], buyers=who,
+            loan_fen=np.where(ok, p.loan_fen, 0), withdrawal_codes=withdrawal_codes,
+            loan_codes=loan_codes, applied=int(asked.sum()), refused=int((asked & ~ok).sum()),
         )  # fmt: skip

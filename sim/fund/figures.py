@@ -1,22 +1,35 @@
 """The fund's row of the monthly record: balances, flows, the desk, reserves, the pilot's books.
 
-Read from the fund after :meth:`~sim.fund.fund.Fund.close_month`; money in fen
-(the engine writes it in yuan). The people's own figures — members by cohort,
-account states — are the engine's to add.
+Drawn up by :meth:`~sim.fund.fund.Fund.close_month` once every book has
+closed; money in fen (the engine writes it in yuan). The people's own figures
+— members by cohort, account states — are the engine's to add.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from sim.fund.fund import Fund, FundMonth
+from sim.fund.books import MonthBooks
+from sim.fund.loan_book import LoanMonth
+from sim.fund.pool_books import PoolMonthEnd
 from sim.fund.reserve import adequacy, stressed_loss
 from sim.money import yuan_to_fen
 
+if TYPE_CHECKING:
+    from sim.fund.fund import Fund
 
-def month_figures(fund: Fund, closed: FundMonth) -> dict[str, float]:
+WITHDRAWAL_KINDS = {"rent": "rent", "purchase": "purchase", "repayment": "repayment",
+                    "exit": "exit", "retirement": "full"}  # fmt: skip
+"""Series name suffix → the ledger's withdrawal kind (``full`` is W4: retirement, death, …)."""
+WITHDRAWAL_SERIES = tuple(f"withdrawals.{k}" for k in WITHDRAWAL_KINDS)
+"""Withdrawals by kind (fen); they sum to ``withdrawals``."""
+
+
+def month_figures(fund: Fund, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd
+                  ) -> dict[str, float]:  # fmt: skip
     """Every fund series of the month (see :data:`sim.engine.SERIES`), money in fen."""
-    lb, loan, end = closed.accounts, closed.loans, closed.pool
     money, policy, hpi = fund.money, fund.policy, fund.house_price_index
     pool, employee, segment = money.pool, money.employee, money.segment
     cash, seg, sheet = end.cash, end.segment, end.sheet
@@ -65,6 +78,8 @@ def month_figures(fund: Fund, closed: FundMonth) -> dict[str, float]:
         "segment_loan_interest": seg.loan_interest, "segment_funding_income": seg.funding_income,
         "segment_interest_cost": seg.interest_cost, "segment_costs": seg.costs,
     }  # fmt: skip
+    values |= {f"withdrawals.{name}": int(lb.withdrawals.get(kind, 0))
+               for name, kind in WITHDRAWAL_KINDS.items()}  # fmt: skip
     values |= {f"cash_in.{k}": v for k, v in cash.cash_in.items()}
     values |= {f"cash_out.{k}": v for k, v in cash.cash_out.items()}
     return values

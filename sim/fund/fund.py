@@ -20,11 +20,17 @@ equity). People reach it only through :mod:`sim.fund.requests`. A month:
 6. :meth:`Fund.close_month` — the ledger's month end (accrual, June
    settlement, reconciliation), the loan book's, and the pool's (value-added
    income, the 30 June distribution, the balance sheet, checked); returns the
-   month's figures.
+   month's books and figures (:mod:`sim.fund.figures`).
 
 What the object keeps from month to month is its state; what it keeps within
-a month is the open month's own books (:class:`OpenMonth`), opened by
-:meth:`open_month` and closed by :meth:`close_month`.
+a month is the open month's own books (:class:`OpenMonth`: its opening
+balances and the flows its later steps are computed from, like the ledger's
+``MonthBooks``), opened by :meth:`open_month` and closed by
+:meth:`close_month`. Steps out of order raise, naming the step missing.
+
+Loan repayments take what the borrower cannot pay from income out of their
+fund balance when the scenario says so (``repay_from_balance``: members have
+signed the centre's auto-debit, W1).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import simpy
 from sim.fund.books import MonthBooks
 from sim.fund.counter import Counter
 from sim.fund.employee import EmployeeFlows, EmployeeShock
+from sim.fund.figures import month_figures
 from sim.fund.liquidity import Application
 from sim.fund.loan_book import LoanBook, LoanMonth, split_payment
 from sim.fund.loan_limit import rationing_level
@@ -63,6 +70,7 @@ class OpenMonth:
     month: int
     opening: Opening
     employee_shock: EmployeeShock
+    handled: bool = False  # the month's requests and repayments are in
     commercial_repayments: int = 0  # fen withdrawn toward commercial mortgages: leaves the fund
     employee: EmployeeFlows | None = None
     interest: ValueAdded | None = None
@@ -71,11 +79,12 @@ class OpenMonth:
 
 @dataclass(frozen=True)
 class FundMonth:
-    """What :meth:`Fund.close_month` returns: the three books' months."""
+    """What :meth:`Fund.close_month` returns: the three books' months and the record's row."""
 
     accounts: MonthBooks
     loans: LoanMonth
     pool: PoolMonthEnd
+    figures: dict[str, float]  # every fund series (:func:`sim.fund.figures.month_figures`), fen
 
 
 class Fund:
@@ -103,7 +112,7 @@ class Fund:
         self.house_price_index = shocks.house_price_index
         if calendar_month(month) == 1:
             self.book.reprice(month)
-        self.ledger.begin_month()
+        self.counter.open_month()
         opening = self.money.open_month(month, flexible_deposits=self.ledger.books.opening_total,
                                         flexible_loans=self.book.outstanding())  # fmt: skip
         self._open = OpenMonth(month, opening, shocks.employee)
@@ -115,8 +124,12 @@ class Fund:
 
     def handle(self, requests: Requests) -> Answers:
         """The month's requests (:meth:`Counter.handle`), then the loan repayments."""
+        m = self._month()
+        if m.handled:
+            raise RuntimeError(f"{format_month(m.month)}: the month's requests were handled")
+        m.handled = True
         answers = self.counter.handle(requests)
-        self._month().commercial_repayments += answers.mortgage_paid_fen
+        m.commercial_repayments += answers.mortgage_paid_fen
         self._repayments(requests.repayment_capacity)
         return answers
 
@@ -138,6 +151,8 @@ class Fund:
     def desk(self):
         """The pool's month and the loan desk (a SimPy process: ``yield from fund.desk()``)."""
         m, money, books = self._month(), self.money, self.ledger.books
+        if not m.handled:
+            raise RuntimeError(f"{format_month(m.month)}: the desk opens after fund.handle()")
         money.member_flows(books, m.commercial_repayments)
         m.employee = money.employee_month(m.month, m.employee_shock)
         m.interest = money.interest(m.opening)
@@ -150,13 +165,16 @@ class Fund:
     def close_month(self) -> FundMonth:
         """Month end of the accounts, the loan book and the pool; every book checked."""
         m = self._month()
-        accounts = self.ledger.end_month()
+        if m.employee is None:
+            raise RuntimeError(f"{format_month(m.month)}: the desk has not run "
+                               "(yield from fund.desk() first)")  # fmt: skip
+        accounts = self.counter.close_month()
         loans = self.book.close_month()
         settle = is_settlement_month(m.month, self.policy["interest.settlement_month"])
         pool = self.money.close_month(m.month, self.policy, accounts, loans, m.employee,
                                       m.interest, m.opening, settle=settle)  # fmt: skip
         self._open = None
-        return FundMonth(accounts, loans, pool)
+        return FundMonth(accounts, loans, pool, month_figures(self, accounts, loans, pool))
 
     def _month(self) -> OpenMonth:
         if self._open is None:

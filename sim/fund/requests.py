@@ -1,21 +1,24 @@
 """The boundary between people and the fund: what people see, ask and are told.
 
-People (``sim.agents``) never touch the fund's state and the fund never
-touches theirs. Each month:
+People (``sim.agents``) never write the fund's state and the fund never
+touches theirs; what people read of the fund is the view. Each month:
 
 1. the fund shows a read-only :class:`FundView` — its published terms and each
    person's own account (arrays that cannot be written);
 2. people send :class:`Requests` — leaving, joining (with the answers an
    application form asks for, E1–E5), deposits (D1–D3), rent and mortgage
    withdrawals (W1), exits (W3) and what each borrower can repay from income —
-   and get :class:`Answers` back: who was accepted, who refused;
+   and get :class:`Answers` back: who was accepted, and a refusal code
+   (:class:`~sim.fund.refusals.Refusal`) for every ask;
 3. buyers ask for a quote (:class:`Buyers` → :class:`Quotes`: eligibility,
    L1; the loan limit, L2–L4; rate and term), choose how to finance the
    purchase, and send :class:`Purchases` — the withdrawal toward the down
    payment (W1) and the fund loan they apply for — answered by
-   :class:`PurchaseAnswers`.
+   :class:`PurchaseAnswers`. The fund checks a purchase against the quote it
+   issued, not against figures the buyer brings.
 
-Everything is a batch: person indices with aligned amounts in fen.
+Everything is a batch: person indices with aligned amounts in fen; a batch
+whose arrays differ in length is refused with a one-line error naming them.
 """
 
 from __future__ import annotations
@@ -28,6 +31,14 @@ import numpy as np
 from sim.fund.policy import Policy
 
 _NONE = np.zeros(0, np.int64)
+
+
+def aligned(batch, *names: str) -> None:
+    """Raise unless the named arrays of ``batch`` have one length (one row per ask)."""
+    lengths = {name: len(getattr(batch, name)) for name in names}
+    if len(set(lengths.values())) > 1:
+        shown = ", ".join(f"{k}={v}" for k, v in lengths.items())
+        raise ValueError(f"{type(batch).__name__}: arrays of different lengths ({shown})")
 
 
 def read_only(a: np.ndarray) -> np.ndarray:
@@ -52,7 +63,8 @@ class FundView:
     loan_outstanding: np.ndarray
     balance: np.ndarray  # int64 fen
     aged: np.ndarray  # int64 fen
-    policy: Policy | None = None  # the published rules in force (tax law, loan-to-value, …)
+    policy: Policy | None = None  # the published rules (tax law, loan-to-value, …); needed
+    # by ``People.new_month`` each January
     due_who: np.ndarray = field(
         default_factory=lambda: _NONE
     )  # borrowers with an instalment due this month
@@ -72,6 +84,10 @@ class Joins:
     education: np.ndarray  # index into ``params.EDUCATION_LEVELS``
     veteran_months: np.ndarray  # service months a veteran brings (E5)
 
+    def __post_init__(self):
+        aligned(self, "who", "age", "retirement_age", "good_credit", "in_employee_pension",
+                "hmt_or_foreign", "children", "education", "veteran_months")  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Requests:
@@ -87,17 +103,28 @@ class Requests:
     rent_fen: np.ndarray
     repay_who: np.ndarray  # withdrawals toward a commercial mortgage (W1)
     repay_fen: np.ndarray
-    repay_due_fen: np.ndarray  # the instalments due: the withdrawal's limit (W1)
+    repay_due_fen: np.ndarray  # the instalments it covers (a quarter's): its limit (W1)
     exit: np.ndarray  # voluntary exits (W3)
     repayment_capacity: np.ndarray  # fen each borrower of ``FundView.due_who`` can pay
+
+    def __post_init__(self):
+        aligned(self, "deposit_who", "deposit_fen", "deposit_months", "deposit_bracket")
+        aligned(self, "rent_who", "rent_fen")
+        aligned(self, "repay_who", "repay_fen", "repay_due_fen")
 
 
 @dataclass(frozen=True)
 class Answers:
-    """What the fund did with :class:`Requests`."""
+    """What the fund did with :class:`Requests`; each ``*_codes`` array is aligned with its
+    ask (0 = done, else the :class:`~sim.fund.refusals.Refusal`)."""
 
     joined: np.ndarray
     join_refused: np.ndarray
+    join_codes: np.ndarray
+    deposit_codes: np.ndarray  # NOT_OPEN for an ask from someone with no account
+    rent_codes: np.ndarray
+    mortgage_codes: np.ndarray
+    exit_codes: np.ndarray
     deposit_asks: int  # deposits asked by people with an open account
     deposited: np.ndarray  # depositors whose deposit was accepted
     deposited_fen: np.ndarray  # and the amounts
@@ -143,16 +170,30 @@ class Purchases:
     withdraw_fen: np.ndarray  # toward the down payment (W1); 0: none
     loan_fen: np.ndarray  # fund loan applied for; 0: a commercial loan only
 
+    def __post_init__(self):
+        aligned(self, "withdraw_fen", "loan_fen")
+        if len(self.loan_fen) != len(self.quotes.buyers.who):
+            raise ValueError(f"Purchases: {len(self.loan_fen)} rows for "
+                             f"{len(self.quotes.buyers.who)} quoted buyers")  # fmt: skip
+
 
 @dataclass(frozen=True)
 class PurchaseAnswers:
-    """The withdrawals made and the applications that passed eligibility."""
+    """The withdrawals made and the applications that passed, with codes per buyer."""
 
     withdrawn: np.ndarray  # buyers whose purchase withdrawal was paid
     buyers: np.ndarray  # the quoted buyers (``Buyers.who``)
     loan_fen: np.ndarray  # per buyer: the application accepted for the desk (0: none)
+    withdrawal_codes: np.ndarray  # per buyer (0 also where none was asked)
+    loan_codes: np.ndarray  # per buyer: the quote's refusal, OVER_LIMIT, or 0
     applied: int  # buyers who applied for a fund loan
     refused: int  # of whom the fund refused (L1, or a zero limit)
+
+    @classmethod
+    def none(cls) -> PurchaseAnswers:
+        """A month without buyers."""
+        codes = np.zeros(0, np.int8)
+        return cls(_NONE, _NONE, _NONE, codes, codes, applied=0, refused=0)
 
 
 class Counterparty(Protocol):
