@@ -21,7 +21,8 @@ and call :func:`uniform_at` / :func:`normal_at` with ``(key, person)`` inside:
 the same numbers, with no array of draws in memory.
 
 Each purpose names one decision; a new decision takes a new purpose, or two
-decisions would be correlated.
+decisions would be correlated. The model's purposes are declared, each once,
+in ``sim.agents.purposes``.
 """
 
 from __future__ import annotations

@@ -29,36 +29,20 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
+from sim.agents import purposes
 from sim.agents.buying import Applications, purchase_probability
-from sim.agents.config import AgentConfig
+from sim.agents.config import MORTGAGE, RENTING, AgentConfig
 from sim.agents.depositing import deposit_amount_fen, deposit_probability
-from sim.agents.dormancy import log_hazards, stop_probability
-from sim.agents.joining import join_table, monthly_from_annual
+from sim.agents.dormancy import stop_probability
+from sim.agents.kernel_params import Account, DrawKeys, Memory, ModelParams, People, Requests
 from sim.agents.population import Population
-from sim.agents.response import rate_pull
 from sim.agents.withdrawing import exit_probability, rent_request_fen, repayment_request_fen
 from sim.fund.params import EDUCATION_LEVELS
+from sim.fund.requests import FundView
 from sim.months import calendar_month
 from sim.random import Draws, uniform_at
 
 _BACHELOR = EDUCATION_LEVELS.index("bachelor")
-
-
-@dataclass(frozen=True)
-class FundView:
-    """What people can see of the fund this month: published terms and their own account."""
-
-    deposit_rate: float
-    holding_rate: float
-    floor_fen: int
-    cap_fen: int
-    quarterly_allowed: bool
-    tax_rates: tuple[float, ...]  # marginal rate of each income-tax bracket (D3)
-    is_open: np.ndarray
-    forfeited: np.ndarray
-    loan_outstanding: np.ndarray
-    balance: np.ndarray  # int64 fen
-    aged: np.ndarray  # int64 fen
 
 
 @dataclass
@@ -100,11 +84,11 @@ class BehaviourState:
                  np.zeros(n, np.int8), np.zeros(n, bool))  # fmt: skip
         if config is not None:
             f = config.financing
-            st.repayment_user[:] = rng.uniform("repayment.user", 0) < f.repayment_user_share
-            owe = pop.tenure == 2
+            st.repayment_user[:] = rng.uniform(purposes.REPAYMENT_USER, 0) < f.repayment_user_share
+            owe = pop.tenure == MORTGAGE
             yuan = f.mortgage_share_of_income * income.income_avg[owe]
             st.mortgage_fen[owe] = np.floor(yuan).astype(np.int64) * 100
-            left = 1 + np.floor(240 * rng.uniform("mortgage.left", 0)[owe]).astype(np.int32)
+            left = 1 + np.floor(240 * rng.uniform(purposes.MORTGAGE_LEFT, 0)[owe]).astype(np.int32)
             st.mortgage_end[owe] = month + left
         return st
 
@@ -127,122 +111,130 @@ class Decisions:
 
 
 @numba.njit(parallel=True, cache=True, fastmath=True)
-def _decide(
-    month, cal, cohort, birth_month, retirement_month, tenure, intends, share, quarterly,
-    rent_user, rent, active, income, log_income, income_avg, alive, deposited_last, join_month,
-    tax_bracket, join_refused, dormant, plan_month, mortgage_fen, mortgage_end, repayment_user,
-    is_open, forfeited, loan_out, balance, aged, log_mean_income,
-    floor_fen, cap_fen, quarterly_allowed, join_p, d_logit, d_idle_logit, d_inc, d_habit,
-    d_rate_term, d_rate_factor, log_stop, stop_loss, log_restart, x_log_h, x_loss, x_aged,
-    exit_bound, leave_p, b_int, b_other, b_peak, b_width, b_inc, b_renter, b_bal, b_bounded,
-    mean_income, lead, saving_factor, k_join, k_dep, k_exit, k_buy, k_leave, k_dorm,
-    out_leave, out_join, out_dep, out_months, out_rent, out_exit, out_buy, out_repay,
-):  # fmt: skip
+def _decide(month, cal, people, earned, state, fund, p, keys, out):
+    """Every person's choices for ``month``; the arguments are ``kernel_params``'s records."""
+    # Inside a prange numba silently drops writes made through a named tuple's
+    # field (numba#5872, #7135), and through a local unpacked from a tuple
+    # (``a, b = t.a, t.b``): the arrays written are taken out one per line.
+    leave = out.leave
+    join = out.join
+    dep = out.deposit
+    dep_months = out.months
+    rent = out.rent
+    exit_ = out.exit
+    buy = out.buy
+    repay = out.repay
+    dormant = state.dormant
+    deposited_last = state.deposited_last
+    plan_month = state.plan_month
     rent_month = cal == 3 or cal == 6 or cal == 9 or cal == 12
-    for i in numba.prange(len(cohort)):
-        out_leave[i] = False
-        out_join[i] = False
-        out_dep[i] = 0
-        out_months[i] = 1
-        out_rent[i] = 0
-        out_exit[i] = False
-        out_buy[i] = False
-        out_repay[i] = 0
-        if not alive[i]:
+    for i in numba.prange(len(people.cohort)):
+        leave[i] = False
+        join[i] = False
+        dep[i] = 0
+        dep_months[i] = 1
+        rent[i] = 0
+        exit_[i] = False
+        buy[i] = False
+        repay[i] = 0
+        if not state.alive[i]:
             continue
-        if month >= retirement_month[i] or uniform_at(k_leave, i) < leave_p:
-            out_leave[i] = True
+        if month >= people.retirement_month[i] or uniform_at(keys.leave, i) < p.leave_p:
+            leave[i] = True
             continue
-        c = cohort[i]
-        inc = income[i]
-        avg = max(income_avg[i], 1.0)
-        member = is_open[i]
+        c = people.cohort[i]
+        inc = earned.income[i]
+        avg = max(earned.income_avg[i], 1.0)
+        active = earned.active[i]
+        member = fund.is_open[i]
         joining = False
-        if not member and not join_refused[i]:
-            p = join_p[tax_bracket[i], 1 if intends[i] else 0, 1 if forfeited[i] else 0]
-            joining = uniform_at(k_join, i) < p
-            out_join[i] = joining
+        if not member and not state.join_refused[i]:
+            prob = p.join_p[state.tax_bracket[i], 1 if people.intends[i] else 0,
+                            1 if fund.forfeited[i] else 0]  # fmt: skip
+            joining = uniform_at(keys.join, i) < prob
+            join[i] = joining
         if not (member or joining):
             continue
-        loss = (not active[i]) or inc < 0.5 * avg
+        loss = (not active) or inc < 0.5 * avg
         planning = member and plan_month[i] >= 0
         # stopping and restarting (dormancy.py)
         restarted = False
         if joining or planning:
             dormant[i] = False
         elif dormant[i]:
-            if uniform_at(k_dorm, i) < math.exp(log_restart[c]):
+            if uniform_at(keys.dormancy, i) < math.exp(p.log_restart[c]):
                 dormant[i] = False
                 restarted = True
-        elif uniform_at(k_dorm, i) < stop_probability(log_stop[c], loss, stop_loss):
+        elif uniform_at(keys.dormancy, i) < stop_probability(p.log_stop[c], loss, p.stop_loss):
             dormant[i] = True
         # deposits (depositing.py)
         if not dormant[i]:
             months = 1
             decide = True
-            if quarterly[i] and quarterly_allowed:
+            if people.quarterly[i] and fund.quarterly_allowed:
                 months = 3
-                start = join_month[i] if member else month
+                start = state.join_month[i] if member else month
                 decide = (month - start) % 3 == 0
             if decide:
                 last = deposited_last[i]
                 deposited_last[i] = False  # set again by the caller if the fund accepts it
-                base = inc if (active[i] and months == 1) else avg
+                base = inc if (active and months == 1) else avg
                 if joining or restarted:
-                    p = 1.0
-                elif active[i]:
-                    ratio = log_income[i] - log_mean_income[c]
-                    p = deposit_probability(d_logit, d_inc, ratio, d_habit, last, d_rate_term)
+                    prob = 1.0
+                elif active:
+                    ratio = earned.log_income[i] - p.log_mean_income[c]
+                    prob = deposit_probability(p.deposit_logit, p.deposit_income, ratio, p.habit,
+                                               last, p.rate_term)  # fmt: skip
                 else:
-                    p = deposit_probability(d_idle_logit, 0.0, 0.0, 0.0, False, d_rate_term)
-                if uniform_at(k_dep, i) < p:
-                    factor = d_rate_factor * saving_factor if planning else d_rate_factor
-                    out_dep[i] = deposit_amount_fen(share[i], base, months, factor, floor_fen,
-                                                    cap_fen)  # fmt: skip
-                    out_months[i] = months
+                    prob = deposit_probability(p.idle_logit, 0.0, 0.0, 0.0, False, p.rate_term)
+                if uniform_at(keys.deposit, i) < prob:
+                    factor = p.rate_factor * p.saving_factor if planning else p.rate_factor
+                    dep[i] = deposit_amount_fen(people.share[i], base, months, factor,
+                                                        fund.floor_fen, fund.cap_fen)  # fmt: skip
+                    dep_months[i] = months
         if not member:
             continue
         # rent and commercial-mortgage repayments (withdrawing.py)
-        if rent_month and rent_user[i] and tenure[i] == 0:
-            out_rent[i] = rent_request_fen(rent[i], balance[i])
-        if (rent_month and repayment_user[i] and mortgage_fen[i] > 0 and month < mortgage_end[i]
-                and not loan_out[i]):  # fmt: skip
-            out_repay[i] = repayment_request_fen(mortgage_fen[i], balance[i])
-        if loan_out[i]:
+        renting = people.tenure[i] == RENTING
+        if rent_month and people.rent_user[i] and renting:
+            rent[i] = rent_request_fen(people.rent[i], fund.balance[i])
+        if (rent_month and state.repayment_user[i] and state.mortgage_fen[i] > 0
+                and month < state.mortgage_end[i] and not fund.loan_outstanding[i]):  # fmt: skip
+            repay[i] = repayment_request_fen(state.mortgage_fen[i], fund.balance[i])
+        if fund.loan_outstanding[i]:
             continue
         # buying (buying.py, financing.py): a planned purchase happens on its month
         if planning:
             if month >= plan_month[i]:
-                out_buy[i] = True
+                buy[i] = True
                 plan_month[i] = -1
             continue
         # exit (withdrawing.py)
-        # Both hazards are small: a cheap upper bound on p skips the exact
-        # computation whenever the draw is above it (the decision is the same).
-        u = uniform_at(k_exit, i)
-        if u < exit_bound[c] and u < exit_probability(
-            x_log_h[c], loss, x_loss, x_aged, aged[i] / 100.0
+        # Both hazards are small: a cheap upper bound on the chance skips the
+        # exact computation whenever the draw is above it (the decision is the same).
+        u = uniform_at(keys.exit, i)
+        if u < p.exit_bound[c] and u < exit_probability(
+            p.exit_log_h[c], loss, p.exit_loss, p.exit_aged, fund.aged[i] / 100.0
         ):
-            out_exit[i] = True
+            exit_[i] = True
             continue
-        rate = b_int if intends[i] else b_other
-        renter = b_renter if tenure[i] == 0 else 1.0
-        u = uniform_at(k_buy, i)
+        rate = p.buy_intending if people.intends[i] else p.buy_other
+        renter = p.renter_multiplier if renting else 1.0
+        u = uniform_at(keys.buy, i)
         bound = 1.0
-        if b_bounded:  # income and balance elasticities <= 1
-            bound = rate * renter * max(1.0, avg / mean_income[c])
-            bound *= (1.0 + balance[i] / 1e6) / 12.0
+        if p.buy_bounded:  # income and balance elasticities <= 1
+            bound = rate * renter * max(1.0, avg / p.mean_income[c])
+            bound *= (1.0 + fund.balance[i] / 1e6) / 12.0
         if u < bound:
-            age = (month - birth_month[i]) / 12.0
-            ratio = math.log(np.float32(avg)) - log_mean_income[c]
-            p = purchase_probability(
-                rate, age, b_peak, b_width, ratio, b_inc, renter, balance[i] / 100.0, b_bal
-            )
-            if u < p:
-                if lead > 0:
-                    plan_month[i] = month + lead  # saving up starts next month
+            age = (month - people.birth_month[i]) / 12.0
+            ratio = math.log(np.float32(avg)) - p.log_mean_income[c]
+            prob = purchase_probability(rate, age, p.age_peak, p.age_width, ratio, p.buy_income,
+                                        renter, fund.balance[i] / 100.0, p.buy_balance)  # fmt: skip
+            if u < prob:
+                if p.saving_months > 0:
+                    plan_month[i] = month + p.saving_months  # saving up starts next month
                 else:
-                    out_buy[i] = True
+                    buy[i] = True
 
 
 class Behaviour:
@@ -250,11 +242,7 @@ class Behaviour:
 
     def __init__(self, config: AgentConfig, pop: Population, rng: Draws):
         self.config, self.pop, self.rng = config, pop, rng
-        n = pop.n
-        self._out = (
-            np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, np.int32), np.ones(n, np.int8),
-            np.zeros(n, np.int32), np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, np.int32),
-        )  # fmt: skip
+        self._out = Requests.empty(pop.n)
 
     def decide(
         self,
@@ -273,68 +261,35 @@ class Behaviour:
         multiplies the exit hazard, a housing stimulus the purchase hazard.
         Prices of homes bought move with ``house_price_index``.
         """
-        cfg, pop = self.config, self.pop
-        j, d, w, b, z = cfg.joining, cfg.depositing, cfg.withdrawing, cfg.buying, cfg.dormancy
-        pull = rate_pull(cfg.response, fund.holding_rate)
-        at_zero = rate_pull(cfg.response, 0.0).participation
-        key = self.rng.key
-        leave, join, dep, months, rent, exit_, buy, repay = self._out
-        x_log_h = log_hazards(w.exit_annual_rate,
-                              cfg.cohort_array("exit_hazard_multiplier") * exit_multiplier,
-                              1.0 / max(pull.participation, 1e-9))  # fmt: skip
-        exit_bound = np.minimum(1.0, np.exp(x_log_h + w.exit_income_loss))
-        _decide(
-            month, calendar_month(month), pop.cohort, pop.birth_month, pop.retirement_month,
-            pop.tenure, pop.intends_to_buy, pop.deposit_share, pop.quarterly, pop.rent_user,
-            pop.rent, income.active, income.income, income.log_income, income.income_avg,
-            state.alive, state.deposited_last, state.join_month, state.tax_bracket,
-            state.join_refused, state.dormant, state.plan_month, state.mortgage_fen,
-            state.mortgage_end, state.repayment_user, fund.is_open, fund.forfeited,
-            fund.loan_outstanding, fund.balance, fund.aged,
-            np.log(cfg.cohort_array("income_mean")), fund.floor_fen, fund.cap_fen,
-            fund.quarterly_allowed,
-            join_table(j, fund.deposit_rate, (0.0, *fund.tax_rates),
-                       multiplier=pull.participation, forfeited_multiplier=at_zero),
-            _logit(d.base_probability), _logit(d.idle_probability), d.income_elasticity, d.habit,
-            math.log(max(pull.contribution, 1e-9)), max(pull.contribution, 0.0),
-            log_hazards(z.stop_annual_rate, cfg.cohort_array("stop_hazard_multiplier"),
-                        1.0 / max(pull.contribution, 1e-9)),
-            z.stop_income_loss,
-            log_hazards(z.restart_annual_rate, cfg.cohort_array("restart_hazard_multiplier"),
-                        pull.contribution),
-            x_log_h, w.exit_income_loss, w.exit_aged_elasticity, exit_bound,
-            monthly_from_annual(w.leave_annual_rate), b.annual_rate_intending * purchase_multiplier,
-            b.annual_rate_other * purchase_multiplier, b.age_peak, b.age_width, b.income_elasticity,
-            b.renter_multiplier, b.balance_elasticity,
-            b.income_elasticity <= 1 and b.balance_elasticity <= 1,
-            cfg.cohort_array("income_mean"), cfg.financing.saving_up_months,
-            cfg.financing.saving_up_factor,
-            key("join", month), key("deposit", month), key("exit", month), key("buy", month),
-            key("leave", month), key("dormancy", month),
-            leave, join, dep, months, rent, exit_, buy, repay,
-        )  # fmt: skip
-        dep_who, rent_who = np.flatnonzero(dep), np.flatnonzero(rent)
-        repay_who = np.flatnonzero(repay)
+        out = self._out
+        params = ModelParams.of(self.config, fund, exit_multiplier=exit_multiplier,
+                                purchase_multiplier=purchase_multiplier)  # fmt: skip
+        people, earned, memory = People.of(self.pop), income.arrays(), Memory.of(state)
+        keys = DrawKeys.of(self.rng, month)
+        _decide(month, calendar_month(month), people, earned, memory, Account.of(fund), params,
+                keys, out)  # fmt: skip
+        dep_who, rent_who = np.flatnonzero(out.deposit), np.flatnonzero(out.rent)
+        repay_who = np.flatnonzero(out.repay)
         return Decisions(
-            leave=np.flatnonzero(leave),
-            join=np.flatnonzero(join),
+            leave=np.flatnonzero(out.leave),
+            join=np.flatnonzero(out.join),
             deposit_who=dep_who,
-            deposit_fen=dep[dep_who].astype(np.int64),
-            deposit_months=months[dep_who].astype(np.int64),
+            deposit_fen=out.deposit[dep_who].astype(np.int64),
+            deposit_months=out.months[dep_who].astype(np.int64),
             rent_who=rent_who,
-            rent_fen=rent[rent_who].astype(np.int64),
-            exit=np.flatnonzero(exit_),
-            applications=self._applications(month, np.flatnonzero(buy), house_price_index),
+            rent_fen=out.rent[rent_who].astype(np.int64),
+            exit=np.flatnonzero(out.exit),
+            applications=self._applications(month, np.flatnonzero(out.buy), house_price_index),
             repay_who=repay_who,
-            repay_fen=repay[repay_who].astype(np.int64),
+            repay_fen=out.repay[repay_who].astype(np.int64),
         )
 
     def _applications(self, month: int, who: np.ndarray, hpi: float) -> Applications:
         b, pop = self.config.buying, self.pop
-        z = self.rng.normal("buy.price", month, who)
+        z = self.rng.normal(purposes.BUY_PRICE, month, who)
         price = hpi * b.price_mean * np.exp(b.price_sigma * z - b.price_sigma**2 / 2)
-        first = pop.tenure[who] == 0
-        green = self.rng.uniform("buy.green", month, who) < b.green_or_upgrade_share
+        first = pop.tenure[who] == RENTING
+        green = self.rng.uniform(purposes.BUY_GREEN, month, who) < b.green_or_upgrade_share
         return Applications(
             who=who,
             price_fen=(np.floor(price) * 100).astype(np.int64),
@@ -342,8 +297,3 @@ class Behaviour:
             green_or_upgrade=~first | green,
             talent=first & (pop.education[who] >= _BACHELOR),
         )
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-9), 1 - 1e-9)
-    return math.log(p / (1 - p))

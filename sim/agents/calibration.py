@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.agents.config import AgentConfig
+from sim.agents.config import RENTING, AgentConfig
 from sim.agents.world import AgentWorld, MonthStats
 from sim.errors import InputError, read_toml
 from sim.fund.policy import Policy
@@ -204,7 +204,7 @@ def record(
     rows: dict[str, list[float]] = {}
     for t in range(months):
         m = world.month
-        renter = pop.tenure == 0
+        renter = pop.tenure == RENTING
         s = world.step()
         row = _stats_row(s)
         depositing = acc.deposit_months > prev_months

@@ -47,6 +47,8 @@ COHORTS = (
 """Cohorts the draft policy names (RULES.md "C") plus general gig work."""
 
 TENURE = ("renting", "owning", "mortgage")
+"""Housing tenure; ``Population.tenure`` holds the index, named by the constants below."""
+RENTING, OWNING, MORTGAGE = (TENURE.index(t) for t in ("renting", "owning", "mortgage"))
 
 _INF = math.inf
 

@@ -29,10 +29,12 @@ the policy or on who else is simulated.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numba
 import numpy as np
 
+from sim.agents import purposes
 from sim.agents.config import AgentConfig
 from sim.agents.population import Population
 from sim.months import calendar_month
@@ -64,6 +66,30 @@ class CommonShock:
         )
 
 
+class IncomeArrays(NamedTuple):
+    """An :class:`IncomeState`'s arrays, as the kernels take them (not copies)."""
+
+    active: np.ndarray  # bool: working this month
+    persistent: np.ndarray  # float32: the AR(1) persistent shock
+    income: np.ndarray  # float32 yuan this month (0 when idle)
+    log_income: np.ndarray  # float32 log of this month's income (0 when idle)
+    income_avg: np.ndarray  # float32 yuan, exponential average over about 10 months
+
+
+class IncomeParams(NamedTuple):
+    """The income process for one month: one value per cohort (see the module docstring)."""
+
+    p_ai: np.ndarray  # chance an active person falls idle
+    p_ia: np.ndarray  # chance an idle person becomes active
+    rho: np.ndarray  # persistence of the AR(1) shock
+    sd_p: np.ndarray  # sd of its innovation
+    sd_e: np.ndarray  # sd of the transitory shock
+    correction: np.ndarray  # keeps the mean active income at income_mean
+    season: np.ndarray  # this month's seasonal log level
+    shock_level: np.ndarray  # common shock added to log income
+    shock_idle: np.ndarray  # common shock multiplying the chance of falling idle
+
+
 @dataclass
 class IncomeState:
     """Income state per person: the chain, the persistent shock, this month's income."""
@@ -79,22 +105,31 @@ class IncomeState:
         """The stationary distribution: active with the chain's long-run share."""
         p_ai = config.cohort_array("p_active_to_idle")[pop.cohort]
         p_ia = config.cohort_array("p_idle_to_active")[pop.cohort]
-        active = rng.uniform("income.start_active", 0) * (p_ai + p_ia) < p_ia
+        active = rng.uniform(purposes.INCOME_START_ACTIVE, 0) * (p_ai + p_ia) < p_ia
         rho = config.cohort_array("persistent_rho")[pop.cohort]
         sd = config.cohort_array("persistent_sd")[pop.cohort] / np.sqrt(1 - rho**2 + 1e-12)
-        persistent = (sd * rng.normal("income.start_persistent", 0)).astype(np.float32)
+        persistent = (sd * rng.normal(purposes.INCOME_START_PERSISTENT, 0)).astype(np.float32)
         mean = np.exp(pop.income_level) * np.where(active, 1.0, 0.0)
         log_income = np.where(active, pop.income_level, 0.0).astype(np.float32)
         avg = np.exp(pop.income_level).astype(np.float32)
         return cls(active, persistent, mean.astype(np.float32), log_income, avg)
 
+    def arrays(self) -> IncomeArrays:
+        """The state's arrays as one record for a kernel."""
+        return IncomeArrays(active=self.active, persistent=self.persistent, income=self.income,
+                            log_income=self.log_income, income_avg=self.income_avg)  # fmt: skip
+
 
 @numba.njit(parallel=True, cache=True, fastmath=True)
-def _step(
-    cohort, level, active, persistent, income, log_income, income_avg, alive,
-    p_ai, p_ia, rho, sd_p, sd_e, correction, season, shock_level, shock_idle,
-    k_chain, k_shocks, table,
-):  # fmt: skip
+def _step(cohort, level, alive, state, p, k_chain, k_shocks, table):
+    """One month of everyone's income: ``state`` an :class:`IncomeArrays`, ``p`` the process."""
+    # Inside a prange numba silently drops writes made through a named tuple's
+    # field (numba#5872), or through a local unpacked from a tuple: one per line.
+    active = state.active
+    persistent = state.persistent
+    income = state.income
+    log_income = state.log_income
+    income_avg = state.income_avg
     for i in numba.prange(len(cohort)):
         if not alive[i]:
             income[i] = 0.0
@@ -102,15 +137,15 @@ def _step(
         c = cohort[i]
         u = uniform_at(k_chain, i)
         if active[i]:
-            active[i] = u >= min(p_ai[c] * shock_idle[c], 1.0)
+            active[i] = u >= min(p.p_ai[c] * p.shock_idle[c], 1.0)
         else:
-            active[i] = u < p_ia[c]
+            active[i] = u < p.p_ia[c]
         z_p, z_e = normal_pair_at(k_shocks, i, table)
-        p = rho[c] * persistent[i] + sd_p[c] * z_p
-        persistent[i] = p
+        shock = p.rho[c] * persistent[i] + p.sd_p[c] * z_p
+        persistent[i] = shock
         if active[i]:
-            e = sd_e[c] * z_e
-            x = level[i] + p + e + season[c] + shock_level[c] - correction[c]
+            e = p.sd_e[c] * z_e
+            x = level[i] + shock + e + p.season[c] + p.shock_level[c] - p.correction[c]
             log_income[i] = x
             income[i] = np.exp(np.float32(x))  # single precision: twice as fast
         else:
@@ -135,10 +170,17 @@ def step_income(
     correction = sd_e**2 / 2 + sd_p**2 / (2 * (1 - rho**2 + 1e-12))
     phase = 2 * np.pi * (calendar_month(month) - arr("season_peak")) / 12
     season = arr("season_amplitude") * np.cos(phase)
-    _step(
-        pop.cohort, pop.income_level, state.active, state.persistent, state.income,
-        state.log_income, state.income_avg, alive, arr("p_active_to_idle"),
-        arr("p_idle_to_active"), rho, sd_p, sd_e, correction, season,
-        np.asarray(shock.level, float), np.asarray(shock.idle_multiplier, float),
-        rng.key("income.chain", month), rng.key("income.shocks", month), NORMAL_TABLE,
-    )  # fmt: skip
+    params = IncomeParams(
+        p_ai=arr("p_active_to_idle"),
+        p_ia=arr("p_idle_to_active"),
+        rho=rho,
+        sd_p=sd_p,
+        sd_e=sd_e,
+        correction=correction,
+        season=season,
+        shock_level=np.asarray(shock.level, float),
+        shock_idle=np.asarray(shock.idle_multiplier, float),
+    )
+    _step(pop.cohort, pop.income_level, alive, state.arrays(), params,
+          rng.key(purposes.INCOME_CHAIN, month), rng.key(purposes.INCOME_SHOCKS, month),
+          NORMAL_TABLE)  # fmt: skip

@@ -25,7 +25,7 @@ import numpy as np
 
 from sim.agents.behaviour import Behaviour, BehaviourState, Decisions
 from sim.agents.buying import Applications
-from sim.agents.config import AgentConfig
+from sim.agents.config import MORTGAGE, AgentConfig
 from sim.agents.financing import choose_fund_loan
 from sim.agents.housing import start_mortgages, term_of
 from sim.agents.income import CommonShock, IncomeState, step_income
@@ -48,8 +48,6 @@ from sim.fund.requests import (
 from sim.fund.tax import tax_bracket
 from sim.months import calendar_month
 from sim.random import Draws
-
-MORTGAGE = 2  # the tenure code of an owner with a mortgage (``config.TENURE``)
 
 
 @dataclass(frozen=True)

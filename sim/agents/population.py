@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from sim.agents import purposes
 from sim.agents.config import AgentConfig
 from sim.agents.retirement import retirement_month
 from sim.random import Draws
@@ -37,7 +38,7 @@ class Population:
     education: np.ndarray  # int8 index into params.EDUCATION_LEVELS
     children: np.ndarray  # int8, 0, 1 or 2 (two or more)
     veteran_months: np.ndarray  # int16 months of deposits during service (E5)
-    tenure: np.ndarray  # int8 index into config.TENURE; changes on purchase
+    tenure: np.ndarray  # int8 RENTING, OWNING or MORTGAGE (config.TENURE); changes on purchase
     good_credit: np.ndarray  # bool (E2)
     intends_to_buy: np.ndarray  # bool; cleared on purchase
     hmt_or_foreign: np.ndarray  # bool (E2)
@@ -78,31 +79,37 @@ def synthesize(config: AgentConfig, n: int, *, seed: int, path: int, start_month
     rng = Draws(seed, path, n)
     cohorts = config.cohorts
     shares = np.array([c.share for c in cohorts])
-    cohort = np.searchsorted(np.cumsum(shares)[:-1], rng.uniform("pop.cohort", 0), side="right")
+    cohort = np.searchsorted(
+        np.cumsum(shares)[:-1], rng.uniform(purposes.POP_COHORT, 0), side="right"
+    )
 
     def per_cohort(attribute: str) -> np.ndarray:
         return config.cohort_array(attribute)[cohort]
 
-    def categorical(purpose: str, attribute: str) -> np.ndarray:
+    def categorical(draw: str, attribute: str) -> np.ndarray:
         table = np.array([getattr(c, attribute) for c in cohorts])
-        return _categorical(rng.uniform(purpose, 0), cohort, table)
+        return _categorical(rng.uniform(draw, 0), cohort, table)
 
     pop = config.population
-    female = rng.uniform("pop.female", 0) < pop.female_share
+    female = rng.uniform(purposes.POP_FEMALE, 0) < pop.female_share
     top_age = np.where(female, pop.female_retirement_base, 60).astype(float)
     mean, sd = per_cohort("age_mean"), np.maximum(per_cohort("age_sd"), 1e-9)
     lo, hi = ndtr((16.0 - mean) / sd), ndtr((top_age - 1.0 / 12 - mean) / sd)
-    u_age = lo + rng.uniform("pop.age", 0) * np.maximum(hi - lo, 0)
+    u_age = lo + rng.uniform(purposes.POP_AGE, 0) * np.maximum(hi - lo, 0)
     age = np.clip(mean + sd * ndtri(np.clip(u_age, 1e-12, 1 - 1e-12)), 16.0, top_age - 1.0 / 12)
     birth = start_month - np.floor(age * 12).astype(np.int64)
-    veteran = rng.uniform("pop.veteran", 0) < per_cohort("veteran_share")
-    service = np.rint(per_cohort("veteran_months_mean") * (0.5 + rng.uniform("pop.service", 0)))
-    tenure = categorical("pop.tenure", "tenure")
+    veteran = rng.uniform(purposes.POP_VETERAN, 0) < per_cohort("veteran_share")
+    service = np.rint(
+        per_cohort("veteran_months_mean") * (0.5 + rng.uniform(purposes.POP_SERVICE, 0))
+    )
+    tenure = categorical(purposes.POP_TENURE, "tenure")
     sigma = per_cohort("income_sigma")
-    level = np.log(per_cohort("income_mean")) - sigma**2 / 2 + sigma * rng.normal("pop.level", 0)
+    level = (
+        np.log(per_cohort("income_mean")) - sigma**2 / 2 + sigma * rng.normal(purposes.POP_LEVEL, 0)
+    )
     dep = config.depositing
     logit = np.log(dep.share_mean / (1 - dep.share_mean)) + dep.share_spread * rng.normal(
-        "pop.share", 0
+        purposes.POP_SHARE, 0
     )
     return Population(
         cohort=cohort.astype(np.int8),
@@ -111,16 +118,16 @@ def synthesize(config: AgentConfig, n: int, *, seed: int, path: int, start_month
         retirement_month=retirement_month(birth, female, pop.female_retirement_base).astype(
             np.int32
         ),
-        education=categorical("pop.education", "education"),
-        children=categorical("pop.children", "children"),
+        education=categorical(purposes.POP_EDUCATION, "education"),
+        children=categorical(purposes.POP_CHILDREN, "children"),
         veteran_months=np.where(veteran, service, 0).astype(np.int16),
         tenure=tenure.astype(np.int8),
-        good_credit=rng.uniform("pop.credit", 0) < pop.good_credit_share,
-        intends_to_buy=rng.uniform("pop.intention", 0) < per_cohort("purchase_intention"),
-        hmt_or_foreign=rng.uniform("pop.residency", 0) < pop.hmt_or_foreign_share,
+        good_credit=rng.uniform(purposes.POP_CREDIT, 0) < pop.good_credit_share,
+        intends_to_buy=rng.uniform(purposes.POP_INTENTION, 0) < per_cohort("purchase_intention"),
+        hmt_or_foreign=rng.uniform(purposes.POP_RESIDENCY, 0) < pop.hmt_or_foreign_share,
         income_level=level.astype(np.float32),
         deposit_share=(1 / (1 + np.exp(-logit))).astype(np.float32),
-        quarterly=rng.uniform("pop.quarterly", 0) < dep.quarterly_share,
-        rent_user=rng.uniform("pop.rent_user", 0) < config.withdrawing.rent_user_share,
+        quarterly=rng.uniform(purposes.POP_QUARTERLY, 0) < dep.quarterly_share,
+        rent_user=rng.uniform(purposes.POP_RENT_USER, 0) < config.withdrawing.rent_user_share,
         rent=(config.withdrawing.rent_share_of_income * np.exp(level)).astype(np.float32),
     )

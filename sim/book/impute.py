@@ -41,7 +41,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.agents.config import COHORTS, AgentConfig
+from sim.agents import purposes
+from sim.agents.config import COHORTS, MORTGAGE, OWNING, RENTING, AgentConfig
 from sim.agents.population import Population
 from sim.agents.retirement import retirement_month
 from sim.book.check import Book
@@ -80,13 +81,13 @@ def people_from_book(book: Book, pop: Population, config: AgentConfig, *, seed: 
     pop.rent[:b] = config.withdrawing.rent_share_of_income * np.exp(pop.income_level[:b])
     borrower = np.zeros(b, bool)
     borrower[book.loans["row"]] = True
-    pop.tenure[:b] = np.where(borrower, 2, np.where(a["loan_taken"], 1, pop.tenure[:b]))
+    pop.tenure[:b] = np.where(borrower, MORTGAGE, np.where(a["loan_taken"], OWNING, pop.tenure[:b]))
     age = (month - a["birth_month"]) / 12.0
     buying = config.buying
     profile = np.exp(-(((age - buying.age_peak) / buying.age_width) ** 2))
     p = config.cohort_array("purchase_intention")[c] * profile / max(profile.mean(), 1e-9)
-    p = np.minimum(np.where(pop.tenure[:b] == 0, p, 0.5 * p), 1.0)
-    u = Draws(seed, path, b).uniform("book.intention", month)
+    p = np.minimum(np.where(pop.tenure[:b] == RENTING, p, 0.5 * p), 1.0)
+    u = Draws(seed, path, b).uniform(purposes.BOOK_INTENTION, month)
     pop.intends_to_buy[:b] = (u < p) & ~borrower
 
 

@@ -1,0 +1,224 @@
+"""The behaviour kernel's inputs and outputs, as named records.
+
+The kernel reads about seventy values a month. Passed positionally they could
+not be checked against its signature by eye; here they travel as typed named
+tuples, which numba takes as kernel arguments and reads by attribute at no
+measured cost (a ``parallel=True`` kernel, ``cache=True`` included, since the
+classes live at module level). Each record is built by keyword, and each field
+is documented where it is declared.
+
+The records: who people are (:class:`People`), what they remember
+(:class:`Memory`), what the fund shows them (:class:`Account`), the month's
+model parameters (:class:`ModelParams`, from the configuration and the fund's
+published terms), the month's draw keys (:class:`DrawKeys`) and the requests
+the kernel writes (:class:`Requests`). This month's income is the income
+step's own record (``income.IncomeArrays``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from sim.agents import purposes
+from sim.agents.config import AgentConfig
+from sim.agents.dormancy import log_hazards
+from sim.agents.joining import join_table, monthly_from_annual
+from sim.agents.population import Population
+from sim.agents.response import rate_pull
+from sim.random import Draws
+
+if TYPE_CHECKING:
+    from sim.agents.behaviour import BehaviourState
+    from sim.fund.requests import FundView
+
+
+class People(NamedTuple):
+    """Who each person is (``Population``); tenure and intention change on a purchase."""
+
+    cohort: np.ndarray  # int8 index into config.cohorts
+    birth_month: np.ndarray  # int32
+    retirement_month: np.ndarray  # int32: they leave at it (W4)
+    tenure: np.ndarray  # int8 RENTING, OWNING or MORTGAGE
+    intends: np.ndarray  # bool: intends to buy a home
+    share: np.ndarray  # float32: share of income they would deposit
+    quarterly: np.ndarray  # bool: would deposit quarterly
+    rent_user: np.ndarray  # bool: would withdraw for rent
+    rent: np.ndarray  # float32 yuan a month
+
+    @classmethod
+    def of(cls, pop: Population) -> People:
+        """The population's arrays (not copies)."""
+        return cls(cohort=pop.cohort, birth_month=pop.birth_month,
+                   retirement_month=pop.retirement_month, tenure=pop.tenure,
+                   intends=pop.intends_to_buy, share=pop.deposit_share, quarterly=pop.quarterly,
+                   rent_user=pop.rent_user, rent=pop.rent)  # fmt: skip
+
+
+class Memory(NamedTuple):
+    """What people remember between months (``BehaviourState``); the kernel updates some."""
+
+    alive: np.ndarray  # bool: not yet retired, dead or emigrated
+    deposited_last: np.ndarray  # bool (updated): deposited in their last deposit cycle
+    join_month: np.ndarray  # int32: month the current account was opened (-1: none)
+    tax_bracket: np.ndarray  # int8: 0 untaxed, k = k-th bracket of D3's table
+    join_refused: np.ndarray  # bool: the fund refused them; they stop asking
+    dormant: np.ndarray  # bool (updated): a member who has stopped depositing
+    plan_month: np.ndarray  # int32 (updated): month of a planned purchase (-1: none)
+    mortgage_fen: np.ndarray  # int32: monthly instalment of a commercial mortgage
+    mortgage_end: np.ndarray  # int32: month the commercial mortgage ends
+    repayment_user: np.ndarray  # bool: withdraws for a commercial mortgage (W1)
+
+    @classmethod
+    def of(cls, state: BehaviourState) -> Memory:
+        """The state's arrays (not copies)."""
+        return cls(**{name: getattr(state, name) for name in cls._fields})
+
+
+class Account(NamedTuple):
+    """What people see of the fund (``FundView``): their account and the deposit limits."""
+
+    is_open: np.ndarray  # bool
+    forfeited: np.ndarray  # bool: exited before, so no subsidy on a new account (S4)
+    loan_outstanding: np.ndarray  # bool
+    balance: np.ndarray  # int64 fen
+    aged: np.ndarray  # int64 fen: the part held a year or more
+    floor_fen: int  # smallest monthly deposit
+    cap_fen: int  # largest monthly deposit
+    quarterly_allowed: bool  # quarterly deposits are offered
+
+    @classmethod
+    def of(cls, fund: FundView) -> Account:
+        """The view's arrays and deposit terms."""
+        return cls(is_open=fund.is_open, forfeited=fund.forfeited,
+                   loan_outstanding=fund.loan_outstanding, balance=fund.balance, aged=fund.aged,
+                   floor_fen=fund.floor_fen, cap_fen=fund.cap_fen,
+                   quarterly_allowed=fund.quarterly_allowed)  # fmt: skip
+
+
+class ModelParams(NamedTuple):
+    """The choice models' parameters for one month; arrays are per cohort."""
+
+    join_p: np.ndarray  # [tax bracket, intends, forfeited]: monthly chance to join (joining.py)
+    deposit_logit: float  # logit of the chance an active member deposits (depositing.py)
+    idle_logit: float  # the same for a member idle this month
+    deposit_income: float  # income elasticity of the deposit odds
+    habit: float  # log-odds added for having deposited last cycle
+    rate_term: float  # log of the contribution pull of the subsidy rate
+    rate_factor: float  # the contribution pull, multiplying the amount deposited
+    log_stop: np.ndarray  # log monthly hazard of stopping deposits (dormancy.py)
+    stop_loss: float  # log-hazard added for an income loss
+    log_restart: np.ndarray  # log monthly hazard of restarting
+    exit_log_h: np.ndarray  # log monthly exit hazard (withdrawing.py)
+    exit_loss: float  # log-hazard added for an income loss
+    exit_aged: float  # elasticity of the exit hazard to the aged balance
+    exit_bound: np.ndarray  # an upper bound of the exit chance (skips the exact one)
+    leave_p: float  # monthly chance of death or emigration
+    buy_intending: float  # annual purchase rate of people intending to buy (buying.py)
+    buy_other: float  # annual purchase rate of the others
+    age_peak: float  # age at which buying peaks
+    age_width: float  # width of the age profile, years
+    buy_income: float  # income elasticity of buying
+    renter_multiplier: float  # multiplies a renter's purchase rate
+    buy_balance: float  # balance elasticity of buying
+    buy_bounded: bool  # both elasticities <= 1, so a cheap bound skips most exact chances
+    mean_income: np.ndarray  # cohort's mean active income, yuan a month
+    log_mean_income: np.ndarray  # its log
+    saving_months: int  # months of saving up before a purchase (financing.py; 0: none)
+    saving_factor: float  # multiplies deposits while saving up
+
+    @classmethod
+    def of(cls, config: AgentConfig, fund: FundView, *, exit_multiplier: float,
+           purchase_multiplier: float) -> ModelParams:  # fmt: skip
+        """This month's parameters under the fund's published terms and the stress hooks.
+
+        The subsidy reaches them only through the rate response's pull
+        (``response.rate_pull``) of the holding rate in force.
+        """
+        j, d, z = config.joining, config.depositing, config.dormancy
+        w, b = config.withdrawing, config.buying
+        pull = rate_pull(config.response, fund.holding_rate)
+        at_zero = rate_pull(config.response, 0.0).participation
+        arr = config.cohort_array
+        exit_log_h = log_hazards(w.exit_annual_rate,
+                                 arr("exit_hazard_multiplier") * exit_multiplier,
+                                 1.0 / max(pull.participation, 1e-9))  # fmt: skip
+        return cls(
+            join_p=join_table(j, fund.deposit_rate, (0.0, *fund.tax_rates),
+                              multiplier=pull.participation, forfeited_multiplier=at_zero),
+            deposit_logit=_logit(d.base_probability),
+            idle_logit=_logit(d.idle_probability),
+            deposit_income=d.income_elasticity,
+            habit=d.habit,
+            rate_term=math.log(max(pull.contribution, 1e-9)),
+            rate_factor=max(pull.contribution, 0.0),
+            log_stop=log_hazards(z.stop_annual_rate, arr("stop_hazard_multiplier"),
+                                 1.0 / max(pull.contribution, 1e-9)),
+            stop_loss=z.stop_income_loss,
+            log_restart=log_hazards(z.restart_annual_rate, arr("restart_hazard_multiplier"),
+                                    pull.contribution),
+            exit_log_h=exit_log_h,
+            exit_loss=w.exit_income_loss,
+            exit_aged=w.exit_aged_elasticity,
+            exit_bound=np.minimum(1.0, np.exp(exit_log_h + w.exit_income_loss)),
+            leave_p=monthly_from_annual(w.leave_annual_rate),
+            buy_intending=b.annual_rate_intending * purchase_multiplier,
+            buy_other=b.annual_rate_other * purchase_multiplier,
+            age_peak=b.age_peak,
+            age_width=b.age_width,
+            buy_income=b.income_elasticity,
+            renter_multiplier=b.renter_multiplier,
+            buy_balance=b.balance_elasticity,
+            buy_bounded=b.income_elasticity <= 1 and b.balance_elasticity <= 1,
+            mean_income=arr("income_mean"),
+            log_mean_income=np.log(arr("income_mean")),
+            saving_months=config.financing.saving_up_months,
+            saving_factor=config.financing.saving_up_factor,
+        )  # fmt: skip
+
+
+class DrawKeys(NamedTuple):
+    """The month's keys of the kernel's draws (``sim.random.uniform_at``), one per choice."""
+
+    leave: np.uint64  # death or emigration
+    join: np.uint64  # opening an account
+    dormancy: np.uint64  # stopping or restarting deposits
+    deposit: np.uint64  # depositing
+    exit: np.uint64  # closing the account
+    buy: np.uint64  # deciding to buy
+
+    @classmethod
+    def of(cls, rng: Draws, month: int) -> DrawKeys:
+        """Keyed by the purposes of ``purposes``."""
+        return cls(leave=rng.key(purposes.LEAVE, month), join=rng.key(purposes.JOIN, month),
+                   dormancy=rng.key(purposes.DORMANCY, month),
+                   deposit=rng.key(purposes.DEPOSIT, month), exit=rng.key(purposes.EXIT, month),
+                   buy=rng.key(purposes.BUY, month))  # fmt: skip
+
+
+class Requests(NamedTuple):
+    """What the kernel writes for each person (zero or False: no request)."""
+
+    leave: np.ndarray  # bool: retires, dies or emigrates
+    join: np.ndarray  # bool: asks to open an account
+    deposit: np.ndarray  # int32 fen to deposit
+    months: np.ndarray  # int8 months the deposit covers (1 or 3)
+    rent: np.ndarray  # int32 fen to withdraw for rent
+    exit: np.ndarray  # bool: asks to close the account
+    buy: np.ndarray  # bool: buys a home this month
+    repay: np.ndarray  # int32 fen to withdraw for a commercial mortgage (W1)
+
+    @classmethod
+    def empty(cls, n: int) -> Requests:
+        """Arrays for ``n`` people, reused month after month."""
+        return cls(leave=np.zeros(n, bool), join=np.zeros(n, bool),
+                   deposit=np.zeros(n, np.int32), months=np.ones(n, np.int8),
+                   rent=np.zeros(n, np.int32), exit=np.zeros(n, bool), buy=np.zeros(n, bool),
+                   repay=np.zeros(n, np.int32))  # fmt: skip
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
