@@ -146,8 +146,6 @@ def _close(balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_o
                 paid += due
             interest_accrued[i] = ia
             subsidy_accrued[i] = sa
-            at_cap += subsidy_total[i] >= cap
-            ever += ever_opened[i]
         total = 0
         low = 0
         for i in range(lo, hi):  # short loops over one block, unsigned indices: vectorised
@@ -156,6 +154,8 @@ def _close(balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_o
             next_aged[i] = b
             total += b
             low = min(low, b)
+            at_cap += subsidy_total[i] >= cap
+            ever += ever_opened[i]
         for k in range(slots):
             for i in range(lo, hi):
                 next_aged[i] = min(next_aged[i], ring[k, i])
