@@ -47,6 +47,14 @@ class MonthBooks:
     closed: int = 0
     refused: dict[str, int] = field(default_factory=dict)  # by refusal code
     closing_total: int = 0
+    open_by_group: tuple[int, ...] = ()  # open accounts at month end, by reporting group
+    at_lifetime_cap: int = 0  # accounts at the lifetime cap after the month's credit (S2)
+    ever_opened: int = 0  # accounts ever opened, at month end
+
+    @property
+    def open_accounts(self) -> int:
+        """Open accounts at month end (set by the month end, with :attr:`open_by_group`)."""
+        return sum(self.open_by_group)
 
     @property
     def withdrawn(self) -> int:

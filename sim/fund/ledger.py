@@ -11,7 +11,10 @@ At month end the ledger accrues interest (F1) and, under ``monthly_average``,
 the holding subsidy (S1-ii); in the settlement month it credits interest, then
 pays the subsidy (S5), within the lifetime cap (S2); it records the month-end
 balances for ageing (S1-i) and reconciles the books to the fen
-(:class:`~sim.fund.books.BooksDoNotBalance` otherwise).
+(:class:`~sim.fund.books.BooksDoNotBalance` otherwise). The month's books also
+carry the counts the monthly record reads — open accounts by reporting group
+(:meth:`Ledger.set_groups`), accounts at the lifetime cap (S2), accounts ever
+opened — taken in the same pass.
 
 All work is vectorised over the people in a batch; no Python loop runs over
 accounts. The rules themselves live in the modules this one calls; under
@@ -30,6 +33,7 @@ from sim.fund.books import BooksDoNotBalance, MonthBooks
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
 from sim.fund.withdrawals import Kind
+from sim.money import yuan_to_fen
 from sim.months import format_month, is_settlement_month
 
 _REASONS = [r.code for r in Refusal]
@@ -38,7 +42,10 @@ _REASONS = [r.code for r in Refusal]
 class Ledger:
     """Accounts of ``n`` people from ``start_month`` on, under ``policy``."""
 
-    def __init__(self, n: int, policy: Policy, start_month: int):
+    def __init__(
+        self, n: int, policy: Policy, start_month: int, *, group: np.ndarray | None = None,
+        groups: int = 1,
+    ):  # fmt: skip
         self.policy = policy
         self.acc = Accounts.empty(
             n,
@@ -51,6 +58,27 @@ class Ledger:
         self._payable = 0
         self._seen = np.zeros(n, dtype=bool)
         self._aged: np.ndarray | None = None
+        self.set_groups(np.zeros(n, np.int8) if group is None else group, groups)
+
+    def set_groups(self, group: np.ndarray, groups: int) -> None:
+        """Every account's reporting group (e.g. the person's cohort), ``0 … groups - 1``:
+        the month end counts open accounts by group (:attr:`MonthBooks.open_by_group`).
+
+        The array is kept, not copied: it must not change to a code out of range.
+        """
+        group = np.asarray(group)
+        if isinstance(groups, bool) or not isinstance(groups, int | np.integer) or groups < 1:
+            raise ValueError(f"groups must be a whole number >= 1, got {groups!r}")
+        if group.shape != (self.acc.n,) or group.dtype.kind not in "iu":
+            raise ValueError(
+                f"group must be {self.acc.n} integer codes, one per account; "
+                f"got shape {group.shape} of {group.dtype}"
+            )
+        if len(group) and (group.min() < 0 or group.max() >= groups):
+            raise ValueError(
+                f"group codes must be in 0..{groups - 1}, got {group.min()}..{group.max()}"
+            )
+        self._group, self._groups = group, int(groups)
 
     # ------------------------------------------------------------------ the month
     def set_policy(self, policy: Policy) -> None:
@@ -84,15 +112,19 @@ class Ledger:
         next_aged = None
         if policy["subsidy.ageing"] == "lifo" and (monthly_average or not settle):
             end = month_end.close_month(
-                acc, policy, m, self.aged() if monthly_average else None, settle=settle
-            )
+                acc, policy, m, self.aged() if monthly_average else None, settle=settle,
+                group=self._group, groups=self._groups,
+            )  # fmt: skip
             books.interest_accrued = round(end.interest_accrued)
             books.interest_payable = 0 if settle else round(end.interest_payable)
             books.interest_credited += end.interest_credited
             books.subsidy_credited += end.subsidy_credited
             closing, lowest, next_aged = end.closing_total, end.lowest_balance, end.next_aged
+            books.open_by_group, books.at_lifetime_cap = end.open_by_group, end.at_lifetime_cap
+            books.ever_opened = end.ever_opened
         else:
             closing, lowest = self._end_month_by_steps(settle)
+            self._count_accounts(books)
         books.reconcile(closing)
         if lowest < 0:
             who = int(np.argmin(acc.balance))
@@ -123,6 +155,15 @@ class Ledger:
             books.subsidy_credited += int(subsidy.settle(acc, policy, m, snapshot).sum())
         ageing.record_month_end(acc, m)
         return int(acc.balance.sum()), int(acc.balance.min(initial=0))
+
+    def _count_accounts(self, books: MonthBooks) -> None:
+        """The month end's counts, one numpy pass each (the step-by-step path)."""
+        acc = self.acc
+        by_group = np.bincount(self._group[acc.is_open], minlength=self._groups)
+        books.open_by_group = tuple(int(x) for x in by_group)
+        cap = yuan_to_fen(self.policy["subsidy.lifetime_cap"])
+        books.at_lifetime_cap = int((acc.subsidy_total >= cap).sum())
+        books.ever_opened = int(acc.ever_opened.sum())
 
     def aged(self) -> np.ndarray:
         """The aged part of every account for the open month (S1-i), in fen.

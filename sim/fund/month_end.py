@@ -12,13 +12,18 @@ alone, so it runs as one parallel loop that reads every account's state once:
    the ring's month-ends is kept: it is the aged part of the *next* month
    (S1-i, ``lifo``: see :mod:`sim.fund.ageing`), so the engine's mid-month
    read costs nothing;
-5. the balances' total (for the reconciliation) and the lowest balance.
+5. the balances' total (for the reconciliation) and the lowest balance;
+6. the counts the monthly record reads: open accounts by reporting group
+   (the cohort), accounts whose subsidies reached the lifetime cap after the
+   month's credit (S2), and accounts ever opened — so the record needs no
+   pass of its own over the accounts.
 
 The results equal those of the separate steps to the fen. The float totals
 (the month's interest accrual and the interest payable) are summed in fixed
 chunks of people, added in chunk order, exactly as
 :func:`sim.fund.interest.accrue_interest` sums them, so they do not depend on
-the number of threads. ``fifo`` ageing and the ``settlement_snapshot``
+the number of threads; the counts are integers summed chunk by chunk, exact
+whatever the threads. ``fifo`` ageing and the ``settlement_snapshot``
 settlement keep the step-by-step path in :mod:`sim.fund.ledger`.
 """
 
@@ -46,15 +51,21 @@ class MonthEnd:
     closing_total: int  # all balances after the month end
     lowest_balance: int  # the smallest balance (0 when there are no accounts)
     next_aged: np.ndarray  # aged part of every account for the next month (S1-i lifo)
+    open_by_group: tuple[int, ...] = ()  # open accounts at month end, by reporting group
+    at_lifetime_cap: int = 0  # accounts with subsidy_total >= the lifetime cap (S2)
+    ever_opened: int = 0  # accounts ever opened
 
 
 def close_month(acc: Accounts, policy: Policy, month: int, aged: np.ndarray | None,
-                *, settle: bool) -> MonthEnd:  # fmt: skip
+                *, settle: bool, group: np.ndarray | None = None,
+                groups: int = 1) -> MonthEnd:  # fmt: skip
     """Run the month end of ``month`` for every account in one pass; see the module doc.
 
     ``aged`` is the open month's aged part (:meth:`Ledger.aged`), read only
     under ``monthly_average``. ``settle`` credits interest and the year's
-    ``monthly_average`` subsidy.
+    ``monthly_average`` subsidy. ``group`` gives every account's reporting
+    group, ``0 … groups - 1`` (checked by :meth:`Ledger.set_groups`); by
+    default all accounts are in group 0.
     """
     monthly_average = policy["subsidy.accrual"] == "monthly_average"
     if settle and not monthly_average:
@@ -63,15 +74,18 @@ def close_month(acc: Accounts, policy: Policy, month: int, aged: np.ndarray | No
         aged = acc.balance[:0]
         if monthly_average:
             raise ValueError("monthly_average needs the open month's aged part")
+    if group is None:
+        group, groups = np.zeros(acc.n, np.int8), 1
     cap = yuan_to_fen(policy["subsidy.lifetime_cap"])
-    floats, ints, next_aged = _close(
+    floats, ints, counts, next_aged = _close(
         acc.balance, acc.ring, acc.interest_accrued, acc.subsidy_accrued, acc.subsidy_total,
-        acc.is_open, acc.forfeited, acc.loan_disbursed, aged, month % acc.ring.shape[0],
-        policy.at("interest.deposit_rate", month) / 12.0,
+        acc.is_open, acc.forfeited, acc.loan_disbursed, acc.ever_opened, group, groups, aged,
+        month % acc.ring.shape[0], policy.at("interest.deposit_rate", month) / 12.0,
         policy.at("subsidy.holding_rate", month) / 12.0,
         monthly_average, bool(policy["subsidy.stops_at_loan"]), settle, cap,
     )  # fmt: skip
     totals = ints.sum(axis=0)
+    count = counts.sum(axis=0)
     return MonthEnd(
         interest_accrued=add_in_order(floats[:, 0]),
         interest_payable=add_in_order(floats[:, 1]),
@@ -80,20 +94,25 @@ def close_month(acc: Accounts, policy: Policy, month: int, aged: np.ndarray | No
         closing_total=int(totals[2]),
         lowest_balance=min(0, int(ints[:, 3].min(initial=0))),
         next_aged=next_aged,
+        open_by_group=tuple(int(x) for x in count[:groups]),
+        at_lifetime_cap=int(count[groups]),
+        ever_opened=int(count[groups + 1]),
     )
 
 
 @numba.njit(parallel=True, cache=True)
 def _close(balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_open, forfeited,
-           loan_disbursed, aged, slot, interest_rate, subsidy_rate, accrue_subsidy,
-           stops_at_loan, settle, cap):  # fmt: skip
-    """The fused loop; per chunk: (accrual, payable) floats and (interest, subsidy, total, low)."""
+           loan_disbursed, ever_opened, group, groups, aged, slot, interest_rate, subsidy_rate,
+           accrue_subsidy, stops_at_loan, settle, cap):  # fmt: skip
+    """The fused loop; per chunk: (accrual, payable) floats, (interest, subsidy, total, low)
+    and counts (open accounts of each group, accounts at the cap, accounts ever opened)."""
     n = len(balance)
     slots = ring.shape[0]
     opening_slot = (slot + slots - 1) % slots
     chunks = (n + CHUNK - 1) // CHUNK
     floats = np.zeros((chunks, 2), np.float64)
     ints = np.zeros((chunks, 4), np.int64)
+    counts = np.zeros((chunks, groups + 2), np.int64)
     next_aged = np.empty(n, np.int64)
     for c in numba.prange(chunks):
         lo, hi = np.uint64(c * CHUNK), np.uint64(min(n, (c + 1) * CHUNK))
@@ -101,9 +120,12 @@ def _close(balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_o
         payable = 0.0
         credited = 0
         paid = 0
+        at_cap = 0
+        ever = 0
         for i in range(lo, hi):
             ia = interest_accrued[i]
             if is_open[i]:
+                counts[c, group[i]] += 1
                 x = ring[opening_slot, i] * interest_rate
                 ia += x
                 accrual += x
@@ -132,6 +154,8 @@ def _close(balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_o
             next_aged[i] = b
             total += b
             low = min(low, b)
+            at_cap += subsidy_total[i] >= cap
+            ever += ever_opened[i]
         for k in range(slots):
             for i in range(lo, hi):
                 next_aged[i] = min(next_aged[i], ring[k, i])
@@ -141,4 +165,6 @@ def _close(balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_o
         ints[c, 1] = paid
         ints[c, 2] = total
         ints[c, 3] = low
-    return floats, ints, next_aged
+        counts[c, groups] = at_cap
+        counts[c, groups + 1] = ever
+    return floats, ints, counts, next_aged
