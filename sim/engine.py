@@ -31,12 +31,13 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from sim.agents import housing
 from sim.agents.config import COHORTS
 from sim.agents.people import People, Visit, visit
 from sim.book.load import checked_book, open_from_book
+from sim.fund.figures import WITHDRAWAL_SERIES
 from sim.fund.fund import Fund, FundMonth
 from sim.fund.liquidity import CASH_IN, CASH_OUT
+from sim.fund.requests import FundView
 from sim.scenario import Scenario
 from sim.shocks import in_force
 
@@ -60,7 +61,8 @@ SERIES = (
     *(f"cash_in.{k}" for k in CASH_IN), *(f"cash_out.{k}" for k in CASH_OUT),
     "pool_equity", "interest_payable", "unmet_withdrawals", "unpaid_costs", "employee_reserve",
     *SEGMENT_SERIES,
-    *housing.ACCOUNT_SERIES,
+    "active_depositors", "dormant_accounts", "ever_members", "housing_users",
+    *WITHDRAWAL_SERIES,
 )  # fmt: skip
 """Every monthly series (F7: the centre monitors deposits, withdrawals and loans, by cohort)."""
 FEN_SERIES = {
@@ -72,7 +74,7 @@ FEN_SERIES = {
     *(f"deposits.{c}" for c in COHORTS),
     *(f"cash_in.{k}" for k in CASH_IN), *(f"cash_out.{k}" for k in CASH_OUT),
     *(name for name in SEGMENT_SERIES if name != "segment_reserve_to_loans"),
-    *housing.ACCOUNT_FEN_SERIES,
+    *WITHDRAWAL_SERIES,
 }  # fmt: skip
 """Series held in fen and written in yuan."""
 
@@ -94,7 +96,8 @@ class Simulation:
         self.people = People(sc.agents, n, seed=seed, path=path, start=sc.start, policy=policy,
                              book=book)  # fmt: skip
         self.fund = Fund(self.env, policy, sc.pool, n, sc.start,
-                         repay_from_balance=sc.repay_from_balance)  # fmt: skip
+                         repay_from_balance=sc.repay_from_balance, group=self.people.pop.cohort,
+                         group_names=tuple(c.name for c in sc.agents.cohorts))  # fmt: skip
         if book:
             open_from_book(self.fund, book)
         self.out = {name: np.zeros(sc.horizon) for name in SERIES}
@@ -115,7 +118,7 @@ class Simulation:
                          purchase_multiplier=shocks.purchase_multiplier,
                          house_price_index=shocks.house_price_index)  # fmt: skip
             yield from fund.desk()
-            self._record(t, seen, fund.close_month())
+            self._record(t, view, seen, fund.close_month())
             yield self.env.timeout(1)
 
     def policy_switch(self):
@@ -124,23 +127,17 @@ class Simulation:
         yield self.env.timeout(sc.switch_on - sc.start)
         self.fund.set_policy(sc.switch_policy)
 
-    def _record(self, t: int, seen: Visit, closed: FundMonth) -> None:
+    def _record(self, t: int, view: FundView, seen: Visit, closed: FundMonth) -> None:
         """The month's row of every series (:data:`SERIES`), money in yuan."""
-        pop, acc, answers = self.people.pop, self.fund.ledger.acc, seen.answers
+        answers, people = seen.answers, self.people
         values = dict(closed.figures)
         values |= {
             "new_members": len(answers.joined), "exits": answers.exits,
             "tax_forgone": answers.tax_saved, "loan_applications": seen.purchases.applied,
             "loan_refusals": seen.purchases.refused,
         }  # fmt: skip
-        names = [c.name for c in self.scenario.agents.cohorts]
-        members = np.bincount(pop.cohort[acc.is_open], minlength=len(names))
-        deposits = np.bincount(pop.cohort[answers.deposited], answers.deposited_fen, len(names))
-        values["members"] = int(members.sum())
-        for i, c in enumerate(names):
-            values[f"members.{c}"] = int(members[i])
-            values[f"deposits.{c}"] = float(deposits[i])
-        values.update(housing.account_series(self.people.state, acc, closed.accounts))
+        values |= people.deposits_by_cohort(answers)
+        values |= people.account_states(view)
         o = self.out
         for name, value in values.items():
             o[name][t] = value / 100 if name in FEN_SERIES else value

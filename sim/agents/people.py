@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.agents.account_states import count_states
 from sim.agents.behaviour import Behaviour, BehaviourState, Decisions
 from sim.agents.buying import Applications
 from sim.agents.config import MORTGAGE, AgentConfig
@@ -48,6 +49,9 @@ from sim.fund.requests import (
 from sim.fund.tax import tax_bracket
 from sim.months import calendar_month
 from sim.random import Draws
+
+ACCOUNT_STATES = ("active_depositors", "dormant_accounts", "housing_users")
+"""People's account states each month (:meth:`People.account_states`)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,8 @@ class People:
     def new_month(self, month: int, view: FundView, shock: CommonShock | None = None) -> None:
         """Each January the tax bracket of last year's income (D3); then this month's income."""
         if calendar_month(month) == 1:
+            if view.policy is None:
+                raise ValueError("People.new_month: a January view must carry the policy (D3)")
             update_tax_brackets(self.state, self.income, view.policy)
         step_income(self.config, self.pop, self.income, self.rng, month, self.state.alive, shock)
 
@@ -165,6 +171,19 @@ class People:
         commercial[members] -= answers.loan_fen
         start_mortgages(self.state, self.config, apps.who, commercial, month,
                         term_of(apps.who, members, quotes.term_months))  # fmt: skip
+
+    def deposits_by_cohort(self, answers: Answers) -> dict[str, float]:
+        """The month's accepted deposits by cohort, in fen (F7: ``deposits.<cohort>``)."""
+        names = [c.name for c in self.config.cohorts]
+        fen = np.bincount(self.pop.cohort[answers.deposited], answers.deposited_fen, len(names))
+        return {f"deposits.{c}": float(fen[i]) for i, c in enumerate(names)}
+
+    def account_states(self, view: FundView) -> dict[str, int]:
+        """Active depositors (open, not dormant), dormant accounts, and housing users (ever a
+        rent, purchase or repayment withdrawal, or a fund loan), in one pass."""
+        st = self.state
+        counts = count_states(view.is_open, view.loan_disbursed, st.dormant, st.housing_user)
+        return dict(zip(ACCOUNT_STATES, counts, strict=True))
 
 
 def visit(people: People, fund: Counterparty, month: int, view: FundView, **shocks: float) -> Visit:

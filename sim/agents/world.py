@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.agents.config import AgentConfig
-from sim.agents.housing import account_series
 from sim.agents.income import CommonShock
 from sim.agents.people import People, visit
 from sim.fund.counter import Counter
@@ -87,7 +86,7 @@ class AgentWorld:
         d, answers, bought = seen.decisions, seen.answers, seen.purchases
         lent = bought.loan_fen[bought.loan_fen > 0]
         granted = np.isin(bought.buyers[bought.loan_fen > 0], fund.lend_at_once(bought))
-        states = account_series(self.state, acc, fund.ledger.books)
+        states = people.account_states(view)
         books = fund.close_month()
         alive = self.state.alive
         return MonthStats(

@@ -41,10 +41,17 @@ _NONE = np.zeros(0, np.int64)
 
 
 class Counter:
-    """The accounts of ``n`` people from ``start`` on, and the requests they send."""
+    """The accounts of ``n`` people from ``start`` on, and the requests they send.
 
-    def __init__(self, n: int, policy: Policy, start: int):
-        self.ledger = Ledger(n, policy, start)
+    ``group`` is each account's reporting group ``0 … groups - 1`` (the cohort
+    a member declared: F7 monitors by cohort); the month end counts open
+    accounts by it.
+    """
+
+    def __init__(self, n: int, policy: Policy, start: int, *, group: np.ndarray | None = None,
+                 groups: int = 1):  # fmt: skip
+        group = None if group is None else np.array(group, copy=True)
+        self.ledger = Ledger(n, policy, start, group=group, groups=groups)
         self.policy = policy
         self._quoted: Quotes | None = None  # the month's quote, which a purchase must answer
 
@@ -80,7 +87,8 @@ class Counter:
             tax_rates=policy["tax.iit_rates"], is_open=read_only(acc.is_open),
             forfeited=read_only(acc.forfeited), loan_outstanding=read_only(acc.loan_outstanding),
             balance=read_only(acc.balance), aged=read_only(self.ledger.aged()), policy=policy,
-            due_who=read_only(due_who),
+            due_who=read_only(due_who), ever_opened=read_only(acc.ever_opened),
+            loan_disbursed=read_only(acc.loan_disbursed),
         )  # fmt: skip
 
     def handle(self, r: Requests) -> Answers:

@@ -15,7 +15,6 @@ from sim.fund.books import MonthBooks
 from sim.fund.loan_book import LoanMonth
 from sim.fund.pool_books import PoolMonthEnd
 from sim.fund.reserve import adequacy, stressed_loss
-from sim.money import yuan_to_fen
 
 if TYPE_CHECKING:
     from sim.fund.fund import Fund
@@ -43,7 +42,6 @@ def month_figures(fund: Fund, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd
     stressed = stressed_loss(fund.book, policy, hpi)
     ratios = adequacy(segment.reserve, loan_balance, stressed)
     waits = [a.served - a.arrival for a in cash.served if a.segment == "flexible"]
-    cap_fen = yuan_to_fen(policy["subsidy.lifetime_cap"])
     values = {
         "value_added_income": end.value_added,
         "deposits": lb.deposits, "withdrawals": lb.withdrawn,
@@ -66,7 +64,8 @@ def month_figures(fund: Fund, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd
         "defaults_amount": loan.written_off, "credit_losses": loan.loss,
         "defaults": loan.defaults, "arrears_3plus": loan.arrears[3],
         "rationing_level": fund.rationing_level, "house_price_index": hpi,
-        "members_at_cap": int((fund.ledger.acc.subsidy_total >= cap_fen).sum()),
+        "members": lb.open_accounts, "members_at_cap": lb.at_lifetime_cap,
+        "ever_members": lb.ever_opened,
         "pool_equity": sheet.equity, "interest_payable": sheet.interest_payable,
         "unmet_withdrawals": sheet.unmet_withdrawals, "unpaid_costs": sheet.unpaid_costs,
         "employee_reserve": money.reserve.balance,
@@ -78,6 +77,7 @@ def month_figures(fund: Fund, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd
         "segment_loan_interest": seg.loan_interest, "segment_funding_income": seg.funding_income,
         "segment_interest_cost": seg.interest_cost, "segment_costs": seg.costs,
     }  # fmt: skip
+    values |= {f"members.{c}": k for c, k in zip(fund.group_names, lb.open_by_group, strict=True)}
     values |= {f"withdrawals.{name}": int(lb.withdrawals.get(kind, 0))
                for name, kind in WITHDRAWAL_KINDS.items()}  # fmt: skip
     values |= {f"cash_in.{k}": v for k, v in cash.cash_in.items()}

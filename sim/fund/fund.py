@@ -88,12 +88,18 @@ class FundMonth:
 
 
 class Fund:
-    """The fund of one path (see the module docstring)."""
+    """The fund of one path (see the module docstring).
+
+    ``group`` and ``group_names``: each account's reporting group (the cohort,
+    F7) and the groups' names, for the open accounts counted by group.
+    """
 
     def __init__(self, env: simpy.Environment, policy: Policy, config: PoolConfig, n: int,
-                 start: int, *, repay_from_balance: bool) -> None:  # fmt: skip
+                 start: int, *, repay_from_balance: bool, group: np.ndarray | None = None,
+                 group_names: tuple[str, ...] = ()) -> None:  # fmt: skip
         self.policy = policy
-        self.counter = Counter(n, policy, start)
+        self.group_names = group_names  # members.<name> in the record (F7)
+        self.counter = Counter(n, policy, start, group=group, groups=max(len(group_names), 1))
         self.ledger = self.counter.ledger
         self.book = LoanBook(policy)
         self.money = PoolBooks(env, policy, config, start, grant=self._grant)

@@ -65,9 +65,9 @@ class FundView:
     aged: np.ndarray  # int64 fen
     policy: Policy | None = None  # the published rules (tax law, loan-to-value, …); needed
     # by ``People.new_month`` each January
-    due_who: np.ndarray = field(
-        default_factory=lambda: _NONE
-    )  # borrowers with an instalment due this month
+    due_who: np.ndarray = field(default_factory=lambda: _NONE)  # instalment due this month
+    ever_opened: np.ndarray = field(default_factory=lambda: _NONE)  # ever had an account
+    loan_disbursed: np.ndarray = field(default_factory=lambda: _NONE)  # ever had a fund loan
 
 
 @dataclass(frozen=True)
