@@ -51,8 +51,12 @@ def tax_forgone_fen(policy: Policy, bracket: np.ndarray, deposits_fen: np.ndarra
     """Income tax the month's deposits save, at each depositor's marginal rate, in fen (D3).
 
     ``bracket`` is each depositor's :func:`tax_bracket` (set each January from
-    the last year's income); deposits are accepted within the cap, so all of
-    them are deductible.
+    the last year's income); deposits are accepted within the monthly cap, so
+    all of them are deductible. This is the monthly record's estimate: it
+    ignores a deduction that moves income into a lower bracket, which
+    :func:`tax_saving_yuan` computes exactly for a whole year, so it can
+    overstate the saving of a depositor near
+    a bracket's lower edge by at most the rate step on the part below it.
     """
     rates = np.array((0.0, *policy["tax.iit_rates"]))
     return float((deposits_fen * rates[bracket]).sum())
