@@ -43,6 +43,16 @@ def _joins(who, ages) -> Joins:
     )  # fmt: skip
 
 
+def _buyer() -> Buyers:
+    """Person 0, 30, buying a first home of 1,000,000 yuan on 10,000 yuan a month."""
+    return Buyers(
+        who=np.array([0]), price_fen=np.array([100_000_000]), first_home=np.array([True]),
+        green_or_upgrade=np.array([False]), talent=np.array([False]),
+        age_months=np.array([360]), retirement_age_months=np.array([720]),
+        good_credit=np.array([True]), income_fen=np.array([1_000_000]),
+    )  # fmt: skip
+
+
 def _counter(n=4) -> Counter:
     counter = Counter(n, load_policy("lyg-2023"), START)
     counter.ledger.begin_month()
@@ -94,13 +104,7 @@ def test_L1_a_member_without_deposit_months_is_quoted_a_refusal_and_cannot_apply
     counter.handle(_requests(joins=_joins([0], [30]), deposit_who=np.array([0]),
                              deposit_fen=np.array([500_000]), deposit_months=np.ones(1, np.int64),
                              deposit_bracket=np.zeros(1, np.int8)))  # fmt: skip
-    buyers = Buyers(
-        who=np.array([0]), price_fen=np.array([100_000_000]), first_home=np.array([True]),
-        green_or_upgrade=np.array([False]), talent=np.array([False]),
-        age_months=np.array([360]), retirement_age_months=np.array([720]),
-        good_credit=np.array([True]), income_fen=np.array([1_000_000]),
-    )  # fmt: skip
-    quote = counter.quote(buyers)
+    quote = counter.quote(_buyer())
     assert quote.refusal[0] == Refusal.TOO_FEW_DEPOSIT_MONTHS  # one month, six needed (L1)
     assert quote.max_loan_fen[0] == 80_000_000  # 80% of the price (first home)
     assert quote.term_months[0] == 360  # 30 years, the maximum (retirement + 5 is later)
@@ -115,13 +119,7 @@ def test_L1_a_member_without_deposit_months_is_quoted_a_refusal_and_cannot_apply
 def test_a_purchase_must_answer_the_funds_own_quote():
     counter = _counter(1)
     counter.handle(_requests(joins=_joins([0], [30])))
-    buyers = Buyers(
-        who=np.array([0]), price_fen=np.array([100_000_000]), first_home=np.array([True]),
-        green_or_upgrade=np.array([False]), talent=np.array([False]),
-        age_months=np.array([360]), retirement_age_months=np.array([720]),
-        good_credit=np.array([True]), income_fen=np.array([1_000_000]),
-    )  # fmt: skip
-    issued = counter.quote(buyers)
+    issued = counter.quote(_buyer())
     forged = replace(issued, refusal=np.zeros(1, np.int8), limit_fen=np.array([90_000_000]))
     with pytest.raises(ValueError, match="this month's quote"):
         counter.apply(Purchases(forged, np.zeros(1, np.int64), np.array([90_000_000])))
