@@ -21,9 +21,9 @@ import numba
 import numpy as np
 
 from sim.agents.behaviour import Behaviour, BehaviourState, FundView
-from sim.agents.config import load_agent_config
 from sim.agents.income import IncomeState, step_income
 from sim.agents.population import synthesize
+from sim.agents.population_file import load_agent_config
 from sim.months import parse_month
 from sim.random import Draws
 

@@ -23,8 +23,9 @@ from pathlib import Path
 
 from sim.agents.calibrated import format_fit, write_calibrated
 from sim.agents.calibration import DEFAULT_TARGETS, load_targets
-from sim.agents.config import DEFAULT_POPULATION, load_agent_config
+from sim.agents.config import DEFAULT_POPULATION
 from sim.agents.fitting import DEFAULT_PARAMETERS, fit, load_parameters
+from sim.agents.population_file import load_agent_config
 from sim.fund.policy import load_policy
 from sim.months import parse_month
 

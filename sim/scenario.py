@@ -29,7 +29,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sim.agents.config import COHORTS, AgentConfig, load_agent_config
+from sim.agents.config import COHORTS, AgentConfig
+from sim.agents.population_file import load_agent_config
 from sim.checks import check_value, only_keys, table_at
 from sim.errors import InputError, read_toml
 from sim.fund.params import SPEC_BY_KEY

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.agents.config import DEFAULT_POPULATION, load_agent_config
+from sim.agents.config import DEFAULT_POPULATION
+from sim.agents.population_file import load_agent_config
 from tests.helpers import broken_copy, expect_input_error
 
 BASE = Path(DEFAULT_POPULATION).read_text(encoding="utf-8")

@@ -3,7 +3,7 @@
 import pytest
 
 from sim.agents.calibration import calibrate, load_targets
-from sim.agents.config import load_agent_config
+from sim.agents.population_file import load_agent_config
 from sim.agents.world import AgentWorld
 from sim.cli import main
 from sim.errors import InputError

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from sim.agents.behaviour import Behaviour, BehaviourState, FundView
-from sim.agents.config import load_agent_config
 from sim.agents.depositing import deposit_amount_fen
 from sim.agents.income import IncomeState, step_income
 from sim.agents.population import synthesize
+from sim.agents.population_file import load_agent_config
 from sim.agents.response import rate_response
 from sim.agents.withdrawing import rent_request_fen
 from sim.fund.policy import load_policy

@@ -14,8 +14,8 @@ from sim.agents.calibration import (
     load_targets,
     moment,
 )
-from sim.agents.config import load_agent_config
 from sim.agents.fitting import DEFAULT_PARAMETERS, load_parameters
+from sim.agents.population_file import load_agent_config
 from sim.cli import main
 from sim.errors import InputError
 from sim.fund.policy import load_policy

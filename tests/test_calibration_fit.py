@@ -8,7 +8,7 @@ import pytest
 import sim.agents.fitting as fitting
 from sim.agents.calibrated import format_fit, markdown_table, sha256, write_calibrated
 from sim.agents.calibration import DEFAULT_TARGETS, load_targets, record
-from sim.agents.config import DEFAULT_POPULATION, load_agent_config
+from sim.agents.config import DEFAULT_POPULATION
 from sim.agents.fitting import (
     DEFAULT_PARAMETERS,
     FitSettings,
@@ -18,6 +18,7 @@ from sim.agents.fitting import (
     load_parameters,
     moments_of,
 )
+from sim.agents.population_file import load_agent_config
 from sim.cli import main
 from sim.fund.policy import load_policy
 from sim.months import parse_month

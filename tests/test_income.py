@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from sim.agents.config import load_agent_config
 from sim.agents.income import CommonShock, IncomeState, step_income
 from sim.agents.population import synthesize
+from sim.agents.population_file import load_agent_config
 from sim.months import parse_month
 from sim.random import Draws
 

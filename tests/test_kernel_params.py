@@ -13,10 +13,10 @@ import pytest
 
 from sim.agents import behaviour, income
 from sim.agents.behaviour import BehaviourState, FundView
-from sim.agents.config import load_agent_config
 from sim.agents.income import IncomeParams, IncomeState, step_income
 from sim.agents.kernel_params import Account, DrawKeys, Memory, ModelParams, People, Requests
 from sim.agents.population import synthesize
+from sim.agents.population_file import load_agent_config
 from sim.months import parse_month
 from sim.random import NORMAL_TABLE, Draws
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from sim.agents.config import load_agent_config
 from sim.agents.population import synthesize
+from sim.agents.population_file import load_agent_config
 from sim.agents.retirement import retirement_age_months
 from sim.fund.eligibility import may_join
 from sim.fund.policy import load_policy

@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from sim.agents.config import RESPONSE_SETTINGS, load_agent_config
+from sim.agents.config import RESPONSE_SETTINGS
+from sim.agents.population_file import load_agent_config
 from sim.agents.response import rate_pull, with_setting
 from sim.cli import main
 from sim.engine import simulate

@@ -17,8 +17,8 @@ import os
 import re
 from pathlib import Path
 
-from sim.agents.config import load_agent_config
 from sim.agents.fitting import METHOD, FitResult
+from sim.agents.population_file import load_agent_config
 from sim.errors import InputError
 
 CALIBRATED_POPULATION = (

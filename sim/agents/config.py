@@ -1,6 +1,8 @@
-"""The agents' parameters: cohorts, incomes and behaviour, read from TOML.
+"""The agents' parameters: cohorts, incomes and behaviour, as frozen dataclasses.
 
-A population file (``scenarios/population/lianyungang.toml`` is the default)
+This module is the contract of a population file (each key with its range,
+like ``sim.fund.params`` for a policy file); :mod:`sim.agents.population_file`
+reads and checks one. A population file (``scenarios/population/lianyungang.toml`` is the default)
 has three parts:
 
 - ``[population]``: what holds across cohorts (sex ratio, credit, residency);
@@ -27,10 +29,6 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
-
-from sim.checks import check_table, check_value, only_keys, table_at
-from sim.errors import InputError, read_toml
-from sim.months import parse_month
 
 DEFAULT_POPULATION = Path(__file__).resolve().parents[2] / "scenarios/population/lianyungang.toml"
 
@@ -337,83 +335,6 @@ class AgentConfig:
     def cohort_array(self, attribute: str) -> np.ndarray:
         """One value per cohort, in cohort order, as a float array (for kernels)."""
         return np.array([getattr(c, attribute) for c in self.cohorts], dtype=np.float64)
-
-
-def load_agent_config(path: str | Path = DEFAULT_POPULATION) -> AgentConfig:
-    """Read and check a population file; see the module docstring."""
-    origin = str(path)
-    data = read_toml(path)
-    only_keys(origin, "", data, {"population", "cohort_defaults", "cohorts", "behaviour"})
-    pop = table_at(origin, "population", data.get("population"))
-    population = PopulationParams(**check_table(origin, "population", pop, POPULATION_SPECS))
-    defaults = table_at(origin, "cohort_defaults", data.get("cohort_defaults", {}))
-    only_keys(origin, "cohort_defaults.", defaults, {*COHORT_SPECS, "basis"} - {"share"})
-    cohorts_raw = table_at(origin, "cohorts", data.get("cohorts"))
-    only_keys(origin, "cohorts.", cohorts_raw, set(COHORTS))
-    cohorts = []
-    for name in COHORTS:
-        if name not in cohorts_raw:
-            continue
-        raw = table_at(origin, f"cohorts.{name}", cohorts_raw[name])
-        merged = {**{k: v for k, v in defaults.items() if k != "basis"}, **raw}
-        if not isinstance(merged.get("label"), str):
-            raise InputError(origin, f"cohorts.{name}.label", "missing", allowed="a string")
-        values = check_table(origin, f"cohorts.{name}", merged, COHORT_SPECS, extra={"label"})
-        cohorts.append(Cohort(name=name, label=merged["label"], **values))
-    if not cohorts:
-        raise InputError(origin, "cohorts", "no cohort", allowed=", ".join(COHORTS))
-    total = sum(c.share for c in cohorts)
-    if not math.isclose(total, 1.0, abs_tol=1e-9):
-        raise InputError(
-            origin, "cohorts.*.share", f"shares sum to {total:.6g}", allowed="shares summing to 1"
-        )
-    behaviour = table_at(origin, "behaviour", data.get("behaviour"))
-    only_keys(origin, "behaviour.", behaviour, {*BEHAVIOUR_SPECS, "financing", "response"})
-    models = {}
-    for name, (cls, specs) in BEHAVIOUR_SPECS.items():
-        raw = table_at(origin, f"behaviour.{name}", behaviour.get(name))
-        models[name] = cls(**check_table(origin, f"behaviour.{name}", raw, specs))
-    models["financing"] = _financing(origin, behaviour.get("financing"))
-    models["response"] = _response(origin, behaviour.get("response"))
-    return AgentConfig(origin, population, tuple(cohorts), **models)
-
-
-def _financing(origin: str, raw) -> Financing:
-    where = "behaviour.financing"
-    raw = table_at(origin, where, raw)
-    values = check_table(origin, where, raw, FINANCING_SPECS, extra={"commercial_rate"})
-    table = table_at(origin, f"{where}.commercial_rate", raw.get("commercial_rate"))
-    if not table:
-        raise InputError(origin, f"{where}.commercial_rate", "empty", allowed='"YYYY-MM" = rate')
-    path = []
-    for when, rate in sorted(table.items()):
-        try:
-            month = parse_month(when)
-        except ValueError:
-            raise InputError(origin, f"{where}.commercial_rate.{when}", "not a month",
-                             allowed="YYYY-MM") from None  # fmt: skip
-        path.append((month, check_value(origin, f"{where}.commercial_rate.{when}", rate, 0, 0.2,
-                                        float)))  # fmt: skip
-    return Financing(commercial_rate=tuple(path), **values)
-
-
-def _response(origin: str, raw) -> RateResponse:
-    where = "behaviour.response"
-    raw = table_at(origin, where, raw)
-    only_keys(origin, f"{where}.", raw, {"basis", "setting", "reference_rate", *RESPONSE_SETTINGS})
-    if not isinstance(raw.get("basis"), str) or not raw["basis"].strip():
-        raise InputError(origin, f"{where}.basis", "missing", allowed="a string naming the source")
-    if raw.get("setting") not in RESPONSE_SETTINGS:
-        raise InputError(origin, f"{where}.setting", f"got {raw.get('setting')!r}",
-                         allowed=", ".join(RESPONSE_SETTINGS))  # fmt: skip
-    reference = check_value(origin, f"{where}.reference_rate", raw.get("reference_rate"), 0.0001,
-                            0.05, float)  # fmt: skip
-    settings = []
-    for name in RESPONSE_SETTINGS:
-        table = table_at(origin, f"{where}.{name}", raw.get(name))
-        values = check_table(origin, f"{where}.{name}", table, RESPONSE_SPECS)
-        settings.append((name, ResponseSetting(**values)))
-    return RateResponse(raw["setting"], reference, tuple(settings))
 
 
 def field_names(cls) -> list[str]:
