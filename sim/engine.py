@@ -139,6 +139,9 @@ class Simulation:
         values |= people.deposits_by_cohort(answers)
         values |= people.account_states(view)
         o = self.out
+        if t == 0 and values.keys() != o.keys():  # every series written, no other
+            raise RuntimeError(f"the record: missing {sorted(o.keys() - values.keys())}, "
+                               f"unknown {sorted(values.keys() - o.keys())}")  # fmt: skip
         for name, value in values.items():
             o[name][t] = value / 100 if name in FEN_SERIES else value
 
