@@ -27,6 +27,7 @@ in ``sim.agents.purposes``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from statistics import NormalDist
 
@@ -55,6 +56,7 @@ def _mix_int(z: int) -> int:
     return z ^ (z >> 31)
 
 
+@functools.cache
 def purpose_code(purpose: str) -> int:
     """A stable 64-bit code for a purpose name (the same on every machine and run)."""
     return int.from_bytes(hashlib.blake2b(purpose.encode(), digest_size=8).digest(), "little")
