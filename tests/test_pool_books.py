@@ -244,3 +244,11 @@ def test_a_run_on_the_fund_draws_the_line_to_its_limit_then_withdrawals_wait_and
     assert out["credit_line_balance"][june] > 0
     assert out["cash_out.value_added_distribution"][june] == 0
     assert out["pool_equity"][june] > 0, "the year's income is retained"
+
+
+def test_opening_balances_in_fractions_of_a_fen_are_rounded_once_the_same_way():
+    """A sampled or typed opening balance may fall between fen: the fund file's check, the
+    balancing cash and the books all round it half up, so the first month still balances."""
+    sets = {"population.size": 50, "horizon.months": 2, "employee.deposit_balance": 25e9 + 0.125}
+    out = simulate(load_scenario(sets=sets), 0)
+    assert out["pool_deposit_balance"][0] > 25e9

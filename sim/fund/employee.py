@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sim.fund.policy import Policy
 from sim.fund.pool_config import EmployeeParams
+from sim.money import round_yuan_to_fen
 from sim.months import calendar_month
 
 
@@ -46,8 +47,8 @@ class EmployeeSegment:
 
     def __init__(self, params: EmployeeParams, policy: Policy, start_month: int):
         self.params, self.policy, self.start = params, policy, start_month
-        self.deposit_balance = round(params.deposit_balance * 100)
-        self.loan_balance = round(params.loan_balance * 100)
+        self.deposit_balance = round_yuan_to_fen(params.deposit_balance)
+        self.loan_balance = round_yuan_to_fen(params.loan_balance)
 
     def step(self, month: int, shock: EmployeeShock | None = None) -> EmployeeFlows:
         """This month's flows; balances move by them (loans granted come via :meth:`lend`)."""

@@ -47,6 +47,7 @@ from sim.fund.books import BooksError
 from sim.fund.policy import Policy
 from sim.fund.pool_config import FundParams
 from sim.fund.withdrawals import Kind
+from sim.money import round_yuan_to_fen
 from sim.months import format_month
 
 SURVIVAL_CAP = 600.0
@@ -131,7 +132,7 @@ class Pool:
         self.env, self.policy, self.fund, self.grant = env, policy, fund, grant
         self.cash = int(cash)
         self.credit_line = int(credit_line)
-        self.credit_limit = round(fund.credit_line_limit * 100)
+        self.credit_limit = round_yuan_to_fen(fund.credit_line_limit)
         self.unmet_withdrawals = 0  # fen owed to people whose withdrawal waits for cash
         self.unpaid_costs = 0  # fen of the fund's own bills waiting for cash
         self.queue = simpy.Store(env)

@@ -37,6 +37,7 @@ from sim.fund.pool_config import PoolConfig
 from sim.fund.reserve import Reserve
 from sim.fund.segment import SegmentBooks, SegmentMonth, segment_month
 from sim.fund.value_added import ValueAdded, month_value_added, year_end
+from sim.money import round_yuan_to_fen
 
 EMPLOYEE_TRANCHES = 20
 """Employee loan demand queues as this many applications a month (of whole loans)."""
@@ -73,13 +74,13 @@ class PoolBooks:
         fund = config.fund
         self.config = config
         self.pool = Pool(
-            env, policy, fund, cash=round(fund.start_cash * 100), grant=grant,
-            credit_line=round(fund.start_credit_line * 100),
+            env, policy, fund, cash=round_yuan_to_fen(fund.start_cash), grant=grant,
+            credit_line=round_yuan_to_fen(fund.start_credit_line),
         )  # fmt: skip
         self.employee = EmployeeSegment(config.employee, policy, start)
-        self.reserve = Reserve(balance=round(fund.start_reserve * 100))  # the employees' loans
+        self.reserve = Reserve(balance=round_yuan_to_fen(fund.start_reserve))  # employees' loans
         self.segment = SegmentBooks.start()
-        self.equity = round(fund.start_equity * 100)
+        self.equity = round_yuan_to_fen(fund.start_equity)
         self.year_vai = ValueAdded()
 
     def set_policy(self, policy: Policy) -> None:
@@ -121,7 +122,7 @@ class PoolBooks:
         pool.receive("employee_deposits", emp.deposits)
         pool.pay("employee_withdrawals", emp.withdrawals)
         pool.receive("employee_repayments", emp.principal_repaid + emp.interest_received)
-        average = round(self.config.employee.average_loan * 100)
+        average = round_yuan_to_fen(self.config.employee.average_loan)
         loans = emp.loan_demand // average
         if loans > 0:
             for tranche in np.array_split(np.arange(loans), min(loans, EMPLOYEE_TRANCHES)):
