@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.fund.refusals import Refusal
-from sim.money import fen_to_yuan
+from sim.money import fen_to_yuan, yuan_to_fen
 
 WITHDRAWAL_RULE = {"rent": "W1", "purchase": "W1", "repayment": "W1", "exit": "W3", "full": "W4"}
 
@@ -81,11 +81,11 @@ def month_lines(books, acc, policy, *, settlement: bool, aged_year: int) -> list
         why = "annual settlement" if settlement else "on closing the account"
         out.append(_line("interest", "credited", "F1", books.interest_credited, why))
     if books.bonus_credited:
-        talent = books.bonus_credited == round(policy["subsidy.opening_bonus_talent"] * 100)
+        talent = books.bonus_credited == yuan_to_fen(policy["subsidy.opening_bonus_talent"])
         out.append(_line("opening bonus", "credited", "S7" if talent else "S6",
                          books.bonus_credited, "first opening"))  # fmt: skip
     holding = "S5" if _draft(policy) else "S1"
-    cap = round(policy["subsidy.lifetime_cap"] * 100)
+    cap = yuan_to_fen(policy["subsidy.lifetime_cap"])
     at_cap = int(acc.subsidy_total[0]) >= cap
     if books.subsidy_credited:
         why = "on money stored a full year, paid at the settlement"
