@@ -90,7 +90,7 @@ def robust_text(rows: list[dict], objective, choice: str, *, lang: str) -> str:
         cells = [r["candidate"]]
         for figure in ("subsidy_cost", "deposits"):
             q = {p: fmt(r[f"{figure}.{p}"]) for p in ("p50", "p05", "p95")}
-            cells.append(f"{q['p50']} ({q['p05']}–{q['p95']})")
+            cells.append(f"{q['p50']} [{q['p05']}–{q['p95']}]")
         cells += [fmt(r["objective.mean"]), f"{fmt(r['regret.mean'])} / {fmt(r['regret.max'])}",
                   f"{r['share_best']:.0%}", *(f"{r[k]:.0%}" for k in holds)]  # fmt: skip
         body.append(cells)
