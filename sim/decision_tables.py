@@ -9,6 +9,8 @@ units (yuan, people, months) at three significant digits, as in ``robust.csv``.
 
 from __future__ import annotations
 
+import math
+
 from sim.decision_outputs import LIMITS, OUTPUTS
 from sim.report.robust import TEXT as REPORT_TEXT
 from sim.terminal import table
@@ -19,6 +21,7 @@ TEXT = {
         "same": "{figure}: the same in every sample",
         "top": "{figure}: most influential ({key} ± 95% interval)",
         "parameter": "parameter", "conf": "± 95%",
+        "cost": "subsidy cost (yuan)", "deposits": "deposits (yuan)",
         "objective": "{objective}: mean", "limits": "limits: ", "sep": "; ",
         "best": "best: {setting}", "infeasible": "  (NO candidate meets every constraint: "
         "least breach)",
@@ -34,6 +37,7 @@ TEXT = {
         "same": "{figure}：各样本相同",
         "top": "{figure}：影响最大的参数（{key} ± 95% 区间）",
         "parameter": "参数", "conf": "± 95%",
+        "cost": "补贴支出（元）", "deposits": "缴存额（元）",
         "objective": "{objective}：平均", "limits": "限额：", "sep": "；",
         "best": "最优：{setting}", "infeasible": "（没有方案满足全部约束：取违反最少者）",
         "interval": "  {objective}：{value}（各抽样 90% 区间 {lo}–{hi}）{stays}",
@@ -47,10 +51,15 @@ TEXT = {
 
 
 def fmt(x: float) -> str:
-    """A number for a table: thousands separators for big ones, 3 significant digits else."""
+    """A number for a table: thousands separators for big ones, 3 significant digits else,
+    never in scientific notation (under 0.000001 is 0; not a number is a dash)."""
+    if x != x:
+        return "–"
     if abs(x) >= 1000:
         return f"{x:,.0f}"
-    return f"{x:.3g}"
+    if abs(x) < 5e-7:
+        return "0"
+    return f"{x:.{min(6, 2 - math.floor(math.log10(abs(x))))}f}"
 
 
 def sensitivity_text(a, *, paths: int, file: str, top: int, lang: str) -> str:
@@ -82,7 +91,7 @@ def robust_text(rows: list[dict], objective, choice: str, *, lang: str) -> str:
     t, r_t = TEXT[lang], REPORT_TEXT[lang]
     name = objective.zh if lang == "zh" else objective.en
     holds = [k for k in rows[0] if k.startswith("holds.")]
-    head = [r_t["candidate"], OUTPUTS["subsidy_cost"].label(lang), OUTPUTS["deposits"].label(lang),
+    head = [r_t["candidate"], t["cost"], t["deposits"],
             t["objective"].format(objective=name), r_t["regret"], r_t["best"],
             *(k[6:] for k in holds)]  # fmt: skip
     body = []
@@ -104,7 +113,7 @@ def optimise_text(scored, sure, rows, problem, levers, *, paths: int, lang: str)
     probability with its interval, and the size of the search and of the Pareto front."""
     t = TEXT[lang]
     best = scored.best
-    setting = ", ".join(f"{k} = {fmt(x)}" for k, x in zip(levers, scored.settings[best],
+    setting = ", ".join(f"{k} = {x:g}" for k, x in zip(levers, scored.settings[best],
                                                            strict=True))  # fmt: skip
     lines = [t["best"].format(setting=setting) + ("" if scored.feasible[best] else t["infeasible"])]
     share = sure["share_still_best"]

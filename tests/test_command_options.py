@@ -126,3 +126,11 @@ def test_reverse_stress_prints_in_chinese(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "生存期不足 12 个月的概率" in printed
     assert "severity" not in printed
+
+
+@pytest.mark.parametrize(("x", "shown"), [(8.92e-13, "0"), (0.0123, "0.0123"), (95.44, "95.4"),
+                                          (3467.2, "3,467"), (float("nan"), "–")])  # fmt: skip
+def test_decision_tables_show_three_digits_and_never_scientific_notation(x, shown):
+    from sim.decision_tables import fmt
+
+    assert fmt(x) == shown
