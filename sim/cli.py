@@ -91,9 +91,9 @@ def _run_args(p: argparse.ArgumentParser) -> None:
 
 
 def _execute(args: argparse.Namespace, variants) -> tuple:
-    from sim.montecarlo import default_workers
     from sim.runs import execute
     from sim.scenario import BASELINE
+    from sim.setargs import checked_workers
 
     scenario = getattr(args, "scenario", None) or str(BASELINE)
     for v in variants:
@@ -101,9 +101,7 @@ def _execute(args: argparse.Namespace, variants) -> tuple:
             v.sets["montecarlo.paths"] = args.paths
         if args.seed is not None:
             v.sets["montecarlo.seed"] = args.seed
-    if args.workers is not None and args.workers < 1:
-        raise InputError("(command line)", "--workers", f"{args.workers}", allowed="1 or more")
-    workers = args.workers or default_workers()
+    workers = checked_workers(args.workers)
     with progress("paths") as bar:
         return execute(scenario, variants, out=args.out, workers=workers, dask=args.dask,
                        resume=getattr(args, "resume", False), progress=bar)  # fmt: skip
@@ -160,27 +158,21 @@ def _label(path: str) -> str:
     return Path(path).stem
 
 
-def _compare(args: argparse.Namespace) -> int:
+def _compare(args: argparse.Namespace, *, robust_dir=None) -> int:
+    """One run per value of the swept ``--set``; with ``robust_dir`` (``compare --robust
+    --report``) the report carries that folder's robust table."""
     from sim.runs import Variant
+    from sim.scenario import BASELINE
+    from sim.setargs import swept_sets
 
-    fixed, swept = [], None
-    for text in args.set:
-        key, _, raw = text.partition("=")
-        if "," in raw:
-            if swept:
-                raise InputError("--set", text, "only one --set may list several values")
-            swept = (key.strip(), raw.split(","))
-        else:
-            fixed.append(text)
-    sets = _sets(argparse.Namespace(scenario=args.scenario, set=fixed))
+    sets, swept = swept_sets(args.scenario or str(BASELINE), args.set)
     if not swept:
         if not args.report:
             raise InputError("(command line)", "--set", "compare needs KEY=V1,V2,...",
                              allowed="e.g. subsidy.holding_rate=0.010,0.012,0.015")  # fmt: skip
-        swept = ("subsidy.holding_rate", [f"{r:.3f}" for r in DEFAULT_GRID])
+        swept = ("subsidy.holding_rate", [(f"{r:.3f}", r) for r in DEFAULT_GRID])
     key, values = swept
-    variants = [Variant(f"{key}={v.strip()}", {**sets, **_sets(argparse.Namespace(
-        scenario=args.scenario, set=[f"{key}={v.strip()}"]))}) for v in values]  # fmt: skip
+    variants = [Variant(f"{key}={text}", {**sets, key: v}) for text, v in values]
     if args.stress:
         from sim.stress import stress_path
 
@@ -196,7 +188,7 @@ def _compare(args: argparse.Namespace) -> int:
     if args.report:
         from sim.report.html import render
 
-        print(f"report: {render(run_dir, lang=_lang(args))}")
+        print(f"report: {render(run_dir, lang=_lang(args), robust_dir=robust_dir)}")
     print(f"results: {run_dir}")
     return 0
 

@@ -1,4 +1,5 @@
-"""``--set KEY=VALUE`` arguments, checked one by one against a scenario file.
+"""``--set KEY=VALUE`` arguments, checked one by one against a scenario file (and
+``--workers``, checked the same way by every command that runs the simulator).
 
 The scenario file is checked whole first (a bad value in it is reported even
 where a ``--set`` replaces it), then each ``--set`` on its own, so an error
@@ -53,3 +54,35 @@ def checked_sets(scenario_file: str, texts: list[str]) -> dict[str, Any]:
             raise InputError("(command line)", where, exc.problem, allowed=exc.allowed) from None
         sets[key] = value
     return sets
+
+
+def swept_sets(
+    scenario_file: str, texts: list[str]
+) -> tuple[dict[str, Any], tuple[str, list[tuple[str, Any]]] | None]:
+    """``compare``'s ``--set``: the fixed values, and the one key given several values
+    (``KEY=V1,V2,...``) with each value as typed and as read — all checked as
+    :func:`checked_sets` checks them (``compare`` and ``compare --robust`` alike)."""
+    fixed, swept = [], None
+    for text in texts:
+        key, _, raw = text.partition("=")
+        if "," in raw:
+            if swept:
+                raise InputError("(command line)", f"--set {text}",
+                                 "only one --set may list several values")  # fmt: skip
+            swept = (key.strip(), [v.strip() for v in raw.split(",")])
+        else:
+            fixed.append(text)
+    sets = checked_sets(scenario_file, fixed)
+    if swept is None:
+        return sets, None
+    key, values = swept
+    return sets, (key, [(v, checked_sets(scenario_file, [f"{key}={v}"])[key]) for v in values])
+
+
+def checked_workers(workers: int | None) -> int:
+    """``--workers``: 1 or more; none given means one per core (every run-like command)."""
+    from sim.montecarlo import default_workers
+
+    if workers is not None and workers < 1:
+        raise InputError("(command line)", "--workers", f"{workers}", allowed="1 or more")
+    return workers or default_workers()

@@ -21,17 +21,38 @@ SHOWN = ("min_survival_months", "peak_pool_loan_to_deposit", "max_queue_length",
 
 
 def _common(args):
-    from sim.scenario import BASELINE, parse_set
+    """Scenario file, --set values (with --paths and --seed) and workers, as ``hpfsim run``
+    reads them."""
+    from sim.scenario import BASELINE
+    from sim.setargs import checked_sets, checked_workers
 
     scenario = args.scenario or str(BASELINE)
-    sets = dict(parse_set(s) for s in args.set)
+    sets = checked_sets(scenario, args.set)
     if args.paths is not None:
         sets["montecarlo.paths"] = args.paths
     if args.seed is not None:
         sets["montecarlo.seed"] = args.seed
-    from sim.montecarlo import default_workers
+    return scenario, sets, checked_workers(args.workers)
 
-    return scenario, sets, args.workers or default_workers()
+
+REVERSE_TEXT = {
+    "en": {
+        "found": "{name} breach reaches P >= {level:.0%} between severity {lo:.3f} and {hi:.3f} "
+                 "(P = {p:.0%} at {hi:.3f}, 90% interval {a:.0%}-{b:.0%}, {paths} paths)",
+        "not_found": "no {name} breach at P >= {level:.0%} up to severity {max:g} "
+                     "(P = {p:.0%} there)",
+        "discovery": "scenario discovery: {k} of {n} samples breach; breaches concentrate where "
+                     "{box} (coverage {coverage:.0%}, density {density:.0%}, {support} samples)",
+    },
+    "zh": {
+        "found": "{breach}在严重程度 {lo:.3f} 与 {hi:.3f} 之间达到 {level:.0%}"
+                 "（{hi:.3f} 处为 {p:.0%}，90% 区间 {a:.0%}–{b:.0%}，{paths} 条路径）",
+        "not_found": "严重程度不超过 {max:g} 时，{breach}未达到 {level:.0%}（该处为 {p:.0%}）",
+        "discovery": "情景发现：{n} 个样本中 {k} 个突破限额；突破集中在 {box}"
+                     "（覆盖率 {coverage:.0%}，密度 {density:.0%}，{support} 个样本）",
+    },
+}  # fmt: skip
+"""``reverse-stress``'s sentences; the breach is named as in the stress table."""
 
 
 def stress_table(rows, *, lang: str = "en") -> str:
@@ -142,17 +163,12 @@ def reverse_stress(args: argparse.Namespace) -> int:
               "found": result.found, "severity_bracket": [result.lo, result.hi],
               "probability_at_hi": result.p_hi, "wilson90_at_hi": list(result.ci_hi),
               "paths": result.paths, "evaluations": result.evaluations}  # fmt: skip
-    if result.found:
-        print(
-            f"{args.breach} breach reaches P >= {args.level:.0%} between severity "
-            f"{result.lo:.3f} and {result.hi:.3f} (P = {result.p_hi:.0%} at {result.hi:.3f}, "
-            f"90% interval {result.ci_hi[0]:.0%}-{result.ci_hi[1]:.0%}, {result.paths} paths)"
-        )
-    else:
-        print(
-            f"no {args.breach} breach at P >= {args.level:.0%} up to severity "
-            f"{args.max_severity:g} (P = {result.p_hi:.0%} there)"
-        )
+    lang = args.lang or default_lang()
+    t, breach = REVERSE_TEXT[lang], label(f"P({args.breach} breach)", lang)
+    lo, hi = result.ci_hi
+    print(t["found" if result.found else "not_found"].format(
+        breach=breach, name=args.breach, level=args.level, lo=result.lo, hi=result.hi,
+        p=result.p_hi, a=lo, b=hi, paths=result.paths, max=args.max_severity))  # fmt: skip
     if args.discover:
         stress_file = load_stress(path, start=base.start)
         if not stress_file.ranges:
@@ -165,11 +181,9 @@ def reverse_stress(args: argparse.Namespace) -> int:
         names = list(stress_file.ranges)
         boxes = prim(x, y, names)
         box = choose_box(boxes)
-        print(
-            f"scenario discovery: {int(y.sum())} of {len(y)} samples breach; breaches "
-            f"concentrate where {box.describe(stress_file.ranges)} (coverage {box.coverage:.0%}, "
-            f"density {box.density:.0%}, {box.support} samples)"
-        )
+        print(t["discovery"].format(k=int(y.sum()), n=len(y), box=box.describe(stress_file.ranges),
+                                    coverage=box.coverage, density=box.density,
+                                    support=box.support))  # fmt: skip
         report["discovery"] = {"samples": x.tolist(), "breach": y.tolist(), "names": names,
                                "box": box.bounds, "coverage": box.coverage,
                                "density": box.density}  # fmt: skip

@@ -121,7 +121,7 @@ TINY = ["--set", "population.size=1200", "--set", "horizon.months=24", "--paths"
 def test_compare_robust_judges_each_rate_on_the_same_draws_and_writes_its_table(tmp_path, capsys):
     out = tmp_path / "robust"
     argv = ["compare", "scenarios/baseline.toml", "--robust", "--draws", "3", "--set",
-            "subsidy.holding_rate=0.010,0.015", "--out", str(out), *TINY]  # fmt: skip
+            "subsidy.holding_rate=0.010,0.015", "--lang", "en", "--out", str(out), *TINY]  # fmt: skip
     assert main(argv) == 0
     printed = capsys.readouterr().out
     assert "subsidy.holding_rate=0.015" in printed
@@ -149,7 +149,8 @@ def test_optimise_prints_the_best_rate_with_its_uncertainty_and_writes_the_paret
     tmp_path, capsys
 ):
     out = tmp_path / "opt"
-    argv = ["optimise", "--draws", "2", "--points", "3", "--rounds", "2", "--out", str(out), *TINY]
+    argv = ["optimise", "--draws", "2", "--points", "3", "--rounds", "2", "--lang", "en",
+            "--out", str(out), *TINY]  # fmt: skip
     assert main(argv) == 0
     printed = capsys.readouterr().out
     assert "best: subsidy.holding_rate = " in printed
