@@ -23,6 +23,7 @@ from pathlib import Path
 from sim import __version__
 from sim.errors import InputError
 from sim.report.assumptions import in_force
+from sim.report.bases import shown
 from sim.report.committee import (
     DECISION_COLUMNS,
     RATE_KEY,
@@ -49,7 +50,8 @@ TEXT = {
         "methods": "方法与假设", "rate": "补贴率", "year": "第{y}年",
         "band": "每格：中位数，下方为 [5%–95%] 区间；金额单位见表头",
         "policy": "政策", "assumptions": "在用的全部假设（决定结论的在前，★ 标出）",
-        "source": "来源", "key": "参数路径", "value": "取值", "basis": "依据（按文件原文）",
+        "source": "来源", "key": "参数路径", "value": "取值", "basis": "依据",
+        "basis_note": "依据译自各文件的英文原文；尚无译文的依据（如用户自己的文件）按原文显示，并标“（原文）”。",
         "sources": {"policy": "政策文件", "scenario": "情景文件", "population": "人群与行为",
                     "fund": "资金池文件"},
         "reproduce": "复现信息", "seed": "随机种子", "paths": "模拟路径数",
@@ -63,7 +65,7 @@ TEXT = {
         "methods": "Methods and assumptions", "rate": "Rate", "year": "year {y}",
         "band": "each cell: the median, below it the [5%–95%] band; units in the headings",
         "policy": "Policy", "assumptions": "Every assumption in force (those driving the decision first, marked ★)",
-        "source": "Source", "key": "Key path", "value": "Value", "basis": "Basis",
+        "source": "Source", "key": "Key path", "value": "Value", "basis": "Basis", "basis_note": "",
         "sources": {"policy": "policy file", "scenario": "scenario file",
                     "population": "population and behaviour", "fund": "fund file"},
         "reproduce": "Reproducing this report", "seed": "Seed", "paths": "Paths",
@@ -168,7 +170,7 @@ def render(
         from sim.report.robust import robust_section
 
         parts.append(robust_section(Path(robust_dir), sensitivity_dir=sensitivity_dir, lang=lang))
-    parts.append(_methods(manifest, scenario, assumptions, t, stress))
+    parts.append(_methods(manifest, scenario, assumptions, lang, stress))
     doc = (f"<!doctype html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head>"
            "<meta charset='utf-8'><meta name='viewport' content='width=device-width,initial-scale=1'>"
            f"<title>{t['title']}</title><style>{font_face(t['title'] + ''.join(parts))}{CSS}</style>"
@@ -264,7 +266,8 @@ def _stress_table(runs, fund, lang, stress_name) -> str:
     return "".join(out)
 
 
-def _methods(manifest, scenario, assumptions, t, stress) -> str:
+def _methods(manifest, scenario, assumptions, lang, stress) -> str:
+    t = TEXT[lang]
     policies = [scenario.policy] + ([scenario.switch_policy] if scenario.switch_policy else [])
     out = [f"<h2>{t['methods']}</h2>"]
     out.append(f"<p>{t['policy']}: " + "; ".join(
@@ -278,8 +281,10 @@ def _methods(manifest, scenario, assumptions, t, stress) -> str:
         out.append(f"<tr{' class=drives' if a.drives else ''}><td class='l'>{html.escape(source)}</td>"
                    f"<td class='l'>{mark}<code>{html.escape(a.key)}</code></td>"
                    f"<td class='l'>{html.escape(a.value)}</td>"
-                   f"<td class='l'>{html.escape(a.basis)}</td></tr>")  # fmt: skip
+                   f"<td class='l'>{html.escape(shown(a.basis, lang))}</td></tr>")  # fmt: skip
     out.append("</table></div>")
+    if t["basis_note"]:
+        out.append(f"<p class='band'>{t['basis_note']}</p>")
     out.append(f"<h3>{t['reproduce']}</h3><ul>"
                f"<li>{t['scenario']}: {html.escape(manifest['scenario_file'])} "
                f"(sha256 {manifest['digest'][:16]}…)</li>"

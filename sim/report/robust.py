@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sim.decision_outputs import LIMITS, OBJECTIVES, OUTPUTS
 from sim.errors import InputError
+from sim.report.bases import shown
 from sim.robust import robust_choice
 from sim.sensitivity import top_drivers
 from sim.uncertainty import load_uncertainty
@@ -85,7 +86,7 @@ def drivers_html(sensitivity_dir: Path, *, lang: str = "zh", at_most: int = 3) -
     rows = [{**r, **{k: float(r[k]) for k in keys}} for r in raw]
     manifest = json.loads((folder / "manifest.json").read_text())
     space = load_uncertainty(manifest["uncertainty_file"])
-    basis = {p.key: p.basis for p in space.parameters}
+    basis = {p.key: shown(p.basis, lang) for p in space.parameters}
     out = [f"<h3>{t['drivers']}</h3>",
            f"<p>{html.escape(t['drivers_note'].format(method=method, n=len(space.names)))}</p>",
            "<div class='scroll'><table class='drivers'><tr>"

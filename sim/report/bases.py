@@ -1,0 +1,58 @@
+"""Each assumption's basis in the report's language.
+
+The bases are written in English in the data files (a policy parameter's
+``assumption``, a population, fund, uncertainty or stress table's ``basis``,
+the comment beside a scenario number). The Chinese report shows each through
+``bases_zh.toml`` beside this module, keyed by the English text itself, so a
+reworded basis in a shipped file has no rendering until the table is updated
+(the coverage test names it) rather than a stale one. A basis the table does
+not know — a user's own file — is shown in the original and marked
+:data:`ORIGINAL`, never silently. A ``--set`` value's basis (see
+:func:`sim.report.assumptions.in_force`) is composed: the wrapper translated,
+the file's own basis looked up.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from sim.errors import InputError, read_toml
+
+TABLE = Path(__file__).with_name("bases_zh.toml")
+ORIGINAL = "（原文）"
+"""The mark before a basis shown in its original language in the Chinese report."""
+
+_SET = re.compile(r"--set (?P<key>[^=]+)=(?P<value>.*) \(the file: (?P<inner>.*)\)", re.DOTALL)
+
+
+@cache
+def zh_table(path: Path = TABLE) -> dict[str, str]:
+    """English basis text -> its Chinese rendering; a duplicate or empty entry is refused."""
+    out: dict[str, str] = {}
+    for i, entry in enumerate(read_toml(path).get("basis", [])):
+        en, zh = entry.get("en"), entry.get("zh")
+        if not (isinstance(en, str) and en.strip() and isinstance(zh, str) and zh.strip()):
+            raise InputError(path, f"basis[{i}]", "needs en and zh", allowed="non-empty strings")
+        if en in out:
+            raise InputError(path, f"basis[{i}].en", f"{en[:40]!r}… given twice", allowed="once")
+        out[en] = zh
+    return out
+
+
+def shown(basis: str, lang: str) -> str:
+    """``basis`` as the ``lang`` report shows it: as written in English; in Chinese, or marked.
+
+    A ``--set`` basis keeps its key and value, and shows the file's basis the same way.
+    """
+    if lang != "zh" or not basis:
+        return basis
+    table = zh_table()
+    if basis in table:
+        return table[basis]
+    got = _SET.fullmatch(basis)
+    if got:
+        inner = shown(got["inner"], lang) or "无"
+        return f"--set {got['key']}={got['value']}（文件中的依据：{inner}）"
+    return f"{ORIGINAL}{basis}"
