@@ -173,7 +173,7 @@ def test_methods_list_behaviour_and_fund_assumptions_drivers_first(compare_run):
     assert methods.index("behaviour.joining.return_semi_elasticity") < methods.index(
         "deposit.monthly_cap"
     ), "the assumptions that drive the decision come first"
-    assert "--set population.size=2500 (the file: assumption: the people who might join" in methods
+    assert "--set population.size=2500（文件中的依据：假设：可能参加的人数" in methods
     manifest, _ = load_complete(compare_run)
     first = manifest["variants"][0]["sets"]
     rows = in_force(load_scenario(manifest["scenario_file"], sets=first), first)
@@ -191,6 +191,43 @@ def test_report_lang_en_writes_report_en_html_beside_report_html(compare_run):
     assert "<html lang='en'>" in page
     assert "Decision table" in page
     assert "ten-thousand" not in page
+    methods = page[page.index("<table class='assumptions'>") :]
+    assert "<th class='l'>Basis</th>" in methods
+    assert "--set population.size=2500 (the file: assumption: the people who might join" in methods
+    assert "（原文）" not in page
+    assert "假设" not in methods
+
+
+def test_the_chinese_methods_show_each_basis_in_chinese(compare_run):
+    page = (compare_run / "report.html").read_text(encoding="utf-8")
+    methods = page[page.index("<table class='assumptions'>") :]
+    assert "<th class='l'>依据</th>" in methods
+    row = re.search(r"<code>behaviour.response.central.participation_elasticity</code>.*?</tr>",
+                    methods)  # fmt: skip
+    assert (
+        "Engelhardt &amp; Kumar 的 0.02-0.07 的中值 0.045；假设：每年6月自动入账的补贴"
+        in row.group()
+    )
+    fund = re.search(r"<code>fund.bank_rate</code>.*?</tr>", methods).group()
+    assert "闲置资金收益约为一年期存款利率（FACTS.md 1.5%）" in fund
+    table = methods[: methods.index("</table>")]
+    assert "（原文）" not in table, "every shipped basis has a rendering"
+    assert "尚无译文的依据" in page, "the note says how an untranslated basis is shown"
+
+
+def test_a_basis_with_no_chinese_rendering_shows_in_the_original_marked(compare_run):
+    from dataclasses import replace
+
+    from sim.report.assumptions import in_force
+    from sim.report.html import _methods
+
+    manifest, _ = load_complete(compare_run)
+    rows = in_force(load_scenario(manifest["scenario_file"]))
+    own = [replace(rows[0], basis="Our survey: 3,000 would join"), *rows[1:]]
+    page = _methods(manifest, load_scenario(manifest["scenario_file"]), own, "zh", None)
+    assert "<td class='l'>（原文）Our survey: 3,000 would join</td>" in page
+    english = _methods(manifest, load_scenario(manifest["scenario_file"]), own, "en", None)
+    assert "<td class='l'>Our survey: 3,000 would join</td>" in english
 
 
 def test_the_spreadsheet_holds_the_decision_table_summary_and_assumptions(compare_run):
@@ -216,8 +253,45 @@ def test_the_spreadsheet_holds_the_decision_table_summary_and_assumptions(compar
     sheet = book["假设"]
     keys = [r[2] for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert keys == [a.key for a in in_force(scenario)]
-    assert next(r for r in sheet.iter_rows(min_row=2, values_only=True)
-                if r[2] == "population.size")[3] == "2,500"  # fmt: skip
+    size = next(
+        r for r in sheet.iter_rows(min_row=2, values_only=True) if r[2] == "population.size"
+    )
+    assert size[3] == "2,500"
+    assert (
+        size[4]
+        == "--set population.size=2500（文件中的依据：假设：可能参加的人数，约为全市灵活就业人员的五分之一）"
+    )
+    assert sheet["E1"].value == "依据"
+
+
+def test_the_spreadsheet_marks_a_basis_with_no_chinese_rendering(compare_run, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from dataclasses import replace
+
+    from sim.report.assumptions import in_force
+    from sim.report.xlsx import write_workbook
+
+    manifest, runs = load_complete(compare_run)
+    scenario = load_scenario(manifest["scenario_file"])
+    rows = in_force(scenario)
+    own = [replace(rows[0], basis="Our survey: 3,000 would join"), *rows[1:]]
+    table = decision_table(runs, scenario.pool.fund)
+    for lang, want in (
+        ("zh", "（原文）Our survey: 3,000 would join"),
+        ("en", "Our survey: 3,000 would join"),
+    ):
+        path = write_workbook(
+            tmp_path / f"{lang}.xlsx", table, "", own, lang=lang, stress_name=None
+        )
+        sheet = openpyxl.load_workbook(path).worksheets[2]
+        assert sheet["E2"].value == want
+        assert sheet["E3"].value == (shown_zh(rows[1].basis) if lang == "zh" else rows[1].basis)
+
+
+def shown_zh(basis: str) -> str:
+    from sim.report.bases import zh_table
+
+    return zh_table()[basis]
 
 
 def test_chinese_labels_have_every_glyph_in_the_bundled_font():

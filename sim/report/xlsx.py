@@ -79,7 +79,9 @@ def write_workbook(path: Path, rows, summary: str, assumptions, *, lang: str,
     table = book.create_sheet(w["assumptions"])
     table.append(w["head"])
     for a in assumptions:
-        table.append([a.source, a.file, a.key, a.value, shown(a.basis, lang), "★" if a.drives else ""])
+        table.append(
+            [a.source, a.file, a.key, a.value, shown(a.basis, lang), "★" if a.drives else ""]
+        )
     for col, width in zip("ABCDEF", (12, 30, 45, 25, 90, 8), strict=True):
         table.column_dimensions[col].width = width
     buf = io.BytesIO()
