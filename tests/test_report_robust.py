@@ -2,11 +2,14 @@
 robust table from a compare --robust run, as an HTML fragment in either language."""
 
 import csv
+from html import escape
 
 import pytest
 
 from sim.cli import main
+from sim.report.bases import shown
 from sim.report.robust import robust_section
+from sim.uncertainty import DEFAULT_UNCERTAINTY, load_uncertainty
 
 TINY = ["--set", "population.size=1200", "--set", "horizon.months=18", "--paths", "1",
         "--workers", "1", "--seed", "5"]  # fmt: skip
@@ -34,6 +37,9 @@ def test_the_section_names_the_top_assumptions_and_has_one_row_per_rate(runs, la
         rows = [r for r in csv.DictReader(fh) if r["output"] == "members"]
     top = max(rows, key=lambda r: float(r["mu_star"]))["parameter"]
     assert f"<code>{top}</code>" in html
+    basis = next(p.basis for p in load_uncertainty(DEFAULT_UNCERTAINTY).parameters if p.key == top)
+    assert escape(shown(basis, lang)) in html
+    assert "（原文）" not in html, "every shipped uncertainty basis has a rendering"
     assert ("对决策影响最大的假设" in html) == (lang == "zh")
     assert "<script" not in html
 
