@@ -7,7 +7,7 @@ import pytest
 
 from sim.errors import InputError, read_toml
 from sim.report.assumptions import in_force
-from sim.report.bases import ORIGINAL, shown, zh_table
+from sim.report.bases import ORIGINAL, shown, translated, zh_table
 from sim.scenario import BASELINE, load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -49,7 +49,7 @@ def shipped_bases() -> dict[str, str]:
 def test_every_shipped_basis_has_a_chinese_rendering():
     bases = shipped_bases()
     assert len(bases) >= 90, "the walk finds the policy, population, fund and stress bases"
-    missing = [f"{where}: {text!r}" for text, where in bases.items() if text not in zh_table()]
+    missing = [f"{where}: {text!r}" for text, where in bases.items() if translated(text) is None]
     assert not missing, "no Chinese rendering in sim/report/bases_zh.toml for:\n" + "\n".join(
         missing
     )
@@ -111,6 +111,11 @@ def test_a_set_basis_translates_the_wrapper_and_looks_up_the_files_basis():
     assert shown("--set fund.bank_rate=0.02 (the file: )", "zh") == (
         "--set fund.bank_rate=0.02（文件中的依据：无）"
     )
+
+
+def test_a_book_exports_basis_is_rendered_for_any_month():
+    assert translated("hpfsim book export at 2026-08") == "hpfsim 账务导出，截至 2026-08"
+    assert shown("hpfsim book export at 2031-01", "zh") == "hpfsim 账务导出，截至 2031-01"
 
 
 def test_a_basis_with_no_rendering_is_shown_in_the_original_and_marked():

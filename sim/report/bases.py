@@ -9,7 +9,7 @@ reworded basis in a shipped file has no rendering until the table is updated
 not know — a user's own file — is shown in the original and marked
 :data:`ORIGINAL`, never silently. A ``--set`` value's basis (see
 :func:`sim.report.assumptions.in_force`) is composed: the wrapper translated,
-the file's own basis looked up.
+the file's own basis looked up; a book export's basis (one per month) by its pattern.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ TABLE = Path(__file__).with_name("bases_zh.toml")
 ORIGINAL = "（原文）"
 """The mark before a basis shown in its original language in the Chinese report."""
 
+_EXPORT = re.compile(r"hpfsim book export at (?P<month>\d{4}-\d{2})")
 _SET = re.compile(r"--set (?P<key>[^=]+)=(?P<value>.*) \(the file: (?P<inner>.*)\)", re.DOTALL)
 
 
@@ -41,6 +42,18 @@ def zh_table(path: Path = TABLE) -> dict[str, str]:
     return out
 
 
+def translated(basis: str) -> str | None:
+    """The Chinese rendering of a file's ``basis``, or None if it has none.
+
+    Besides the table, the basis a book export writes (``sim.book.export``, one per
+    export month) is rendered by its pattern.
+    """
+    if basis in zh_table():
+        return zh_table()[basis]
+    export = _EXPORT.fullmatch(basis)
+    return f"hpfsim 账务导出，截至 {export['month']}" if export else None
+
+
 def shown(basis: str, lang: str) -> str:
     """``basis`` as the ``lang`` report shows it: as written in English; in Chinese, or marked.
 
@@ -48,9 +61,9 @@ def shown(basis: str, lang: str) -> str:
     """
     if lang != "zh" or not basis:
         return basis
-    table = zh_table()
-    if basis in table:
-        return table[basis]
+    zh = translated(basis)
+    if zh is not None:
+        return zh
     got = _SET.fullmatch(basis)
     if got:
         inner = shown(got["inner"], lang) or "无"
