@@ -93,8 +93,9 @@ def _run_args(p: argparse.ArgumentParser) -> None:
 def _execute(args: argparse.Namespace, variants) -> tuple:
     from sim.runs import execute
     from sim.scenario import BASELINE
-    from sim.setargs import checked_workers
+    from sim.setargs import checked_runs, checked_workers
 
+    checked_runs(args.paths, args.seed)
     scenario = getattr(args, "scenario", None) or str(BASELINE)
     for v in variants:
         if args.paths is not None:

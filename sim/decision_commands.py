@@ -27,16 +27,15 @@ DEFAULT_PROBLEM = SCENARIO_DIR / "uncertainty" / "optimise.toml"
 def _common(args: argparse.Namespace, sets: dict | None = None) -> tuple[str, dict, int, int, int]:
     """Scenario file, --set values, paths, seed and workers, as ``hpfsim run`` reads them
     (``sets``: already checked, for ``compare --robust``)."""
-    from sim.setargs import checked_sets, checked_workers
+    from sim.setargs import checked_runs, checked_sets, checked_workers
 
+    checked_runs(args.paths, args.seed)
     scenario = getattr(args, "scenario", None) or str(BASELINE)
     if sets is None:
         sets = checked_sets(scenario, args.set)
     workers = checked_workers(args.workers)
     base = load_scenario(scenario, sets=sets)
     paths = args.paths if args.paths is not None else base.paths
-    if paths < 1:
-        raise InputError("(command line)", "--paths", f"{paths}", allowed="1 or more")
     seed = args.seed if args.seed is not None else base.seed
     return scenario, sets, paths, seed, workers
 

@@ -40,8 +40,8 @@ TEXT = {
         "cost": "补贴支出（元）", "deposits": "缴存额（元）",
         "objective": "{objective}：平均", "limits": "限额：", "sep": "；",
         "best": "最优：{setting}", "infeasible": "（没有方案满足全部约束：取违反最少者）",
-        "interval": "  {objective}：{value}（各抽样 90% 区间 {lo}–{hi}）{stays}",
-        "stays": "；在重抽样中 {share:.0%} 仍为最优",
+        "interval": "  {objective}：{value}（各组抽样间的 90% 区间 {lo}–{hi}）{stays}",
+        "stays": "；重抽样中有 {share:.0%} 仍为最优",
         "constraint": "P = {p:.1%}（90% 区间 {a:.1%}–{b:.1%}）",
         "count": "{n} 个方案 × {draws} 组抽样 × {paths} 条路径；帕累托前沿（成本与缴存额）："
                  "{front} 个方案",

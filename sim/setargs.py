@@ -79,6 +79,19 @@ def swept_sets(
     return sets, (key, [(v, checked_sets(scenario_file, [f"{key}={v}"])[key]) for v in values])
 
 
+PATHS = (1, 100_000)
+SEED = (0, 2**63 - 1)
+"""The ranges of ``--paths`` and ``--seed`` (the scenario file's ``montecarlo.paths``/``seed``)."""
+
+
+def checked_runs(paths: int | None, seed: int | None) -> None:
+    """``--paths`` and ``--seed`` on the command line, refused there (not as the scenario
+    file's fault) before anything runs or any folder is made; none given: the file's."""
+    for name, value, (low, high) in (("--paths", paths, PATHS), ("--seed", seed, SEED)):
+        if value is not None and not low <= value <= high:
+            raise InputError("(command line)", name, f"{value}", allowed=f"{low} to {high:,}")
+
+
 def checked_workers(workers: int | None) -> int:
     """``--workers``: 1 or more; none given means one per core (every run-like command)."""
     from sim.montecarlo import default_workers

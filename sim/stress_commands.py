@@ -24,8 +24,9 @@ def _common(args):
     """Scenario file, --set values (with --paths and --seed) and workers, as ``hpfsim run``
     reads them."""
     from sim.scenario import BASELINE
-    from sim.setargs import checked_sets, checked_workers
+    from sim.setargs import checked_runs, checked_sets, checked_workers
 
+    checked_runs(args.paths, args.seed)
     scenario = args.scenario or str(BASELINE)
     sets = checked_sets(scenario, args.set)
     if args.paths is not None:

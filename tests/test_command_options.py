@@ -35,16 +35,19 @@ def test_a_misspelt_set_key_is_named_with_the_key_it_was_meant_to_be(command, tm
     assert not out.exists()
 
 
-SWEPT = ["subsidy.holdng_rate=0.010,0.015", "subsidy.holding_rate=0.010,lots"]
+SWEPT = [
+    ("subsidy.holdng_rate=0.010,0.015", "did you mean subsidy.holding_rate"),
+    ("subsidy.holding_rate=0.010,lots", "lots"),
+]
 
 
-@pytest.mark.parametrize("swept", SWEPT)
-def test_compare_robust_checks_each_swept_value_before_running(swept, tmp_path, capsys):
+@pytest.mark.parametrize(("swept", "named"), SWEPT)
+def test_compare_robust_checks_each_swept_value_before_running(swept, named, tmp_path, capsys):
     out = tmp_path / "x"
     assert main([*COMMANDS["compare --robust"], "--set", swept, "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("hpfsim: error: (command line): --set subsidy.hold")
-    assert "did you mean subsidy.holding_rate" in err or "lots" in err
+    assert named in err
     assert "\n" not in err
     assert not out.exists()
 
@@ -134,3 +137,14 @@ def test_decision_tables_show_three_digits_and_never_scientific_notation(x, show
     from sim.decision_tables import fmt
 
     assert fmt(x) == shown
+
+
+@pytest.mark.parametrize("command", ["run", "stress", "sensitivity", "optimise"])
+@pytest.mark.parametrize(("option", "value"), [("--paths", "0"), ("--seed", "-1")])
+def test_paths_and_seed_out_of_range_are_refused_as_the_command_lines(command, option, value,
+                                                                      tmp_path, capsys):  # fmt: skip
+    out = tmp_path / "x"
+    assert main([command, option, value, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"hpfsim: error: (command line): {option}: {value}")
+    assert not out.exists()
