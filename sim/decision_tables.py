@@ -9,10 +9,9 @@ units (yuan, people, months) at three significant digits, as in ``robust.csv``.
 
 from __future__ import annotations
 
-import math
-
 from sim.decision_outputs import LIMITS, OUTPUTS
 from sim.report.robust import TEXT as REPORT_TEXT
+from sim.terminal import significant as fmt
 from sim.terminal import table
 
 TEXT = {
@@ -48,18 +47,6 @@ TEXT = {
         "none": "（所有方案均不满足约束，前沿按全部方案绘制）",
     },
 }  # fmt: skip
-
-
-def fmt(x: float) -> str:
-    """A number for a table: thousands separators for big ones, 3 significant digits else,
-    never in scientific notation (under 0.000001 is 0; not a number is a dash)."""
-    if x != x:
-        return "–"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    if abs(x) < 5e-7:
-        return "0"
-    return f"{x:.{min(6, 2 - math.floor(math.log10(abs(x))))}f}"
 
 
 def sensitivity_text(a, *, paths: int, file: str, top: int, lang: str) -> str:

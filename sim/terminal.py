@@ -18,6 +18,7 @@ The API other command modules use:
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -33,6 +34,19 @@ def default_lang() -> str:
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"
+
+
+def significant(x: float) -> str:
+    """A number for a table: thousands separators from 1,000 up, three significant digits
+    below, never scientific notation (under 0.000001 is 0; not a number is a dash)."""
+    if x != x:
+        return "–"
+    if abs(x) < 5e-7:
+        return "0"
+    if abs(x) >= 999.5:
+        return f"{x:,.0f}"
+    x = round(x, 2 - math.floor(math.log10(abs(x))))  # 3 digits; decimals as the rounded needs
+    return f"{x:.{min(6, max(0, 2 - math.floor(math.log10(abs(x)))))}f}"
 
 
 def _width(text: str) -> int:

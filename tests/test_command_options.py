@@ -132,11 +132,13 @@ def test_reverse_stress_prints_in_chinese(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("x", "shown"), [(8.92e-13, "0"), (0.0123, "0.0123"), (95.44, "95.4"),
-                                          (3467.2, "3,467"), (float("nan"), "–")])  # fmt: skip
-def test_decision_tables_show_three_digits_and_never_scientific_notation(x, shown):
-    from sim.decision_tables import fmt
+                                          (3467.2, "3,467"), (float("nan"), "–"),
+                                          (999.7, "1,000"), (99.97, "100"), (9.996, "10.0"),
+                                          (-0.04567, "-0.0457"), (54_640.3, "54,640")])  # fmt: skip
+def test_tables_show_three_digits_and_never_scientific_notation(x, shown):
+    from sim.terminal import significant
 
-    assert fmt(x) == shown
+    assert significant(x) == shown
 
 
 @pytest.mark.parametrize("command", ["run", "stress", "sensitivity", "optimise"])

@@ -38,6 +38,7 @@ from sim.agents.world import AgentWorld, MonthStats
 from sim.errors import InputError, read_toml
 from sim.fund.policy import Policy
 from sim.months import is_settlement_month
+from sim.terminal import significant, table
 
 DEFAULT_TARGETS = Path(__file__).resolve().parents[2] / "scenarios/calibration/targets.toml"
 
@@ -288,12 +289,12 @@ def calibrate(
 
 
 def format_moments(moments: list[Moment]) -> str:
-    """A plain table: moment, simulated, target and band, within the band or not."""
-    lines = [f"{'moment':38} {'simulated':>11} {'target':>11} {'band':>21}  ok"]
+    """A table: moment, simulated, target and band, within the band or not."""
+    rows = []
     for m in moments:
         t = m.target
-        band = f"{t.band[0]:.4g}-{t.band[1]:.4g}"
         ok = "n/a" if math.isnan(m.simulated) else "yes" if m.within else "NO"
         ok += "" if t.fit else " (not fitted)"
-        lines.append(f"{t.name:38} {m.simulated:11.4g} {t.value:11.4g} {band:>21}  {ok}")
-    return "\n".join(lines)
+        band = f"{significant(t.band[0])}–{significant(t.band[1])}"
+        rows.append([t.name, significant(m.simulated), significant(t.value), band, ok])
+    return table(["moment", "simulated", "target", "band", "ok"], rows, align="lrrrl")
