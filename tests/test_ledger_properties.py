@@ -96,7 +96,7 @@ def _one_sequence(policy, seed, n_months):
     for _ in range(n_months):
         ledger.begin_month()
         _month_of_requests(ledger, rng, tally)
-        opening = ledger.acc.ring[(ledger.month - 1) % ledger.acc.ring.shape[0]].copy()
+        opening = ledger.acc.month_end(ledger.month - 1).copy()
         aged = ledger.aged()
         assert (aged >= 0).all()
         assert (aged <= np.maximum(opening, 0)).all(), "aged part exceeds the opening balance"

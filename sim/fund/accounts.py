@@ -41,8 +41,8 @@ class Accounts:
     opened_month: np.ndarray  # int32 month the current account was opened (L2 frequency)
     service_months: np.ndarray  # int32: veterans' service months transferred in (E5)
     rent_this_year: np.ndarray  # int64 fen withdrawn for rent in this fund year (W1)
-    ring: np.ndarray  # int64 fen [H+1, N]: month-end balance of month k at row k % (H+1)
-    out_ring: np.ndarray | None  # int64 fen [H+1, N]: withdrawals of month k (fifo only)
+    ring: np.ndarray  # int64 fen [N, H+1]: month-end balance of month k in column k % (H+1)
+    out_ring: np.ndarray | None  # int64 fen [N, H+1]: withdrawals of month k (fifo only)
 
     @classmethod
     def empty(cls, n: int, *, holding_months: int = 12, fifo: bool = False) -> Accounts:
@@ -51,7 +51,7 @@ class Accounts:
         def z(dtype):
             return np.zeros(n, dtype=dtype)
 
-        ring_shape = (holding_months + 1, n)
+        ring_shape = (n, holding_months + 1)
         return cls(
             balance=z(np.int64),
             is_open=z(bool),
@@ -84,7 +84,11 @@ class Accounts:
     @property
     def holding_months(self) -> int:
         """The ageing window the rings were sized for (S1)."""
-        return self.ring.shape[0] - 1
+        return self.ring.shape[1] - 1
+
+    def month_end(self, month: int) -> np.ndarray:
+        """Every account's balance at the end of ``month`` (one of the last H + 1), a view."""
+        return self.ring[:, month % self.ring.shape[1]]
 
     def nbytes(self) -> int:
         """Memory held by the state arrays, for the benchmarks."""

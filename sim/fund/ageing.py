@@ -38,21 +38,21 @@ def aged_part(acc: Accounts, month: int, method: str) -> np.ndarray:
         return _column_min(acc.ring)
     if acc.out_ring is None:
         raise ValueError("fifo ageing needs Accounts.empty(..., fifo=True)")
-    slots = acc.ring.shape[0]
-    start = acc.ring[(month - slots) % slots]
-    withdrawn = acc.out_ring.sum(axis=0) - acc.out_ring[month % slots]
+    slots = acc.ring.shape[1]
+    start = acc.month_end(month - slots)
+    withdrawn = acc.out_ring.sum(axis=1) - acc.out_ring[:, month % slots]
     return np.maximum(start - withdrawn, 0)
 
 
 @numba.njit(parallel=True, cache=True)
 def _column_min(ring: np.ndarray) -> np.ndarray:
     """The smallest of each account's month-ends: one pass, no temporaries."""
-    slots, n = ring.shape
+    n, slots = ring.shape
     out = np.empty(n, dtype=ring.dtype)
     for i in numba.prange(n):
-        m = ring[0, i]
+        m = ring[i, 0]
         for k in range(1, slots):
-            m = min(m, ring[k, i])
+            m = min(m, ring[i, k])
         out[i] = m
     return out
 
@@ -60,15 +60,15 @@ def _column_min(ring: np.ndarray) -> np.ndarray:
 def open_month(acc: Accounts, month: int) -> None:
     """Clear this month's withdrawal slot (fifo), which held a month now too old."""
     if acc.out_ring is not None:
-        acc.out_ring[month % acc.out_ring.shape[0]] = 0
+        acc.out_ring[:, month % acc.out_ring.shape[1]] = 0
 
 
 def record_withdrawals(acc: Accounts, month: int, who: np.ndarray, amount: np.ndarray) -> None:
     """Note withdrawals of ``month`` for fifo ageing (no-op under lifo)."""
     if acc.out_ring is not None:
-        acc.out_ring[month % acc.out_ring.shape[0], who] += amount
+        acc.out_ring[who, month % acc.out_ring.shape[1]] += amount
 
 
 def record_month_end(acc: Accounts, month: int) -> None:
     """Store every account's month-end balance of ``month`` in the ring."""
-    acc.ring[month % acc.ring.shape[0]] = acc.balance
+    acc.ring[:, month % acc.ring.shape[1]] = acc.balance

@@ -22,7 +22,7 @@ from sim.money import round_fen
 
 def opening_balance(acc: Accounts, month: int) -> np.ndarray:
     """Every account's balance when ``month`` opened (the previous month-end)."""
-    return acc.ring[(month - 1) % acc.ring.shape[0]]
+    return acc.month_end(month - 1)
 
 
 CHUNK = 1 << 14

@@ -112,7 +112,7 @@ class Ledger:
         next_aged = None
         if policy["subsidy.ageing"] == "lifo" and (monthly_average or not settle):
             end = month_end.close_month(
-                acc, policy, m, self.aged() if monthly_average else None, settle=settle,
+                acc, policy, m, self.aged(), settle=settle,
                 group=self._group, groups=self._groups,
             )  # fmt: skip
             books.interest_accrued = round(end.interest_accrued)

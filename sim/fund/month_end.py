@@ -11,12 +11,20 @@ alone, so it runs as one parallel loop that reads every account's state once:
 4. the month-end balance is written to the ageing ring, and the smallest of
    the ring's month-ends is kept: it is the aged part of the *next* month
    (S1-i, ``lifo``: see :mod:`sim.fund.ageing`), so the engine's mid-month
-   read costs nothing;
+   read costs nothing. It is updated from this month's smallest and the
+   month-end leaving the window; only an account whose smallest month-end
+   leaves while its balance grows has its ring read again (a sliding minimum);
 5. the balances' total (for the reconciliation) and the lowest balance;
 6. the counts the monthly record reads: open accounts by reporting group
    (the cohort), accounts whose subsidies reached the lifetime cap after the
    month's credit (S2), and accounts ever opened — so the record needs no
    pass of its own over the accounts.
+
+A person who never opened an account holds nothing (the ledger credits only
+open accounts), so the pass reads no more of them than that flag: most of a
+population never joins. The ring keeps each account's month-ends side by
+side (``Accounts.ring`` is ``[N, H + 1]``), so a member's window is one or
+two cache lines however sparse the members are.
 
 The results equal those of the separate steps to the fen. The float totals
 (the month's interest accrual and the interest payable) are summed in fixed
@@ -56,31 +64,31 @@ class MonthEnd:
     ever_opened: int = 0  # accounts ever opened
 
 
-def close_month(acc: Accounts, policy: Policy, month: int, aged: np.ndarray | None,
+def close_month(acc: Accounts, policy: Policy, month: int, aged: np.ndarray,
                 *, settle: bool, group: np.ndarray | None = None,
                 groups: int = 1) -> MonthEnd:  # fmt: skip
     """Run the month end of ``month`` for every account in one pass; see the module doc.
 
-    ``aged`` is the open month's aged part (:meth:`Ledger.aged`), read only
-    under ``monthly_average``. ``settle`` credits interest and the year's
-    ``monthly_average`` subsidy. ``group`` gives every account's reporting
-    group, ``0 … groups - 1`` (checked by :meth:`Ledger.set_groups`); by
-    default all accounts are in group 0.
+    ``aged`` is the open month's aged part (:meth:`Ledger.aged`): the smallest
+    month-end in each account's window, which the next month's is updated
+    from, and, under ``monthly_average``, what the subsidy accrues on.
+    ``settle`` credits interest and the year's ``monthly_average`` subsidy.
+    ``group`` gives every account's reporting group, ``0 … groups - 1``
+    (checked by :meth:`Ledger.set_groups`); by default all accounts are in
+    group 0.
     """
     monthly_average = policy["subsidy.accrual"] == "monthly_average"
     if settle and not monthly_average:
         raise ValueError("a settlement_snapshot settlement takes the step-by-step path")
-    if aged is None:
-        aged = acc.balance[:0]
-        if monthly_average:
-            raise ValueError("monthly_average needs the open month's aged part")
+    if len(aged) != acc.n:
+        raise ValueError(f"aged part for {len(aged)} accounts, the ledger has {acc.n}")
     if group is None:
         group, groups = np.zeros(acc.n, np.int8), 1
     cap = yuan_to_fen(policy["subsidy.lifetime_cap"])
     floats, ints, counts, next_aged = _close(
         acc.balance, acc.ring, acc.interest_accrued, acc.subsidy_accrued, acc.subsidy_total,
         acc.is_open, acc.forfeited, acc.loan_disbursed, acc.ever_opened, group, groups, aged,
-        month % acc.ring.shape[0], policy.at("interest.deposit_rate", month) / 12.0,
+        month % acc.ring.shape[1], policy.at("interest.deposit_rate", month) / 12.0,
         policy.at("subsidy.holding_rate", month) / 12.0,
         monthly_average, bool(policy["subsidy.stops_at_loan"]), settle, cap,
     )  # fmt: skip
@@ -100,6 +108,25 @@ def close_month(acc: Accounts, policy: Policy, month: int, aged: np.ndarray | No
     )
 
 
+@numba.njit(inline="always")
+def _window_min(ring, i, smallest, leaving, entering):
+    """The smallest month-end in account ``i``'s window after ``entering`` replaced ``leaving``.
+
+    ``smallest`` is the window's minimum before the swap. Unless the month-end
+    leaving was that minimum and the one entering is larger, the new minimum
+    follows from the two without reading the ring: a balance that stays put
+    or falls costs no pass over the 13 month-ends, only a growing one does.
+    """
+    if leaving > smallest:
+        return min(smallest, entering)
+    if entering <= smallest:
+        return entering
+    m = entering
+    for k in range(ring.shape[1]):
+        m = min(m, ring[i, k])
+    return m
+
+
 @numba.njit(parallel=True, cache=True)
 def _close(balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_open, forfeited,
            loan_disbursed, ever_opened, group, groups, aged, slot, interest_rate, subsidy_rate,
@@ -107,7 +134,7 @@ def _close(balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_o
     """The fused loop; per chunk: (accrual, payable) floats, (interest, subsidy, total, low)
     and counts (open accounts of each group, accounts at the cap, accounts ever opened)."""
     n = len(balance)
-    slots = ring.shape[0]
+    slots = ring.shape[1]
     opening_slot = (slot + slots - 1) % slots
     chunks = (n + CHUNK - 1) // CHUNK
     floats = np.zeros((chunks, 2), np.float64)
@@ -123,10 +150,12 @@ def _close(balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_o
         at_cap = 0
         ever = 0
         for i in range(lo, hi):
+            if not ever_opened[i]:
+                continue
             ia = interest_accrued[i]
             if is_open[i]:
                 counts[c, group[i]] += 1
-                x = ring[opening_slot, i] * interest_rate
+                x = ring[i, opening_slot] * interest_rate
                 ia += x
                 accrual += x
                 payable += ia
@@ -148,17 +177,19 @@ def _close(balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_o
             subsidy_accrued[i] = sa
         total = 0
         low = 0
-        for i in range(lo, hi):  # short loops over one block, unsigned indices: vectorised
+        for i in range(lo, hi):
+            if not ever_opened[i]:
+                next_aged[i] = 0
+                at_cap += cap <= 0
+                continue
             b = balance[i]
-            ring[slot, i] = b
-            next_aged[i] = b
+            leaving = ring[i, slot]
+            ring[i, slot] = b
+            next_aged[i] = _window_min(ring, i, aged[i], leaving, b)
             total += b
             low = min(low, b)
             at_cap += subsidy_total[i] >= cap
             ever += ever_opened[i]
-        for k in range(slots):
-            for i in range(lo, hi):
-                next_aged[i] = min(next_aged[i], ring[k, i])
         floats[c, 0] = accrual
         floats[c, 1] = payable
         ints[c, 0] = credited
