@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Sequence
 from statistics import NormalDist
 
 import numba
@@ -160,3 +161,9 @@ class Draws:
         """Standard normal, one per person (all, or those in ``who``)."""
         people = np.arange(self.n) if who is None else np.asarray(who, dtype=np.int64)
         return _fill(self.key(purpose, month), people, NORMAL_TABLE, True)
+
+
+def path_keys(draws: Sequence[Draws], purpose: str, month: int) -> np.ndarray:
+    """One key per path, for a kernel over paths laid end to end (:mod:`sim.chunks`): path
+    ``p``'s people draw under ``draws[p]``, by their row within the path."""
+    return np.array([d.key(purpose, month) for d in draws], dtype=np.uint64)

@@ -17,8 +17,9 @@ from sim.agents.income import IncomeParams, IncomeState, step_income
 from sim.agents.kernel_params import Account, DrawKeys, Memory, ModelParams, People, Requests
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
+from sim.chunks import chunk_plan
 from sim.months import parse_month
-from sim.random import NORMAL_TABLE, Draws
+from sim.random import NORMAL_TABLE, Draws, path_keys
 
 CONFIG = load_agent_config()
 START = parse_month("2024-03")
@@ -58,8 +59,8 @@ def test_the_behaviour_kernel_writes_what_its_serial_compilation_writes(world):
     memories, outs = [], []
     for kernel in (behaviour._decide, _serial(behaviour._decide)):
         st, out = copy.deepcopy(state), Requests.empty(N)
-        kernel(month, 3, people, inc.arrays(), Memory.of(st), Account.of(view), params,
-               DrawKeys.of(rng, month), out)  # fmt: skip
+        kernel(chunk_plan(N), month, 3, people, inc.arrays(), Memory.of(st), Account.of(view),
+               params, DrawKeys.of([rng], month), out)  # fmt: skip
         memories.append(Memory.of(st))
         outs.append(out)
     parallel, serial = outs
@@ -83,8 +84,9 @@ def test_the_income_kernel_writes_what_its_serial_compilation_writes(world):
     results = []
     for kernel in (income._step, _serial(income._step)):
         st = copy.deepcopy(inc)
-        kernel(pop.cohort, pop.income_level, state.alive, st.arrays(), params,
-               rng.key("test.chain", 1), rng.key("test.shocks", 1), NORMAL_TABLE)  # fmt: skip
+        kernel(chunk_plan(N), pop.cohort, pop.income_level, state.alive, st.arrays(), params,
+               path_keys([rng], "test.chain", 1), path_keys([rng], "test.shocks", 1),
+               NORMAL_TABLE)  # fmt: skip
         results.append(st)
     for name in ("active", "persistent", "income", "log_income", "income_avg"):
         assert np.array_equal(getattr(results[0], name), getattr(results[1], name)), name

@@ -24,6 +24,7 @@ depositing and restarting, and a "yes" into a "no" for exit and stopping.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numba
@@ -37,6 +38,7 @@ from sim.agents.dormancy import stop_probability
 from sim.agents.kernel_params import Account, DrawKeys, Memory, ModelParams, People, Requests
 from sim.agents.population import Population
 from sim.agents.withdrawing import exit_probability, rent_request_fen, repayment_request_fen
+from sim.chunks import chunk_plan
 from sim.fund.params import EDUCATION_LEVELS
 from sim.fund.requests import FundView
 from sim.months import calendar_month
@@ -111,8 +113,9 @@ class Decisions:
 
 
 @numba.njit(parallel=True, cache=True, fastmath=True)
-def _decide(month, cal, people, earned, state, fund, p, keys, out):
-    """Every person's choices for ``month``; the arguments are ``kernel_params``'s records."""
+def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
+    """Every person's choices for ``month``; the arguments are ``kernel_params``'s records,
+    over the rows of ``plan``'s paths (:mod:`sim.chunks`), each path under its own keys."""
     # Inside a prange numba silently drops writes made through a named tuple's
     # field (numba#5872, #7135), and through a local unpacked from a tuple
     # (``a, b = t.a, t.b``): the arrays written are taken out one per line.
@@ -128,120 +131,135 @@ def _decide(month, cal, people, earned, state, fund, p, keys, out):
     deposited_last = state.deposited_last
     plan_month = state.plan_month
     rent_month = cal == 3 or cal == 6 or cal == 9 or cal == 12
-    for i in numba.prange(len(people.cohort)):
-        leave[i] = False
-        join[i] = False
-        dep[i] = 0
-        dep_months[i] = 1
-        rent[i] = 0
-        exit_[i] = False
-        buy[i] = False
-        repay[i] = 0
-        if not state.alive[i]:
-            continue
-        if month >= people.retirement_month[i] or uniform_at(keys.leave, i) < p.leave_p:
-            leave[i] = True
-            continue
-        c = people.cohort[i]
-        inc = earned.income[i]
-        avg = max(earned.income_avg[i], 1.0)
-        active = earned.active[i]
-        member = fund.is_open[i]
-        joining = False
-        if not member and not state.join_refused[i]:
-            prob = p.join_p[state.tax_bracket[i], 1 if people.intends[i] else 0,
-                            1 if fund.forfeited[i] else 0]  # fmt: skip
-            joining = uniform_at(keys.join, i) < prob
-            join[i] = joining
-        if not (member or joining):
-            continue
-        loss = (not active) or inc < 0.5 * avg
-        planning = member and plan_month[i] >= 0
-        # stopping and restarting (dormancy.py)
-        restarted = False
-        if joining or planning:
-            dormant[i] = False
-        elif dormant[i]:
-            if uniform_at(keys.dormancy, i) < math.exp(p.log_restart[c]):
+    for chunk in numba.prange(len(plan)):
+        path, lo, hi, offset = plan[chunk, 0], plan[chunk, 1], plan[chunk, 2], plan[chunk, 3]
+        k_leave, k_join, k_dormancy = keys.leave[path], keys.join[path], keys.dormancy[path]
+        k_deposit, k_exit, k_buy = keys.deposit[path], keys.exit[path], keys.buy[path]
+        for i in range(lo, hi):
+            row = i - offset  # within the path: keys the draws
+            leave[i] = False
+            join[i] = False
+            dep[i] = 0
+            dep_months[i] = 1
+            rent[i] = 0
+            exit_[i] = False
+            buy[i] = False
+            repay[i] = 0
+            if not state.alive[i]:
+                continue
+            if month >= people.retirement_month[i] or uniform_at(k_leave, row) < p.leave_p:
+                leave[i] = True
+                continue
+            c = people.cohort[i]
+            inc = earned.income[i]
+            avg = max(earned.income_avg[i], 1.0)
+            active = earned.active[i]
+            member = fund.is_open[i]
+            joining = False
+            if not member and not state.join_refused[i]:
+                prob = p.join_p[state.tax_bracket[i], 1 if people.intends[i] else 0,
+                                1 if fund.forfeited[i] else 0]  # fmt: skip
+                joining = uniform_at(k_join, row) < prob
+                join[i] = joining
+            if not (member or joining):
+                continue
+            loss = (not active) or inc < 0.5 * avg
+            planning = member and plan_month[i] >= 0
+            # stopping and restarting (dormancy.py)
+            restarted = False
+            if joining or planning:
                 dormant[i] = False
-                restarted = True
-        elif uniform_at(keys.dormancy, i) < stop_probability(p.log_stop[c], loss, p.stop_loss):
-            dormant[i] = True
-        # deposits (depositing.py)
-        if not dormant[i]:
-            months = 1
-            decide = True
-            if people.quarterly[i] and fund.quarterly_allowed:
-                months = 3
-                start = state.join_month[i] if member else month
-                decide = (month - start) % 3 == 0
-            if decide:
-                last = deposited_last[i]
-                deposited_last[i] = False  # set again by the caller if the fund accepts it
-                base = inc if (active and months == 1) else avg
-                if joining or restarted:
-                    prob = 1.0
-                elif active:
-                    ratio = earned.log_income[i] - p.log_mean_income[c]
-                    prob = deposit_probability(p.deposit_logit, p.deposit_income, ratio, p.habit,
-                                               last, p.rate_term)  # fmt: skip
-                else:
-                    prob = deposit_probability(p.idle_logit, 0.0, 0.0, 0.0, False, p.rate_term)
-                if uniform_at(keys.deposit, i) < prob:
-                    factor = p.rate_factor * p.saving_factor if planning else p.rate_factor
-                    dep[i] = deposit_amount_fen(people.share[i], base, months, factor,
-                                                        fund.floor_fen, fund.cap_fen)  # fmt: skip
-                    dep_months[i] = months
-        if not member:
-            continue
-        # rent and commercial-mortgage repayments (withdrawing.py)
-        renting = people.tenure[i] == RENTING
-        if rent_month and people.rent_user[i] and renting:
-            rent[i] = rent_request_fen(people.rent[i], fund.balance[i])
-        if (rent_month and state.repayment_user[i] and state.mortgage_fen[i] > 0
-                and month < state.mortgage_end[i] and not fund.loan_outstanding[i]):  # fmt: skip
-            repay[i] = repayment_request_fen(state.mortgage_fen[i], fund.balance[i])
-        if fund.loan_outstanding[i]:
-            continue
-        # buying (buying.py, financing.py): a planned purchase happens on its month
-        if planning:
-            if month >= plan_month[i]:
-                buy[i] = True
-                plan_month[i] = -1
-            continue
-        # exit (withdrawing.py)
-        # Both hazards are small: a cheap upper bound on the chance skips the
-        # exact computation whenever the draw is above it (the decision is the same).
-        u = uniform_at(keys.exit, i)
-        if u < p.exit_bound[c] and u < exit_probability(
-            p.exit_log_h[c], loss, p.exit_loss, p.exit_aged, fund.aged[i] / 100.0
-        ):
-            exit_[i] = True
-            continue
-        rate = p.buy_intending if people.intends[i] else p.buy_other
-        renter = p.renter_multiplier if renting else 1.0
-        u = uniform_at(keys.buy, i)
-        bound = 1.0
-        if p.buy_bounded:  # income and balance elasticities <= 1
-            bound = rate * renter * max(1.0, avg / p.mean_income[c])
-            bound *= (1.0 + fund.balance[i] / 1e6) / 12.0
-        if u < bound:
-            age = (month - people.birth_month[i]) / 12.0
-            ratio = math.log(np.float32(avg)) - p.log_mean_income[c]
-            prob = purchase_probability(rate, age, p.age_peak, p.age_width, ratio, p.buy_income,
-                                        renter, fund.balance[i] / 100.0, p.buy_balance)  # fmt: skip
-            if u < prob:
-                if p.saving_months > 0:
-                    plan_month[i] = month + p.saving_months  # saving up starts next month
-                else:
+            elif dormant[i]:
+                if uniform_at(k_dormancy, row) < math.exp(p.log_restart[c]):
+                    dormant[i] = False
+                    restarted = True
+            elif uniform_at(k_dormancy, row) < stop_probability(p.log_stop[c], loss, p.stop_loss):
+                dormant[i] = True
+            # deposits (depositing.py)
+            if not dormant[i]:
+                months = 1
+                decide = True
+                if people.quarterly[i] and fund.quarterly_allowed:
+                    months = 3
+                    start = state.join_month[i] if member else month
+                    decide = (month - start) % 3 == 0
+                if decide:
+                    last = deposited_last[i]
+                    deposited_last[i] = False  # set again by the caller if the fund accepts it
+                    base = inc if (active and months == 1) else avg
+                    if joining or restarted:
+                        prob = 1.0
+                    elif active:
+                        ratio = earned.log_income[i] - p.log_mean_income[c]
+                        prob = deposit_probability(p.deposit_logit, p.deposit_income, ratio,
+                                                   p.habit, last, p.rate_term)  # fmt: skip
+                    else:
+                        prob = deposit_probability(p.idle_logit, 0.0, 0.0, 0.0, False, p.rate_term)
+                    if uniform_at(k_deposit, row) < prob:
+                        factor = p.rate_factor * p.saving_factor if planning else p.rate_factor
+                        dep[i] = deposit_amount_fen(people.share[i], base, months, factor,
+                                                    fund.floor_fen, fund.cap_fen)  # fmt: skip
+                        dep_months[i] = months
+            if not member:
+                continue
+            # rent and commercial-mortgage repayments (withdrawing.py)
+            renting = people.tenure[i] == RENTING
+            if rent_month and people.rent_user[i] and renting:
+                rent[i] = rent_request_fen(people.rent[i], fund.balance[i])
+            if (rent_month and state.repayment_user[i] and state.mortgage_fen[i] > 0
+                    and month < state.mortgage_end[i]
+                    and not fund.loan_outstanding[i]):  # fmt: skip
+                repay[i] = repayment_request_fen(state.mortgage_fen[i], fund.balance[i])
+            if fund.loan_outstanding[i]:
+                continue
+            # buying (buying.py, financing.py): a planned purchase happens on its month
+            if planning:
+                if month >= plan_month[i]:
                     buy[i] = True
+                    plan_month[i] = -1
+                continue
+            # exit (withdrawing.py)
+            # Both hazards are small: a cheap upper bound on the chance skips the
+            # exact computation whenever the draw is above it (the decision is the same).
+            u = uniform_at(k_exit, row)
+            if u < p.exit_bound[c] and u < exit_probability(
+                p.exit_log_h[c], loss, p.exit_loss, p.exit_aged, fund.aged[i] / 100.0
+            ):
+                exit_[i] = True
+                continue
+            rate = p.buy_intending if people.intends[i] else p.buy_other
+            renter = p.renter_multiplier if renting else 1.0
+            u = uniform_at(k_buy, row)
+            bound = 1.0
+            if p.buy_bounded:  # income and balance elasticities <= 1
+                bound = rate * renter * max(1.0, avg / p.mean_income[c])
+                bound *= (1.0 + fund.balance[i] / 1e6) / 12.0
+            if u < bound:
+                age = (month - people.birth_month[i]) / 12.0
+                ratio = math.log(np.float32(avg)) - p.log_mean_income[c]
+                prob = purchase_probability(rate, age, p.age_peak, p.age_width, ratio,
+                                            p.buy_income, renter, fund.balance[i] / 100.0,
+                                            p.buy_balance)  # fmt: skip
+                if u < prob:
+                    if p.saving_months > 0:
+                        plan_month[i] = month + p.saving_months  # saving up starts next month
+                    else:
+                        buy[i] = True
 
 
 class Behaviour:
-    """Runs the month's choices for a population (one path)."""
+    """Runs the month's choices for a population: one path, or paths laid end to end.
 
-    def __init__(self, config: AgentConfig, pop: Population, rng: Draws):
-        self.config, self.pop, self.rng = config, pop, rng
+    ``rng`` is the path's draws, or one per path for paths laid end to end in
+    ``pop``'s arrays (:mod:`sim.chunks`): :meth:`choose` then runs them all in
+    one kernel call, and each path's own ``Behaviour`` reads its decisions
+    from its slice (:meth:`decisions`).
+    """
+
+    def __init__(self, config: AgentConfig, pop: Population, rng: Draws | Sequence[Draws]):
+        self.config, self.pop = config, pop
+        self.draws = [rng] if isinstance(rng, Draws) else list(rng)
+        self.rng = self.draws[0]
         self._out = Requests.empty(pop.n)
 
     def decide(
@@ -261,13 +279,24 @@ class Behaviour:
         multiplies the exit hazard, a housing stimulus the purchase hazard.
         Prices of homes bought move with ``house_price_index``.
         """
-        out = self._out
+        out = self.choose(month, income, state, fund, exit_multiplier=exit_multiplier,
+                          purchase_multiplier=purchase_multiplier)  # fmt: skip
+        return self.decisions(month, out, house_price_index)
+
+    def choose(self, month: int, income, state: BehaviourState, fund: FundView, *,
+               exit_multiplier: float = 1.0,
+               purchase_multiplier: float = 1.0) -> Requests:  # fmt: skip
+        """The kernel's pass: every person's requests as arrays (reused month after month)."""
         params = ModelParams.of(self.config, fund, exit_multiplier=exit_multiplier,
                                 purchase_multiplier=purchase_multiplier)  # fmt: skip
-        people, earned, memory = People.of(self.pop), income.arrays(), Memory.of(state)
-        keys = DrawKeys.of(self.rng, month)
-        _decide(month, calendar_month(month), people, earned, memory, Account.of(fund), params,
-                keys, out)  # fmt: skip
+        plan = chunk_plan(self.pop.n // len(self.draws), len(self.draws))
+        _decide(plan, month, calendar_month(month), People.of(self.pop), income.arrays(),
+                Memory.of(state), Account.of(fund), params, DrawKeys.of(self.draws, month),
+                self._out)  # fmt: skip
+        return self._out
+
+    def decisions(self, month: int, out: Requests, house_price_index: float = 1.0) -> Decisions:
+        """This path's requests as person indices, from the kernel's arrays for its people."""
         dep_who, rent_who = np.flatnonzero(out.deposit), np.flatnonzero(out.rent)
         repay_who = np.flatnonzero(out.repay)
         return Decisions(

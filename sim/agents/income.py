@@ -28,6 +28,7 @@ the policy or on who else is simulated.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -37,8 +38,9 @@ import numpy as np
 from sim.agents import purposes
 from sim.agents.config import AgentConfig
 from sim.agents.population import Population
+from sim.chunks import chunk_plan
 from sim.months import calendar_month
-from sim.random import NORMAL_TABLE, Draws, normal_pair_at, uniform_at
+from sim.random import NORMAL_TABLE, Draws, normal_pair_at, path_keys, uniform_at
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,9 @@ class IncomeState:
 
 
 @numba.njit(parallel=True, cache=True, fastmath=True)
-def _step(cohort, level, alive, state, p, k_chain, k_shocks, table):
-    """One month of everyone's income: ``state`` an :class:`IncomeArrays`, ``p`` the process."""
+def _step(plan, cohort, level, alive, state, p, k_chain, k_shocks, table):
+    """One month of everyone's income: ``state`` an :class:`IncomeArrays`, ``p`` the process;
+    the rows of ``plan``'s paths (:mod:`sim.chunks`), each path's draws under its own keys."""
     # Inside a prange numba silently drops writes made through a named tuple's
     # field (numba#5872), or through a local unpacked from a tuple: one per line.
     active = state.active
@@ -130,40 +133,49 @@ def _step(cohort, level, alive, state, p, k_chain, k_shocks, table):
     income = state.income
     log_income = state.log_income
     income_avg = state.income_avg
-    for i in numba.prange(len(cohort)):
-        if not alive[i]:
-            income[i] = 0.0
-            continue
-        c = cohort[i]
-        u = uniform_at(k_chain, i)
-        if active[i]:
-            active[i] = u >= min(p.p_ai[c] * p.shock_idle[c], 1.0)
-        else:
-            active[i] = u < p.p_ia[c]
-        z_p, z_e = normal_pair_at(k_shocks, i, table)
-        shock = p.rho[c] * persistent[i] + p.sd_p[c] * z_p
-        persistent[i] = shock
-        if active[i]:
-            e = p.sd_e[c] * z_e
-            x = level[i] + shock + e + p.season[c] + p.shock_level[c] - p.correction[c]
-            log_income[i] = x
-            income[i] = np.exp(np.float32(x))  # single precision: twice as fast
-        else:
-            log_income[i] = 0.0
-            income[i] = 0.0
-        income_avg[i] = 0.9 * income_avg[i] + 0.1 * income[i]
+    for chunk in numba.prange(len(plan)):
+        path, lo, hi, offset = plan[chunk, 0], plan[chunk, 1], plan[chunk, 2], plan[chunk, 3]
+        key_chain, key_shocks = k_chain[path], k_shocks[path]
+        for i in range(lo, hi):
+            if not alive[i]:
+                income[i] = 0.0
+                continue
+            c = cohort[i]
+            u = uniform_at(key_chain, i - offset)  # keyed by the row within the path
+            if active[i]:
+                active[i] = u >= min(p.p_ai[c] * p.shock_idle[c], 1.0)
+            else:
+                active[i] = u < p.p_ia[c]
+            z_p, z_e = normal_pair_at(key_shocks, i - offset, table)
+            shock = p.rho[c] * persistent[i] + p.sd_p[c] * z_p
+            persistent[i] = shock
+            if active[i]:
+                e = p.sd_e[c] * z_e
+                x = level[i] + shock + e + p.season[c] + p.shock_level[c] - p.correction[c]
+                log_income[i] = x
+                income[i] = np.exp(np.float32(x))  # single precision: twice as fast
+            else:
+                log_income[i] = 0.0
+                income[i] = 0.0
+            income_avg[i] = 0.9 * income_avg[i] + 0.1 * income[i]
 
 
 def step_income(
     config: AgentConfig,
     pop: Population,
     state: IncomeState,
-    rng: Draws,
+    rng: Draws | Sequence[Draws],
     month: int,
     alive: np.ndarray,
     shock: CommonShock | None = None,
 ) -> None:
-    """Advance every living person's income by one month (in place)."""
+    """Advance every living person's income by one month (in place).
+
+    ``rng`` is the path's draws; a sequence of draws, one per path, runs that
+    many paths laid end to end in the arrays (:mod:`sim.chunks`), each as it
+    would run alone.
+    """
+    draws = [rng] if isinstance(rng, Draws) else list(rng)
     shock = shock or CommonShock.none(len(config.cohorts))
     arr = config.cohort_array
     rho, sd_p, sd_e = arr("persistent_rho"), arr("persistent_sd"), arr("transitory_sd")
@@ -181,6 +193,6 @@ def step_income(
         shock_level=np.asarray(shock.level, float),
         shock_idle=np.asarray(shock.idle_multiplier, float),
     )
-    _step(pop.cohort, pop.income_level, alive, state.arrays(), params,
-          rng.key(purposes.INCOME_CHAIN, month), rng.key(purposes.INCOME_SHOCKS, month),
-          NORMAL_TABLE)  # fmt: skip
+    _step(chunk_plan(len(pop.cohort) // len(draws), len(draws)), pop.cohort, pop.income_level,
+          alive, state.arrays(), params, path_keys(draws, purposes.INCOME_CHAIN, month),
+          path_keys(draws, purposes.INCOME_SHOCKS, month), NORMAL_TABLE)  # fmt: skip

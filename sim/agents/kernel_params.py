@@ -18,6 +18,7 @@ step's own record (``income.IncomeArrays``).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -28,7 +29,7 @@ from sim.agents.dormancy import log_hazards
 from sim.agents.joining import join_table, monthly_from_annual
 from sim.agents.population import Population
 from sim.agents.response import rate_pull
-from sim.random import Draws
+from sim.random import Draws, path_keys
 
 if TYPE_CHECKING:
     from sim.agents.behaviour import BehaviourState
@@ -180,22 +181,25 @@ class ModelParams(NamedTuple):
 
 
 class DrawKeys(NamedTuple):
-    """The month's keys of the kernel's draws (``sim.random.uniform_at``), one per choice."""
+    """The month's keys of the kernel's draws (``sim.random.uniform_at``), one per choice,
+    each a uint64 array with one key per path (:func:`sim.random.path_keys`)."""
 
-    leave: np.uint64  # death or emigration
-    join: np.uint64  # opening an account
-    dormancy: np.uint64  # stopping or restarting deposits
-    deposit: np.uint64  # depositing
-    exit: np.uint64  # closing the account
-    buy: np.uint64  # deciding to buy
+    leave: np.ndarray  # death or emigration
+    join: np.ndarray  # opening an account
+    dormancy: np.ndarray  # stopping or restarting deposits
+    deposit: np.ndarray  # depositing
+    exit: np.ndarray  # closing the account
+    buy: np.ndarray  # deciding to buy
 
     @classmethod
-    def of(cls, rng: Draws, month: int) -> DrawKeys:
-        """Keyed by the purposes of ``purposes``."""
-        return cls(leave=rng.key(purposes.LEAVE, month), join=rng.key(purposes.JOIN, month),
-                   dormancy=rng.key(purposes.DORMANCY, month),
-                   deposit=rng.key(purposes.DEPOSIT, month), exit=rng.key(purposes.EXIT, month),
-                   buy=rng.key(purposes.BUY, month))  # fmt: skip
+    def of(cls, draws: Sequence[Draws], month: int) -> DrawKeys:
+        """Keyed by the purposes of ``purposes``, for each path's draws."""
+        return cls(leave=path_keys(draws, purposes.LEAVE, month),
+                   join=path_keys(draws, purposes.JOIN, month),
+                   dormancy=path_keys(draws, purposes.DORMANCY, month),
+                   deposit=path_keys(draws, purposes.DEPOSIT, month),
+                   exit=path_keys(draws, purposes.EXIT, month),
+                   buy=path_keys(draws, purposes.BUY, month))  # fmt: skip
 
 
 class Requests(NamedTuple):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from sim.chunks import CHUNK, add_in_order
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
 from sim.money import round_fen
@@ -23,11 +24,6 @@ from sim.money import round_fen
 def opening_balance(acc: Accounts, month: int) -> np.ndarray:
     """Every account's balance when ``month`` opened (the previous month-end)."""
     return acc.month_end(month - 1)
-
-
-CHUNK = 1 << 14
-"""People per chunk of a float total: each chunk is summed in order, then the chunks in
-order, so the total is the same on any number of threads (and in ``month_end``)."""
 
 
 def accrue_interest(acc: Accounts, policy: Policy, month: int) -> tuple[float, float]:
@@ -39,14 +35,6 @@ def accrue_interest(acc: Accounts, policy: Policy, month: int) -> tuple[float, f
     monthly = policy.at("interest.deposit_rate", month) / 12.0
     parts = _accrue(acc.interest_accrued, opening_balance(acc, month), acc.is_open, monthly)
     return add_in_order(parts[:, 0]), add_in_order(parts[:, 1])
-
-
-def add_in_order(parts: np.ndarray) -> float:
-    """Sum per-chunk float totals one after another (the order fixes the last bits)."""
-    total = 0.0
-    for x in parts.tolist():
-        total += x
-    return total
 
 
 @numba.njit(parallel=True, cache=True)

@@ -42,8 +42,8 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from sim.chunks import add_in_order, chunk_plan, path_rows
 from sim.fund.accounts import Accounts
-from sim.fund.interest import CHUNK, add_in_order
 from sim.fund.policy import Policy
 from sim.money import yuan_to_fen
 
@@ -77,35 +77,55 @@ def close_month(acc: Accounts, policy: Policy, month: int, aged: np.ndarray,
     (checked by :meth:`Ledger.set_groups`); by default all accounts are in
     group 0.
     """
+    return close_months(acc, policy, month, aged, paths=1, settle=settle, group=group,
+                        groups=groups)[0]  # fmt: skip
+
+
+def close_months(acc: Accounts, policy: Policy, month: int, aged: np.ndarray, *, paths: int,
+                 settle: bool, group: np.ndarray | None = None,
+                 groups: int = 1) -> list[MonthEnd]:  # fmt: skip
+    """:func:`close_month` for ``paths`` ledgers laid end to end in ``acc`` (the rows of path
+    ``p`` are ``p * n … (p + 1) * n - 1``), in one pass; one :class:`MonthEnd` per path,
+    each equal to the fen and the last bit to that path's own month end
+    (:mod:`sim.chunks`). Every path must be under the same ``policy``.
+    """
     monthly_average = policy["subsidy.accrual"] == "monthly_average"
     if settle and not monthly_average:
         raise ValueError("a settlement_snapshot settlement takes the step-by-step path")
     if len(aged) != acc.n:
         raise ValueError(f"aged part for {len(aged)} accounts, the ledger has {acc.n}")
+    if acc.n % paths:
+        raise ValueError(f"{acc.n} accounts do not split into {paths} equal paths")
     if group is None:
         group, groups = np.zeros(acc.n, np.int8), 1
     cap = yuan_to_fen(policy["subsidy.lifetime_cap"])
+    plan = chunk_plan(acc.n // paths, paths)
     floats, ints, counts, next_aged = _close(
-        acc.balance, acc.ring, acc.interest_accrued, acc.subsidy_accrued, acc.subsidy_total,
-        acc.is_open, acc.forfeited, acc.loan_disbursed, acc.ever_opened, group, groups, aged,
-        month % acc.ring.shape[1], policy.at("interest.deposit_rate", month) / 12.0,
+        plan, acc.balance, acc.ring, acc.interest_accrued, acc.subsidy_accrued,
+        acc.subsidy_total, acc.is_open, acc.forfeited, acc.loan_disbursed, acc.ever_opened,
+        group, groups, aged, month % acc.ring.shape[1],
+        policy.at("interest.deposit_rate", month) / 12.0,
         policy.at("subsidy.holding_rate", month) / 12.0,
         monthly_average, bool(policy["subsidy.stops_at_loan"]), settle, cap,
     )  # fmt: skip
-    totals = ints.sum(axis=0)
-    count = counts.sum(axis=0)
-    return MonthEnd(
-        interest_accrued=add_in_order(floats[:, 0]),
-        interest_payable=add_in_order(floats[:, 1]),
-        interest_credited=int(totals[0]),
-        subsidy_credited=int(totals[1]),
-        closing_total=int(totals[2]),
-        lowest_balance=min(0, int(ints[:, 3].min(initial=0))),
-        next_aged=next_aged,
-        open_by_group=tuple(int(x) for x in count[:groups]),
-        at_lifetime_cap=int(count[groups]),
-        ever_opened=int(count[groups + 1]),
-    )
+    ends = []
+    n = acc.n // paths
+    for p in range(paths):
+        mine = path_rows(plan, p)
+        totals, count = ints[mine].sum(axis=0), counts[mine].sum(axis=0)
+        ends.append(MonthEnd(
+            interest_accrued=add_in_order(floats[mine, 0]),
+            interest_payable=add_in_order(floats[mine, 1]),
+            interest_credited=int(totals[0]),
+            subsidy_credited=int(totals[1]),
+            closing_total=int(totals[2]),
+            lowest_balance=min(0, int(ints[mine, 3].min(initial=0))),
+            next_aged=next_aged[p * n : (p + 1) * n],
+            open_by_group=tuple(int(x) for x in count[:groups]),
+            at_lifetime_cap=int(count[groups]),
+            ever_opened=int(count[groups + 1]),
+        ))  # fmt: skip
+    return ends
 
 
 @numba.njit(inline="always")
@@ -128,21 +148,22 @@ def _window_min(ring, i, smallest, leaving, entering):
 
 
 @numba.njit(parallel=True, cache=True)
-def _close(balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_open, forfeited,
-           loan_disbursed, ever_opened, group, groups, aged, slot, interest_rate, subsidy_rate,
-           accrue_subsidy, stops_at_loan, settle, cap):  # fmt: skip
-    """The fused loop; per chunk: (accrual, payable) floats, (interest, subsidy, total, low)
-    and counts (open accounts of each group, accounts at the cap, accounts ever opened)."""
+def _close(plan, balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_open,
+           forfeited, loan_disbursed, ever_opened, group, groups, aged, slot, interest_rate,
+           subsidy_rate, accrue_subsidy, stops_at_loan, settle, cap):  # fmt: skip
+    """The fused loop over the chunks of ``plan`` (:func:`sim.chunks.chunk_plan`); per
+    chunk: (accrual, payable) floats, (interest, subsidy, total, low) and counts (open
+    accounts of each group, accounts at the cap, accounts ever opened)."""
     n = len(balance)
     slots = ring.shape[1]
     opening_slot = (slot + slots - 1) % slots
-    chunks = (n + CHUNK - 1) // CHUNK
+    chunks = len(plan)
     floats = np.zeros((chunks, 2), np.float64)
     ints = np.zeros((chunks, 4), np.int64)
     counts = np.zeros((chunks, groups + 2), np.int64)
     next_aged = np.empty(n, np.int64)
     for c in numba.prange(chunks):
-        lo, hi = np.uint64(c * CHUNK), np.uint64(min(n, (c + 1) * CHUNK))
+        lo, hi = np.uint64(plan[c, 1]), np.uint64(plan[c, 2])
         accrual = 0.0
         payable = 0.0
         credited = 0
