@@ -28,12 +28,16 @@ values; what ``self`` holds lasts from month to month.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import simpy
 
 from sim.agents.config import COHORTS
 from sim.agents.people import People, Visit, visit
+from sim.batch import Batch
 from sim.book.load import checked_book, open_from_book
+from sim.fund.books import BooksError
 from sim.fund.figures import WITHDRAWAL_SERIES
 from sim.fund.fund import Fund, FundMonth
 from sim.fund.liquidity import CASH_IN, CASH_OUT
@@ -85,14 +89,19 @@ def path_seed(seed: int, path: int) -> int:
 
 
 class Simulation:
-    """One path of a scenario (see the module docstring)."""
+    """One path of a scenario (see the module docstring).
 
-    def __init__(self, scenario: Scenario, path: int):
+    Alone it is a batch of one; :func:`simulate_batch` runs several on one
+    ``env`` as a :class:`~sim.batch.Batch`.
+    """
+
+    def __init__(self, scenario: Scenario, path: int, *, env: simpy.Environment | None = None):
         sc = self.scenario = scenario
+        self.path = path
         policy = sc.policy_in(sc.start)
         book = checked_book(sc.book, policy) if sc.book else None  # people 0 … B-1 (sim.book)
         n, seed = sc.population_size + (book.n if book else 0), path_seed(sc.seed, path)
-        self.env = simpy.Environment()
+        self.env = env or simpy.Environment()
         self.people = People(sc.agents, n, seed=seed, path=path, start=sc.start, policy=policy,
                              book=book)  # fmt: skip
         self.fund = Fund(self.env, policy, sc.pool, n, sc.start,
@@ -101,25 +110,40 @@ class Simulation:
         if book:
             open_from_book(self.fund, book)
         self.out = {name: np.zeros(sc.horizon) for name in SERIES}
-        self.env.process(self.month_cycle())
+        self.batch, self.lane = Batch(self.env, [(self.people, self.fund)]), 0
+        self.env.process(self._run())
         if sc.switch_on is not None:
             self.env.process(self.policy_switch())
 
     def month_cycle(self):
-        """Every month, in the order of the module docstring."""
-        sc, fund, people = self.scenario, self.fund, self.people
+        """Every month, in the order of the module docstring; the per-person kernels run at
+        the batch's meetings (:mod:`sim.batch`), for every path of the batch at once."""
+        sc, fund, people, batch, lane = self.scenario, self.fund, self.people, self.batch, self.lane
         for t in range(sc.horizon):
             month = sc.start + t
             shocks = in_force(sc, month)
             fund.open_month(month, shocks)
             view = fund.view(month)
-            people.new_month(month, view, shocks.income)
-            seen = visit(people, fund, month, view, exit_multiplier=shocks.exit_multiplier,
-                         purchase_multiplier=shocks.purchase_multiplier,
-                         house_price_index=shocks.house_price_index)  # fmt: skip
+            people.new_tax_year(month, view)
+            yield batch.earn(lane, month, shocks.income)
+            hooks = {"exit_multiplier": shocks.exit_multiplier,
+                     "purchase_multiplier": shocks.purchase_multiplier,
+                     "house_price_index": shocks.house_price_index}  # fmt: skip
+            decisions = yield batch.decide(lane, month, view, **hooks)
+            seen = visit(people, fund, month, view, decisions, **hooks)
             yield from fund.desk()
-            self._record(t, view, seen, fund.close_month())
+            end = yield batch.end_month(lane)
+            self._record(t, view, seen, fund.close_month(end))
             yield self.env.timeout(1)
+
+    def _run(self):
+        """The month cycle; in a batch of several, a failed reconciliation names the path."""
+        try:
+            yield from self.month_cycle()
+        except BooksError as exc:
+            if self.batch.paths == 1:
+                raise
+            raise BooksError(f"path {self.path}: {exc}") from exc
 
     def policy_switch(self):
         """Switch policy at the start of the switch month."""
@@ -151,3 +175,17 @@ def simulate(scenario: Scenario, path: int) -> dict[str, np.ndarray]:
     sim = Simulation(scenario, path)
     sim.env.run()
     return sim.out
+
+
+def simulate_batch(scenario: Scenario, paths: Sequence[int]) -> list[dict[str, np.ndarray]]:
+    """Run ``paths`` of one scenario as one batch (:mod:`sim.batch`): each path's series
+    bit-identical to :func:`simulate` of that path alone."""
+    if not paths:
+        return []
+    env = simpy.Environment()
+    sims = [Simulation(scenario, p, env=env) for p in paths]
+    batch = Batch(env, [(s.people, s.fund) for s in sims])
+    for lane, s in enumerate(sims):
+        s.batch, s.lane = batch, lane
+    env.run()
+    return [s.out for s in sims]

@@ -88,20 +88,28 @@ class People:
 
     def new_month(self, month: int, view: FundView, shock: CommonShock | None = None) -> None:
         """Each January the tax bracket of last year's income (D3); then this month's income."""
+        self.new_tax_year(month, view)
+        step_income(self.config, self.pop, self.income, self.rng, month, self.state.alive, shock)
+
+    def new_tax_year(self, month: int, view: FundView) -> None:
+        """Each January: the tax bracket of last year's income (D3), before this month's."""
         if calendar_month(month) == 1:
             if view.policy is None:
                 raise ValueError("People.new_month: a January view must carry the policy (D3)")
             update_tax_brackets(self.state, self.income, view.policy)
-        step_income(self.config, self.pop, self.income, self.rng, month, self.state.alive, shock)
 
-    def ask(self, month: int, view: FundView, **shocks: float) -> tuple[Decisions, Requests]:
+    def ask(self, month: int, view: FundView, decisions: Decisions | None = None,
+            **shocks: float) -> tuple[Decisions, Requests]:  # fmt: skip
         """Everyone's choices (``behaviour``) and the requests they send the fund.
 
         ``shocks`` are the behaviour hooks of :meth:`Behaviour.decide`
-        (``exit_multiplier``, ``purchase_multiplier``, ``house_price_index``).
+        (``exit_multiplier``, ``purchase_multiplier``, ``house_price_index``);
+        ``decisions`` the choices already made with other paths' (``sim.batch``).
         """
         pop, st = self.pop, self.state
-        d = self.behaviour.decide(month, self.income, st, view, **shocks)
+        if decisions is None:
+            decisions = self.behaviour.decide(month, self.income, st, view, **shocks)
+        d = decisions
         st.alive[d.leave] = False
         j = d.join
         joins = Joins(
@@ -186,10 +194,11 @@ class People:
         return dict(zip(ACCOUNT_STATES, counts, strict=True))
 
 
-def visit(people: People, fund: Counterparty, month: int, view: FundView, **shocks: float) -> Visit:
+def visit(people: People, fund: Counterparty, month: int, view: FundView,
+          decisions: Decisions | None = None, **shocks: float) -> Visit:  # fmt: skip
     """People's month at ``fund``, whose ``view`` they see: ask, learn; buyers get quotes,
-    finance, apply."""
-    d, requests = people.ask(month, view, **shocks)
+    finance, apply. ``decisions``: the choices already made (:meth:`People.ask`)."""
+    d, requests = people.ask(month, view, decisions, **shocks)
     answers = fund.handle(requests)
     people.learn(month, answers)
     bought = PurchaseAnswers.none()

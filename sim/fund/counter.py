@@ -60,10 +60,11 @@ class Counter:
         self.ledger.begin_month()
         self._quoted = None
 
-    def close_month(self):
-        """The accounts' month end (accrual, June settlement, reconciliation): ``MonthBooks``."""
+    def close_month(self, end=None):
+        """The accounts' month end (accrual, June settlement, reconciliation): ``MonthBooks``;
+        ``end`` the one-pass month end already run (:meth:`Ledger.end_month`)."""
         self._quoted = None
-        return self.ledger.end_month()
+        return self.ledger.end_month(end)
 
     def lend_at_once(self, answers: PurchaseAnswers) -> np.ndarray:
         """The agents-alone stand-in desk: every accepted application is lent now (S3, W3);

@@ -168,13 +168,16 @@ class Fund:
         yield money.pool.service()
         self._disburse(m)
 
-    def close_month(self) -> FundMonth:
-        """Month end of the accounts, the loan book and the pool; every book checked."""
+    def close_month(self, end=None) -> FundMonth:
+        """Month end of the accounts, the loan book and the pool; every book checked.
+
+        ``end`` is the accounts' one-pass month end already run with other paths'
+        (``sim.batch``; :meth:`Ledger.end_month`)."""
         m = self._month()
         if m.employee is None:
             raise RuntimeError(f"{format_month(m.month)}: the desk has not run "
                                "(yield from fund.desk() first)")  # fmt: skip
-        accounts = self.counter.close_month()
+        accounts = self.counter.close_month(end)
         loans = self.book.close_month()
         settle = is_settlement_month(m.month, self.policy["interest.settlement_month"])
         pool = self.money.close_month(m.month, self.policy, accounts, loans, m.employee,

@@ -99,22 +99,22 @@ class Ledger:
             self.acc.rent_this_year[:] = 0
         ageing.open_month(self.acc, self.month)
 
-    def end_month(self) -> MonthBooks:
+    def end_month(self, end: month_end.MonthEnd | None = None) -> MonthBooks:
         """Accrue, settle in the settlement month, record ageing, reconcile; see module doc.
 
         Under ``lifo`` ageing (and outside a ``settlement_snapshot`` settlement)
         this is one pass over the accounts (:mod:`sim.fund.month_end`), which
-        also leaves next month's aged part ready.
+        also leaves next month's aged part ready; ``end`` is that pass already
+        run, with other paths' ledgers (:func:`month_end.close_months`,
+        ``sim.batch``), and is then checked like any other month end.
         """
         acc, policy, m, books = self.acc, self.policy, self.month, self._open_books()
         settle = is_settlement_month(m, policy["interest.settlement_month"])
-        monthly_average = policy["subsidy.accrual"] == "monthly_average"
         next_aged = None
-        if policy["subsidy.ageing"] == "lifo" and (monthly_average or not settle):
-            end = month_end.close_month(
-                acc, policy, m, self.aged(), settle=settle,
-                group=self._group, groups=self._groups,
-            )  # fmt: skip
+        if self.closes_in_one_pass():
+            if end is None:
+                end = month_end.close_month(acc, policy, m, self.aged(), settle=settle,
+                                            group=self._group, groups=self._groups)  # fmt: skip
             books.interest_accrued = round(end.interest_accrued)
             books.interest_payable = 0 if settle else round(end.interest_payable)
             books.interest_credited += end.interest_credited
@@ -123,6 +123,8 @@ class Ledger:
             books.open_by_group, books.at_lifetime_cap = end.open_by_group, end.at_lifetime_cap
             books.ever_opened = end.ever_opened
         else:
+            if end is not None:
+                raise ValueError(f"{format_month(m)}: this month end takes the step-by-step path")
             closing, lowest = self._end_month_by_steps(settle)
             self._count_accounts(books)
         books.reconcile(closing)
@@ -135,6 +137,24 @@ class Ledger:
         self._aged = next_aged
         self.month += 1
         return books
+
+    @property
+    def group(self) -> np.ndarray:
+        """Every account's reporting group (:meth:`set_groups`)."""
+        return self._group
+
+    @property
+    def groups(self) -> int:
+        """How many reporting groups there are."""
+        return self._groups
+
+    def closes_in_one_pass(self) -> bool:
+        """Whether the open month's end is the one-pass kernel: ``lifo`` ageing, outside a
+        ``settlement_snapshot`` settlement month."""
+        policy = self.policy
+        settle = is_settlement_month(self.month, policy["interest.settlement_month"])
+        monthly_average = policy["subsidy.accrual"] == "monthly_average"
+        return policy["subsidy.ageing"] == "lifo" and (monthly_average or not settle)
 
     def _end_month_by_steps(self, settle: bool) -> tuple[int, int]:
         """Month end one rule at a time (fifo ageing, a settlement_snapshot settlement)."""

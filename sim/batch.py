@@ -1,0 +1,233 @@
+"""Many paths of one scenario in one batch: the per-person kernels run once for all of them.
+
+A Monte Carlo runs hundreds of paths of the same scenario. Each path is an
+ordinary :class:`~sim.engine.Simulation` — its own people, fund and record —
+but the paths of a batch share one SimPy environment and their per-person
+arrays are laid end to end in shared arrays: path ``p`` of the batch owns rows
+``p * n … (p + 1) * n - 1`` of every array (:mod:`sim.chunks`), and each
+path's objects hold views of their rows. Three times a month the paths meet
+(:class:`Meeting`), and the last to arrive runs one kernel call for all:
+
+1. ``earn`` — this month's income (:func:`sim.agents.income.step_income`);
+2. ``decide`` — every person's choices (:meth:`Behaviour.choose`), read back
+   by each path as its own decisions;
+3. ``end_month`` — the ledgers' one-pass month end
+   (:func:`sim.fund.month_end.close_months`), which each path's fund then
+   checks and books as its own (:meth:`Ledger.end_month`).
+
+Between the meetings each path's fund objects are touched once a month as
+when it runs alone (its requests, the desk, its books). A path's draws are
+keyed by its own seed and path number and by the row *within* the path, and
+its float totals are summed chunk by chunk in its own order, so its numbers
+are bit-identical alone, in a batch of any size, or on another worker
+(``tests/test_batch.py``). A path alone is a batch of one.
+
+Every path must run the same scenario (the same month, shocks and published
+terms at each meeting); a meeting that finds otherwise raises rather than
+run one path under another's terms.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim.agents.behaviour import Behaviour
+from sim.agents.income import step_income
+from sim.agents.kernel_params import Requests
+from sim.agents.people import People
+from sim.fund.fund import Fund
+from sim.fund.month_end import close_months
+from sim.fund.requests import FundView, read_only
+from sim.months import is_settlement_month
+
+_TERMS = ("deposit_rate", "holding_rate", "floor_fen", "cap_fen", "quarterly_allowed",
+          "tax_rates")  # fmt: skip
+"""What a fund shows every person alike: paths deciding in one kernel call must agree."""
+
+
+class Meeting:
+    """A point in the month where the paths of a batch wait for one another.
+
+    ``arrive(path, *args)`` returns the SimPy event the path waits for. When
+    the last path arrives, ``step`` runs once with every path's arguments (in
+    path order) and returns one result per path, which becomes the value of
+    that path's event.
+    """
+
+    def __init__(self, env: simpy.Environment, paths: int, step: Callable[[list], list]):
+        self.env, self.paths, self.step = env, paths, step
+        self._args: dict[int, tuple] = {}
+        self._events: dict[int, simpy.Event] = {}
+
+    def arrive(self, path: int, *args: Any) -> simpy.Event:
+        """Path ``path`` is here with ``args``; wait for the event."""
+        if path in self._args:
+            raise RuntimeError(f"path {path} arrived twice before the others")
+        self._args[path] = args
+        event = self._events[path] = self.env.event()
+        if len(self._args) == self.paths:
+            args_by_path, events = self._args, self._events
+            self._args, self._events = {}, {}
+            results = self.step([args_by_path[p] for p in range(self.paths)])
+            for p in range(self.paths):
+                events[p].succeed(results[p])
+        return event
+
+
+def lay_end_to_end(parts: Sequence[Any]) -> Any:
+    """One dataclass of arrays over the rows of all ``parts`` (same type, ``n`` rows each);
+    every part's arrays become views of its rows. Fields that are not arrays of ``n``
+    rows are taken from the first part."""
+    first = parts[0]
+    n = _rows(first)
+    joined = {}
+    for f in dataclasses.fields(first):
+        arrays = [getattr(p, f.name) for p in parts]
+        if not all(isinstance(a, np.ndarray) and a.shape[:1] == (n,) for a in arrays):
+            continue
+        whole = np.concatenate(arrays)
+        for k, p in enumerate(parts):
+            setattr(p, f.name, whole[k * n : (k + 1) * n])
+        joined[f.name] = whole
+    return dataclasses.replace(first, **joined)
+
+
+def _rows(obj: Any) -> int:
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, np.ndarray):
+            return len(value)
+    raise ValueError(f"{type(obj).__name__} holds no arrays")
+
+
+class Batch:
+    """``paths`` paths (each a ``People`` and a ``Fund`` on one ``env``) run as one batch;
+    see the module docstring. Their arrays are laid end to end when there are several."""
+
+    def __init__(self, env: simpy.Environment, paths: Sequence[tuple[People, Fund]]):
+        self.people = [p for p, _ in paths]
+        self.funds = [f for _, f in paths]
+        self.paths = len(paths)
+        self.n = self.people[0].pop.n
+        if any(p.pop.n != self.n for p in self.people):
+            raise ValueError("the paths of a batch must have the same number of people")
+        if any(p.config is not self.people[0].config for p in self.people):
+            raise ValueError("the paths of a batch must run the same scenario")
+        if self.paths == 1:
+            self.pop, self.income = self.people[0].pop, self.people[0].income
+            self.state, self.acc = self.people[0].state, self.funds[0].ledger.acc
+            self.behaviour = self.people[0].behaviour
+        else:
+            self.pop = lay_end_to_end([p.pop for p in self.people])
+            self.income = lay_end_to_end([p.income for p in self.people])
+            self.state = lay_end_to_end([p.state for p in self.people])
+            self.acc = lay_end_to_end([f.ledger.acc for f in self.funds])
+            self.behaviour = Behaviour(self.people[0].config, self.pop,
+                                       [p.rng for p in self.people])  # fmt: skip
+        groups = [f.ledger.group for f in self.funds]
+        self.group = groups[0] if self.paths == 1 else np.concatenate(groups)
+        self._aged_parts: list[np.ndarray] = []
+        self._aged_whole: np.ndarray | None = None
+        self.earning = Meeting(env, self.paths, self._earn)
+        self.deciding = Meeting(env, self.paths, self._decide)
+        self.ending = Meeting(env, self.paths, self._end_month)
+
+    # ------------------------------------------------------------------ the meetings
+    def earn(self, path: int, month: int, shock) -> simpy.Event:
+        """This month's income of every path (after their January tax brackets)."""
+        return self.earning.arrive(path, month, shock)
+
+    def decide(self, path: int, month: int, view: FundView, **hooks: float) -> simpy.Event:
+        """Every path's choices; the event's value is this path's ``Decisions``."""
+        return self.deciding.arrive(path, month, view, hooks)
+
+    def end_month(self, path: int) -> simpy.Event:
+        """The ledgers' one-pass month end, after every path's desk; the event's value is
+        this path's ``MonthEnd``, or ``None`` where the month end takes the step-by-step
+        path (:meth:`Ledger.closes_in_one_pass`)."""
+        return self.ending.arrive(path)
+
+    def _earn(self, args: list) -> list:
+        month, shock = _same(args, "month and income shock", _shock_key)
+        step_income(self.people[0].config, self.pop, self.income, [p.rng for p in self.people],
+                    month, self.state.alive, shock)  # fmt: skip
+        return [None] * self.paths
+
+    def _decide(self, args: list) -> list:
+        month, view, hooks = _same(args, "month, published terms and stress hooks", _decide_key)
+        if self.paths > 1:
+            acc = self.acc
+            view = dataclasses.replace(
+                view, is_open=read_only(acc.is_open), forfeited=read_only(acc.forfeited),
+                loan_outstanding=read_only(acc.loan_outstanding),
+                balance=read_only(acc.balance), aged=read_only(self._aged()),
+            )  # fmt: skip
+        hpi = hooks.get("house_price_index", 1.0)
+        choice = {k: v for k, v in hooks.items() if k != "house_price_index"}
+        out = self.behaviour.choose(month, self.income, self.state, view, **choice)
+        n = self.n
+        return [
+            p.behaviour.decisions(month, Requests(*(a[k * n : (k + 1) * n] for a in out)), hpi)
+            for k, p in enumerate(self.people)
+        ]
+
+    def _end_month(self, args: list) -> list:
+        ledgers = [f.ledger for f in self.funds]
+        if not all(ledger.closes_in_one_pass() for ledger in ledgers):
+            return [None] * self.paths
+        _same([(_month_end_key(ledger),) for ledger in ledgers], "month-end terms", lambda a: a)
+        first = ledgers[0]
+        month = first.month
+        settle = is_settlement_month(month, first.policy["interest.settlement_month"])
+        acc = first.acc if self.paths == 1 else self.acc
+        ends = close_months(acc, first.policy, month, self._aged(), paths=self.paths,
+                            settle=settle, group=self.group, groups=first.groups)  # fmt: skip
+        self._aged_parts = [e.next_aged for e in ends]
+        self._aged_whole = ends[0].next_aged.base if self.paths > 1 else None
+        return ends
+
+    def _aged(self) -> np.ndarray:
+        """Every path's aged part for the open month, as one array."""
+        parts = [f.ledger.aged() for f in self.funds]
+        if self.paths == 1:
+            return parts[0]
+        if self._aged_whole is not None and all(
+            a is b for a, b in zip(parts, self._aged_parts, strict=True)
+        ):
+            return self._aged_whole
+        return np.concatenate(parts)
+
+
+def _same(args: list, what: str, key: Callable) -> tuple:
+    """The arguments every path brought to a meeting, which must agree (by ``key``)."""
+    first = key(args[0])
+    for a in args[1:]:
+        if key(a) != first:
+            raise ValueError(f"the paths of a batch disagree on the {what}: "
+                             "a batch runs one scenario")  # fmt: skip
+    return args[0]
+
+
+def _shock_key(args: tuple) -> tuple:
+    month, shock = args
+    if shock is None:
+        return (month, None)
+    return (month, tuple(np.asarray(shock.level).tolist()),
+            tuple(np.asarray(shock.idle_multiplier).tolist()))  # fmt: skip
+
+
+def _decide_key(args: tuple) -> tuple:
+    month, view, hooks = args
+    return (month, tuple(getattr(view, t) for t in _TERMS), tuple(sorted(hooks.items())))
+
+
+def _month_end_key(ledger) -> tuple:
+    p, m = ledger.policy, ledger.month
+    return (m, p.at("interest.deposit_rate", m), p.at("subsidy.holding_rate", m),
+            p["subsidy.lifetime_cap"], p["subsidy.stops_at_loan"], p["subsidy.accrual"],
+            p["interest.settlement_month"], p["subsidy.ageing"])  # fmt: skip
