@@ -118,10 +118,8 @@ class Batch:
             raise ValueError("the paths of a batch must have the same number of people")
         if any(p.config is not self.people[0].config for p in self.people):
             raise ValueError("the paths of a batch must run the same scenario")
-        if self.paths == 1:
-            self.pop, self.income = self.people[0].pop, self.people[0].income
-            self.state, self.acc = self.people[0].state, self.funds[0].ledger.acc
-            self.behaviour = self.people[0].behaviour
+        if self.paths == 1:  # a path alone: its own arrays and choices, looked up each month
+            self.pop = self.income = self.state = self.acc = self.behaviour = None
         else:
             self.pop = lay_end_to_end([p.pop for p in self.people])
             self.income = lay_end_to_end([p.income for p in self.people])
@@ -154,19 +152,24 @@ class Batch:
 
     def _earn(self, args: list) -> list:
         month, shock = _same(args, "month and income shock", _shock_key)
-        step_income(self.people[0].config, self.pop, self.income, [p.rng for p in self.people],
-                    month, self.state.alive, shock)  # fmt: skip
+        if self.paths == 1:
+            self.people[0].earn(month, shock)
+        else:
+            step_income(self.people[0].config, self.pop, self.income,
+                        [p.rng for p in self.people], month, self.state.alive, shock)  # fmt: skip
         return [None] * self.paths
 
     def _decide(self, args: list) -> list:
         month, view, hooks = _same(args, "month, published terms and stress hooks", _decide_key)
-        if self.paths > 1:
-            acc = self.acc
-            view = dataclasses.replace(
-                view, is_open=read_only(acc.is_open), forfeited=read_only(acc.forfeited),
-                loan_outstanding=read_only(acc.loan_outstanding),
-                balance=read_only(acc.balance), aged=read_only(self._aged()),
-            )  # fmt: skip
+        if self.paths == 1:
+            p = self.people[0]
+            return [p.behaviour.decide(month, p.income, p.state, view, **hooks)]
+        acc = self.acc
+        view = dataclasses.replace(
+            view, is_open=read_only(acc.is_open), forfeited=read_only(acc.forfeited),
+            loan_outstanding=read_only(acc.loan_outstanding), balance=read_only(acc.balance),
+            aged=read_only(self._aged()),
+        )  # fmt: skip
         hpi = hooks.get("house_price_index", 1.0)
         choice = {k: v for k, v in hooks.items() if k != "house_price_index"}
         out = self.behaviour.choose(month, self.income, self.state, view, **choice)

@@ -123,8 +123,10 @@ def _execute_locked(run_dir, scenario_file, variants, first, scenarios, *, worke
                 if progress:
                     progress(done, total)
 
+            size = montecarlo.batch_size(len(missing), scenarios[v.label].population_size,
+                                         workers)  # fmt: skip
             montecarlo.run_paths(scenario_file, v.sets, missing, executor=executor,
-                                 on_done=finished)  # fmt: skip
+                                 on_done=finished, batch=size)  # fmt: skip
     runs = {label: dict(sorted(r.items())) for label, r in runs.items()}
     results.write_series(run_dir, results.series_table(runs, first.start))
     results.write_summary(run_dir, results.summary_rows(runs))

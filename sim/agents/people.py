@@ -89,6 +89,10 @@ class People:
     def new_month(self, month: int, view: FundView, shock: CommonShock | None = None) -> None:
         """Each January the tax bracket of last year's income (D3); then this month's income."""
         self.new_tax_year(month, view)
+        self.earn(month, shock)
+
+    def earn(self, month: int, shock: CommonShock | None = None) -> None:
+        """This month's income of everyone alive (``income``)."""
         step_income(self.config, self.pop, self.income, self.rng, month, self.state.alive, shock)
 
     def new_tax_year(self, month: int, view: FundView) -> None:

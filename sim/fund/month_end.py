@@ -21,8 +21,9 @@ alone, so it runs as one parallel loop that reads every account's state once:
    pass of its own over the accounts.
 
 A person who never opened an account holds nothing (the ledger credits only
-open accounts), so the pass reads no more of them than that flag: most of a
-population never joins. The ring keeps each account's month-ends side by
+open accounts), so the pass reads no more of them than that flag and their
+balance, which still goes into the total the books are checked against: most
+of a population never joins. The ring keeps each account's month-ends side by
 side (``Accounts.ring`` is ``[N, H + 1]``), so a member's window is one or
 two cache lines however sparse the members are.
 
@@ -199,7 +200,10 @@ def _close(plan, balance, ring, interest_accrued, subsidy_accrued, subsidy_total
         total = 0
         low = 0
         for i in range(lo, hi):
-            if not ever_opened[i]:
+            if not ever_opened[i]:  # holds nothing; its balance still counts in the books
+                b = balance[i]
+                total += b
+                low = min(low, b)
                 next_aged[i] = 0
                 at_cap += cap <= 0
                 continue

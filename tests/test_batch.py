@@ -1,0 +1,103 @@
+"""Many paths per kernel call (issue 11): a path's numbers do not depend on its company.
+
+The paths of a batch share their per-person kernel calls (``sim.batch``); each
+must come out bit-identical to the same path run alone — same draws, same
+float totals to the last bit, same books — whatever the batch's size, order
+or number of threads, and a batch must refuse paths that do not share a
+scenario rather than run one under another's terms.
+"""
+
+import numpy as np
+import pytest
+import simpy
+
+from sim.batch import Batch, lay_end_to_end
+from sim.chunks import CHUNK, chunk_plan
+from sim.engine import Simulation, simulate, simulate_batch
+from sim.montecarlo import batch_size, run_paths
+from sim.scenario import BASELINE, SCENARIO_DIR, load_scenario, with_shocks
+from sim.stress import load_stress
+
+SMALL = {"population.size": 1237, "horizon.months": 26}  # odd size; two 30 June settlements
+
+
+def _assert_same(alone, together, paths):
+    for p, a, b in zip(paths, alone, together, strict=True):
+        assert a.keys() == b.keys()
+        for name in a:
+            assert np.array_equal(a[name], b[name]), f"path {p}: {name}"
+
+
+@pytest.mark.parametrize("case", ["baseline", "combined_severe", "book"])
+def test_a_path_is_bit_identical_alone_and_in_a_batch(case):
+    if case == "book":
+        sc = load_scenario(sets={**SMALL, "book": str(SCENARIO_DIR / "books/example")})
+    else:
+        sc = load_scenario(sets=SMALL)
+        if case != "baseline":
+            sc = with_shocks(sc, load_stress(case, start=sc.start).shocks)
+    paths = [4, 0, 2]
+    together = simulate_batch(sc, paths)
+    _assert_same([simulate(sc, p) for p in paths], together, paths)
+    assert not np.array_equal(together[0]["deposits"], together[1]["deposits"])  # not one path
+
+
+def test_paths_of_several_chunks_each_are_bit_identical_in_a_batch():
+    sc = load_scenario(sets={"population.size": CHUNK + 901, "horizon.months": 13})
+    paths = [1, 7]
+    _assert_same([simulate(sc, p) for p in paths], simulate_batch(sc, paths), paths)
+
+
+def test_the_batch_size_does_not_change_a_monte_carlo():
+    one = run_paths(str(BASELINE), SMALL, range(5), batch=1)
+    two = run_paths(str(BASELINE), SMALL, range(5), batch=2)
+    five = run_paths(str(BASELINE), SMALL, range(5), batch=5)
+    assert one.keys() == two.keys() == five.keys() == set(range(5))
+    for p in range(5):
+        _assert_same([one[p], one[p]], [two[p], five[p]], [p, p])
+
+
+def test_chunks_cover_every_row_once_and_never_straddle_two_paths():
+    n, paths = 2 * CHUNK + 5, 3
+    plan = chunk_plan(n, paths)
+    rows = np.concatenate([np.arange(lo, hi) for _, lo, hi, _ in plan])
+    assert np.array_equal(rows, np.arange(n * paths))
+    for path, lo, hi, offset in plan:
+        assert offset == path * n
+        assert offset <= lo < hi <= offset + n
+        assert (lo - offset) % CHUNK == 0  # each path cut from its own first row
+    assert len(plan) == 3 * paths
+
+
+def test_laid_end_to_end_the_paths_arrays_are_views_of_the_batchs():
+    sims = [Simulation(load_scenario(sets=SMALL), p) for p in (0, 1)]
+    accounts = [s.fund.ledger.acc for s in sims]
+    before = [a.ring.copy() for a in accounts]
+    joined = lay_end_to_end(accounts)
+    n = SMALL["population.size"]
+    assert joined.ring.shape == (2 * n, accounts[0].ring.shape[1])
+    joined.balance[n + 3] = 123
+    assert accounts[1].balance[3] == 123
+    assert accounts[0].balance[3] == 0
+    assert all(np.array_equal(a.ring, b) for a, b in zip(accounts, before, strict=True))
+
+
+def test_a_batch_refuses_paths_of_different_scenarios():
+    env = simpy.Environment()
+    a = Simulation(load_scenario(sets=SMALL), 0, env=env)
+    b = Simulation(load_scenario(sets=SMALL), 1, env=env)
+    with pytest.raises(ValueError, match="same scenario"):
+        Batch(env, [(a.people, a.fund), (b.people, b.fund)])
+    c = Simulation(load_scenario(sets={**SMALL, "population.size": 1000}), 2, env=env)
+    with pytest.raises(ValueError, match="same number of people"):
+        Batch(env, [(a.people, a.fund), (c.people, c.fund)])
+
+
+def test_batches_give_every_worker_work_within_the_memory_limit():
+    assert batch_size(1000, 50_000, 2) == 8  # 400,000 people a batch
+    assert batch_size(40, 50_000, 2) == 5  # four batches a worker
+    assert batch_size(3, 1_000, 2) == 1
+    assert batch_size(1000, 1_000, 1) == 16  # past 16 paths a batch saves little more
+    assert batch_size(10, 2_000_000, 1) == 1  # never less than one path
+    with pytest.raises(ValueError, match="paths per batch"):
+        run_paths(str(BASELINE), SMALL, [0], batch=0)
