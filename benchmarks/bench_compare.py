@@ -8,9 +8,11 @@ threads set by ``NUMBA_NUM_THREADS``:
 - ``yardstick``: ``benchmarks/yardstick.py``, the core account rules in one
   numba kernel, for the same N and months;
 - with ``--mc``, the Monte Carlo: ``--paths`` paths of ``--mc-n`` people
-  through ``sim.montecarlo.run_path`` on ``--workers`` spawned processes of
-  ``--mc-threads`` numba threads each (workers × threads ≤ cores by default),
-  and the same for the yardstick.
+  through ``sim.montecarlo.run_path`` (``mc-full``, a path per task) and in
+  batches through ``sim.montecarlo.run_batch`` (``mc-batched``, as ``hpfsim
+  run`` sends them: ``montecarlo.batch_size``) on ``--workers`` spawned
+  processes of ``--mc-threads`` numba threads each (workers × threads ≤ cores
+  by default), and the same for the yardstick.
 
 Every case is timed after a warm-up that compiles (or loads) the kernels,
 except the Monte Carlo, whose workers start cold as in a real run. Wall and
@@ -92,7 +94,7 @@ def _monte_carlo(model: str, n: int, months: int, paths: int, workers: int) -> d
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from sim.montecarlo import run_path
+    from sim.montecarlo import batch_size, run_batch, run_path
     from sim.scenario import BASELINE
 
     sets = {"population.size": n, "horizon.months": months}
@@ -101,6 +103,10 @@ def _monte_carlo(model: str, n: int, months: int, paths: int, workers: int) -> d
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
         if model == "full":
             futures = [pool.submit(run_path, str(BASELINE), sets, p) for p in range(paths)]
+        elif model == "batched":
+            size = batch_size(paths, n, workers)
+            futures = [pool.submit(run_batch, str(BASELINE), sets, list(range(k, min(k + size,
+                       paths)))) for k in range(0, paths, size)]  # fmt: skip
         else:
             futures = [pool.submit(_yardstick_path, n, months, p) for p in range(paths)]
         for f in futures:
@@ -153,7 +159,8 @@ def _table(rows: list[dict]) -> str:
             f"{r['peak_mb']:.0f}",
         )))  # fmt: skip
     by = {r["case"]: r for r in rows}
-    for full, yard in (("full", "yardstick"), ("mc-full", "mc-yardstick")):
+    pairs = (("full", "yardstick"), ("mc-full", "mc-yardstick"), ("mc-batched", "mc-yardstick"))
+    for full, yard in pairs:
         if full in by and yard in by:
             f, y = by[full], by[yard]
             lines.append(
@@ -184,7 +191,8 @@ def main() -> None:
     mc_threads = args.mc_threads or max(1, cores // args.workers)
     cases = [] if args.no_single else [("full", args.threads), ("yardstick", args.threads)]
     if args.mc:
-        cases += [("mc-full", mc_threads), ("mc-yardstick", mc_threads)]
+        cases += [("mc-full", mc_threads), ("mc-batched", mc_threads),
+                  ("mc-yardstick", mc_threads)]  # fmt: skip
     if not cases:
         raise SystemExit("bench_compare: nothing to run (--no-single without --mc)")
     rows = []

@@ -32,12 +32,26 @@ import pyarrow.parquet as pq
 from sim import results
 from sim.decision_outputs import OUTPUTS, path_outputs
 from sim.errors import InputError
-from sim.montecarlo import open_executor, run_path
+from sim.montecarlo import batch_size, open_executor, run_batch
+from sim.scenario import load_scenario
 
 
-def path_figures(scenario_file: str, sets: dict[str, Any], path: int) -> dict[str, float]:
-    """One path's decision figures (the task sent to a worker)."""
-    return path_outputs(run_path(scenario_file, sets, path)[1])
+def batch_figures(
+    scenario_file: str, sets: dict[str, Any], paths: list[int]
+) -> list[tuple[int, dict[str, float]]]:
+    """Some paths' decision figures, run as one batch (the task sent to a worker)."""
+    return [(p, path_outputs(series)) for p, series in run_batch(scenario_file, sets, paths)]
+
+
+def _batch(scenario_file: str, samples: list[dict[str, Any]], paths: int, todo: list[int],
+           workers: int) -> int:  # fmt: skip
+    """Paths per batch (``montecarlo.batch_size``) over all the samples' paths; the
+    largest population a sample asks for sets the memory limit."""
+    if not todo:
+        return 1
+    people = load_scenario(scenario_file, sets=samples[todo[0]]).population_size
+    people = max(people, *(int(samples[i].get("population.size", 0)) for i in todo))
+    return min(paths, batch_size(len(todo) * paths, people, workers))
 
 
 def _file(folder: Path, i: int) -> Path:
@@ -104,17 +118,22 @@ def run_samples(
         if progress:
             progress(finished, total)
 
-    todo = [(i, p) for i in range(len(samples)) if i not in done for p in range(paths)]
+    todo = [i for i in range(len(samples)) if i not in done]
+    size = _batch(scenario_file, samples, paths, todo, workers)
+    tasks = [(i, list(range(k, min(k + size, paths)))) for i in todo for k in range(0, paths, size)]
     with open_executor(workers, dask) as executor:
         if executor is None:
-            for i, p in todo:
-                record(i, p, path_figures(scenario_file, samples[i], p))
+            for i, group in tasks:
+                for p, figures in batch_figures(scenario_file, samples[i], group):
+                    record(i, p, figures)
         else:
             futures = {
-                executor.submit(path_figures, scenario_file, samples[i], p): (i, p) for i, p in todo
+                executor.submit(batch_figures, scenario_file, samples[i], group): i
+                for i, group in tasks
             }
             for future in as_completed(futures):
-                record(*futures[future], future.result())
+                for p, figures in future.result():
+                    record(futures[future], p, figures)
     names = [n for n in OUTPUTS if n in done[0]] if samples else []
     return {n: np.array([done[i][n] for i in range(len(samples))], dtype=float) for n in names}
 
