@@ -127,6 +127,9 @@ class Batch:
             self.acc = lay_end_to_end([f.ledger.acc for f in self.funds])
             self.behaviour = Behaviour(self.people[0].config, self.pop,
                                        [p.rng for p in self.people])  # fmt: skip
+            out = self.behaviour.outputs
+            for k, p in enumerate(self.people):  # each path reads its rows of the batch's
+                p.behaviour.outputs = Requests(*(a[k * self.n : (k + 1) * self.n] for a in out))
         groups = [f.ledger.group for f in self.funds]
         self.group = groups[0] if self.paths == 1 else np.concatenate(groups)
         self._aged_parts: list[np.ndarray] = []
@@ -172,12 +175,8 @@ class Batch:
         )  # fmt: skip
         hpi = hooks.get("house_price_index", 1.0)
         choice = {k: v for k, v in hooks.items() if k != "house_price_index"}
-        out = self.behaviour.choose(month, self.income, self.state, view, **choice)
-        n = self.n
-        return [
-            p.behaviour.decisions(month, Requests(*(a[k * n : (k + 1) * n] for a in out)), hpi)
-            for k, p in enumerate(self.people)
-        ]
+        self.behaviour.choose(month, self.income, self.state, view, **choice)
+        return [p.behaviour.decisions(month, p.behaviour.outputs, hpi) for p in self.people]
 
     def _end_month(self, args: list) -> list:
         ledgers = [f.ledger for f in self.funds]

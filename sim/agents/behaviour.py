@@ -260,7 +260,7 @@ class Behaviour:
         self.config, self.pop = config, pop
         self.draws = [rng] if isinstance(rng, Draws) else list(rng)
         self.rng = self.draws[0]
-        self._out = Requests.empty(pop.n)
+        self.outputs = Requests.empty(pop.n)  # the kernel's, reused month after month
 
     def decide(
         self,
@@ -292,8 +292,8 @@ class Behaviour:
         plan = chunk_plan(self.pop.n // len(self.draws), len(self.draws))
         _decide(plan, month, calendar_month(month), People.of(self.pop), income.arrays(),
                 Memory.of(state), Account.of(fund), params, DrawKeys.of(self.draws, month),
-                self._out)  # fmt: skip
-        return self._out
+                self.outputs)  # fmt: skip
+        return self.outputs
 
     def decisions(self, month: int, out: Requests, house_price_index: float = 1.0) -> Decisions:
         """This path's requests as person indices, from the kernel's arrays for its people."""
