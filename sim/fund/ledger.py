@@ -32,6 +32,7 @@ from sim.fund.bonus import opening_bonus_fen
 from sim.fund.books import BooksDoNotBalance, MonthBooks
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
+from sim.fund.requests import per_ask
 from sim.fund.withdrawals import Kind
 from sim.money import yuan_to_fen
 from sim.months import format_month, is_settlement_month
@@ -190,8 +191,8 @@ class Ledger:
         bonus = opening_bonus_fen(
             self.policy,
             self.month,
-            np.broadcast_to(children, who.shape)[codes == 0],
-            np.broadcast_to(education, who.shape)[codes == 0],
+            per_ask(children, who.shape)[codes == 0],
+            per_ask(education, who.shape)[codes == 0],
         )
         acc.bonus_due[ok] = np.where(first, bonus, 0)
         acc.is_open[ok] = True
@@ -236,7 +237,7 @@ class Ledger:
         amount = self._fen(amount_fen, who)
         limit = None if limit_fen is None else self._fen(limit_fen, who)
         if mortgage is not None:
-            mortgage = np.broadcast_to(np.asarray(mortgage, dtype=bool), who.shape)
+            mortgage = per_ask(np.asarray(mortgage, dtype=bool), who.shape)
         codes = withdrawals.check_withdrawals(
             self.acc, self.policy, self.month, who, amount, kind, limit, mortgage
         )
@@ -277,7 +278,7 @@ class Ledger:
         """
         who = self._who(who)
         amount = self._fen(amount_fen, who)
-        service = np.broadcast_to(np.asarray(service_months, dtype=np.int32), who.shape)
+        service = per_ask(np.asarray(service_months, dtype=np.int32), who.shape)
         codes = first_refusal(
             (~self.acc.is_open[who], Refusal.NOT_OPEN),
             ((amount < 0) | (service < 0), Refusal.NOT_POSITIVE),
@@ -334,7 +335,7 @@ class Ledger:
         arr = np.asarray(amount)
         if arr.dtype.kind not in "iu":
             raise TypeError(f"money must be whole fen (integers), got {arr.dtype}")
-        return np.broadcast_to(arr.astype(np.int64, copy=False), who.shape)
+        return per_ask(arr.astype(np.int64, copy=False), who.shape)
 
     def _count(self, codes: np.ndarray) -> np.ndarray:
         if not codes.any():

@@ -36,6 +36,7 @@ import numpy as np
 from sim.fund.books import BooksError
 from sim.fund.loan_limit import loan_rate
 from sim.fund.policy import Policy
+from sim.fund.requests import per_ask
 from sim.money import round_fen
 from sim.months import format_month
 
@@ -141,9 +142,9 @@ class LoanBook:
         k = len(person)
         self._grow(self.n + k)
         rows = np.arange(self.n, self.n + k)
-        amount = np.broadcast_to(np.asarray(amount_fen, np.int64), (k,))
-        term = np.broadcast_to(np.asarray(term_months, np.int32), (k,))
-        first = np.broadcast_to(np.asarray(first_home, bool), (k,))
+        amount = per_ask(np.asarray(amount_fen, np.int64), (k,))
+        term = per_ask(np.asarray(term_months, np.int32), (k,))
+        first = per_ask(np.asarray(first_home, bool), (k,))
         rate = loan_rate(self.policy, month, first, term)
         self.person[rows], self.original[rows], self.principal[rows] = person, amount, amount
         self.rate[rows], self.months_left[rows], self.term[rows] = rate, term, term
@@ -151,7 +152,7 @@ class LoanBook:
         self.installment[rows] = annuity_installment(amount, rate, term)
         self.overdue_interest[rows] = self.overdue_principal[rows] = 0
         self.arrears[rows], self.status[rows], self.first_home[rows] = 0, ACTIVE, first
-        self.collateral[rows] = np.broadcast_to(np.asarray(collateral_fen, np.int64), (k,))
+        self.collateral[rows] = per_ask(np.asarray(collateral_fen, np.int64), (k,))
         self.hpi_at_start[rows], self.disbursed_month[rows] = hpi, month
         self.n += k
         books.disbursed += int(amount.sum())
