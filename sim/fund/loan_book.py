@@ -41,6 +41,8 @@ from sim.money import round_fen
 from sim.months import format_month
 
 ACTIVE, REPAID, DEFAULTED = 0, 1, 2
+Due = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""A month's :meth:`LoanBook.due`: rows of active loans, interest due, principal due (fen)."""
 
 
 class LoanBookDoesNotBalance(BooksError):
@@ -167,7 +169,7 @@ class LoanBook:
         self.installment[a] = annuity_installment(self.principal[a], self.rate[a], left)
 
     # -------------------------------------------------------------- the month
-    def due(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def due(self) -> Due:
         """Rows of active loans, and this month's interest and principal due on them."""
         a = self.active()
         principal = self.principal[a] - self.overdue_principal[a]
@@ -178,20 +180,23 @@ class LoanBook:
             self.installment[a] - interest,
         )
         last = self.months_left[a] <= 1
-        principal_due = np.clip(np.where(last, principal, scheduled), 0, principal)
+        principal_due = np.minimum(np.maximum(np.where(last, principal, scheduled), 0), principal)
         return a, interest, principal_due
 
-    def amount_due(self) -> tuple[np.ndarray, np.ndarray]:
-        """Rows of active loans and everything owed this month (overdue included)."""
-        a, interest, principal = self.due()
+    def amount_due(self, due: Due | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of active loans and everything owed this month (overdue included); ``due`` is
+        this month's :meth:`due` if the caller has it (the book unchanged since)."""
+        a, interest, principal = self.due() if due is None else due
         owed = interest + principal + self.overdue_interest[a] + self.overdue_principal[a]
         return a, owed
 
-    def collect(self, month: int, paid_fen: np.ndarray, hpi: float) -> LoanMonth:
+    def collect(self, month: int, paid_fen: np.ndarray, hpi: float, *, due: Due | None = None
+                ) -> LoanMonth:  # fmt: skip
         """Apply this month's payments (aligned with :meth:`amount_due`'s rows), then
-        arrears, defaults and the month's reconciliation. ``hpi`` is the house-price index."""
+        arrears, defaults and the month's reconciliation. ``hpi`` is the house-price index;
+        ``due`` this month's :meth:`due` if the caller has it (the book unchanged since)."""
         books = self._books(month)
-        a, interest, principal_due = self.due()
+        a, interest, principal_due = self.due() if due is None else due
         books.interest_due += int(interest.sum())
         # interest first (overdue, then current), then principal (overdue, then current)
         owed_interest = self.overdue_interest[a] + interest
