@@ -218,7 +218,8 @@ class Fund:
         m.due = None  # collected: the book has moved on
         self.money.loan_receipts(m.month, loan_month, int(from_balance.sum()))
         ended = loan_month.repaid_in_full + loan_month.defaulted
-        self.ledger.loan_repaid(np.unique(np.array(ended, np.int64)))
+        if ended:
+            self.ledger.loan_repaid(np.unique(np.array(ended, np.int64)))
 
     def _grant(self, app: Application) -> bool:
         """The desk grants a loan: the employee segment's at once, a member's at month end."""

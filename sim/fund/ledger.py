@@ -184,6 +184,9 @@ class Ledger:
         person may join at all (E1, E2) is :func:`eligibility.may_join`.
         """
         who = self._who(who)
+        if not len(who):
+            self._open_books()
+            return _nothing_asked()
         acc = self.acc
         codes = first_refusal((acc.is_open[who], Refusal.ALREADY_OPEN))
         ok = who[codes == 0]
@@ -236,6 +239,9 @@ class Ledger:
         who = self._who(who)
         amount = self._fen(amount_fen, who)
         limit = None if limit_fen is None else self._fen(limit_fen, who)
+        if not len(who) and kind in withdrawals.PARTIAL:
+            self._open_books().add_withdrawal(kind, 0)  # the kind shows, at zero
+            return _nothing_asked()
         if mortgage is not None:
             mortgage = per_ask(np.asarray(mortgage, dtype=bool), who.shape)
         codes = withdrawals.check_withdrawals(
@@ -254,6 +260,9 @@ class Ledger:
             raise ValueError(f"close takes exit or full, not {kind}")
         who = self._who(who)
         acc, books = self.acc, self._open_books()
+        if not len(who):
+            books.add_withdrawal(kind, 0)  # the kind shows, at zero
+            return _nothing_asked()
         codes = withdrawals.check_closures(acc, self.policy, who, kind)
         ok = who[codes == 0]
         books.interest_credited += int(interest.credit_interest(acc, ok).sum())
@@ -278,6 +287,9 @@ class Ledger:
         """
         who = self._who(who)
         amount = self._fen(amount_fen, who)
+        if not len(who):
+            self._open_books()
+            return _nothing_asked()
         service = per_ask(np.asarray(service_months, dtype=np.int32), who.shape)
         codes = first_refusal(
             (~self.acc.is_open[who], Refusal.NOT_OPEN),
@@ -345,6 +357,13 @@ class Ledger:
         if refused:
             self._open_books().add_refusals(refused)
         return codes
+
+
+def _nothing_asked() -> np.ndarray:
+    """The codes of an empty batch. An empty batch changes no account and adds nothing to
+    the month's books, so the requests return at once (most months, most kinds, in a
+    small population): only a withdrawal's kind is still booked, at zero."""
+    return np.zeros(0, np.int8)
 
 
 @numba.njit(cache=True)
