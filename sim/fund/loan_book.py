@@ -239,7 +239,7 @@ class LoanBook:
         a = self.active()
         counts = np.bincount(np.minimum(self.arrears[a], 3), minlength=4)
         books.arrears = tuple(int(c) for c in counts)
-        books.reconcile(self.outstanding())
+        books.reconcile(int(self.principal[a].sum()))  # what is outstanding
         self.month_books = None
         return books
 
