@@ -350,10 +350,11 @@ class Ledger:
         return per_ask(arr.astype(np.int64, copy=False), who.shape)
 
     def _count(self, codes: np.ndarray) -> np.ndarray:
-        if not codes.any():
+        """Book the batch's refusals by reason (every request passes here: kept quick)."""
+        if not np.count_nonzero(codes):
             return codes
-        counts = np.bincount(codes, minlength=len(_REASONS))
-        refused = {_REASONS[i]: int(c) for i, c in enumerate(counts) if i and c}
+        counts = np.bincount(codes, minlength=len(_REASONS)).tolist()
+        refused = {_REASONS[i]: c for i, c in enumerate(counts) if i and c}
         if refused:
             self._open_books().add_refusals(refused)
         return codes
