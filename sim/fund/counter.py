@@ -142,8 +142,8 @@ class Counter:
         policy, acc, month = self.policy, self.ledger.acc, self.ledger.month
         who = b.who
         room = b.retirement_age_months + 12 * policy["loan.age_limit_over_retirement"]
-        term = np.clip(room - b.age_months, 12, 12 * policy["loan.max_term_years"])
-        term = term.astype(np.int64)
+        term = np.maximum(room - b.age_months, 12)  # at least a year, at most the maximum term
+        term = np.minimum(term, 12 * policy["loan.max_term_years"]).astype(np.int64)
         req = LoanRequest(
             balance=acc.balance[who], deposited_total=acc.deposited_total[who],
             deposit_months=loan_deposit_months(acc, policy, month, who),
