@@ -144,3 +144,22 @@ def test_a_deposit_last_time_makes_a_deposit_likelier_and_the_flag_is_reset(worl
         deciding &= ~st.dormant  # nor do those who stopped depositing
         assert not st.deposited_last[deciding].any(), "cleared at each decision"
     assert counts[True] > counts[False]
+
+
+def test_join_table_is_computed_once_per_terms_and_each_month_gets_its_own_copy():
+    from sim.agents.joining import _join_table, join_probability, join_table, reference_logit
+
+    j = CONFIG.joining
+    terms = {"multiplier": 1.2, "forfeited_multiplier": 0.9}
+    _join_table.cache_clear()
+    first = join_table(j, 0.015, (0.0, *RATES), **terms)
+    first[:] = -1.0  # a caller's copy: writing it leaves the table kept for the next month
+    again = join_table(j, 0.015, (0.0, *RATES), **terms)
+    assert _join_table.cache_info().hits == 1
+    bracket, intends = 3, 1  # the 20% bracket, intending to buy, not forfeited
+    expected = join_probability(reference_logit(j), j.return_semi_elasticity,
+                                j.reference_return, 0.015, 1.2, 0.20 / j.tax_horizon_years,
+                                True, j.loan_access_value)  # fmt: skip
+    assert again[bracket, intends, 0] == expected
+    other = join_table(j, 0.02, (0.0, *RATES), **terms)  # new terms: a new table
+    assert other[bracket, intends, 0] > expected

@@ -12,8 +12,8 @@ import simpy
 from sim.fund.counter import Counter
 from sim.fund.fund import Fund
 from sim.fund.policy import load_policy
-from sim.fund.refusals import Refusal
-from sim.fund.requests import Buyers, Joins, Purchases, Requests
+from sim.fund.refusals import Refusal, accepted
+from sim.fund.requests import Buyers, Joins, Purchases, Requests, per_ask
 from sim.fund.tax import tax_forgone_fen
 from sim.months import parse_month
 from sim.scenario import load_scenario
@@ -174,3 +174,19 @@ def test_people_reach_the_fund_only_through_the_boundary_and_its_published_rules
         fund = {m for m in _imports(path) if m.startswith("sim.fund.") and m.count(".") == 2}
         allowed = _PUBLISHED | ({"sim.fund.counter"} if path.name == "world.py" else set())
         assert fund <= allowed, (path.name, fund - allowed)  # world.py: its stand-in counter
+
+
+def test_accepted_marks_the_requests_carried_out():
+    codes = np.array([Refusal.OK, Refusal.NOT_OPEN, Refusal.OK, Refusal.RETIRED], np.int8)
+    assert accepted(codes).tolist() == [True, False, True, False]
+
+
+def test_per_ask_gives_one_read_only_entry_per_ask():
+    given = np.array([3, 4, 5])
+    aligned = per_ask(given, (3,))
+    assert aligned.tolist() == [3, 4, 5]
+    assert not aligned.flags.writeable
+    assert given.flags.writeable  # the caller's array is not frozen
+    assert per_ask(7, (2,)).tolist() == [7, 7]
+    with pytest.raises(ValueError, match="broadcast"):
+        per_ask(np.array([1, 2]), (3,))

@@ -166,3 +166,23 @@ def test_W1_a_borrower_short_of_income_repays_from_the_fund_balance():
     assert list(from_balance) == [0, yuan(740.67), yuan(300)]
     _, none = split_payment(owed, income, balance, from_balance=False)
     assert not none.any()
+
+
+def test_a_month_collected_on_the_due_the_caller_kept_matches_one_computed_afresh():
+    """The fund computes a month's due once (view, repayments, collection): the same books."""
+    books = [LoanBook(POLICY) for _ in range(2)]
+    for book in books:
+        book.disburse(JULY, np.arange(3), np.array([yuan(1e5), yuan(2e5), yuan(3e5)]), 240,
+                      True, yuan(400_000), 1.0)  # fmt: skip
+        book.close_month()
+    kept, afresh = books
+    for month in range(JULY + 1, JULY + 6):
+        due = kept.due()
+        _, owed = kept.amount_due(due)
+        _, owed_afresh = afresh.amount_due()
+        np.testing.assert_array_equal(owed, owed_afresh)
+        pay = owed - np.array([0, yuan(50), 0])  # the second borrower falls behind
+        assert kept.collect(month, pay, 1.0, due=due) == afresh.collect(month, pay, 1.0)
+        assert kept.close_month() == afresh.close_month()
+    np.testing.assert_array_equal(kept.principal, afresh.principal)
+    np.testing.assert_array_equal(kept.arrears, afresh.arrears)

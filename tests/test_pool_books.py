@@ -12,6 +12,7 @@ from sim.errors import InputError
 from sim.fund.balance_sheet import BalanceSheet
 from sim.fund.liquidity import CASH_IN, CASH_OUT, Application, Pool, PoolDoesNotBalance
 from sim.fund.policy import load_policy
+from sim.fund.pool_books import EMPLOYEE_TRANCHES, tranche_sizes
 from sim.fund.pool_config import DEFAULT_FUND, load_pool_config
 from sim.fund.segment import segment_month
 from sim.fund.value_added import year_end
@@ -252,3 +253,15 @@ def test_opening_balances_in_fractions_of_a_fen_are_rounded_once_the_same_way():
     sets = {"population.size": 50, "horizon.months": 2, "employee.deposit_balance": 25e9 + 0.125}
     out = simulate(load_scenario(sets=sets), 0)
     assert out["pool_deposit_balance"][0] > 25e9
+
+
+def test_F6_employee_loan_demand_queues_in_at_most_twenty_even_tranches_larger_first():
+    assert EMPLOYEE_TRANCHES == 20
+    assert tranche_sizes(0) == []
+    assert tranche_sizes(-3) == []
+    assert tranche_sizes(3) == [1, 1, 1]
+    # 47 loans in 20 applications: 47 = 20 × 2 + 7, so seven of 3 then thirteen of 2
+    assert tranche_sizes(47) == [3] * 7 + [2] * 13
+    for loans in range(1, 300):  # the split np.array_split makes
+        expected = [len(t) for t in np.array_split(np.arange(loans), min(loans, 20))]
+        assert tranche_sizes(loans) == expected

@@ -26,6 +26,7 @@ Whether the fund accepts the person (E1, E2) is the fund's decision
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numba
@@ -72,8 +73,17 @@ def join_table(
     ``multiplier`` is the rate response's participation multiplier at the
     holding rate in force, ``forfeited_multiplier`` the one at a zero rate
     (S4). The score takes only these few values, so the monthly kernel looks
-    the probability up instead of computing it per person.
+    the probability up instead of computing it per person. The terms change
+    only with the policy or a shock, so a table is computed once per set of
+    terms (each month gets its own copy).
     """
+    return _join_table(cfg, deposit_rate, tuple(tax_rates), multiplier,
+                       forfeited_multiplier).copy()  # fmt: skip
+
+
+@functools.lru_cache(maxsize=64)
+def _join_table(cfg: Joining, deposit_rate: float, tax_rates: tuple[float, ...],
+                multiplier: float, forfeited_multiplier: float) -> np.ndarray:  # fmt: skip
     ref = reference_logit(cfg)
     table = np.empty((len(tax_rates), 2, 2))
     for b, tax in enumerate(tax_rates):

@@ -24,7 +24,7 @@ from sim.fund.loan_limit import (
     max_loan_fen,
 )
 from sim.fund.policy import Policy
-from sim.fund.refusals import Refusal
+from sim.fund.refusals import Refusal, accepted
 from sim.fund.requests import (
     Answers,
     Buyers,
@@ -70,7 +70,7 @@ class Counter:
         """The agents-alone stand-in desk: every accepted application is lent now (S3, W3);
         returns the borrowers."""
         who = answers.buyers[answers.loan_fen > 0]
-        return who[self.ledger.disburse_loan(who) == Refusal.OK]
+        return who[accepted(self.ledger.disburse_loan(who))]
 
     def set_policy(self, policy: Policy) -> None:
         """A new policy in force (a switch date or a shock)."""
@@ -100,24 +100,24 @@ class Counter:
         join_codes = self._join(r)
         opened = acc.is_open[r.deposit_who]
         who, amount = r.deposit_who[opened], r.deposit_fen[opened]
-        deposit_codes = np.full(len(opened), Refusal.NOT_OPEN, np.int8)
+        deposit_codes = np.full(len(opened), Refusal.NOT_OPEN.value, np.int8)
         deposit_codes[opened] = ledger.deposit(who, amount, r.deposit_months[opened])
-        ok = deposit_codes[opened] == Refusal.OK
+        ok = accepted(deposit_codes[opened])
         tax = tax_forgone_fen(self.policy, r.deposit_bracket[opened][ok], amount[ok])
         rent_codes = ledger.withdraw(r.rent_who, r.rent_fen, "rent")
         mortgage_codes = ledger.withdraw(r.repay_who, r.repay_fen, "repayment", r.repay_due_fen,
                                          mortgage=True)  # fmt: skip
-        paid = mortgage_codes == Refusal.OK
+        paid = accepted(mortgage_codes)
         exit_codes = ledger.close(r.exit, "exit")
-        joined = join_codes == Refusal.OK
+        joined = accepted(join_codes)
         return Answers(
             joined=r.joins.who[joined], join_refused=r.joins.who[~joined], join_codes=join_codes,
             deposit_codes=deposit_codes, rent_codes=rent_codes, mortgage_codes=mortgage_codes,
             exit_codes=exit_codes, deposit_asks=len(who), deposited=who[ok],
             deposited_fen=amount[ok], tax_saved=tax,
-            rent_paid=r.rent_who[rent_codes == Refusal.OK], mortgage_paid=r.repay_who[paid],
+            rent_paid=r.rent_who[accepted(rent_codes)], mortgage_paid=r.repay_who[paid],
             mortgage_paid_fen=int(r.repay_fen[paid].sum()),
-            exits=int((exit_codes == Refusal.OK).sum()),
+            exits=int(accepted(exit_codes).sum()),
         )  # fmt: skip
 
     def _join(self, r: Requests) -> np.ndarray:
@@ -128,7 +128,7 @@ class Counter:
             self.policy, age=j.age, retirement_age=j.retirement_age, good_credit=j.good_credit,
             in_employee_pension=j.in_employee_pension, hmt_or_foreign=j.hmt_or_foreign,
         )  # fmt: skip
-        ok = codes == Refusal.OK
+        ok = accepted(codes)
         who = j.who[ok]
         first = ~ledger.acc.ever_opened[who]
         ledger.open(who, children=j.children[ok], education=j.education[ok])
@@ -143,8 +143,8 @@ class Counter:
         policy, acc, month = self.policy, self.ledger.acc, self.ledger.month
         who = b.who
         room = b.retirement_age_months + 12 * policy["loan.age_limit_over_retirement"]
-        term = np.clip(room - b.age_months, 12, 12 * policy["loan.max_term_years"])
-        term = term.astype(np.int64)
+        term = np.maximum(room - b.age_months, 12)  # at least a year, at most the maximum term
+        term = np.minimum(term, 12 * policy["loan.max_term_years"]).astype(np.int64)
         req = LoanRequest(
             balance=acc.balance[who], deposited_total=acc.deposited_total[who],
             deposit_months=loan_deposit_months(acc, policy, month, who),
@@ -172,16 +172,16 @@ class Counter:
         who, price = q.buyers.who, q.buyers.price_fen
         asked = p.loan_fen > 0
         within = (q.limit_fen > 0) & (p.loan_fen <= q.limit_fen)
-        codes = np.where(within, Refusal.OK, Refusal.OVER_LIMIT)
-        codes = np.where(q.refusal != Refusal.OK, q.refusal, codes)
-        loan_codes = np.where(asked, codes, Refusal.OK).astype(np.int8)
-        ok = asked & (loan_codes == Refusal.OK)
+        codes = np.where(within, Refusal.OK.value, Refusal.OVER_LIMIT.value)
+        codes = np.where(accepted(q.refusal), codes, q.refusal)
+        loan_codes = np.where(asked, codes, Refusal.OK.value).astype(np.int8)
+        ok = asked & accepted(loan_codes)
         w = p.withdraw_fen > 0
         withdrawal_codes = np.zeros(len(who), np.int8)
         withdrawal_codes[w] = self.ledger.withdraw(who[w], p.withdraw_fen[w], "purchase",
                                                    (price - q.max_loan_fen)[w])  # fmt: skip
         return PurchaseAnswers(
-            withdrawn=who[w & (withdrawal_codes == Refusal.OK)], buyers=who,
+            withdrawn=who[w & accepted(withdrawal_codes)], buyers=who,
             loan_fen=np.where(ok, p.loan_fen, 0), withdrawal_codes=withdrawal_codes,
             loan_codes=loan_codes, applied=int(asked.sum()), refused=int((asked & ~ok).sum()),
         )  # fmt: skip

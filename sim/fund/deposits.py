@@ -30,6 +30,7 @@ import numpy as np
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
+from sim.fund.requests import per_ask
 
 _NOT_OPEN, _MONTHS_NOT_ALLOWED = int(Refusal.NOT_OPEN), int(Refusal.MONTHS_NOT_ALLOWED)
 _BELOW_FLOOR, _ABOVE_CAP = int(Refusal.BELOW_FLOOR), int(Refusal.ABOVE_CAP)
@@ -90,7 +91,7 @@ def deposit(acc: Accounts, policy: Policy, month: int, who: np.ndarray, amount: 
     """
     allowed = np.zeros(13, dtype=np.bool_)
     allowed[list(policy["deposit.allowed_months"])] = True
-    months = np.broadcast_to(np.asarray(months, dtype=np.int64), who.shape)
+    months = per_ask(np.asarray(months, dtype=np.int64), who.shape)
     codes = np.empty(len(who), dtype=np.int8)
     total, count, bonus = _deposit(
         codes, who, amount, months, allowed, policy.floor_fen(month), policy.cap_fen(month),

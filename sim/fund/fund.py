@@ -45,7 +45,7 @@ from sim.fund.counter import Counter
 from sim.fund.employee import EmployeeFlows, EmployeeShock
 from sim.fund.figures import month_figures
 from sim.fund.liquidity import Application
-from sim.fund.loan_book import LoanBook, LoanMonth, split_payment
+from sim.fund.loan_book import Due, LoanBook, LoanMonth, split_payment
 from sim.fund.loan_limit import rationing_level
 from sim.fund.policy import Policy
 from sim.fund.pool_books import Opening, PoolBooks, PoolMonthEnd
@@ -75,6 +75,7 @@ class OpenMonth:
     employee: EmployeeFlows | None = None
     interest: ValueAdded | None = None
     granted: dict[int, Application] = field(default_factory=dict)  # person → application
+    due: Due | None = None  # the loans' instalments, until they are collected (Fund._due)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ class Fund:
 
     def view(self, month: int) -> FundView:
         """What people see, with the borrowers who owe an instalment this month."""
-        rows, _ = self.book.amount_due()
+        rows, _, _ = self._due()
         return self.counter.view(month, due_who=self.book.person[rows])
 
     def handle(self, requests: Requests) -> Answers:
@@ -147,11 +148,13 @@ class Fund:
         """Purchase withdrawals; the accepted applications join the desk's queue."""
         answers = self.counter.apply(purchases)
         q, month = purchases.quotes, self._month().month
-        for i in np.flatnonzero(answers.loan_fen):
-            payload = (int(q.buyers.who[i]), int(q.term_months[i]), bool(q.buyers.first_home[i]),
-                       int(q.buyers.price_fen[i]))  # fmt: skip
-            self.money.pool.submit(Application(int(answers.loan_fen[i]), month, "flexible",
-                                               payload))  # fmt: skip
+        i, b = np.flatnonzero(answers.loan_fen), q.buyers
+        rows = zip(answers.loan_fen[i].tolist(), b.who[i].tolist(), q.term_months[i].tolist(),
+                   b.first_home[i].astype(bool).tolist(), b.price_fen[i].tolist(),
+                   strict=True)  # fmt: skip
+        for amount, who, term, first, price in rows:
+            payload = (who, term, first, price)
+            self.money.pool.submit(Application(amount, month, "flexible", payload))
         return answers
 
     def desk(self):
@@ -190,11 +193,19 @@ class Fund:
             raise RuntimeError("no month is open: call open_month() first")
         return self._open
 
+    def _due(self) -> Due:
+        """The loans' instalments this month (:meth:`LoanBook.due`), computed once for the
+        view, the repayments and their collection: nothing changes the book in between."""
+        m = self._month()
+        if m.due is None:
+            m.due = self.book.due()
+        return m.due
+
     # ------------------------------------------------------------------ loans
     def _repayments(self, capacity: np.ndarray) -> None:
         """Borrowers pay from income, then (optionally) from their fund balance (W1)."""
-        book, acc, m = self.book, self.ledger.acc, self._month()
-        rows, owed = book.amount_due()
+        book, acc, m, due = self.book, self.ledger.acc, self._month(), self._due()
+        rows, owed = book.amount_due(due)
         person = book.person[rows]
         if len(capacity) != len(person):
             raise ValueError(f"{len(capacity)} repayment capacities for {len(person)} borrowers")
@@ -205,10 +216,13 @@ class Fund:
             codes = self.ledger.withdraw(person[take], from_balance[take], "repayment",
                                          owed[take])  # fmt: skip
             from_balance[np.flatnonzero(take)[codes != 0]] = 0
-        loan_month = book.collect(m.month, from_income + from_balance, self.house_price_index)
+        loan_month = book.collect(m.month, from_income + from_balance, self.house_price_index,
+                                  due=due)  # fmt: skip
+        m.due = None  # collected: the book has moved on
         self.money.loan_receipts(m.month, loan_month, int(from_balance.sum()))
         ended = loan_month.repaid_in_full + loan_month.defaulted
-        self.ledger.loan_repaid(np.unique(np.array(ended, np.int64)))
+        if ended:
+            self.ledger.loan_repaid(np.unique(np.array(ended, np.int64)))
 
     def _grant(self, app: Application) -> bool:
         """The desk grants a loan: the employee segment's at once, a member's at month end."""

@@ -32,6 +32,7 @@ from sim.fund.bonus import opening_bonus_fen
 from sim.fund.books import BooksDoNotBalance, MonthBooks
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
+from sim.fund.requests import per_ask
 from sim.fund.withdrawals import Kind
 from sim.money import yuan_to_fen
 from sim.months import format_month, is_settlement_month
@@ -203,6 +204,9 @@ class Ledger:
         person may join at all (E1, E2) is :func:`eligibility.may_join`.
         """
         who = self._who(who)
+        if not len(who):
+            self._open_books()
+            return _nothing_asked()
         acc = self.acc
         codes = first_refusal((acc.is_open[who], Refusal.ALREADY_OPEN))
         ok = who[codes == 0]
@@ -210,8 +214,8 @@ class Ledger:
         bonus = opening_bonus_fen(
             self.policy,
             self.month,
-            np.broadcast_to(children, who.shape)[codes == 0],
-            np.broadcast_to(education, who.shape)[codes == 0],
+            per_ask(children, who.shape)[codes == 0],
+            per_ask(education, who.shape)[codes == 0],
         )
         acc.bonus_due[ok] = np.where(first, bonus, 0)
         acc.is_open[ok] = True
@@ -255,8 +259,11 @@ class Ledger:
         who = self._who(who)
         amount = self._fen(amount_fen, who)
         limit = None if limit_fen is None else self._fen(limit_fen, who)
+        if not len(who) and kind in withdrawals.PARTIAL:
+            self._open_books().add_withdrawal(kind, 0)  # the kind shows, at zero
+            return _nothing_asked()
         if mortgage is not None:
-            mortgage = np.broadcast_to(np.asarray(mortgage, dtype=bool), who.shape)
+            mortgage = per_ask(np.asarray(mortgage, dtype=bool), who.shape)
         codes = withdrawals.check_withdrawals(
             self.acc, self.policy, self.month, who, amount, kind, limit, mortgage
         )
@@ -273,6 +280,9 @@ class Ledger:
             raise ValueError(f"close takes exit or full, not {kind}")
         who = self._who(who)
         acc, books = self.acc, self._open_books()
+        if not len(who):
+            books.add_withdrawal(kind, 0)  # the kind shows, at zero
+            return _nothing_asked()
         codes = withdrawals.check_closures(acc, self.policy, who, kind)
         ok = who[codes == 0]
         books.interest_credited += int(interest.credit_interest(acc, ok).sum())
@@ -297,7 +307,10 @@ class Ledger:
         """
         who = self._who(who)
         amount = self._fen(amount_fen, who)
-        service = np.broadcast_to(np.asarray(service_months, dtype=np.int32), who.shape)
+        if not len(who):
+            self._open_books()
+            return _nothing_asked()
+        service = per_ask(np.asarray(service_months, dtype=np.int32), who.shape)
         codes = first_refusal(
             (~self.acc.is_open[who], Refusal.NOT_OPEN),
             ((amount < 0) | (service < 0), Refusal.NOT_POSITIVE),
@@ -354,16 +367,24 @@ class Ledger:
         arr = np.asarray(amount)
         if arr.dtype.kind not in "iu":
             raise TypeError(f"money must be whole fen (integers), got {arr.dtype}")
-        return np.broadcast_to(arr.astype(np.int64, copy=False), who.shape)
+        return per_ask(arr.astype(np.int64, copy=False), who.shape)
 
     def _count(self, codes: np.ndarray) -> np.ndarray:
-        if not codes.any():
+        """Book the batch's refusals by reason (every request passes here: kept quick)."""
+        if not np.count_nonzero(codes):
             return codes
-        counts = np.bincount(codes, minlength=len(_REASONS))
-        refused = {_REASONS[i]: int(c) for i, c in enumerate(counts) if i and c}
+        counts = np.bincount(codes, minlength=len(_REASONS)).tolist()
+        refused = {_REASONS[i]: c for i, c in enumerate(counts) if i and c}
         if refused:
             self._open_books().add_refusals(refused)
         return codes
+
+
+def _nothing_asked() -> np.ndarray:
+    """The codes of an empty batch. An empty batch changes no account and adds nothing to
+    the month's books, so the requests return at once (most months, most kinds, in a
+    small population): only a withdrawal's kind is still booked, at zero."""
+    return np.zeros(0, np.int8)
 
 
 @numba.njit(cache=True)

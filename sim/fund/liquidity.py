@@ -15,7 +15,7 @@ Receipts pay waiting withdrawals first, then unpaid costs, then repay the line.
 Loans are never paid from the credit line, and the desk lends nothing while
 anything is owed.
 
-**Loan applications** wait in one first-come queue, a ``simpy.Store``. The
+**Loan applications** wait in one first-come queue (:class:`Queue`). The
 desk (:func:`loan_desk`, a SimPy process) opens once a month after the cash
 flows: it serves the queue in arrival order while the head application fits
 what may be lent — cash above the floor (``liquidity.cash_floor_share`` of
@@ -86,6 +86,18 @@ class Application:
     served: int | None = None  # month it was granted
 
 
+class Queue:
+    """The first-come line of loan applications (轮候, F5): ``items`` in arrival order.
+
+    A plain line, not a ``simpy.Store``: joining it and being served are not
+    clock events of their own — the desk's month is one (:func:`loan_desk`) —
+    so a month of twenty employee tranches costs one event, not forty.
+    """
+
+    def __init__(self) -> None:
+        self.items: deque[Application] = deque()
+
+
 @dataclass
 class PoolMonth:
     """One month of the pool's cash, in fen: ``cash_in`` and ``cash_out`` by kind."""
@@ -135,7 +147,7 @@ class Pool:
         self.credit_limit = round_yuan_to_fen(fund.credit_line_limit)
         self.unmet_withdrawals = 0  # fen owed to people whose withdrawal waits for cash
         self.unpaid_costs = 0  # fen of the fund's own bills waiting for cash
-        self.queue = simpy.Store(env)
+        self.queue = Queue()
         self.deposits = 0  # pool deposit balance, set by observe()
         self.loans = 0  # pool loan balance, set by observe()
         self.month_books: PoolMonth | None = None
@@ -225,7 +237,7 @@ class Pool:
 
     def submit(self, app: Application) -> None:
         """An application joins the back of the queue."""
-        self.queue.put(app)
+        self.queue.items.append(app)
 
     def service(self) -> simpy.Process:
         """Open the desk for this month: a SimPy process that ends when it has served.
@@ -270,12 +282,13 @@ def loan_desk(pool: Pool):
 
     ``pool.grant`` carries out each loan (the loan book, the ledger's S3
     flag) and returns False to cancel one whose applicant has gone; the pool's
-    cash and loan balance move here.
+    cash and loan balance move here. The desk serves at one instant of the
+    month and then closes (one event on the clock, whatever the queue holds).
     """
-    books = pool._books()
+    books, queue = pool._books(), pool.queue.items
     budget = pool.lendable()
-    while pool.queue.items and pool.queue.items[0].amount <= budget:
-        app = yield pool.queue.get()
+    while queue and queue[0].amount <= budget:
+        app = queue.popleft()
         app.served = books.month
         if pool.grant(app) is False:
             books.cancelled.append(app)
@@ -285,3 +298,4 @@ def loan_desk(pool: Pool):
         pool.cash -= app.amount
         pool.loans += app.amount
         budget -= app.amount
+    yield pool.env.timeout(0)

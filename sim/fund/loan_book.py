@@ -36,10 +36,13 @@ import numpy as np
 from sim.fund.books import BooksError
 from sim.fund.loan_limit import loan_rate
 from sim.fund.policy import Policy
+from sim.fund.requests import per_ask
 from sim.money import round_fen
 from sim.months import format_month
 
 ACTIVE, REPAID, DEFAULTED = 0, 1, 2
+Due = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""A month's :meth:`LoanBook.due`: rows of active loans, interest due, principal due (fen)."""
 
 
 class LoanBookDoesNotBalance(BooksError):
@@ -141,9 +144,9 @@ class LoanBook:
         k = len(person)
         self._grow(self.n + k)
         rows = np.arange(self.n, self.n + k)
-        amount = np.broadcast_to(np.asarray(amount_fen, np.int64), (k,))
-        term = np.broadcast_to(np.asarray(term_months, np.int32), (k,))
-        first = np.broadcast_to(np.asarray(first_home, bool), (k,))
+        amount = per_ask(np.asarray(amount_fen, np.int64), (k,))
+        term = per_ask(np.asarray(term_months, np.int32), (k,))
+        first = per_ask(np.asarray(first_home, bool), (k,))
         rate = loan_rate(self.policy, month, first, term)
         self.person[rows], self.original[rows], self.principal[rows] = person, amount, amount
         self.rate[rows], self.months_left[rows], self.term[rows] = rate, term, term
@@ -151,7 +154,7 @@ class LoanBook:
         self.installment[rows] = annuity_installment(amount, rate, term)
         self.overdue_interest[rows] = self.overdue_principal[rows] = 0
         self.arrears[rows], self.status[rows], self.first_home[rows] = 0, ACTIVE, first
-        self.collateral[rows] = np.broadcast_to(np.asarray(collateral_fen, np.int64), (k,))
+        self.collateral[rows] = per_ask(np.asarray(collateral_fen, np.int64), (k,))
         self.hpi_at_start[rows], self.disbursed_month[rows] = hpi, month
         self.n += k
         books.disbursed += int(amount.sum())
@@ -166,7 +169,7 @@ class LoanBook:
         self.installment[a] = annuity_installment(self.principal[a], self.rate[a], left)
 
     # -------------------------------------------------------------- the month
-    def due(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def due(self) -> Due:
         """Rows of active loans, and this month's interest and principal due on them."""
         a = self.active()
         principal = self.principal[a] - self.overdue_principal[a]
@@ -177,20 +180,23 @@ class LoanBook:
             self.installment[a] - interest,
         )
         last = self.months_left[a] <= 1
-        principal_due = np.clip(np.where(last, principal, scheduled), 0, principal)
+        principal_due = np.minimum(np.maximum(np.where(last, principal, scheduled), 0), principal)
         return a, interest, principal_due
 
-    def amount_due(self) -> tuple[np.ndarray, np.ndarray]:
-        """Rows of active loans and everything owed this month (overdue included)."""
-        a, interest, principal = self.due()
+    def amount_due(self, due: Due | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of active loans and everything owed this month (overdue included); ``due`` is
+        this month's :meth:`due` if the caller has it (the book unchanged since)."""
+        a, interest, principal = self.due() if due is None else due
         owed = interest + principal + self.overdue_interest[a] + self.overdue_principal[a]
         return a, owed
 
-    def collect(self, month: int, paid_fen: np.ndarray, hpi: float) -> LoanMonth:
+    def collect(self, month: int, paid_fen: np.ndarray, hpi: float, *, due: Due | None = None
+                ) -> LoanMonth:  # fmt: skip
         """Apply this month's payments (aligned with :meth:`amount_due`'s rows), then
-        arrears, defaults and the month's reconciliation. ``hpi`` is the house-price index."""
+        arrears, defaults and the month's reconciliation. ``hpi`` is the house-price index;
+        ``due`` this month's :meth:`due` if the caller has it (the book unchanged since)."""
         books = self._books(month)
-        a, interest, principal_due = self.due()
+        a, interest, principal_due = self.due() if due is None else due
         books.interest_due += int(interest.sum())
         # interest first (overdue, then current), then principal (overdue, then current)
         owed_interest = self.overdue_interest[a] + interest
@@ -233,7 +239,7 @@ class LoanBook:
         a = self.active()
         counts = np.bincount(np.minimum(self.arrears[a], 3), minlength=4)
         books.arrears = tuple(int(c) for c in counts)
-        books.reconcile(self.outstanding())
+        books.reconcile(int(self.principal[a].sum()))  # what is outstanding
         self.month_books = None
         return books
 

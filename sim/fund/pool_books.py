@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import simpy
 
 from sim.fund.balance_sheet import BalanceSheet
@@ -41,6 +40,16 @@ from sim.money import round_yuan_to_fen
 
 EMPLOYEE_TRANCHES = 20
 """Employee loan demand queues as this many applications a month (of whole loans)."""
+
+
+def tranche_sizes(loans: int) -> list[int]:
+    """``loans`` whole loans in at most :data:`EMPLOYEE_TRANCHES` applications, as even as
+    they go, the larger ones first (the split of ``np.array_split``)."""
+    k = min(loans, EMPLOYEE_TRANCHES)
+    if k <= 0:
+        return []
+    size, larger = divmod(loans, k)
+    return [size + 1] * larger + [size] * (k - larger)
 
 
 @dataclass(frozen=True)
@@ -123,10 +132,8 @@ class PoolBooks:
         pool.pay("employee_withdrawals", emp.withdrawals)
         pool.receive("employee_repayments", emp.principal_repaid + emp.interest_received)
         average = round_yuan_to_fen(self.config.employee.average_loan)
-        loans = emp.loan_demand // average
-        if loans > 0:
-            for tranche in np.array_split(np.arange(loans), min(loans, EMPLOYEE_TRANCHES)):
-                pool.submit(Application(len(tranche) * average, month, "employee"))
+        for size in tranche_sizes(emp.loan_demand // average):
+            pool.submit(Application(size * average, month, "employee"))
         return emp
 
     def interest(self, opening: Opening) -> ValueAdded:

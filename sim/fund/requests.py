@@ -48,6 +48,14 @@ def read_only(a: np.ndarray) -> np.ndarray:
     return v
 
 
+def per_ask(value, shape: tuple[int, ...]) -> np.ndarray:
+    """``value`` with one entry per ask, read-only: an array of ``shape`` as it is, a scalar
+    repeated (``np.broadcast_to``, which also refuses any other shape). A batch usually
+    brings the arrays already aligned, and a view costs a fraction of a broadcast."""
+    arr = np.asarray(value)
+    return read_only(arr) if arr.shape == shape else np.broadcast_to(arr, shape)
+
+
 @dataclass(frozen=True)
 class FundView:
     """What people can see of the fund this month: published terms and their own account."""
