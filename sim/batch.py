@@ -59,10 +59,15 @@ class Meeting:
     that path's event.
     """
 
-    def __init__(self, env: simpy.Environment, paths: int, step: Callable[[list], list]):
-        self.env, self.paths, self.step = env, paths, step
+    def __init__(self, env: simpy.Environment, paths: int, step: Callable[[list], list],
+                 name: str = "meeting") -> None:  # fmt: skip
+        self.env, self.paths, self.step, self.name = env, paths, step, name
         self._args: dict[int, tuple] = {}
         self._events: dict[int, simpy.Event] = {}
+
+    def waiting(self) -> list[int]:
+        """The paths here now, waiting for the others."""
+        return sorted(self._args)
 
     def arrive(self, path: int, *args: Any) -> simpy.Event:
         """Path ``path`` is here with ``args``; wait for the event."""
@@ -88,8 +93,12 @@ def lay_end_to_end(parts: Sequence[Any]) -> Any:
     joined = {}
     for f in dataclasses.fields(first):
         arrays = [getattr(p, f.name) for p in parts]
-        if not all(isinstance(a, np.ndarray) and a.shape[:1] == (n,) for a in arrays):
+        if not isinstance(arrays[0], np.ndarray) or arrays[0].shape[:1] != (n,):
             continue
+        if any(not isinstance(a, np.ndarray) or a.shape != arrays[0].shape
+               or a.dtype != arrays[0].dtype for a in arrays):  # fmt: skip
+            raise ValueError(f"{type(first).__name__}.{f.name}: the paths' arrays differ in "
+                             "shape or type")  # fmt: skip
         whole = np.concatenate(arrays)
         for k, p in enumerate(parts):
             setattr(p, f.name, whole[k * n : (k + 1) * n])
@@ -134,9 +143,17 @@ class Batch:
         self.group = groups[0] if self.paths == 1 else np.concatenate(groups)
         self._aged_parts: list[np.ndarray] = []
         self._aged_whole: np.ndarray | None = None
-        self.earning = Meeting(env, self.paths, self._earn)
-        self.deciding = Meeting(env, self.paths, self._decide)
-        self.ending = Meeting(env, self.paths, self._end_month)
+        self.earning = Meeting(env, self.paths, self._earn, "income")
+        self.deciding = Meeting(env, self.paths, self._decide, "choices")
+        self.ending = Meeting(env, self.paths, self._end_month, "month end")
+
+    def check_finished(self) -> None:
+        """After the run: no path may be left waiting for others that had stopped (paths of
+        different horizons are not one scenario)."""
+        for meeting in (self.earning, self.deciding, self.ending):
+            if meeting.waiting():
+                raise RuntimeError(f"paths {meeting.waiting()} of the batch were left waiting "
+                                   f"at the {meeting.name}: a batch runs one scenario")  # fmt: skip
 
     # ------------------------------------------------------------------ the meetings
     def earn(self, path: int, month: int, shock) -> simpy.Event:
@@ -167,11 +184,12 @@ class Batch:
         if self.paths == 1:
             p = self.people[0]
             return [p.behaviour.decide(month, p.income, p.state, view, **hooks)]
-        acc = self.acc
+        acc = self.acc  # the batch's view: every array over all paths' rows
         view = dataclasses.replace(
             view, is_open=read_only(acc.is_open), forfeited=read_only(acc.forfeited),
             loan_outstanding=read_only(acc.loan_outstanding), balance=read_only(acc.balance),
-            aged=read_only(self._aged()),
+            aged=read_only(self._aged()), ever_opened=read_only(acc.ever_opened),
+            loan_disbursed=read_only(acc.loan_disbursed), due_who=np.zeros(0, np.int64),
         )  # fmt: skip
         hpi = hooks.get("house_price_index", 1.0)
         choice = {k: v for k, v in hooks.items() if k != "house_price_index"}
@@ -190,7 +208,10 @@ class Batch:
         ends = close_months(acc, first.policy, month, self._aged(), paths=self.paths,
                             settle=settle, group=self.group, groups=first.groups)  # fmt: skip
         self._aged_parts = [e.next_aged for e in ends]
-        self._aged_whole = ends[0].next_aged.base if self.paths > 1 else None
+        whole, first = ends[0].next_aged.base, ends[0].next_aged
+        same = (isinstance(whole, np.ndarray) and whole.shape == (self.paths * self.n,)
+                and whole.ctypes.data == first.ctypes.data)  # fmt: skip
+        self._aged_whole = whole if same else None
         return ends
 
     def _aged(self) -> np.ndarray:

@@ -36,6 +36,14 @@ def chunk_plan(n: int, paths: int = 1) -> np.ndarray:
     return np.stack([path, lo, hi, offset], axis=1)
 
 
+def rows_per_path(rows: int, paths: int) -> int:
+    """The rows of each of ``paths`` paths laid end to end in ``rows`` rows (they must split
+    evenly: a kernel would otherwise leave the last rows untouched)."""
+    if paths < 1 or rows % paths:
+        raise ValueError(f"{rows} rows do not split into {paths} equal paths")
+    return rows // paths
+
+
 def path_rows(plan: np.ndarray, path: int) -> np.ndarray:
     """Which of the plan's chunks belong to ``path`` (a boolean mask over chunks)."""
     return plan[:, 0] == path

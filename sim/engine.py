@@ -7,18 +7,25 @@ counts months from the scenario's start. Every month
 
 1. the shocks in force (:func:`sim.shocks.in_force`, a pure function);
 2. ``fund.open_month`` — their policy changes and house prices, the books open;
-3. ``people.new_month`` — January tax brackets (D3), this month's income;
-4. :func:`sim.agents.people.visit` — people look at the fund's view, choose,
-   send their requests (``fund.handle``) and learn from the answers; buyers
-   get quotes, choose their financing and apply (``fund.quote``,
-   ``fund.apply``);
-5. ``fund.desk()`` — the pool's cash flows and the loan desk (a SimPy process
+3. ``people.new_tax_year`` — January tax brackets (D3);
+4. ``batch.earn`` — this month's income (the income kernel);
+5. ``batch.decide`` — everyone's choices, given the fund's view (the
+   behaviour kernel);
+6. :func:`sim.agents.people.visit` — people send their requests
+   (``fund.handle``) and learn from the answers; buyers get quotes, choose
+   their financing and apply (``fund.quote``, ``fund.apply``);
+7. ``fund.desk()`` — the pool's cash flows and the loan desk (a SimPy process
    serving the first-come queue, F5);
-6. ``fund.close_month()`` — month end of the accounts, the loan book and the
-   pool, each book checked (a mismatch aborts the path naming the month and
-   every line);
-7. the record: the fund's figures (:func:`sim.fund.figures.month_figures`)
+8. ``batch.end_month`` — the accounts' one-pass month end, then
+   ``fund.close_month(end)`` — month end of the accounts, the loan book and
+   the pool, each book checked (a mismatch aborts the path naming the month
+   and every line);
+9. the record: the fund's figures (:func:`sim.fund.figures.month_figures`)
    and the people's.
+
+Steps 4, 5 and 8 are the meetings of the path's :class:`~sim.batch.Batch`:
+alone, a batch of one; in :func:`simulate_batch`, one kernel call a month for
+all its paths.
 
 :meth:`Simulation.policy_switch` switches policy on the scenario's switch
 date. :func:`simulate` returns one array per series (:data:`SERIES`), money
@@ -115,6 +122,10 @@ class Simulation:
         if sc.switch_on is not None:
             self.env.process(self.policy_switch())
 
+    def join(self, batch: Batch, lane: int) -> None:
+        """Run as path ``lane`` of ``batch`` (before the environment runs)."""
+        self.batch, self.lane = batch, lane
+
     def month_cycle(self):
         """Every month, in the order of the module docstring; the per-person kernels run at
         the batch's meetings (:mod:`sim.batch`), for every path of the batch at once."""
@@ -170,6 +181,16 @@ class Simulation:
             o[name][t] = value / 100 if name in FEN_SERIES else value
 
 
+def people_of(scenario: Scenario) -> int:
+    """How many people a path of ``scenario`` simulates: the population and a book's
+    members (its header's count, without reading the book)."""
+    if not scenario.book:
+        return scenario.population_size
+    from sim.book.check import read_header
+
+    return scenario.population_size + read_header(scenario.book).accounts
+
+
 def simulate(scenario: Scenario, path: int) -> dict[str, np.ndarray]:
     """Run one path to the horizon; one array per series of :data:`SERIES` (money in yuan)."""
     sim = Simulation(scenario, path)
@@ -186,6 +207,7 @@ def simulate_batch(scenario: Scenario, paths: Sequence[int]) -> list[dict[str, n
     sims = [Simulation(scenario, p, env=env) for p in paths]
     batch = Batch(env, [(s.people, s.fund) for s in sims])
     for lane, s in enumerate(sims):
-        s.batch, s.lane = batch, lane
+        s.join(batch, lane)
     env.run()
+    batch.check_finished()
     return [s.out for s in sims]

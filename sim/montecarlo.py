@@ -147,16 +147,40 @@ def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[Executo
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
             ) as cluster, Client(cluster) as client:  # fmt: skip
                 client.run(one_thread)
-                yield client.get_executor()
+                with _counted(client) as executor:
+                    yield executor
             return
-        with Client(dask) as client:
-            yield client.get_executor()
+        with Client(dask) as client, _counted(client) as executor:
+            yield executor
         return
     if workers > 1:
         with _env(NUMBA_NUM_THREADS="1"), local_executor(workers) as pool:
             yield pool
         return
     yield None
+
+
+_CLUSTER_WORKERS: dict[int, int] = {}
+"""Worker counts of the open Dask executors, by ``id`` (:func:`executor_workers`)."""
+
+
+@contextmanager
+def _counted(client) -> Iterator[Executor]:
+    """The client's executor, with the cluster's worker count noted while it is open."""
+    executor = client.get_executor()
+    _CLUSTER_WORKERS[id(executor)] = max(1, len(client.scheduler_info().get("workers", {})))
+    try:
+        yield executor
+    finally:
+        _CLUSTER_WORKERS.pop(id(executor), None)
+
+
+def executor_workers(executor: Executor | None, workers: int) -> int:
+    """How many tasks ``executor`` runs at once: a Dask cluster's workers (counted when it
+    was opened), else ``workers`` (the local pool's size, or 1 with no executor)."""
+    if executor is None:
+        return 1
+    return _CLUSTER_WORKERS.get(id(executor), workers)
 
 
 def run_paths(

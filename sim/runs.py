@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from sim import montecarlo, results
+from sim.engine import people_of
 from sim.errors import InputError
 from sim.report.figures import write_figures
 from sim.scenario import Scenario, load_scenario
@@ -123,8 +124,8 @@ def _execute_locked(run_dir, scenario_file, variants, first, scenarios, *, worke
                 if progress:
                     progress(done, total)
 
-            size = montecarlo.batch_size(len(missing), scenarios[v.label].population_size,
-                                         workers)  # fmt: skip
+            at_once = montecarlo.executor_workers(executor, workers)
+            size = montecarlo.batch_size(len(missing), people_of(scenarios[v.label]), at_once)
             montecarlo.run_paths(scenario_file, v.sets, missing, executor=executor,
                                  on_done=finished, batch=size)  # fmt: skip
     runs = {label: dict(sorted(r.items())) for label, r in runs.items()}

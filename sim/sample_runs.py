@@ -31,8 +31,9 @@ import pyarrow.parquet as pq
 
 from sim import results
 from sim.decision_outputs import OUTPUTS, path_outputs
+from sim.engine import people_of
 from sim.errors import InputError
-from sim.montecarlo import batch_size, open_executor, run_batch
+from sim.montecarlo import batch_size, executor_workers, open_executor, run_batch
 from sim.scenario import load_scenario
 
 
@@ -49,8 +50,10 @@ def _batch(scenario_file: str, samples: list[dict[str, Any]], paths: int, todo: 
     largest population a sample asks for sets the memory limit."""
     if not todo:
         return 1
-    people = load_scenario(scenario_file, sets=samples[todo[0]]).population_size
-    people = max(people, *(int(samples[i].get("population.size", 0)) for i in todo))
+    first = load_scenario(scenario_file, sets=samples[todo[0]])
+    book = people_of(first) - first.population_size
+    people = book + max(first.population_size,
+                        *(int(samples[i].get("population.size", 0)) for i in todo))  # fmt: skip
     return min(paths, batch_size(len(todo) * paths, people, workers))
 
 
@@ -119,9 +122,10 @@ def run_samples(
             progress(finished, total)
 
     todo = [i for i in range(len(samples)) if i not in done]
-    size = _batch(scenario_file, samples, paths, todo, workers)
-    tasks = [(i, list(range(k, min(k + size, paths)))) for i in todo for k in range(0, paths, size)]
     with open_executor(workers, dask) as executor:
+        size = _batch(scenario_file, samples, paths, todo, executor_workers(executor, workers))
+        tasks = [(i, list(range(k, min(k + size, paths))))
+                 for i in todo for k in range(0, paths, size)]  # fmt: skip
         if executor is None:
             for i, group in tasks:
                 for p, figures in batch_figures(scenario_file, samples[i], group):

@@ -7,13 +7,15 @@ or number of threads, and a batch must refuse paths that do not share a
 scenario rather than run one under another's terms.
 """
 
+import dataclasses
+
 import numpy as np
 import pytest
 import simpy
 
 from sim.batch import Batch, lay_end_to_end
-from sim.chunks import CHUNK, chunk_plan
-from sim.engine import Simulation, simulate, simulate_batch
+from sim.chunks import CHUNK, chunk_plan, rows_per_path
+from sim.engine import Simulation, people_of, simulate, simulate_batch
 from sim.montecarlo import batch_size, run_paths
 from sim.scenario import BASELINE, SCENARIO_DIR, load_scenario, with_shocks
 from sim.stress import load_stress
@@ -101,3 +103,36 @@ def test_batches_give_every_worker_work_within_the_memory_limit():
     assert batch_size(10, 2_000_000, 1) == 1  # never less than one path
     with pytest.raises(ValueError, match="paths per batch"):
         run_paths(str(BASELINE), SMALL, [0], batch=0)
+
+
+def test_paths_of_different_horizons_are_refused_not_cut_short():
+    sc = load_scenario(sets={**SMALL, "horizon.months": 12})
+    env = simpy.Environment()
+    short = Simulation(sc, 0, env=env)
+    long = Simulation(dataclasses.replace(sc, horizon=24), 1, env=env)
+    batch = Batch(env, [(short.people, short.fund), (long.people, long.fund)])
+    short.join(batch, 0)
+    long.join(batch, 1)
+    env.run()
+    with pytest.raises(RuntimeError, match=r"paths \[1\] .* left waiting at the income"):
+        batch.check_finished()
+
+
+def test_rows_that_do_not_split_into_equal_paths_are_refused():
+    with pytest.raises(ValueError, match="1001 rows do not split into 2 equal paths"):
+        rows_per_path(1001, 2)
+    assert rows_per_path(1000, 2) == 500
+
+
+def test_a_batch_counts_a_books_members_among_its_people():
+    book = load_scenario(sets={**SMALL, "book": str(SCENARIO_DIR / "books/example")})
+    assert people_of(book) == Simulation(book, 0).people.pop.n == SMALL["population.size"] + 553
+    assert people_of(load_scenario(sets=SMALL)) == SMALL["population.size"]
+
+
+def test_arrays_of_different_types_are_not_laid_end_to_end():
+    sims = [Simulation(load_scenario(sets=SMALL), p) for p in (0, 1)]
+    accounts = [s.fund.ledger.acc for s in sims]
+    accounts[1].balance = accounts[1].balance.astype(np.float64)
+    with pytest.raises(ValueError, match=r"Accounts\.balance: the paths' arrays differ"):
+        lay_end_to_end(accounts)

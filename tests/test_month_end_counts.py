@@ -12,6 +12,7 @@ import pytest
 
 from sim.fund.books import MonthBooks
 from sim.fund.ledger import Ledger
+from sim.fund.month_end_steps import count_accounts
 from sim.fund.policy import load_policy
 from sim.months import parse_month
 
@@ -101,7 +102,7 @@ def test_month_end_counts_equal_the_numpy_formulas_on_random_histories(path):
             ledger, group, groups
         )
         again = MonthBooks(books.month, 0)
-        ledger._count_accounts(again)
+        count_accounts(ledger.acc, ledger.policy, ledger.group, ledger.groups, again)
         assert (again.open_by_group, again.at_lifetime_cap, again.ever_opened) == (
             books.open_by_group, books.at_lifetime_cap, books.ever_opened,
         )  # fmt: skip

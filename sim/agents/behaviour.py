@@ -38,7 +38,7 @@ from sim.agents.dormancy import stop_probability
 from sim.agents.kernel_params import Account, DrawKeys, Memory, ModelParams, People, Requests
 from sim.agents.population import Population
 from sim.agents.withdrawing import exit_probability, rent_request_fen, repayment_request_fen
-from sim.chunks import chunk_plan
+from sim.chunks import chunk_plan, rows_per_path
 from sim.fund.params import EDUCATION_LEVELS
 from sim.fund.requests import FundView
 from sim.months import calendar_month
@@ -289,7 +289,7 @@ class Behaviour:
         """The kernel's pass: every person's requests as arrays (reused month after month)."""
         params = ModelParams.of(self.config, fund, exit_multiplier=exit_multiplier,
                                 purchase_multiplier=purchase_multiplier)  # fmt: skip
-        plan = chunk_plan(self.pop.n // len(self.draws), len(self.draws))
+        plan = chunk_plan(rows_per_path(self.pop.n, len(self.draws)), len(self.draws))
         _decide(plan, month, calendar_month(month), People.of(self.pop), income.arrays(),
                 Memory.of(state), Account.of(fund), params, DrawKeys.of(self.draws, month),
                 self.outputs)  # fmt: skip

@@ -38,7 +38,7 @@ import numpy as np
 from sim.agents import purposes
 from sim.agents.config import AgentConfig
 from sim.agents.population import Population
-from sim.chunks import chunk_plan
+from sim.chunks import chunk_plan, rows_per_path
 from sim.months import calendar_month
 from sim.random import NORMAL_TABLE, Draws, normal_pair_at, path_keys, uniform_at
 
@@ -193,6 +193,6 @@ def step_income(
         shock_level=np.asarray(shock.level, float),
         shock_idle=np.asarray(shock.idle_multiplier, float),
     )
-    _step(chunk_plan(len(pop.cohort) // len(draws), len(draws)), pop.cohort, pop.income_level,
+    _step(chunk_plan(rows_per_path(pop.n, len(draws)), len(draws)), pop.cohort, pop.income_level,
           alive, state.arrays(), params, path_keys(draws, purposes.INCOME_CHAIN, month),
           path_keys(draws, purposes.INCOME_SHOCKS, month), NORMAL_TABLE)  # fmt: skip

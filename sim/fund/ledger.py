@@ -26,7 +26,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from sim.fund import ageing, deposits, interest, month_end, subsidy, withdrawals
+from sim.fund import ageing, deposits, interest, month_end, month_end_steps, subsidy, withdrawals
 from sim.fund.accounts import Accounts
 from sim.fund.bonus import opening_bonus_fen
 from sim.fund.books import BooksDoNotBalance, MonthBooks
@@ -34,7 +34,6 @@ from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
 from sim.fund.requests import per_ask
 from sim.fund.withdrawals import Kind
-from sim.money import yuan_to_fen
 from sim.months import format_month, is_settlement_month
 
 _REASONS = [r.code for r in Refusal]
@@ -126,8 +125,11 @@ class Ledger:
         else:
             if end is not None:
                 raise ValueError(f"{format_month(m)}: this month end takes the step-by-step path")
-            closing, lowest = self._end_month_by_steps(settle)
-            self._count_accounts(books)
+            monthly_average = policy["subsidy.accrual"] == "monthly_average"
+            aged = self.aged() if monthly_average else None
+            closing, lowest = month_end_steps.end_by_steps(acc, policy, m, aged, books,
+                                                           settle=settle)  # fmt: skip
+            month_end_steps.count_accounts(acc, policy, self._group, self._groups, books)
         books.reconcile(closing)
         if lowest < 0:
             who = int(np.argmin(acc.balance))
@@ -150,41 +152,8 @@ class Ledger:
         return self._groups
 
     def closes_in_one_pass(self) -> bool:
-        """Whether the open month's end is the one-pass kernel: ``lifo`` ageing, outside a
-        ``settlement_snapshot`` settlement month."""
-        policy = self.policy
-        settle = is_settlement_month(self.month, policy["interest.settlement_month"])
-        monthly_average = policy["subsidy.accrual"] == "monthly_average"
-        return policy["subsidy.ageing"] == "lifo" and (monthly_average or not settle)
-
-    def _end_month_by_steps(self, settle: bool) -> tuple[int, int]:
-        """Month end one rule at a time (fifo ageing, a settlement_snapshot settlement)."""
-        acc, policy, m, books = self.acc, self.policy, self.month, self._open_books()
-        method = policy["subsidy.ageing"]
-        if policy["subsidy.accrual"] == "monthly_average":
-            subsidy.accrue_monthly(acc, policy, m, self.aged())
-        accrued, payable = interest.accrue_interest(acc, policy, m)
-        books.interest_accrued = round(accrued)
-        books.interest_payable = round(payable)
-        if settle:
-            books.interest_payable = 0
-            snapshot = None
-            if policy["subsidy.accrual"] == "settlement_snapshot":
-                ageing.record_month_end(acc, m)
-                snapshot = ageing.aged_part(acc, m + 1, method)
-            books.interest_credited += int(interest.credit_interest(acc).sum())
-            books.subsidy_credited += int(subsidy.settle(acc, policy, m, snapshot).sum())
-        ageing.record_month_end(acc, m)
-        return int(acc.balance.sum()), int(acc.balance.min(initial=0))
-
-    def _count_accounts(self, books: MonthBooks) -> None:
-        """The month end's counts, one numpy pass each (the step-by-step path)."""
-        acc = self.acc
-        by_group = np.bincount(self._group[acc.is_open], minlength=self._groups)
-        books.open_by_group = tuple(int(x) for x in by_group)
-        cap = yuan_to_fen(self.policy["subsidy.lifetime_cap"])
-        books.at_lifetime_cap = int((acc.subsidy_total >= cap).sum())
-        books.ever_opened = int(acc.ever_opened.sum())
+        """Whether the open month's end is the one-pass kernel (:mod:`month_end_steps`)."""
+        return month_end_steps.one_pass(self.policy, self.month)
 
     def aged(self) -> np.ndarray:
         """The aged part of every account for the open month (S1-i), in fen.

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from sim.chunks import add_in_order, chunk_plan, path_rows
+from sim.chunks import add_in_order, chunk_plan, path_rows, rows_per_path
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
 from sim.money import yuan_to_fen
@@ -95,12 +95,11 @@ def close_months(acc: Accounts, policy: Policy, month: int, aged: np.ndarray, *,
         raise ValueError("a settlement_snapshot settlement takes the step-by-step path")
     if len(aged) != acc.n:
         raise ValueError(f"aged part for {len(aged)} accounts, the ledger has {acc.n}")
-    if acc.n % paths:
-        raise ValueError(f"{acc.n} accounts do not split into {paths} equal paths")
     if group is None:
         group, groups = np.zeros(acc.n, np.int8), 1
     cap = yuan_to_fen(policy["subsidy.lifetime_cap"])
-    plan = chunk_plan(acc.n // paths, paths)
+    n = rows_per_path(acc.n, paths)
+    plan = chunk_plan(n, paths)
     floats, ints, counts, next_aged = _close(
         plan, acc.balance, acc.ring, acc.interest_accrued, acc.subsidy_accrued,
         acc.subsidy_total, acc.is_open, acc.forfeited, acc.loan_disbursed, acc.ever_opened,
@@ -110,7 +109,6 @@ def close_months(acc: Accounts, policy: Policy, month: int, aged: np.ndarray, *,
         monthly_average, bool(policy["subsidy.stops_at_loan"]), settle, cap,
     )  # fmt: skip
     ends = []
-    n = acc.n // paths
     for p in range(paths):
         mine = path_rows(plan, p)
         totals, count = ints[mine].sum(axis=0), counts[mine].sum(axis=0)
