@@ -200,7 +200,9 @@ class Batch:
         ledgers = [f.ledger for f in self.funds]
         if not all(ledger.closes_in_one_pass() for ledger in ledgers):
             return [None] * self.paths
-        _same([(_month_end_key(ledger),) for ledger in ledgers], "month-end terms", lambda a: a)
+        if self.paths > 1:
+            _same([(_month_end_key(ledger),) for ledger in ledgers], "month-end terms",
+                  lambda a: a)  # fmt: skip
         first = ledgers[0]
         month = first.month
         settle = is_settlement_month(month, first.policy["interest.settlement_month"])
@@ -228,6 +230,8 @@ class Batch:
 
 def _same(args: list, what: str, key: Callable) -> tuple:
     """The arguments every path brought to a meeting, which must agree (by ``key``)."""
+    if len(args) == 1:
+        return args[0]
     first = key(args[0])
     for a in args[1:]:
         if key(a) != first:

@@ -16,15 +16,19 @@ each path cut from its own first row, so
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 CHUNK = 1 << 14
 """Rows per chunk: each chunk is summed in order, then the chunks in order."""
 
 
+@functools.lru_cache(maxsize=64)
 def chunk_plan(n: int, paths: int = 1) -> np.ndarray:
     """The chunks of ``paths`` paths of ``n`` rows each: one row ``(path, lo, hi, offset)``
-    per chunk, rows ``lo … hi - 1``, ``offset = path * n`` (int64)."""
+    per chunk, rows ``lo … hi - 1``, ``offset = path * n`` (int64, read-only: one plan
+    serves every month of a run)."""
     if n < 0 or paths < 1:
         raise ValueError(f"chunk_plan: {paths} paths of {n} rows")
     starts = np.arange(0, n, CHUNK, dtype=np.int64)
@@ -33,7 +37,9 @@ def chunk_plan(n: int, paths: int = 1) -> np.ndarray:
     offset = path * n
     lo = offset + np.tile(starts, paths)
     hi = np.minimum(lo + CHUNK, offset + n)
-    return np.stack([path, lo, hi, offset], axis=1)
+    plan = np.stack([path, lo, hi, offset], axis=1)
+    plan.flags.writeable = False
+    return plan
 
 
 def rows_per_path(rows: int, paths: int) -> int:
