@@ -53,10 +53,10 @@ _TERMS = ("deposit_rate", "holding_rate", "floor_fen", "cap_fen", "quarterly_all
 class Meeting:
     """A point in the month where the paths of a batch wait for one another.
 
-    ``arrive(path, *args)`` returns the SimPy event the path waits for. When
-    the last path arrives, ``step`` runs once with every path's arguments (in
-    path order) and returns one result per path, which becomes the value of
-    that path's event.
+    ``arrive(path, *args)`` returns the SimPy event the path waits for
+    (``meet`` waits for it, in a process). When the last path arrives, ``step``
+    runs once with every path's arguments (in path order) and returns one
+    result per path, which becomes the value of that path's event.
     """
 
     def __init__(self, env: simpy.Environment, paths: int, step: Callable[[list], list],
@@ -64,6 +64,13 @@ class Meeting:
         self.env, self.paths, self.step, self.name = env, paths, step, name
         self._args: dict[int, tuple] = {}
         self._events: dict[int, simpy.Event] = {}
+
+    def meet(self, path: int, *args: Any):
+        """Wait here (``yield from``) and return this path's result; a path alone does not
+        wait (no SimPy event)."""
+        if self.paths == 1:
+            return self.step([args])[0]
+        return (yield self.arrive(path, *args))
 
     def waiting(self) -> list[int]:
         """The paths here now, waiting for the others."""
@@ -156,19 +163,20 @@ class Batch:
                                    f"at the {meeting.name}: a batch runs one scenario")  # fmt: skip
 
     # ------------------------------------------------------------------ the meetings
-    def earn(self, path: int, month: int, shock) -> simpy.Event:
+    # In a SimPy process: ``value = yield from batch.earn(...)``.
+    def earn(self, path: int, month: int, shock):
         """This month's income of every path (after their January tax brackets)."""
-        return self.earning.arrive(path, month, shock)
+        return (yield from self.earning.meet(path, month, shock))
 
-    def decide(self, path: int, month: int, view: FundView, **hooks: float) -> simpy.Event:
-        """Every path's choices; the event's value is this path's ``Decisions``."""
-        return self.deciding.arrive(path, month, view, hooks)
+    def decide(self, path: int, month: int, view: FundView, **hooks: float):
+        """Every path's choices; returns this path's ``Decisions``."""
+        return (yield from self.deciding.meet(path, month, view, hooks))
 
-    def end_month(self, path: int) -> simpy.Event:
-        """The ledgers' one-pass month end, after every path's desk; the event's value is
-        this path's ``MonthEnd``, or ``None`` where the month end takes the step-by-step
-        path (:meth:`Ledger.closes_in_one_pass`)."""
-        return self.ending.arrive(path)
+    def end_month(self, path: int):
+        """The ledgers' one-pass month end, after every path's desk; returns this path's
+        ``MonthEnd``, or ``None`` where the month end takes the step-by-step path
+        (:meth:`Ledger.closes_in_one_pass`)."""
+        return (yield from self.ending.meet(path))
 
     def _earn(self, args: list) -> list:
         month, shock = _same(args, "month and income shock", _shock_key)

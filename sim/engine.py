@@ -136,14 +136,14 @@ class Simulation:
             fund.open_month(month, shocks)
             view = fund.view(month)
             people.new_tax_year(month, view)
-            yield batch.earn(lane, month, shocks.income)
+            yield from batch.earn(lane, month, shocks.income)
             hooks = {"exit_multiplier": shocks.exit_multiplier,
                      "purchase_multiplier": shocks.purchase_multiplier,
                      "house_price_index": shocks.house_price_index}  # fmt: skip
-            decisions = yield batch.decide(lane, month, view, **hooks)
+            decisions = yield from batch.decide(lane, month, view, **hooks)
             seen = visit(people, fund, month, view, decisions, **hooks)
             yield from fund.desk()
-            end = yield batch.end_month(lane)
+            end = yield from batch.end_month(lane)
             self._record(t, view, seen, fund.close_month(end))
             yield self.env.timeout(1)
 
