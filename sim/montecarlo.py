@@ -67,8 +67,10 @@ def run_batch(
                     strict=True))  # fmt: skip
 
 
-BATCH_PEOPLE = 400_000
-"""The most people, all its paths together, one batch holds (about 140 MB of state)."""
+BATCH_PEOPLE = 200_000
+"""The most people, all its paths together, one batch holds (about 70 MB of state): past
+about 50,000 people a path the kernels' work per person dominates and a batch saves
+nothing measurable (``benchmarks/bench_compare.py --mc``), so large paths run few to a batch."""
 BATCH_PATHS = 16
 """The most paths one batch holds: past this the shared kernel calls save little more."""
 

@@ -96,8 +96,8 @@ def test_a_batch_refuses_paths_of_different_scenarios():
 
 
 def test_batches_give_every_worker_work_within_the_memory_limit():
-    assert batch_size(1000, 50_000, 2) == 8  # 400,000 people a batch
-    assert batch_size(40, 50_000, 2) == 5  # four batches a worker
+    assert batch_size(1000, 50_000, 2) == 4  # 200,000 people a batch
+    assert batch_size(40, 10_000, 2) == 5  # four batches a worker
     assert batch_size(3, 1_000, 2) == 1
     assert batch_size(1000, 1_000, 1) == 16  # past 16 paths a batch saves little more
     assert batch_size(10, 2_000_000, 1) == 1  # never less than one path
