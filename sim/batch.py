@@ -215,17 +215,15 @@ class Batch:
         month = first.month
         settle = is_settlement_month(month, first.policy["interest.settlement_month"])
         acc = first.acc if self.paths == 1 else self.acc
-        ends = close_months(acc, first.policy, month, self._aged(), paths=self.paths,
-                            settle=settle, group=self.group, groups=first.groups)  # fmt: skip
+        ends, self._aged_whole = close_months(acc, first.policy, month, self._aged(),
+                                              paths=self.paths, settle=settle, group=self.group,
+                                              groups=first.groups)  # fmt: skip
         self._aged_parts = [e.next_aged for e in ends]
-        whole, first = ends[0].next_aged.base, ends[0].next_aged
-        same = (isinstance(whole, np.ndarray) and whole.shape == (self.paths * self.n,)
-                and whole.ctypes.data == first.ctypes.data)  # fmt: skip
-        self._aged_whole = whole if same else None
         return ends
 
     def _aged(self) -> np.ndarray:
-        """Every path's aged part for the open month, as one array."""
+        """Every path's aged part for the open month, as one array: last month end's, unless
+        a ledger has computed its own since (the step-by-step month end)."""
         parts = [f.ledger.aged() for f in self.funds]
         if self.paths == 1:
             return parts[0]

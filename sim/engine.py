@@ -148,12 +148,10 @@ class Simulation:
             yield self.env.timeout(1)
 
     def _run(self):
-        """The month cycle; in a batch of several, a failed reconciliation names the path."""
+        """The month cycle; a failed reconciliation names the path as well as the month."""
         try:
             yield from self.month_cycle()
         except BooksError as exc:
-            if self.batch.paths == 1:
-                raise
             raise BooksError(f"path {self.path}: {exc}") from exc
 
     def policy_switch(self):

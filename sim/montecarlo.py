@@ -38,7 +38,6 @@ from typing import Any
 import numpy as np
 
 from sim.engine import simulate, simulate_batch
-from sim.fund.books import BooksError
 from sim.scenario import load_scenario
 
 
@@ -48,12 +47,9 @@ def run_path(
     """One path of a scenario (the unit of work sent to an executor).
 
     A failed reconciliation aborts the run, naming the path as well as the
-    month and amounts.
+    month and amounts (:class:`~sim.engine.Simulation`).
     """
-    try:
-        return path, simulate(load_scenario(scenario_file, sets=sets), path)
-    except BooksError as exc:
-        raise BooksError(f"path {path}: {exc}") from exc
+    return path, simulate(load_scenario(scenario_file, sets=sets), path)
 
 
 def run_batch(
@@ -61,8 +57,6 @@ def run_batch(
 ) -> list[tuple[int, dict[str, np.ndarray]]]:
     """Several paths of a scenario as one batch (:mod:`sim.batch`): each path's series are
     bit-identical to :func:`run_path`'s, the per-person kernels run once for all of them."""
-    if len(paths) == 1:
-        return [run_path(scenario_file, sets, paths[0])]
     return list(zip(paths, simulate_batch(load_scenario(scenario_file, sets=sets), paths),
                     strict=True))  # fmt: skip
 

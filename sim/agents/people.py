@@ -111,9 +111,7 @@ class People:
         ``decisions`` the choices already made with other paths' (``sim.batch``).
         """
         pop, st = self.pop, self.state
-        if decisions is None:
-            decisions = self.behaviour.decide(month, self.income, st, view, **shocks)
-        d = decisions
+        d = decisions or self.behaviour.decide(month, self.income, st, view, **shocks)
         st.alive[d.leave] = False
         j = d.join
         joins = Joins(

@@ -78,17 +78,20 @@ def close_month(acc: Accounts, policy: Policy, month: int, aged: np.ndarray,
     (checked by :meth:`Ledger.set_groups`); by default all accounts are in
     group 0.
     """
-    return close_months(acc, policy, month, aged, paths=1, settle=settle, group=group,
-                        groups=groups)[0]  # fmt: skip
+    ends, _ = close_months(acc, policy, month, aged, paths=1, settle=settle, group=group,
+                           groups=groups)  # fmt: skip
+    return ends[0]
 
 
 def close_months(acc: Accounts, policy: Policy, month: int, aged: np.ndarray, *, paths: int,
                  settle: bool, group: np.ndarray | None = None,
-                 groups: int = 1) -> list[MonthEnd]:  # fmt: skip
+                 groups: int = 1) -> tuple[list[MonthEnd], np.ndarray]:  # fmt: skip
     """:func:`close_month` for ``paths`` ledgers laid end to end in ``acc`` (the rows of path
     ``p`` are ``p * n … (p + 1) * n - 1``), in one pass; one :class:`MonthEnd` per path,
     each equal to the fen and the last bit to that path's own month end
-    (:mod:`sim.chunks`). Every path must be under the same ``policy``.
+    (:mod:`sim.chunks`), and every path's next aged part as one array (each
+    ``MonthEnd.next_aged`` is a view of its rows). Every path must be under the
+    same ``policy``.
     """
     monthly_average = policy["subsidy.accrual"] == "monthly_average"
     if settle and not monthly_average:
@@ -124,7 +127,7 @@ def close_months(acc: Accounts, policy: Policy, month: int, aged: np.ndarray, *,
             at_lifetime_cap=int(count[groups]),
             ever_opened=int(count[groups + 1]),
         ))  # fmt: skip
-    return ends
+    return ends, next_aged
 
 
 @numba.njit(inline="always")
