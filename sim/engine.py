@@ -148,11 +148,12 @@ class Simulation:
             yield self.env.timeout(1)
 
     def _run(self):
-        """The month cycle; a failed reconciliation names the path as well as the month."""
+        """The month cycle; a failed reconciliation names the path as well as the month (the
+        same kind of error: which books failed stays in its type)."""
         try:
             yield from self.month_cycle()
         except BooksError as exc:
-            raise BooksError(f"path {self.path}: {exc}") from exc
+            raise type(exc)(f"path {self.path}: {exc}") from exc
 
     def policy_switch(self):
         """Switch policy at the start of the switch month."""

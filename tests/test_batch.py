@@ -16,6 +16,7 @@ import simpy
 from sim.batch import Batch, lay_end_to_end
 from sim.chunks import CHUNK, chunk_plan, rows_per_path
 from sim.engine import Simulation, people_of, simulate, simulate_batch
+from sim.fund.liquidity import Pool, PoolDoesNotBalance
 from sim.montecarlo import batch_size, run_paths
 from sim.scenario import BASELINE, SCENARIO_DIR, load_scenario, with_shocks
 from sim.stress import load_stress
@@ -136,3 +137,21 @@ def test_arrays_of_different_types_are_not_laid_end_to_end():
     accounts[1].balance = accounts[1].balance.astype(np.float64)
     with pytest.raises(ValueError, match=r"Accounts\.balance: the paths' arrays differ"):
         lay_end_to_end(accounts)
+
+
+def test_a_books_mismatch_in_a_batch_names_the_path_and_keeps_its_kind(monkeypatch):
+    original = Pool.receive
+
+    def leak(self, kind, amount):  # one fen from nowhere, in path 2's pool only
+        original(self, kind, amount + (kind == "repayments" and self is pools[2]))
+
+    sc = load_scenario(sets=SMALL)
+    env = simpy.Environment()
+    sims = [Simulation(sc, p, env=env) for p in (1, 2)]
+    pools = {s.path: s.fund.money.pool for s in sims}
+    batch = Batch(env, [(s.people, s.fund) for s in sims])
+    for lane, s in enumerate(sims):
+        s.join(batch, lane)
+    monkeypatch.setattr(Pool, "receive", leak)
+    with pytest.raises(PoolDoesNotBalance, match=r"^path 2: \d{4}-\d{2}: .*difference 0\.01"):
+        env.run()
