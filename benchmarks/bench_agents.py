@@ -24,8 +24,8 @@ from sim.agents.behaviour import Behaviour, BehaviourState, FundView
 from sim.agents.income import IncomeState, step_income
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
-from sim.months import parse_month
-from sim.random import Draws
+from sim.core.months import parse_month
+from sim.core.random import Draws
 
 
 def run(n: int, months: int, threads: int) -> dict:

@@ -26,8 +26,8 @@ from sim.agents.calibration import DEFAULT_TARGETS, load_targets
 from sim.agents.config import DEFAULT_POPULATION
 from sim.agents.fitting import DEFAULT_PARAMETERS, fit, load_parameters
 from sim.agents.population_file import load_agent_config
+from sim.core.months import parse_month
 from sim.fund.policy import load_policy
-from sim.months import parse_month
 
 LIMIT_SECONDS = 15 * 60
 

@@ -3,13 +3,13 @@
 Cases, each in a fresh process (so its peak memory is its own) with numba's
 threads set by ``NUMBA_NUM_THREADS``:
 
-- ``full``: one path of the baseline scenario through ``sim.engine.simulate``
+- ``full``: one path of the baseline scenario through ``sim.engine.simulation.simulate``
   with ``population.size`` and ``horizon.months`` set;
 - ``yardstick``: ``benchmarks/yardstick.py``, the core account rules in one
   numba kernel, for the same N and months;
 - with ``--mc``, the Monte Carlo: ``--paths`` paths of ``--mc-n`` people
-  through ``sim.montecarlo.run_path`` (``mc-full``, a path per task) and in
-  batches through ``sim.montecarlo.run_batch`` (``mc-batched``, as ``hpfsim
+  through ``sim.engine.montecarlo.run_path`` (``mc-full``, a path per task) and in
+  batches through ``sim.engine.montecarlo.run_batch`` (``mc-batched``, as ``hpfsim
   run`` sends them: ``montecarlo.batch_size``) on ``--workers`` spawned
   processes of ``--mc-threads`` numba threads each (workers × threads ≤ cores
   by default), and the same for the yardstick.
@@ -66,8 +66,8 @@ def _timed(run, warm_up, n: int) -> dict:
 
 
 def _full(n: int, months: int) -> dict:
-    from sim.engine import simulate
-    from sim.scenario import load_scenario
+    from sim.engine.simulation import simulate
+    from sim.scenario.files import load_scenario
 
     small = load_scenario(sets={"population.size": 1000, "horizon.months": 13})
     sc = load_scenario(sets={"population.size": n, "horizon.months": months})
@@ -94,8 +94,8 @@ def _monte_carlo(model: str, n: int, months: int, paths: int, workers: int) -> d
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from sim.montecarlo import batch_size, run_batch, run_path
-    from sim.scenario import BASELINE
+    from sim.engine.montecarlo import batch_size, run_batch, run_path
+    from sim.scenario.files import BASELINE
 
     sets = {"population.size": n, "horizon.months": months}
     t0 = time.perf_counter()

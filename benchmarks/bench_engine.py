@@ -22,8 +22,8 @@ import time
 
 
 def one(n: int, months: int) -> dict:
-    from sim.engine import simulate
-    from sim.scenario import load_scenario
+    from sim.engine.simulation import simulate
+    from sim.scenario.files import load_scenario
 
     simulate(load_scenario(sets={"population.size": 1000, "horizon.months": 13}), 0)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

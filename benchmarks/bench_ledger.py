@@ -24,9 +24,9 @@ os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
 import numpy as np
 
+from sim.core.months import parse_month
 from sim.fund.ledger import Ledger
 from sim.fund.policy import load_policy
-from sim.months import parse_month
 
 
 def run(n: int, months: int, policy_name: str, seed: int = 1) -> dict:

@@ -15,9 +15,9 @@ import time
 
 import numpy as np
 
+from sim.core.months import parse_month
 from sim.fund.loan_book import LoanBook
 from sim.fund.policy import load_policy
-from sim.months import parse_month
 
 
 def run(loans: int, months: int) -> dict:

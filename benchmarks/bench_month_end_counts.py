@@ -29,9 +29,9 @@ os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 import numpy as np
 
 from sim.agents.account_states import count_states
+from sim.core.months import parse_month
 from sim.fund.ledger import Ledger
 from sim.fund.policy import load_policy
-from sim.months import parse_month
 
 COHORTS = 8
 

@@ -38,10 +38,10 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
-    from sim.scenario import BASELINE
-    from sim.sensitivity import top_drivers
-    from sim.sensitivity_run import run_sensitivity
-    from sim.uncertainty import load_uncertainty
+    from sim.decide.sensitivity import top_drivers
+    from sim.decide.sensitivity_run import run_sensitivity
+    from sim.decide.uncertainty import load_uncertainty
+    from sim.scenario.files import BASELINE
 
     space = load_uncertainty()
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp()) / "morris"

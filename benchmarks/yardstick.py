@@ -13,7 +13,7 @@ the subsidy within a lifetime cap), and the month-end written to the ring.
 
 Money is ``int64`` fen and every month the balances' total must equal the
 opening total plus the flows, to the fen, or the run stops. Draws are
-counter-based (``sim.random``: a hash of seed, purpose, month and person), so
+counter-based (``sim.core.random``: a hash of seed, purpose, month and person), so
 results are the same on any number of threads; flows are summed per fixed
 chunk of people and the chunks added in order, so the float totals are too.
 
@@ -34,7 +34,7 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from sim.random import NORMAL_TABLE, normal_at, stream_key, uniform_pair_at
+from sim.core.random import NORMAL_TABLE, normal_at, stream_key, uniform_pair_at
 
 CHUNK = 1 << 14
 RING = 13  # month-ends m-13 … m-1: money held a full year (S1-i, lifo)

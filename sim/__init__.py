@@ -2,8 +2,8 @@
 
 The package is split the way the fund itself is: ``sim.fund`` holds the rules
 (what the fund allows and pays, one module per rule group of RULES.md),
-``sim.agents`` holds behaviour (what people choose). ``sim.months`` and
-``sim.money`` are the two conventions everything shares: time is a whole
+``sim.agents`` holds behaviour (what people choose). ``sim.core.months`` and
+``sim.core.money`` are the two conventions everything shares: time is a whole
 number of months, money is a whole number of fen.
 """
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core.months import format_month, parse_month
 from sim.fund.ledger import Ledger
 from sim.fund.policy import load_policy
-from sim.months import format_month, parse_month
 
 ONE = np.array([0])
 
@@ -65,7 +65,7 @@ def expect_input_error(load, path, key: str):
     """``load(path)`` must fail in one line naming the file and ``key``; returns the error."""
     import pytest
 
-    from sim.errors import InputError
+    from sim.core.errors import InputError
 
     with pytest.raises(InputError) as err:
         load(path)

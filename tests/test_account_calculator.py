@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.account import check_expected, load_case, replay
-from sim.cli import main
-from sim.errors import InputError
+from sim.account.calculator import check_expected, load_case, replay
+from sim.cli.main import main
+from sim.core.errors import InputError
 
 CASES = sorted((Path(__file__).parents[1] / "scenarios" / "accounts").glob("*.toml"))
 ROW_KEYS = {

@@ -9,11 +9,11 @@ from sim.agents.income import IncomeState, step_income
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
 from sim.agents.world import AgentWorld
-from sim.engine import simulate
+from sim.core.months import calendar_month, parse_month
+from sim.core.random import Draws
+from sim.engine.simulation import simulate
 from sim.fund.policy import load_policy
-from sim.months import calendar_month, parse_month
-from sim.random import Draws
-from sim.scenario import load_scenario
+from sim.scenario.files import load_scenario
 
 CONFIG = load_agent_config()
 START = parse_month("2024-01")

@@ -5,10 +5,10 @@ import pytest
 from sim.agents.calibration import calibrate, load_targets
 from sim.agents.population_file import load_agent_config
 from sim.agents.world import AgentWorld
-from sim.cli import main
-from sim.errors import InputError
+from sim.cli.main import main
+from sim.core.errors import InputError
+from sim.core.months import parse_month
 from sim.fund.policy import load_policy
-from sim.months import parse_month
 
 CONFIG = load_agent_config()
 START = parse_month("2023-09")

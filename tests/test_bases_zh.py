@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.errors import InputError, read_toml
+from sim.core.errors import InputError, read_toml
 from sim.report.assumptions import in_force
 from sim.report.bases import ORIGINAL, shown, translated, zh_table
-from sim.scenario import BASELINE, load_scenario
+from sim.scenario.files import BASELINE, load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 DATA_FILES = sorted(

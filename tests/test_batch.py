@@ -1,6 +1,6 @@
 """Many paths per kernel call (issue 11): a path's numbers do not depend on its company.
 
-The paths of a batch share their per-person kernel calls (``sim.batch``); each
+The paths of a batch share their per-person kernel calls (``sim.engine.batch``); each
 must come out bit-identical to the same path run alone — same draws, same
 float totals to the last bit, same books — whatever the batch's size, order
 or number of threads, and a batch must refuse paths that do not share a
@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 import simpy
 
-from sim.batch import Batch, lay_end_to_end
-from sim.chunks import CHUNK, chunk_plan, rows_per_path
-from sim.engine import Simulation, people_of, simulate, simulate_batch
+from sim.core.chunks import CHUNK, chunk_plan, rows_per_path
+from sim.engine.batch import Batch, lay_end_to_end
+from sim.engine.montecarlo import batch_size, run_paths
+from sim.engine.simulation import Simulation, people_of, simulate, simulate_batch
 from sim.fund.liquidity import Pool, PoolDoesNotBalance
-from sim.montecarlo import batch_size, run_paths
-from sim.scenario import BASELINE, SCENARIO_DIR, load_scenario, with_shocks
-from sim.stress import load_stress
+from sim.scenario.files import BASELINE, SCENARIO_DIR, load_scenario, with_shocks
+from sim.scenario.stress_files import load_stress
 
 SMALL = {"population.size": 1237, "horizon.months": 26}  # odd size; two 30 June settlements
 

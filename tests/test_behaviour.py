@@ -10,9 +10,9 @@ from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
 from sim.agents.response import rate_response
 from sim.agents.withdrawing import rent_request_fen
+from sim.core.months import parse_month
+from sim.core.random import Draws
 from sim.fund.policy import load_policy
-from sim.months import parse_month
-from sim.random import Draws
 
 CONFIG = load_agent_config()
 START = parse_month("2024-01")

@@ -14,13 +14,13 @@ import pytest
 
 from sim.book.check import read_book
 from sim.book.format import ACCOUNT_COLUMNS, LOAN_COLUMNS, markdown_table
-from sim.cli import main
-from sim.engine import Simulation
-from sim.errors import InputError
+from sim.cli.main import main
+from sim.core.errors import InputError
+from sim.core.months import parse_month
+from sim.engine.simulation import Simulation
 from sim.fund.eligibility import loan_deposit_months
 from sim.fund.pool_config import DEFAULT_FUND
-from sim.months import parse_month
-from sim.scenario import load_scenario
+from sim.scenario.files import load_scenario
 
 ACCOUNTS = """\
 id,birth_month,sex,opened_month,status,balance,aged,deposit_months,subsidy_paid,bonus_paid,forfeited,last_deposit_month

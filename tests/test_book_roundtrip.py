@@ -9,13 +9,13 @@ import pytest
 
 from sim.book.check import read_book
 from sim.book.export import export_book, simulate_to
-from sim.cli import main
-from sim.engine import Simulation
+from sim.cli.main import main
+from sim.core.money import round_fen
+from sim.engine.results import load_paths
+from sim.engine.runs import Variant, execute
+from sim.engine.simulation import Simulation
 from sim.fund.eligibility import loan_deposit_months
-from sim.money import round_fen
-from sim.results import load_paths
-from sim.runs import Variant, execute
-from sim.scenario import BASELINE, load_scenario
+from sim.scenario.files import BASELINE, load_scenario
 
 RUN = {"population.size": 2500, "horizon.months": 40, "montecarlo.paths": 1}
 PROJECTION = {"population.size": 500, "horizon.months": 14}
@@ -124,8 +124,8 @@ def test_book_check_prints_the_totals(exported, capsys):
 
 
 def test_a_set_opening_figure_with_a_book_moves_the_cash_that_balances_with_the_book():
-    from sim.engine import simulate
-    from sim.scenario import SCENARIO_DIR, load_scenario
+    from sim.engine.simulation import simulate
+    from sim.scenario.files import SCENARIO_DIR, load_scenario
 
     example = str(SCENARIO_DIR / "books" / "example")
     base = load_scenario(sets={"book": example, "population.size": 500, "horizon.months": 3})
@@ -137,8 +137,8 @@ def test_a_set_opening_figure_with_a_book_moves_the_cash_that_balances_with_the_
 
 
 def test_run_and_compare_take_a_book_by_set():
-    from sim.scenario import BASELINE, SCENARIO_DIR
-    from sim.setargs import checked_sets
+    from sim.scenario.files import BASELINE, SCENARIO_DIR
+    from sim.scenario.setargs import checked_sets
 
     example = str(SCENARIO_DIR / "books" / "example")
     assert checked_sets(str(BASELINE), [f"book={example}"]) == {"book": example}

@@ -16,10 +16,10 @@ from sim.agents.calibration import (
 )
 from sim.agents.fitting import DEFAULT_PARAMETERS, load_parameters
 from sim.agents.population_file import load_agent_config
-from sim.cli import main
-from sim.errors import InputError
+from sim.cli.main import main
+from sim.core.errors import InputError
+from sim.core.months import parse_month
 from sim.fund.policy import load_policy
-from sim.months import parse_month
 from tests.helpers import broken_copy
 
 ROOT = Path(__file__).parents[1]

@@ -19,9 +19,9 @@ from sim.agents.fitting import (
     moments_of,
 )
 from sim.agents.population_file import load_agent_config
-from sim.cli import main
+from sim.cli.main import main
+from sim.core.months import parse_month
 from sim.fund.policy import load_policy
-from sim.months import parse_month
 
 CONFIG = load_agent_config()
 POLICY = load_policy("lyg-2023")

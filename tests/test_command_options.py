@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 
 TINY = ["--set", "population.size=1200", "--set", "horizon.months=24", "--paths", "1",
         "--workers", "1", "--seed", "5"]  # fmt: skip
@@ -70,7 +70,7 @@ class _Terminal(io.StringIO):
 def test_sensitivity_prints_in_chinese_and_draws_the_terminals_progress_bar(
     tmp_path, capsys, monkeypatch
 ):
-    from sim.uncertainty import load_uncertainty
+    from sim.decide.uncertainty import load_uncertainty
 
     terminal = _Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
@@ -136,7 +136,7 @@ def test_reverse_stress_prints_in_chinese(tmp_path, capsys):
                                           (999.7, "1,000"), (99.97, "100"), (9.996, "10.0"),
                                           (-0.04567, "-0.0457"), (54_640.3, "54,640")])  # fmt: skip
 def test_tables_show_three_digits_and_never_scientific_notation(x, shown):
-    from sim.terminal import significant
+    from sim.report.terminal import significant
 
     assert significant(x) == shown
 

@@ -6,10 +6,17 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from sim.cli import main
-from sim.decision_outputs import LIMITS, OBJECTIVES
-from sim.optimise import DEFAULT_PROBLEM, Constraint, Lever, load_problem, optimise, pareto_front
-from sim.robust import robust_choice, robust_rows
+from sim.cli.main import main
+from sim.decide.optimise import (
+    DEFAULT_PROBLEM,
+    Constraint,
+    Lever,
+    load_problem,
+    optimise,
+    pareto_front,
+)
+from sim.decide.outputs import LIMITS, OBJECTIVES
+from sim.decide.robust import robust_choice, robust_rows
 from tests.helpers import broken_copy, expect_input_error
 
 MARGIN = OBJECTIVES["segment_margin"]

@@ -13,10 +13,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.core.months import parse_month
 from sim.fund import deposits
 from sim.fund.accounts import Accounts
 from sim.fund.policy import load_policy
-from sim.months import parse_month
 
 FIELDS = ("balance", "deposited_total", "last_deposit_month", "month_deposited",
           "month_covered", "covered_through", "deposit_months")  # fmt: skip

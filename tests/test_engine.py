@@ -3,13 +3,20 @@
 import numpy as np
 import pytest
 
-from sim.engine import SERIES, simulate
-from sim.errors import InputError
+from sim.core.errors import InputError
+from sim.core.months import parse_month
+from sim.engine.montecarlo import run_path
+from sim.engine.simulation import SERIES, simulate
 from sim.fund.books import BooksError
 from sim.fund.fund import Fund
-from sim.montecarlo import run_path
-from sim.months import parse_month
-from sim.scenario import BASELINE, SCENARIO_DIR, SHOCK_EFFECTS, Shock, load_scenario, with_shocks
+from sim.scenario.files import (
+    BASELINE,
+    SCENARIO_DIR,
+    SHOCK_EFFECTS,
+    Shock,
+    load_scenario,
+    with_shocks,
+)
 from tests.helpers import broken_copy, expect_input_error
 
 SMALL = {"population.size": 3_000, "horizon.months": 48}

@@ -16,9 +16,9 @@ import pytest
 from sim.agents.behaviour import Decisions
 from sim.agents.buying import Applications
 from sim.agents.financing import instalment_fen
-from sim.engine import Simulation
+from sim.engine.simulation import Simulation
 from sim.fund.loan_limit import loan_rate
-from sim.scenario import load_scenario
+from sim.scenario.files import load_scenario
 
 MONTHS = 9  # 2023-09 .. 2024-05: lyg-2023 throughout, no June interest credit yet
 PRICE = 1_000_000  # yuan

@@ -9,8 +9,8 @@ from sim.agents.financing import choose_fund_loan, instalment_fen, interest_per_
 from sim.agents.income import IncomeState, step_income
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
-from sim.months import parse_month
-from sim.random import Draws
+from sim.core.months import parse_month
+from sim.core.random import Draws
 
 CONFIG = load_agent_config()
 F = CONFIG.financing

@@ -6,8 +6,8 @@ import pytest
 from sim.agents.income import CommonShock, IncomeState, step_income
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
-from sim.months import parse_month
-from sim.random import Draws
+from sim.core.months import parse_month
+from sim.core.random import Draws
 
 CONFIG = load_agent_config()
 START = parse_month("2024-01")

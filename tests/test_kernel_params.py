@@ -17,9 +17,9 @@ from sim.agents.income import IncomeParams, IncomeState, step_income
 from sim.agents.kernel_params import Account, DrawKeys, Memory, ModelParams, People, Requests
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
-from sim.chunks import chunk_plan
-from sim.months import parse_month
-from sim.random import NORMAL_TABLE, Draws, path_keys
+from sim.core.chunks import chunk_plan
+from sim.core.months import parse_month
+from sim.core.random import NORMAL_TABLE, Draws, path_keys
 
 CONFIG = load_agent_config()
 START = parse_month("2024-03")

@@ -17,12 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.core.money import yuan_to_fen
+from sim.core.months import parse_month
 from sim.fund import ageing
 from sim.fund.ledger import Ledger
 from sim.fund.policy import load_policy
 from sim.fund.refusals import Refusal
-from sim.money import yuan_to_fen
-from sim.months import parse_month
 
 N = 16
 POLICIES = {name: load_policy(name) for name in ("lyg-2023", "lyg-draft")}

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.core.months import parse_month
 from sim.fund.loan_book import (
     ACTIVE,
     DEFAULTED,
@@ -16,7 +17,6 @@ from sim.fund.loan_book import (
     annuity_installment,
 )
 from sim.fund.policy import load_policy
-from sim.months import parse_month
 from tests.helpers import yuan
 
 JULY = parse_month("2024-07")

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.core.months import is_settlement_month, parse_month
 from sim.fund import ageing, interest, subsidy
 from sim.fund.ledger import Ledger
 from sim.fund.policy import load_policy
-from sim.months import is_settlement_month, parse_month
 
 FIELDS = ("balance", "ring", "interest_accrued", "subsidy_accrued", "subsidy_total")
 

@@ -10,11 +10,11 @@ numpy formulas the record used before.
 import numpy as np
 import pytest
 
+from sim.core.months import parse_month
 from sim.fund.books import MonthBooks
 from sim.fund.ledger import Ledger
 from sim.fund.month_end_steps import count_accounts
 from sim.fund.policy import load_policy
-from sim.months import parse_month
 
 from .test_month_end import _requests
 

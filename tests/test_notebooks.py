@@ -21,11 +21,11 @@ def test_one_notebook_per_user():
 
 def test_importing_sim_leaves_matplotlibs_backend_alone():
     modules = [
-        "sim.cli",
-        "sim.runs",
+        "sim.cli.main",
+        "sim.engine.runs",
         "sim.report.figures",
         "sim.report.html",
-        "sim.stress_commands",
+        "sim.cli.stress",
     ]
     code = (
         "import matplotlib\n"

@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from sim.errors import InputError
+from sim.core.errors import InputError
+from sim.core.months import parse_month
 from sim.fund.params import SPECS
 from sim.fund.policy import POLICY_DIR, load_policy
-from sim.months import parse_month
 from tests.helpers import broken_copy, expect_input_error
 
 REQUIRED_KEYS = [

@@ -7,8 +7,9 @@ import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.engine import SERIES, Simulation, simulate
-from sim.errors import InputError
+from sim.core.errors import InputError
+from sim.core.months import parse_month
+from sim.engine.simulation import SERIES, Simulation, simulate
 from sim.fund.balance_sheet import BalanceSheet
 from sim.fund.liquidity import CASH_IN, CASH_OUT, Application, Pool, PoolDoesNotBalance
 from sim.fund.policy import load_policy
@@ -16,9 +17,8 @@ from sim.fund.pool_books import EMPLOYEE_TRANCHES, tranche_sizes
 from sim.fund.pool_config import DEFAULT_FUND, load_pool_config
 from sim.fund.segment import segment_month
 from sim.fund.value_added import year_end
-from sim.months import parse_month
-from sim.scenario import SHOCK_EFFECTS, Shock, load_scenario, with_shocks
-from sim.stress import library, load_stress
+from sim.scenario.files import SHOCK_EFFECTS, Shock, load_scenario, with_shocks
+from sim.scenario.stress_files import library, load_stress
 from tests.helpers import broken_copy, yuan
 
 POLICY = load_policy("lyg-2023")

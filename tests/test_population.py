@@ -6,9 +6,9 @@ import pytest
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
 from sim.agents.retirement import retirement_age_months
+from sim.core.months import month_index, parse_month
 from sim.fund.eligibility import may_join
 from sim.fund.policy import load_policy
-from sim.months import month_index, parse_month
 
 START = parse_month("2023-09")
 CONFIG = load_agent_config()

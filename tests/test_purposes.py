@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sim.agents import purposes
 from sim.agents.config import MORTGAGE, OWNING, RENTING, TENURE
-from sim.random import purpose_code
+from sim.core.random import purpose_code
 
 SIM = Path(__file__).resolve().parents[1] / "sim"
 PURPOSES = {name: value for name, value in vars(purposes).items() if name.isupper()}
@@ -36,8 +36,8 @@ def test_the_purpose_strings_are_the_keys_results_depend_on():
 
 
 def test_the_model_keys_no_draw_by_a_bare_string_and_uses_every_purpose():
-    """Outside ``sim.random`` itself, whose docstring shows the calls with example strings."""
-    sources = {p: p.read_text() for p in SIM.rglob("*.py") if p != SIM / "random.py"}
+    """Outside ``sim.core.random`` itself, whose docstring shows the calls with example strings."""
+    sources = {p: p.read_text() for p in SIM.rglob("*.py") if p != SIM / "core" / "random.py"}
     bare = re.compile(r"\.(?:uniform|normal|key)\(\s*[\"']")
     assert [str(p) for p, text in sources.items() if bare.search(text)] == []
     used = set().union(*(re.findall(r"purposes\.([A-Z_]+)", text) for text in sources.values()))

@@ -5,7 +5,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from sim.random import Draws
+from sim.core.random import Draws
 
 
 def _chunk(args):

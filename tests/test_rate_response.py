@@ -7,9 +7,9 @@ import pytest
 from sim.agents.config import RESPONSE_SETTINGS
 from sim.agents.population_file import load_agent_config
 from sim.agents.response import rate_pull, with_setting
-from sim.cli import main
-from sim.engine import simulate
-from sim.scenario import load_scenario
+from sim.cli.main import main
+from sim.engine.simulation import simulate
+from sim.scenario.files import load_scenario
 
 CONFIG = load_agent_config()
 
@@ -68,8 +68,8 @@ def test_under_none_the_same_people_choose_the_same_at_any_rate():
     from sim.agents.behaviour import Behaviour, BehaviourState, FundView
     from sim.agents.income import IncomeState, step_income
     from sim.agents.population import synthesize
-    from sim.months import parse_month
-    from sim.random import Draws
+    from sim.core.months import parse_month
+    from sim.core.random import Draws
 
     cfg, n, start = with_setting(CONFIG, "none"), 20_000, parse_month("2024-01")
     pop = synthesize(cfg, n, seed=3, path=0, start_month=start)

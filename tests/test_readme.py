@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from sim.cli import assumptions_table, main
+from sim.cli.main import assumptions_table, main
 from sim.fund.policy import load_policy
 
 ROOT = Path(__file__).parents[1]

@@ -6,12 +6,12 @@ import subprocess
 
 import pytest
 
-from sim.cli import main
-from sim.errors import InputError
+from sim.cli.main import main
+from sim.core.errors import InputError
 from sim.report.committee import decision_table, summary_numbers, summary_text
 from sim.report.html import load_complete, render
 from sim.report.labels import money_text
-from sim.scenario import BASELINE, load_scenario
+from sim.scenario.files import BASELINE, load_scenario
 
 RATES = "0.010,0.012,0.015"
 
@@ -317,7 +317,7 @@ def test_chinese_labels_have_every_glyph_in_the_bundled_font():
 
 
 def test_year_ticks_sit_at_each_january_and_read_as_calendar_years():
-    from sim.months import parse_month
+    from sim.core.months import parse_month
     from sim.report.figures import year_ticks
 
     assert year_ticks(parse_month("2023-09"), 30) == ([4, 16, 28], ["2024", "2025", "2026"])

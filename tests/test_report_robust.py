@@ -6,10 +6,10 @@ from html import escape
 
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
+from sim.decide.uncertainty import DEFAULT_UNCERTAINTY, load_uncertainty
 from sim.report.bases import shown
 from sim.report.robust import robust_section
-from sim.uncertainty import DEFAULT_UNCERTAINTY, load_uncertainty
 
 TINY = ["--set", "population.size=1200", "--set", "horizon.months=18", "--paths", "1",
         "--workers", "1", "--seed", "5"]  # fmt: skip

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
+from sim.core.months import parse_month
 from sim.fund import tax
 from sim.fund.policy import load_policy
 from sim.fund.refusals import Refusal
-from sim.months import parse_month
 from tests.helpers import ONE, make_ledger, yuan
 
 

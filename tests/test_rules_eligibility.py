@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
+from sim.core.months import parse_month
 from sim.fund import ageing
 from sim.fund.eligibility import loan_deposit_months, may_join, meets_deposit_history
 from sim.fund.policy import load_policy
 from sim.fund.refusals import Refusal
-from sim.months import parse_month
 from tests.helpers import ONE, make_ledger, open_and_deposit, run_to, yuan
 
 PEOPLE = {  # six people, each failing (or passing) one condition

@@ -6,6 +6,7 @@ import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.core.months import parse_month
 from sim.fund.employee import EmployeeSegment, EmployeeShock
 from sim.fund.liquidity import SURVIVAL_CAP, Application, Pool, PoolDoesNotBalance
 from sim.fund.loan_book import LoanBook
@@ -13,7 +14,6 @@ from sim.fund.policy import load_policy
 from sim.fund.pool_config import load_pool_config
 from sim.fund.reserve import Reserve, adequacy, stressed_loss
 from sim.fund.value_added import ValueAdded, provision
-from sim.months import parse_month
 from tests.helpers import broken_copy, expect_input_error, yuan
 
 POLICY = load_policy("lyg-2023")

@@ -1,7 +1,7 @@
 """Interest on opening balances and the 30 June settlement (F1)."""
 
+from sim.core.months import fund_year, parse_month
 from sim.fund.policy import load_policy
-from sim.months import fund_year, parse_month
 from tests.helpers import make_ledger, open_and_deposit, run_to, yuan
 
 

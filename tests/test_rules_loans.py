@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from sim.core.months import parse_month
 from sim.fund.loan_limit import (
     BINDING,
     LoanRequest,
@@ -15,7 +16,6 @@ from sim.fund.loan_limit import (
 )
 from sim.fund.policy import load_policy
 from sim.fund.refusals import Refusal
-from sim.months import parse_month
 from tests.helpers import yuan
 
 JULY = parse_month("2024-07")
@@ -129,7 +129,7 @@ def test_F5_rationing_cuts_the_multiple_and_the_loan_to_value():
     ],
 )
 def test_bad_loan_and_liquidity_parameters_fail_naming_the_key(overrides, key):
-    from sim.errors import InputError
+    from sim.core.errors import InputError
 
     with pytest.raises(InputError) as err:
         load_policy("lyg-2023").with_overrides(overrides, origin="scenario.toml")

@@ -9,10 +9,10 @@ The January deposit has been stored a full year from February 2025 on.
 import numpy as np
 import pytest
 
+from sim.core.months import parse_month
 from sim.fund import ageing
 from sim.fund.bonus import education_code, opening_bonus_fen
 from sim.fund.policy import load_policy
-from sim.months import parse_month
 from tests.helpers import ONE, make_ledger, open_and_deposit, run_to, yuan
 
 

@@ -12,10 +12,10 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
+from sim.engine.runs import Variant, execute
 from sim.report.tables import paired_differences
-from sim.runs import Variant, execute
-from sim.scenario import BASELINE
+from sim.scenario.files import BASELINE
 
 TINY = ["--set", "population.size=1500", "--set", "horizon.months=24"]
 COLUMNS = [
@@ -133,7 +133,7 @@ def _numba_threads() -> tuple[int, str | None]:
 
 
 def test_several_workers_run_numba_on_one_thread_each():
-    from sim.montecarlo import open_executor
+    from sim.engine.montecarlo import open_executor
 
     with open_executor(2) as pool:
         got = {pool.submit(_numba_threads).result() for _ in range(4)}
@@ -176,7 +176,7 @@ def test_a_bad_value_in_the_scenario_file_is_caught_even_where_set_overrides_it(
 
 
 def test_two_runs_into_one_folder_cannot_both_proceed(tmp_path, capsys):
-    from sim.runs import locked
+    from sim.engine.runs import locked
 
     out = tmp_path / "shared"
     with locked(out):  # another run holds the folder

@@ -8,10 +8,10 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from sim.cli import main
-from sim.decision_outputs import OUTPUTS
-from sim.sensitivity import analyse, kept_by_morris, top_drivers
-from sim.uncertainty import Space, Uncertain, load_uncertainty
+from sim.cli.main import main
+from sim.decide.outputs import OUTPUTS
+from sim.decide.sensitivity import analyse, kept_by_morris, top_drivers
+from sim.decide.uncertainty import Space, Uncertain, load_uncertainty
 
 
 def _space(*ranges):

@@ -6,12 +6,12 @@ import json
 import numpy as np
 import pytest
 
-from sim.cli import main
-from sim.engine import simulate
-from sim.months import parse_month
-from sim.reverse import Box, choose_box, find_threshold, latin_hypercube, prim, wilson
-from sim.scenario import load_scenario
-from sim.stress import BREACHES, library, load_stress, stress_path
+from sim.cli.main import main
+from sim.core.months import parse_month
+from sim.engine.simulation import simulate
+from sim.scenario.files import load_scenario
+from sim.scenario.stress_files import BREACHES, library, load_stress, stress_path
+from sim.stress.reverse import Box, choose_box, find_threshold, latin_hypercube, prim, wilson
 from tests.helpers import broken_copy, expect_input_error
 
 START = parse_month("2023-09")

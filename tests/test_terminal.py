@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 from sim.report.labels import METRICS, label, money_text, number, value
-from sim.terminal import default_lang, table
+from sim.report.terminal import default_lang, table
 
 TINY = ["--set", "population.size=1500", "--set", "horizon.months=24"]
 

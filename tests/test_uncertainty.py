@@ -4,9 +4,9 @@ draw is a valid scenario, and a broken file fails in one line naming the file an
 import numpy as np
 import pytest
 
-from sim.errors import InputError
-from sim.scenario import load_scenario
-from sim.uncertainty import DEFAULT_UNCERTAINTY, load_uncertainty
+from sim.core.errors import InputError
+from sim.decide.uncertainty import DEFAULT_UNCERTAINTY, load_uncertainty
+from sim.scenario.files import load_scenario
 from tests.helpers import broken_copy, expect_input_error
 
 

@@ -16,7 +16,7 @@ month of a planned purchase.
 The subsidy rate reaches behaviour only through the rate response in force
 (``response``): the joining and exit hazards (participation), and the deposit
 odds and amount, stopping and restarting (contribution). Draws are keyed by
-person and month (``sim.random``), so at two rates the same person faces the
+person and month (``sim.core.random``), so at two rates the same person faces the
 same uniform: a higher rate can only turn a "no" into a "yes" for joining,
 depositing and restarting, and a "yes" into a "no" for exit and stopping.
 """
@@ -38,11 +38,11 @@ from sim.agents.dormancy import stop_probability
 from sim.agents.kernel_params import Account, DrawKeys, Memory, ModelParams, People, Requests
 from sim.agents.population import Population
 from sim.agents.withdrawing import exit_probability, rent_request_fen, repayment_request_fen
-from sim.chunks import chunk_plan, rows_per_path
+from sim.core.chunks import chunk_plan, rows_per_path
+from sim.core.months import calendar_month
+from sim.core.random import Draws, uniform_at
 from sim.fund.params import EDUCATION_LEVELS
 from sim.fund.requests import FundView
-from sim.months import calendar_month
-from sim.random import Draws, uniform_at
 
 _BACHELOR = EDUCATION_LEVELS.index("bachelor")
 
@@ -115,7 +115,7 @@ class Decisions:
 @numba.njit(parallel=True, cache=True, fastmath=True)
 def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
     """Every person's choices for ``month``; the arguments are ``kernel_params``'s records,
-    over the rows of ``plan``'s paths (:mod:`sim.chunks`), each path under its own keys."""
+    over the rows of ``plan``'s paths (:mod:`sim.core.chunks`), each path under its own keys."""
     # Inside a prange numba silently drops writes made through a named tuple's
     # field (numba#5872, #7135), and through a local unpacked from a tuple
     # (``a, b = t.a, t.b``): the arrays written are taken out one per line.
@@ -251,7 +251,7 @@ class Behaviour:
     """Runs the month's choices for a population: one path, or paths laid end to end.
 
     ``rng`` is the path's draws, or one per path for paths laid end to end in
-    ``pop``'s arrays (:mod:`sim.chunks`): :meth:`choose` then runs them all in
+    ``pop``'s arrays (:mod:`sim.core.chunks`): :meth:`choose` then runs them all in
     one kernel call, and each path's own ``Behaviour`` reads its decisions
     from its slice (:meth:`decisions`).
     """

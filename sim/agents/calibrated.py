@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sim.agents.fitting import METHOD, FitResult
 from sim.agents.population_file import load_agent_config
-from sim.errors import InputError
+from sim.core.errors import InputError
 
 CALIBRATED_POPULATION = (
     Path(__file__).resolve().parents[2] / "scenarios/population/lianyungang-calibrated.toml"

@@ -35,10 +35,10 @@ import numpy as np
 
 from sim.agents.config import RENTING, AgentConfig
 from sim.agents.world import AgentWorld, MonthStats
-from sim.errors import InputError, read_toml
+from sim.core.errors import InputError, read_toml
+from sim.core.months import is_settlement_month
 from sim.fund.policy import Policy
-from sim.months import is_settlement_month
-from sim.terminal import significant, table
+from sim.report.terminal import significant, table
 
 DEFAULT_TARGETS = Path(__file__).resolve().parents[2] / "scenarios/calibration/targets.toml"
 

@@ -18,7 +18,7 @@ has three parts:
 Every table carries a ``basis`` string: the FACTS.md figure or the stated
 assumption its numbers rest on. Checking is as strict as for policy files: an
 unknown key, a wrong type, a value out of range, shares that are negative or do
-not sum to 1 each raise a one-line :class:`~sim.errors.InputError` naming the
+not sum to 1 each raise a one-line :class:`~sim.core.errors.InputError` naming the
 file, the key path and what is allowed.
 """
 

@@ -8,7 +8,7 @@ path in the population file, bounds, basis), against the targets of
 ``sd`` a quarter of each target's band, minimised by ``scipy.optimize.least_squares``
 (trust-region reflective, within the bounds) over the parameters rescaled to [0, 1]. Every
 evaluation runs the same ``paths`` populations with the same seeds (common random numbers,
-``sim.random``), so two parameter vectors differ only by the parameters, and the Jacobian
+``sim.core.random``), so two parameter vectors differ only by the parameters, and the Jacobian
 is a forward difference of ``step`` of each parameter's range — a step large enough to see
 through the small jumps of a simulated moment. It stops after ``iterations`` evaluations
 of the distance, or when a step moves the parameters by under 0.1% of their range or the
@@ -51,9 +51,9 @@ from scipy.optimize import least_squares
 
 from sim.agents.calibration import DEFAULT_TARGETS, Target, moment, record
 from sim.agents.config import BEHAVIOUR_SPECS, AgentConfig
-from sim.errors import InputError, read_toml
+from sim.core.errors import InputError, read_toml
+from sim.core.months import parse_month
 from sim.fund.policy import Policy
-from sim.months import parse_month
 
 DEFAULT_PARAMETERS = DEFAULT_TARGETS.with_name("parameters.toml")
 METHOD = (

@@ -22,7 +22,7 @@ stationary active share is ``p_ia / (p_ai + p_ia)`` and the mean idle spell
 of ``p``) keep the cohort's mean active income at ``income_mean``.
 
 The monthly step is one numba kernel over people; draws come from
-``sim.random`` keyed by person and month, so an income path never depends on
+``sim.core.random`` keyed by person and month, so an income path never depends on
 the policy or on who else is simulated.
 """
 
@@ -38,9 +38,9 @@ import numpy as np
 from sim.agents import purposes
 from sim.agents.config import AgentConfig
 from sim.agents.population import Population
-from sim.chunks import chunk_plan, rows_per_path
-from sim.months import calendar_month
-from sim.random import NORMAL_TABLE, Draws, normal_pair_at, path_keys, uniform_at
+from sim.core.chunks import chunk_plan, rows_per_path
+from sim.core.months import calendar_month
+from sim.core.random import NORMAL_TABLE, Draws, normal_pair_at, path_keys, uniform_at
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ class IncomeState:
 @numba.njit(parallel=True, cache=True, fastmath=True)
 def _step(plan, cohort, level, alive, state, p, k_chain, k_shocks, table):
     """One month of everyone's income: ``state`` an :class:`IncomeArrays`, ``p`` the process;
-    the rows of ``plan``'s paths (:mod:`sim.chunks`), each path's draws under its own keys."""
+    the rows of ``plan``'s paths (:mod:`sim.core.chunks`), each path's draws under its own keys."""
     # Inside a prange numba silently drops writes made through a named tuple's
     # field (numba#5872), or through a local unpacked from a tuple: one per line.
     active = state.active
@@ -172,7 +172,7 @@ def step_income(
     """Advance every living person's income by one month (in place).
 
     ``rng`` is the path's draws; a sequence of draws, one per path, runs that
-    many paths laid end to end in the arrays (:mod:`sim.chunks`), each as it
+    many paths laid end to end in the arrays (:mod:`sim.core.chunks`), each as it
     would run alone.
     """
     draws = [rng] if isinstance(rng, Draws) else list(rng)

@@ -29,7 +29,7 @@ from sim.agents.dormancy import log_hazards
 from sim.agents.joining import join_table, monthly_from_annual
 from sim.agents.population import Population
 from sim.agents.response import rate_pull
-from sim.random import Draws, path_keys
+from sim.core.random import Draws, path_keys
 
 if TYPE_CHECKING:
     from sim.agents.behaviour import BehaviourState
@@ -181,8 +181,8 @@ class ModelParams(NamedTuple):
 
 
 class DrawKeys(NamedTuple):
-    """The month's keys of the kernel's draws (``sim.random.uniform_at``), one per choice,
-    each a uint64 array with one key per path (:func:`sim.random.path_keys`)."""
+    """The month's keys of the kernel's draws (``sim.core.random.uniform_at``), one per choice,
+    each a uint64 array with one key per path (:func:`sim.core.random.path_keys`)."""
 
     leave: np.ndarray  # death or emigration
     join: np.ndarray  # opening an account

@@ -33,6 +33,8 @@ from sim.agents.income import CommonShock, IncomeState, step_income
 from sim.agents.population import synthesize
 from sim.agents.repaying import repayment_capacity_fen
 from sim.book.impute import people_from_book, state_from_book
+from sim.core.months import calendar_month
+from sim.core.random import Draws
 from sim.fund.loan_limit import max_loan_fen
 from sim.fund.policy import Policy
 from sim.fund.requests import (
@@ -47,8 +49,6 @@ from sim.fund.requests import (
     Requests,
 )
 from sim.fund.tax import tax_bracket
-from sim.months import calendar_month
-from sim.random import Draws
 
 ACCOUNT_STATES = ("active_depositors", "dormant_accounts", "housing_users")
 """People's account states each month (:meth:`People.account_states`)."""
@@ -108,7 +108,7 @@ class People:
 
         ``shocks`` are the behaviour hooks of :meth:`Behaviour.decide`
         (``exit_multiplier``, ``purchase_multiplier``, ``house_price_index``);
-        ``decisions`` the choices already made with other paths' (``sim.batch``).
+        ``decisions`` the choices already made with other paths' (``sim.engine.batch``).
         """
         pop, st = self.pop, self.state
         d = decisions or self.behaviour.decide(month, self.income, st, view, **shocks)

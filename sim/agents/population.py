@@ -8,7 +8,7 @@ months, housing tenure, good credit (E2), intention to buy, residency, a
 persistent income level, the share of income they would deposit, whether they
 pay quarterly, and their rent.
 
-Every draw is keyed by the person's index (``sim.random``), so person *i* is
+Every draw is keyed by the person's index (``sim.core.random``), so person *i* is
 the same whatever the population size after them or the policy in force.
 Nobody is in the employee pension scheme: such people are not flexible workers
 in the sense of E1 and are not simulated.
@@ -24,7 +24,7 @@ from scipy.special import ndtr, ndtri
 from sim.agents import purposes
 from sim.agents.config import AgentConfig
 from sim.agents.retirement import retirement_month
-from sim.random import Draws
+from sim.core.random import Draws
 
 
 @dataclass

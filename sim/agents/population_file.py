@@ -3,7 +3,7 @@
 Every key is checked against its range in the contract; an unknown key, a
 wrong type, a value out of range, cohort shares that do not sum to 1, a
 missing ``basis`` or response setting each raise a one-line
-:class:`~sim.errors.InputError` naming the file, the key path and what is
+:class:`~sim.core.errors.InputError` naming the file, the key path and what is
 allowed.
 """
 
@@ -28,9 +28,9 @@ from sim.agents.config import (
     RateResponse,
     ResponseSetting,
 )
-from sim.checks import check_table, check_value, only_keys, table_at
-from sim.errors import InputError, read_toml
-from sim.months import parse_month
+from sim.core.checks import check_table, check_value, only_keys, table_at
+from sim.core.errors import InputError, read_toml
+from sim.core.months import parse_month
 
 
 def load_agent_config(path: str | Path = DEFAULT_POPULATION) -> AgentConfig:

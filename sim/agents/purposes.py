@@ -1,6 +1,6 @@
 """What every random draw is for: one purpose per decision, in one place.
 
-A draw is keyed by ``(seed, path, purpose, month, person)`` (``sim.random``),
+A draw is keyed by ``(seed, path, purpose, month, person)`` (``sim.core.random``),
 so the purpose string is part of the key: two decisions sharing a purpose would
 see the same uniform for the same person and month and be correlated (test:
 every purpose here is distinct). The strings are the keys themselves —

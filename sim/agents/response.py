@@ -31,7 +31,7 @@ the one in force.
 
 **Measuring it.** :func:`rate_response` runs the same people, with the same
 incomes and the same luck, under each rate (``sim.agents.world``): every
-draw is keyed by person and month (``sim.random``), so the differences are
+draw is keyed by person and month (``sim.core.random``), so the differences are
 the rate's effect, not sampling noise.
 """
 

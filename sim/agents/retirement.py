@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.months import month_index
+from sim.core.months import month_index
 
 _RULES = {
     # base age: (first birth month delayed, birth months per month of delay, most months)

@@ -25,11 +25,11 @@ import numpy as np
 
 from sim.book.format import ACCOUNT_COLUMNS, BOOK_KEYS, LOAN_COLUMNS, MONTH_ENDS, TOTAL_KEYS
 from sim.book.table import NO_MONTH, check_columns, convert, fail, find_file, read_table
-from sim.checks import only_keys, table_at
-from sim.errors import InputError, read_toml
+from sim.core.checks import only_keys, table_at
+from sim.core.errors import InputError, read_toml
+from sim.core.money import fen_to_yuan, yuan_to_fen
+from sim.core.months import format_month, parse_month
 from sim.fund.policy import Policy, policy_named_in
-from sim.money import fen_to_yuan, yuan_to_fen
-from sim.months import format_month, parse_month
 
 
 @dataclass(frozen=True)

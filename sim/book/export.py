@@ -36,13 +36,13 @@ import pyarrow.csv as pacsv
 from sim.agents.config import COHORTS
 from sim.book.format import MONTH_ENDS
 from sim.book.table import NO_MONTH
-from sim.engine import Simulation
-from sim.errors import InputError
+from sim.core.errors import InputError
+from sim.core.money import fen_to_yuan, round_fen
+from sim.core.months import format_month
+from sim.engine.simulation import Simulation
 from sim.fund import ageing
 from sim.fund.params import EDUCATION_LEVELS
-from sim.money import fen_to_yuan, round_fen
-from sim.months import format_month
-from sim.scenario import Scenario, load_scenario
+from sim.scenario.files import Scenario, load_scenario
 
 
 def run_scenario(run_dir: str | Path) -> tuple[Scenario, dict]:

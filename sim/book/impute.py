@@ -46,8 +46,8 @@ from sim.agents.config import COHORTS, MORTGAGE, OWNING, RENTING, AgentConfig
 from sim.agents.population import Population
 from sim.agents.retirement import retirement_month
 from sim.book.check import Book
-from sim.errors import InputError
-from sim.random import Draws
+from sim.core.errors import InputError
+from sim.core.random import Draws
 
 CREDIBILITY_MONTHS = 6
 """Deposit months at which the book's history and the population's draw weigh the same."""

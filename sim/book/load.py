@@ -33,10 +33,10 @@ from pathlib import Path
 import numpy as np
 
 from sim.book.check import Book, Header, read_book, read_header
-from sim.errors import InputError
+from sim.core.errors import InputError
+from sim.core.months import format_month
 from sim.fund.loan_book import ACTIVE, annuity_installment
 from sim.fund.pool_config import BookLines, load_pool_config
-from sim.months import format_month
 
 __all__ = ["checked_book", "open_from_book", "shift_scenario"]
 

@@ -2,7 +2,7 @@
 
 A CSV file's cells are read as text, so every rule sees what was written: one
 pattern per kind decides which rows parse, the first row that does not is
-named in a one-line :class:`~sim.errors.InputError` (file, row, column,
+named in a one-line :class:`~sim.core.errors.InputError` (file, row, column,
 allowed), and the rest is converted in pyarrow's compute kernels — no Python
 loop over rows. A Parquet file's numeric columns are checked as numbers (a
 money column with a fraction of a fen is refused); its other columns as text.
@@ -23,7 +23,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from sim.book.format import Column
-from sim.errors import InputError
+from sim.core.errors import InputError
 
 _PATTERNS = {
     "int": r"^-?[0-9]{1,18}$",

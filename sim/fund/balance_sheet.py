@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from sim.core.months import format_month
 from sim.fund.liquidity import PoolDoesNotBalance
-from sim.months import format_month
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core.money import yuan_to_fen
 from sim.fund.params import EDUCATION_LEVELS
 from sim.fund.policy import Policy
-from sim.money import yuan_to_fen
 
 
 def education_code(level: str) -> int:

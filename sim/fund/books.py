@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from sim.money import fen_to_yuan
-from sim.months import format_month
+from sim.core.money import fen_to_yuan
+from sim.core.months import format_month
 
 
 class BooksError(RuntimeError):

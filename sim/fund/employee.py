@@ -15,10 +15,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from sim.core.money import round_yuan_to_fen
+from sim.core.months import calendar_month
 from sim.fund.policy import Policy
 from sim.fund.pool_config import EmployeeParams
-from sim.money import round_yuan_to_fen
-from sim.months import calendar_month
 
 
 @dataclass(frozen=True)

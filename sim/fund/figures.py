@@ -28,7 +28,7 @@ WITHDRAWAL_SERIES = tuple(f"withdrawals.{k}" for k in WITHDRAWAL_KINDS)
 
 def month_figures(fund: Fund, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd
                   ) -> dict[str, float]:  # fmt: skip
-    """Every fund series of the month (see :data:`sim.engine.SERIES`), money in fen."""
+    """Every fund series of the month (see :data:`sim.engine.simulation.SERIES`), money in fen."""
     money, policy, hpi = fund.money, fund.policy, fund.house_price_index
     pool, employee, segment = money.pool, money.employee, money.segment
     cash, seg, sheet = end.cash, end.segment, end.sheet

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import simpy
 
+from sim.core.months import calendar_month, format_month, is_settlement_month
 from sim.fund.books import MonthBooks
 from sim.fund.counter import Counter
 from sim.fund.employee import EmployeeFlows, EmployeeShock
@@ -60,7 +61,6 @@ from sim.fund.requests import (
     Requests,
 )
 from sim.fund.value_added import ValueAdded
-from sim.months import calendar_month, format_month, is_settlement_month
 
 
 @dataclass
@@ -111,7 +111,7 @@ class Fund:
 
     # ------------------------------------------------------------------ the month
     def open_month(self, month: int, shocks) -> None:
-        """Shocks in force (:class:`sim.shocks.InForce`): policy changes, house prices; the
+        """Shocks in force (:class:`sim.scenario.shocks.InForce`): policy changes, house prices; the
         January repricing of loans (F2); the books opened."""
         if self._open is not None:
             raise RuntimeError(f"{format_month(self._open.month)} is still open")
@@ -175,7 +175,7 @@ class Fund:
         """Month end of the accounts, the loan book and the pool; every book checked.
 
         ``end`` is the accounts' one-pass month end already run with other paths'
-        (``sim.batch``; :meth:`Ledger.end_month`)."""
+        (``sim.engine.batch``; :meth:`Ledger.end_month`)."""
         m = self._month()
         if m.employee is None:
             raise RuntimeError(f"{format_month(m.month)}: the desk has not run "
@@ -250,7 +250,7 @@ class Fund:
 
     # ------------------------------------------------------------------ policy
     def _change_policy(self, month: int, changes) -> None:
-        """Policy changes a shock starts this month (:mod:`sim.shocks`), in the scenario's order."""
+        """Policy changes a shock starts this month (:mod:`sim.scenario.shocks`), in order."""
         for change in changes:
             if change.kind == "holding_rate":
                 rate = {"subsidy.holding_rate": change.value}

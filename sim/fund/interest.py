@@ -15,10 +15,10 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from sim.chunks import CHUNK, add_in_order
+from sim.core.chunks import CHUNK, add_in_order
+from sim.core.money import round_fen
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
-from sim.money import round_fen
 
 
 def opening_balance(acc: Accounts, month: int) -> np.ndarray:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from sim.core.months import format_month, is_settlement_month
 from sim.fund import ageing, deposits, interest, month_end, month_end_steps, subsidy, withdrawals
 from sim.fund.accounts import Accounts
 from sim.fund.bonus import opening_bonus_fen
@@ -34,7 +35,6 @@ from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
 from sim.fund.requests import per_ask
 from sim.fund.withdrawals import Kind
-from sim.months import format_month, is_settlement_month
 
 _REASONS = [r.code for r in Refusal]
 
@@ -106,7 +106,7 @@ class Ledger:
         this is one pass over the accounts (:mod:`sim.fund.month_end`), which
         also leaves next month's aged part ready; ``end`` is that pass already
         run, with other paths' ledgers (:func:`month_end.close_months`,
-        ``sim.batch``), and is then checked like any other month end.
+        ``sim.engine.batch``), and is then checked like any other month end.
         """
         acc, policy, m, books = self.acc, self.policy, self.month, self._open_books()
         settle = is_settlement_month(m, policy["interest.settlement_month"])

@@ -43,12 +43,12 @@ from typing import Any
 
 import simpy
 
+from sim.core.money import round_yuan_to_fen
+from sim.core.months import format_month
 from sim.fund.books import BooksError
 from sim.fund.policy import Policy
 from sim.fund.pool_config import FundParams
 from sim.fund.withdrawals import Kind
-from sim.money import round_yuan_to_fen
-from sim.months import format_month
 
 SURVIVAL_CAP = 600.0
 

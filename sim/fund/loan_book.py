@@ -33,12 +33,12 @@ from typing import ClassVar
 
 import numpy as np
 
+from sim.core.money import round_fen
+from sim.core.months import format_month
 from sim.fund.books import BooksError
 from sim.fund.loan_limit import loan_rate
 from sim.fund.policy import Policy
 from sim.fund.requests import per_ask
-from sim.money import round_fen
-from sim.months import format_month
 
 ACTIVE, REPAID, DEFAULTED = 0, 1, 2
 Due = tuple[np.ndarray, np.ndarray, np.ndarray]

@@ -38,9 +38,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.core.money import yuan_to_fen
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
-from sim.money import yuan_to_fen
 
 BINDING = ("deposits", "ltv", "capacity", "ceiling")
 LIMIT_FORMULAS: dict[str, Callable] = {}

@@ -43,10 +43,10 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from sim.chunks import add_in_order, chunk_plan, path_rows, rows_per_path
+from sim.core.chunks import add_in_order, chunk_plan, path_rows, rows_per_path
+from sim.core.money import yuan_to_fen
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
-from sim.money import yuan_to_fen
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def close_months(acc: Accounts, policy: Policy, month: int, aged: np.ndarray, *,
     """:func:`close_month` for ``paths`` ledgers laid end to end in ``acc`` (the rows of path
     ``p`` are ``p * n … (p + 1) * n - 1``), in one pass; one :class:`MonthEnd` per path,
     each equal to the fen and the last bit to that path's own month end
-    (:mod:`sim.chunks`), and every path's next aged part as one array (each
+    (:mod:`sim.core.chunks`), and every path's next aged part as one array (each
     ``MonthEnd.next_aged`` is a view of its rows). Every path must be under the
     same ``policy``.
     """
@@ -153,7 +153,7 @@ def _window_min(ring, i, smallest, leaving, entering):
 def _close(plan, balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_open,
            forfeited, loan_disbursed, ever_opened, group, groups, aged, slot, interest_rate,
            subsidy_rate, accrue_subsidy, stops_at_loan, settle, cap):  # fmt: skip
-    """The fused loop over the chunks of ``plan`` (:func:`sim.chunks.chunk_plan`); per
+    """The fused loop over the chunks of ``plan`` (:func:`sim.core.chunks.chunk_plan`); per
     chunk: (accrual, payable) floats, (interest, subsidy, total, low) and counts (open
     accounts of each group, accounts at the cap, accounts ever opened)."""
     n = len(balance)

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core.money import yuan_to_fen
+from sim.core.months import is_settlement_month
 from sim.fund import ageing, interest, subsidy
 from sim.fund.accounts import Accounts
 from sim.fund.books import MonthBooks
 from sim.fund.policy import Policy
-from sim.money import yuan_to_fen
-from sim.months import is_settlement_month
 
 
 def one_pass(policy: Policy, month: int) -> bool:

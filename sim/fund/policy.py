@@ -13,7 +13,7 @@ the scheme. Each parameter is a table::
 
 The loader fails, never warns and never clips: an unknown key, a missing
 ``source`` or ``unit``, a wrong type, a value out of range, a floor above its
-cap, or unsorted dates each raise :class:`~sim.errors.InputError` naming the
+cap, or unsorted dates each raise :class:`~sim.core.errors.InputError` naming the
 file and the key path. Scenarios override single parameters by key path
 (:meth:`Policy.with_overrides`); all overrides are checked before any applies.
 """
@@ -28,10 +28,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from sim.errors import InputError, read_toml
+from sim.core.errors import InputError, read_toml
+from sim.core.money import round_yuan_to_fen, yuan_to_fen
+from sim.core.months import first_month_in_force, format_month
 from sim.fund.params import SPEC_BY_KEY, SPECS, ParamSpec
-from sim.money import round_yuan_to_fen, yuan_to_fen
-from sim.months import first_month_in_force, format_month
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "policies"
 _META_KEYS = {"id", "title", "document", "issued"}

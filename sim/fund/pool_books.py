@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import simpy
 
+from sim.core.money import round_yuan_to_fen
 from sim.fund.balance_sheet import BalanceSheet
 from sim.fund.books import MonthBooks
 from sim.fund.employee import EmployeeFlows, EmployeeSegment, EmployeeShock
@@ -36,7 +37,6 @@ from sim.fund.pool_config import PoolConfig
 from sim.fund.reserve import Reserve
 from sim.fund.segment import SegmentBooks, SegmentMonth, segment_month
 from sim.fund.value_added import ValueAdded, month_value_added, year_end
-from sim.money import round_yuan_to_fen
 
 EMPLOYEE_TRANCHES = 20
 """Employee loan demand queues as this many applications a month (of whole loans)."""

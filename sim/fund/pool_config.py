@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.checks import check_table
-from sim.errors import InputError, read_toml
-from sim.money import round_yuan_to_fen
+from sim.core.checks import check_table
+from sim.core.errors import InputError, read_toml
+from sim.core.money import round_yuan_to_fen
 
 DEFAULT_FUND = Path(__file__).resolve().parents[2] / "scenarios" / "fund" / "lianyungang.toml"
 

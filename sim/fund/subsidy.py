@@ -24,9 +24,9 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from sim.core.money import round_fen, yuan_to_fen
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
-from sim.money import round_fen, yuan_to_fen
 
 
 def eligible(acc: Accounts, policy: Policy) -> np.ndarray:

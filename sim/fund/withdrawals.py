@@ -20,10 +20,10 @@ from enum import StrEnum
 
 import numpy as np
 
+from sim.core.money import yuan_to_fen
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
-from sim.money import yuan_to_fen
 
 
 class Kind(StrEnum):

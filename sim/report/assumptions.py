@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sim.errors import read_toml
+from sim.core.errors import read_toml
 
 DRIVERS = (
     "population.size",

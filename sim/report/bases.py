@@ -18,7 +18,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from sim.errors import InputError, read_toml
+from sim.core.errors import InputError, read_toml
 
 TABLE = Path(__file__).with_name("bases_zh.toml")
 ORIGINAL = "（原文）"

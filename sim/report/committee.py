@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.engine.results import stack, yearly
 from sim.report.labels import money_text
-from sim.results import stack, yearly
-from sim.stress import BREACHES, path_metrics
+from sim.scenario.stress_files import BREACHES, path_metrics
 
 RATE_KEY = "subsidy.holding_rate"
 STRESS_SUFFIX = "|stress"

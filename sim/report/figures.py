@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.months import calendar_month
+from sim.core.months import calendar_month
+from sim.engine.results import stack, write_atomic
 from sim.report.fonts import FAMILY, cjk_font_file
 from sim.report.labels import KINDS, METRICS
-from sim.results import stack, write_atomic
 
 FIGURES = {
     # series: {lang: (title, unit)}

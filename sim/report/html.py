@@ -21,7 +21,8 @@ import html
 from pathlib import Path
 
 from sim import __version__
-from sim.errors import InputError
+from sim.core.errors import InputError
+from sim.engine.results import load_paths, read_manifest, write_atomic
 from sim.report.assumptions import in_force
 from sim.report.bases import shown
 from sim.report.committee import (
@@ -35,8 +36,7 @@ from sim.report.committee import (
 from sim.report.figures import fan_chart
 from sim.report.fonts import font_face
 from sim.report.labels import KINDS, label, number
-from sim.results import load_paths, read_manifest, write_atomic
-from sim.scenario import load_scenario
+from sim.scenario.files import load_scenario
 
 FIGURES = ("members", "deposit_balance", "subsidy_paid", "pool_loan_to_deposit",
            "survival_months", "risk_reserve")  # fmt: skip
@@ -241,7 +241,7 @@ STRESS_SHOWN = ("min_survival_months", "max_queue_length", "max_credit_line", "c
 
 def _stress_table(runs, fund, lang, stress_name) -> str:
     """Per rate, baseline and stress side by side: the stress metrics' medians and worst paths."""
-    from sim.stress import table_rows
+    from sim.scenario.stress_files import table_rows
 
     t = TEXT[lang]
     labels = sorted(

@@ -19,12 +19,12 @@ import html
 import json
 from pathlib import Path
 
-from sim.decision_outputs import LIMITS, OBJECTIVES, OUTPUTS
-from sim.errors import InputError
+from sim.core.errors import InputError
+from sim.decide.outputs import LIMITS, OBJECTIVES, OUTPUTS
+from sim.decide.robust import robust_choice
+from sim.decide.sensitivity import top_drivers
+from sim.decide.uncertainty import load_uncertainty
 from sim.report.bases import shown
-from sim.robust import robust_choice
-from sim.sensitivity import top_drivers
-from sim.uncertainty import load_uncertainty
 
 DRIVEN = ("segment_margin", "subsidy_cost", "deposits", "members", "min_survival_months",
           "peak_loan_to_deposit", "segment_reserve_coverage")  # fmt: skip

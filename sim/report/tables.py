@@ -1,18 +1,18 @@
 """Plain-text tables of run results: the run summary and paired differences.
 
 Metric names, units and decimals come from :mod:`sim.report.labels` (one line per
-metric); columns are aligned by :func:`sim.terminal.table`.
+metric); columns are aligned by :func:`sim.report.terminal.table`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.results import stack, yearly
 from sim.report.labels import label, value
-from sim.results import stack, yearly
-from sim.terminal import table
+from sim.report.terminal import table
 
-# metric, how a year is summarised (see sim.results.yearly)
+# metric, how a year is summarised (see sim.engine.results.yearly)
 SUMMARY = (
     ("members", "stock"),
     ("deposit_balance", "stock"),

@@ -11,9 +11,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from sim.engine.results import write_atomic
 from sim.report.bases import shown
 from sim.report.labels import KINDS
-from sim.results import write_atomic
 
 SHEETS = {
     "zh": {"table": "补贴率比较表", "summary": "结论摘要", "assumptions": "假设",

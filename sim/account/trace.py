@@ -1,0 +1,114 @@
+"""Which rule decided each amount on an account statement (``hpfsim account --trace``).
+
+For every month the trace lists each amount credited, paid out or refused,
+and each event that changes what the account may receive, with the RULES.md
+ID that decided it: D1/D2 for deposits (D2 where the policy sets the floor as
+minimum wage × ratio and allows quarterly deposits), E3/E4/E5 for the account
+and money transferred in, W1/W3/W4 for withdrawals, L1 and S3 for a loan,
+F1 for interest, S1 or S5 for the holding subsidy (S5 where it is paid at the
+settlement, the draft's rule), S2 where the lifetime cap cut it, S3/S4 where
+it was refused for good, S6/S7 for the opening bonus.
+
+The trace reads only what the ledger reports (the month's books, the refusal
+code of each request, the account's flags), so it explains the statement
+without changing how it is computed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.core.money import fen_to_yuan, yuan_to_fen
+from sim.fund.refusals import Refusal
+
+WITHDRAWAL_RULE = {"rent": "W1", "purchase": "W1", "repayment": "W1", "exit": "W3", "full": "W4"}
+
+
+def _draft(policy) -> bool:
+    return policy["deposit.floor_basis"] == "min_wage_ratio"
+
+
+def refusal_rule(code: int, action: str, policy) -> str:
+    """The rule ID behind a refusal code for a request of kind ``action``."""
+    r = Refusal(code)
+    deposit = "D2" if _draft(policy) else "D1"
+    return {
+        Refusal.NOT_OPEN: "E3", Refusal.ALREADY_OPEN: "E3",
+        Refusal.NOT_POSITIVE: deposit if action == "deposit" else "W1",
+        Refusal.BELOW_FLOOR: deposit, Refusal.ABOVE_CAP: "D1", Refusal.MONTHS_NOT_ALLOWED: deposit,
+        Refusal.INSUFFICIENT_BALANCE: "W1", Refusal.OVER_RENT_LIMIT: "W1",
+        Refusal.OVER_LIMIT: "W1", Refusal.LOAN_OUTSTANDING: "W3", Refusal.NO_LOAN: "W1",
+        Refusal.TOO_YOUNG: "E1", Refusal.RETIRED: "E1", Refusal.BAD_CREDIT: "E2",
+        Refusal.IN_EMPLOYEE_PENSION: "E1", Refusal.RESIDENCY: "E2",
+        Refusal.TOO_FEW_DEPOSIT_MONTHS: "L1", Refusal.TERM_TOO_LONG: "L2",
+        Refusal.AGE_AT_MATURITY: "L2",
+    }[r]  # fmt: skip
+
+
+def _line(item: str, decision: str, rule: str, fen: int | None, why: str = "") -> dict[str, Any]:
+    return {"item": item, "decision": decision, "rule": rule,
+            "amount": None if fen is None else fen_to_yuan(fen), "why": why}  # fmt: skip
+
+
+def event_lines(event, code: int, amount_fen: int, policy) -> list[dict[str, Any]]:
+    """What one request came to: accepted under its rule, or refused naming the rule."""
+    if code:
+        return [_line(f"{event.action} {event.kind}".strip(), "refused",
+                      refusal_rule(code, event.action, policy), event.amount_fen or None,
+                      Refusal(code).code)]  # fmt: skip
+    if event.action == "deposit":
+        rule = "D2" if _draft(policy) else "D1"
+        why = f"{event.months} month(s), within the floor and the monthly cap"
+        return [_line("deposit", "credited", rule, amount_fen, why)]
+    if event.action == "transfer_in":
+        rule = "E5" if event.service_months else "E4"
+        return [_line("transfer in", "credited", rule, amount_fen, "ages from the transfer date")]
+    if event.action == "loan":
+        return [
+            _line("loan disbursed", "recorded", "L1", None, "6+ deposit months"),
+            _line("holding subsidy", "stops", "S3", None, "a fund loan was disbursed"),
+        ]
+    if event.action == "loan_repaid":
+        return [_line("loan repaid", "recorded", "W3", None, "exit allowed again")]
+    rule = WITHDRAWAL_RULE[event.kind]
+    return [_line(f"withdrawal {event.kind}", "paid", rule, amount_fen or None)]
+
+
+def month_lines(books, acc, policy, *, settlement: bool, aged_year: int) -> list[dict[str, Any]]:
+    """What the fund credited at the month's end (interest, subsidy, bonus), and why not."""
+    out = []
+    if books.interest_credited:
+        why = "annual settlement" if settlement else "on closing the account"
+        out.append(_line("interest", "credited", "F1", books.interest_credited, why))
+    if books.bonus_credited:
+        talent = books.bonus_credited == yuan_to_fen(policy["subsidy.opening_bonus_talent"])
+        out.append(_line("opening bonus", "credited", "S7" if talent else "S6",
+                         books.bonus_credited, "first opening"))  # fmt: skip
+    holding = "S5" if _draft(policy) else "S1"
+    cap = yuan_to_fen(policy["subsidy.lifetime_cap"])
+    at_cap = int(acc.subsidy_total[0]) >= cap
+    if books.subsidy_credited:
+        why = "on money stored a full year, paid at the settlement"
+        out.append(_line("holding subsidy", "credited", holding, books.subsidy_credited, why))
+        if at_cap:
+            out.append(_line("holding subsidy", "cut", "S2", None, "lifetime cap reached"))
+    elif settlement and aged_year > 0:
+        if acc.forfeited[0]:
+            out.append(_line("holding subsidy", "refused", "S4", None, "after an exit (W3)"))
+        elif acc.loan_disbursed[0] and policy["subsidy.stops_at_loan"]:
+            out.append(_line("holding subsidy", "refused", "S3", None, "a fund loan was disbursed"))
+        elif at_cap:
+            out.append(_line("holding subsidy", "refused", "S2", None, "lifetime cap reached"))
+    return out
+
+
+def to_text(statement: dict[str, Any]) -> str:
+    """The trace as lines: month, item, decision, amount, rule, why."""
+    from sim.report.terminal import table
+
+    rows = []
+    for r in statement["rows"]:
+        for t in r["trace"]:
+            amount = "" if t["amount"] is None else str(t["amount"])
+            rows.append([r["month"], t["item"], t["decision"], amount, t["rule"], t["why"]])
+    return table(["month", "item", "decision", "yuan", "rule", "why"], rows, align="lllrll")

@@ -1,0 +1,1 @@
+"""The ``hpfsim`` command: one parser, one module per group of subcommands."""

@@ -1,0 +1,3 @@
+"""The ground everything stands on: months, money in fen, errors, checks, random draws, chunks.
+
+Imports nothing else of ``sim``."""

@@ -1,0 +1,169 @@
+"""Counter-based random numbers: every draw is a hash of what it is for.
+
+A draw is keyed by ``(seed, path, purpose, month, person)`` and computed by
+hashing that key (the splitmix64 finaliser), never by advancing a stream. So
+person 17's income shock in March 2026 on path 3 is the same number whatever
+the subsidy rate, whoever else joined before them, however large the
+population after them, and however many processes or threads share the work.
+Two scenarios that differ only in a policy lever therefore see the same people
+and the same luck (common random numbers): their difference is the policy's
+effect, not noise. A sequential generator cannot promise this — a draw taken
+only by members shifts every later draw as soon as membership changes.
+
+Usage from numpy code::
+
+    rng = Draws(seed=42, path=0, n=1_000_000)
+    u = rng.uniform("income.transitory", month)           # one per person, [0, 1)
+    z = rng.normal("income.persistent", month, who=idx)   # only for people idx
+
+Inside numba kernels, take ``key = rng.key(purpose, month)`` outside the loop
+and call :func:`uniform_at` / :func:`normal_at` with ``(key, person)`` inside:
+the same numbers, with no array of draws in memory.
+
+Each purpose names one decision; a new decision takes a new purpose, or two
+decisions would be correlated. The model's purposes are declared, each once,
+in ``sim.agents.purposes``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Sequence
+from statistics import NormalDist
+
+import numba
+import numpy as np
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_C1 = np.uint64(0xBF58476D1CE4E5B9)
+_C2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_S32 = np.uint64(32)
+_LOW32 = np.uint64(0xFFFFFFFF)
+TWO_32 = 2.0**-32
+_MASK = (1 << 64) - 1
+TWO_53 = 2.0**-53
+
+
+def _mix_int(z: int) -> int:
+    """splitmix64 finaliser on a Python int (for keys)."""
+    z &= _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+@functools.cache
+def purpose_code(purpose: str) -> int:
+    """A stable 64-bit code for a purpose name (the same on every machine and run)."""
+    return int.from_bytes(hashlib.blake2b(purpose.encode(), digest_size=8).digest(), "little")
+
+
+def stream_key(seed: int, path: int, purpose: str, month: int) -> int:
+    """The 64-bit key of one (seed, path, purpose, month)."""
+    z = _mix_int(seed)
+    z = _mix_int(z ^ (path * 0xD1B54A32D192ED03))
+    z = _mix_int(z ^ purpose_code(purpose))
+    return _mix_int(z ^ ((month + (1 << 40)) * 0x8CB92BA72F3D8DD7))
+
+
+@numba.njit(inline="always")
+def bits_at(key: np.uint64, person: np.int64) -> np.uint64:
+    """64 random bits for one person under one key."""
+    z = np.uint64(person) * _GOLDEN + key
+    z = (z ^ (z >> _S30)) * _C1
+    z = (z ^ (z >> _S27)) * _C2
+    return z ^ (z >> _S31)
+
+
+@numba.njit(inline="always")
+def uniform_at(key: np.uint64, person: np.int64) -> float:
+    """Uniform on [0, 1), 53 bits."""
+    return float(bits_at(key, person) >> _S11) * TWO_53
+
+
+def _normal_table(cells: int = 1 << 14, eps: float = 2.0**-22) -> np.ndarray:
+    """Standard normal quantiles at ``j / cells``; the ends are cut at ``eps`` (±5.0 σ)."""
+    inv = NormalDist().inv_cdf
+    return np.array([inv(min(max(j / cells, eps), 1 - eps)) for j in range(cells + 1)])
+
+
+NORMAL_TABLE = _normal_table()
+"""Quantile table for :func:`normal_at`; pass it into kernels as an argument."""
+
+
+@numba.njit(inline="always")
+def normal_at(key: np.uint64, person: np.int64, table: np.ndarray) -> float:
+    """Standard normal by inverting the CDF: a table of 16,384 cells, interpolated.
+
+    Eight times faster than Box–Muller's log and cosine in a kernel (the
+    table, 128 KiB, stays in cache); exact to interpolation error inside the
+    cells, cut at about ±5 σ, which is far enough for income shocks.
+    """
+    pos = float(bits_at(key, person) >> _S11) * TWO_53 * (len(table) - 1)
+    j = int(pos)
+    return table[j] + (pos - j) * (table[j + 1] - table[j])
+
+
+@numba.njit(inline="always")
+def _table_normal(u: float, table: np.ndarray) -> float:
+    pos = u * (len(table) - 1)
+    j = int(pos)
+    return table[j] + (pos - j) * (table[j + 1] - table[j])
+
+
+@numba.njit(inline="always")
+def uniform_pair_at(key: np.uint64, person: np.int64):
+    """Two independent uniforms on [0, 1), 32 bits each, from one hash."""
+    z = bits_at(key, person)
+    return float(z >> _S32) * TWO_32, float(z & _LOW32) * TWO_32
+
+
+@numba.njit(inline="always")
+def normal_pair_at(key: np.uint64, person: np.int64, table: np.ndarray):
+    """Two independent standard normals from one hash (32 bits each, table inversion)."""
+    u1, u2 = uniform_pair_at(key, person)
+    return _table_normal(u1, table), _table_normal(u2, table)
+
+
+@numba.njit(parallel=True, cache=True)
+def _fill(key: np.uint64, who: np.ndarray, table: np.ndarray, normal: bool) -> np.ndarray:
+    out = np.empty(len(who), dtype=np.float64)
+    for i in numba.prange(len(who)):
+        out[i] = normal_at(key, who[i], table) if normal else uniform_at(key, who[i])
+    return out
+
+
+class Draws:
+    """Random draws for persons ``0 … n-1`` of one path of one run."""
+
+    def __init__(self, seed: int, path: int, n: int):
+        if seed < 0 or path < 0 or n < 0:
+            raise ValueError("seed, path and n must be non-negative integers")
+        self.seed = int(seed)
+        self.path = int(path)
+        self.n = int(n)
+
+    def key(self, purpose: str, month: int) -> np.uint64:
+        """The key to pass to :func:`uniform_at` / :func:`normal_at` in a kernel."""
+        return np.uint64(stream_key(self.seed, self.path, purpose, month))
+
+    def uniform(self, purpose: str, month: int, who: np.ndarray | None = None) -> np.ndarray:
+        """Uniform on [0, 1), one per person (all, or those in ``who``)."""
+        people = np.arange(self.n) if who is None else np.asarray(who, dtype=np.int64)
+        return _fill(self.key(purpose, month), people, NORMAL_TABLE, False)
+
+    def normal(self, purpose: str, month: int, who: np.ndarray | None = None) -> np.ndarray:
+        """Standard normal, one per person (all, or those in ``who``)."""
+        people = np.arange(self.n) if who is None else np.asarray(who, dtype=np.int64)
+        return _fill(self.key(purpose, month), people, NORMAL_TABLE, True)
+
+
+def path_keys(draws: Sequence[Draws], purpose: str, month: int) -> np.ndarray:
+    """One key per path, for a kernel over paths laid end to end (:mod:`sim.core.chunks`): path
+    ``p``'s people draw under ``draws[p]``, by their row within the path."""
+    return np.array([d.key(purpose, month) for d in draws], dtype=np.uint64)

@@ -1,0 +1,3 @@
+"""Decisions under uncertainty: uncertain inputs → samples → evaluation → analysis (SALib's shape).
+
+Sensitivity (Morris, Sobol'), the robust table and the optimiser."""

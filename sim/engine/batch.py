@@ -1,0 +1,266 @@
+"""Many paths of one scenario in one batch: the per-person kernels run once for all of them.
+
+A Monte Carlo runs hundreds of paths of the same scenario. Each path is an
+ordinary :class:`~sim.engine.simulation.Simulation` — its own people, fund and record —
+but the paths of a batch share one SimPy environment and their per-person
+arrays are laid end to end in shared arrays: path ``p`` of the batch owns rows
+``p * n … (p + 1) * n - 1`` of every array (:mod:`sim.core.chunks`), and each
+path's objects hold views of their rows. Three times a month the paths meet
+(:class:`Meeting`), and the last to arrive runs one kernel call for all:
+
+1. ``earn`` — this month's income (:func:`sim.agents.income.step_income`);
+2. ``decide`` — every person's choices (:meth:`Behaviour.choose`), read back
+   by each path as its own decisions;
+3. ``end_month`` — the ledgers' one-pass month end
+   (:func:`sim.fund.month_end.close_months`), which each path's fund then
+   checks and books as its own (:meth:`Ledger.end_month`).
+
+Between the meetings each path's fund objects are touched once a month as
+when it runs alone (its requests, the desk, its books). A path's draws are
+keyed by its own seed and path number and by the row *within* the path, and
+its float totals are summed chunk by chunk in its own order, so its numbers
+are bit-identical alone, in a batch of any size, or on another worker
+(``tests/test_batch.py``). A path alone is a batch of one.
+
+Every path must run the same scenario (the same month, shocks and published
+terms at each meeting); a meeting that finds otherwise raises rather than
+run one path under another's terms.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim.agents.behaviour import Behaviour
+from sim.agents.income import step_income
+from sim.agents.kernel_params import Requests
+from sim.agents.people import People
+from sim.core.months import is_settlement_month
+from sim.fund.fund import Fund
+from sim.fund.month_end import close_months
+from sim.fund.requests import FundView, read_only
+
+_TERMS = ("deposit_rate", "holding_rate", "floor_fen", "cap_fen", "quarterly_allowed",
+          "tax_rates")  # fmt: skip
+"""What a fund shows every person alike: paths deciding in one kernel call must agree."""
+
+
+class Meeting:
+    """A point in the month where the paths of a batch wait for one another.
+
+    ``arrive(path, *args)`` returns the SimPy event the path waits for
+    (``meet`` waits for it, in a process). When the last path arrives, ``step``
+    runs once with every path's arguments (in path order) and returns one
+    result per path, which becomes the value of that path's event.
+    """
+
+    def __init__(self, env: simpy.Environment, paths: int, step: Callable[[list], list],
+                 name: str = "meeting") -> None:  # fmt: skip
+        self.env, self.paths, self.step, self.name = env, paths, step, name
+        self._args: dict[int, tuple] = {}
+        self._events: dict[int, simpy.Event] = {}
+
+    def meet(self, path: int, *args: Any):
+        """Wait here (``yield from``) and return this path's result; a path alone does not
+        wait (no SimPy event)."""
+        if self.paths == 1:
+            return self.step([args])[0]
+        return (yield self.arrive(path, *args))
+
+    def waiting(self) -> list[int]:
+        """The paths here now, waiting for the others."""
+        return sorted(self._args)
+
+    def arrive(self, path: int, *args: Any) -> simpy.Event:
+        """Path ``path`` is here with ``args``; wait for the event."""
+        if path in self._args:
+            raise RuntimeError(f"path {path} arrived twice before the others")
+        self._args[path] = args
+        event = self._events[path] = self.env.event()
+        if len(self._args) == self.paths:
+            args_by_path, events = self._args, self._events
+            self._args, self._events = {}, {}
+            results = self.step([args_by_path[p] for p in range(self.paths)])
+            for p in range(self.paths):
+                events[p].succeed(results[p])
+        return event
+
+
+def lay_end_to_end(parts: Sequence[Any]) -> Any:
+    """One dataclass of arrays over the rows of all ``parts`` (same type, ``n`` rows each);
+    every part's arrays become views of its rows. Fields that are not arrays of ``n``
+    rows are taken from the first part."""
+    first = parts[0]
+    n = _rows(first)
+    joined = {}
+    for f in dataclasses.fields(first):
+        arrays = [getattr(p, f.name) for p in parts]
+        if not isinstance(arrays[0], np.ndarray) or arrays[0].shape[:1] != (n,):
+            continue
+        if any(not isinstance(a, np.ndarray) or a.shape != arrays[0].shape
+               or a.dtype != arrays[0].dtype for a in arrays):  # fmt: skip
+            raise ValueError(f"{type(first).__name__}.{f.name}: the paths' arrays differ in "
+                             "shape or type")  # fmt: skip
+        whole = np.concatenate(arrays)
+        for k, p in enumerate(parts):
+            setattr(p, f.name, whole[k * n : (k + 1) * n])
+        joined[f.name] = whole
+    return dataclasses.replace(first, **joined)
+
+
+def _rows(obj: Any) -> int:
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, np.ndarray):
+            return len(value)
+    raise ValueError(f"{type(obj).__name__} holds no arrays")
+
+
+class Batch:
+    """``paths`` paths (each a ``People`` and a ``Fund`` on one ``env``) run as one batch;
+    see the module docstring. Their arrays are laid end to end when there are several."""
+
+    def __init__(self, env: simpy.Environment, paths: Sequence[tuple[People, Fund]]):
+        self.people = [p for p, _ in paths]
+        self.funds = [f for _, f in paths]
+        self.paths = len(paths)
+        self.n = self.people[0].pop.n
+        if any(p.pop.n != self.n for p in self.people):
+            raise ValueError("the paths of a batch must have the same number of people")
+        if any(p.config is not self.people[0].config for p in self.people):
+            raise ValueError("the paths of a batch must run the same scenario")
+        if self.paths == 1:  # a path alone: its own arrays and choices, looked up each month
+            self.pop = self.income = self.state = self.acc = self.behaviour = None
+        else:
+            self.pop = lay_end_to_end([p.pop for p in self.people])
+            self.income = lay_end_to_end([p.income for p in self.people])
+            self.state = lay_end_to_end([p.state for p in self.people])
+            self.acc = lay_end_to_end([f.ledger.acc for f in self.funds])
+            self.behaviour = Behaviour(self.people[0].config, self.pop,
+                                       [p.rng for p in self.people])  # fmt: skip
+            out = self.behaviour.outputs
+            for k, p in enumerate(self.people):  # each path reads its rows of the batch's
+                p.behaviour.outputs = Requests(*(a[k * self.n : (k + 1) * self.n] for a in out))
+        groups = [f.ledger.group for f in self.funds]
+        self.group = groups[0] if self.paths == 1 else np.concatenate(groups)
+        self._aged_parts: list[np.ndarray] = []
+        self._aged_whole: np.ndarray | None = None
+        self.earning = Meeting(env, self.paths, self._earn, "income")
+        self.deciding = Meeting(env, self.paths, self._decide, "choices")
+        self.ending = Meeting(env, self.paths, self._end_month, "month end")
+
+    def check_finished(self) -> None:
+        """After the run: no path may be left waiting for others that had stopped (paths of
+        different horizons are not one scenario)."""
+        for meeting in (self.earning, self.deciding, self.ending):
+            if meeting.waiting():
+                raise RuntimeError(f"paths {meeting.waiting()} of the batch were left waiting "
+                                   f"at the {meeting.name}: a batch runs one scenario")  # fmt: skip
+
+    # ------------------------------------------------------------------ the meetings
+    # In a SimPy process: ``value = yield from batch.earn(...)``.
+    def earn(self, path: int, month: int, shock):
+        """This month's income of every path (after their January tax brackets)."""
+        return (yield from self.earning.meet(path, month, shock))
+
+    def decide(self, path: int, month: int, view: FundView, **hooks: float):
+        """Every path's choices; returns this path's ``Decisions``."""
+        return (yield from self.deciding.meet(path, month, view, hooks))
+
+    def end_month(self, path: int):
+        """The ledgers' one-pass month end, after every path's desk; returns this path's
+        ``MonthEnd``, or ``None`` where the month end takes the step-by-step path
+        (:meth:`Ledger.closes_in_one_pass`)."""
+        return (yield from self.ending.meet(path))
+
+    def _earn(self, args: list) -> list:
+        month, shock = _same(args, "month and income shock", _shock_key)
+        if self.paths == 1:
+            self.people[0].earn(month, shock)
+        else:
+            step_income(self.people[0].config, self.pop, self.income,
+                        [p.rng for p in self.people], month, self.state.alive, shock)  # fmt: skip
+        return [None] * self.paths
+
+    def _decide(self, args: list) -> list:
+        month, view, hooks = _same(args, "month, published terms and stress hooks", _decide_key)
+        if self.paths == 1:
+            p = self.people[0]
+            return [p.behaviour.decide(month, p.income, p.state, view, **hooks)]
+        acc = self.acc  # the batch's view: every array over all paths' rows
+        view = dataclasses.replace(
+            view, is_open=read_only(acc.is_open), forfeited=read_only(acc.forfeited),
+            loan_outstanding=read_only(acc.loan_outstanding), balance=read_only(acc.balance),
+            aged=read_only(self._aged()), ever_opened=read_only(acc.ever_opened),
+            loan_disbursed=read_only(acc.loan_disbursed), due_who=np.zeros(0, np.int64),
+        )  # fmt: skip
+        hpi = hooks.get("house_price_index", 1.0)
+        choice = {k: v for k, v in hooks.items() if k != "house_price_index"}
+        self.behaviour.choose(month, self.income, self.state, view, **choice)
+        return [p.behaviour.decisions(month, p.behaviour.outputs, hpi) for p in self.people]
+
+    def _end_month(self, args: list) -> list:
+        ledgers = [f.ledger for f in self.funds]
+        if not all(ledger.closes_in_one_pass() for ledger in ledgers):
+            return [None] * self.paths
+        if self.paths > 1:
+            _same([(_month_end_key(ledger),) for ledger in ledgers], "month-end terms",
+                  lambda a: a)  # fmt: skip
+        first = ledgers[0]
+        month = first.month
+        settle = is_settlement_month(month, first.policy["interest.settlement_month"])
+        acc = first.acc if self.paths == 1 else self.acc
+        ends, self._aged_whole = close_months(acc, first.policy, month, self._aged(),
+                                              paths=self.paths, settle=settle, group=self.group,
+                                              groups=first.groups)  # fmt: skip
+        self._aged_parts = [e.next_aged for e in ends]
+        return ends
+
+    def _aged(self) -> np.ndarray:
+        """Every path's aged part for the open month, as one array: last month end's, unless
+        a ledger has computed its own since (the step-by-step month end)."""
+        parts = [f.ledger.aged() for f in self.funds]
+        if self.paths == 1:
+            return parts[0]
+        if self._aged_whole is not None and all(
+            a is b for a, b in zip(parts, self._aged_parts, strict=True)
+        ):
+            return self._aged_whole
+        return np.concatenate(parts)
+
+
+def _same(args: list, what: str, key: Callable) -> tuple:
+    """The arguments every path brought to a meeting, which must agree (by ``key``)."""
+    if len(args) == 1:
+        return args[0]
+    first = key(args[0])
+    for a in args[1:]:
+        if key(a) != first:
+            raise ValueError(f"the paths of a batch disagree on the {what}: "
+                             "a batch runs one scenario")  # fmt: skip
+    return args[0]
+
+
+def _shock_key(args: tuple) -> tuple:
+    month, shock = args
+    if shock is None:
+        return (month, None)
+    return (month, tuple(np.asarray(shock.level).tolist()),
+            tuple(np.asarray(shock.idle_multiplier).tolist()))  # fmt: skip
+
+
+def _decide_key(args: tuple) -> tuple:
+    month, view, hooks = args
+    return (month, tuple(getattr(view, t) for t in _TERMS), tuple(sorted(hooks.items())))
+
+
+def _month_end_key(ledger) -> tuple:
+    p, m = ledger.policy, ledger.month
+    return (m, p.at("interest.deposit_rate", m), p.at("subsidy.holding_rate", m),
+            p["subsidy.lifetime_cap"], p["subsidy.stops_at_loan"], p["subsidy.accrual"],
+            p["interest.settlement_month"], p["subsidy.ageing"])  # fmt: skip

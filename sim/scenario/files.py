@@ -1,0 +1,312 @@
+"""Scenarios: everything one run needs, from a TOML file, checked before anything runs.
+
+A scenario names its policy (and an optional switch to another on a date),
+policy overrides by key path, the population and fund files, the population
+size, the horizon, the number of Monte Carlo paths and the seed, and any
+shocks. ``scenarios/baseline.toml`` is the built-in default. Key paths that
+tests and ``--set`` rely on: ``population.size`` and ``horizon.months``
+(also ``montecarlo.paths``, ``montecarlo.seed``, ``policy.switch_on``); any
+policy key path (``subsidy.holding_rate``) set on the command line becomes an
+override; so do key paths of the population and fund files
+(``behaviour.joining.base_annual_rate``, ``employee.withdrawal_ratio``: see
+``sim.scenario.file_sets``).
+
+A shock (``[[shock]]``) changes incomes or behaviour over a window
+(``start``, ``months``): an income cut and a rise in idleness for all or
+chosen cohorts, multipliers on the exit or purchase hazard, on the employee
+segment's deposits, withdrawals or loan demand, a fall in house prices
+(permanent from ``start``), or a new holding-subsidy rate from ``start`` (a
+policy reversal). ``severity`` scales every effect at once (0 = none,
+1 = as written, 2 = twice as far from no effect). Income and employee effects
+fade out linearly over ``recovery_months`` after the window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sim.agents.config import COHORTS, AgentConfig
+from sim.agents.population_file import load_agent_config
+from sim.core.checks import check_value, only_keys, table_at
+from sim.core.errors import InputError, read_toml
+from sim.core.months import format_month, parse_month
+from sim.fund.params import SPEC_BY_KEY
+from sim.fund.policy import Policy, policy_named_in
+from sim.fund.pool_config import PoolConfig, load_pool_config
+from sim.scenario.file_sets import ALLOWED, apply_file_sets, is_file_key
+
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+BASELINE = SCENARIO_DIR / "baseline.toml"
+
+SECTIONS = {
+    "scenario": {"name", "description", "start", "population_file", "fund_file"},
+    "policy": {"id", "switch_to", "switch_on"},
+    "overrides": None,  # policy key paths
+    "population": {"size"},
+    "horizon": {"months"},
+    "montecarlo": {"paths", "seed"},
+    "engine": {"repay_from_balance"},
+    "shock": None,  # array of tables
+}
+SHOCK_EFFECTS = {
+    # key: (low, high, no-effect value)
+    "income_cut": (0.0, 0.95, 0.0),
+    "idle_multiplier": (0.0, 20.0, 1.0),
+    "exit_multiplier": (0.0, 50.0, 1.0),
+    "purchase_multiplier": (0.0, 50.0, 1.0),
+    "employee_deposits": (0.0, 5.0, 1.0),
+    "employee_withdrawals": (0.0, 20.0, 1.0),
+    "employee_loan_demand": (0.0, 20.0, 1.0),
+    "house_prices": (0.05, 5.0, 1.0),
+    "loan_rate_cut": (0.0, 0.05, 0.0),
+}
+SHOCK_KEYS = {"name", "description", "start", "months", "recovery_months", "cohorts", "severity",
+              "holding_rate", *SHOCK_EFFECTS}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Shock:
+    """One shock: a window and its effects (see the module docstring)."""
+
+    name: str
+    start: int
+    months: int
+    recovery_months: int = 0
+    cohorts: tuple[str, ...] | None = None
+    severity: float = 1.0
+    holding_rate: float | None = None
+    effects: dict[str, float] = field(default_factory=dict)
+
+    def strength(self, month: int) -> float:
+        """0 outside the window, 1 inside it, fading linearly over the recovery."""
+        if month < self.start:
+            return 0.0
+        end = self.start + self.months
+        if month < end:
+            return 1.0
+        if self.recovery_months and month < end + self.recovery_months:
+            return 1.0 - (month - end + 1) / (self.recovery_months + 1)
+        return 0.0
+
+    def effect(self, key: str, month: int) -> float:
+        """The effect's value this month (the no-effect value outside the window)."""
+        neutral = SHOCK_EFFECTS[key][2]
+        if key not in self.effects:
+            return neutral
+        permanent = key in ("house_prices", "loan_rate_cut") and month >= self.start
+        scale = self.severity * (1.0 if permanent else self.strength(month))
+        return neutral + scale * (self.effects[key] - neutral)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A checked scenario."""
+
+    path: str
+    name: str
+    description: str
+    start: int
+    policy: Policy
+    switch_on: int | None
+    switch_policy: Policy | None
+    population_size: int
+    horizon: int
+    paths: int
+    seed: int
+    agents: AgentConfig
+    pool: PoolConfig
+    repay_from_balance: bool
+    shocks: tuple[Shock, ...]
+    resolved: dict[str, Any]
+    digest: str
+    book: str | None = None  # a book folder to project from (sim.book)
+
+    def policy_in(self, month: int) -> Policy:
+        """The policy in force in ``month``."""
+        if self.switch_on is not None and month >= self.switch_on:
+            return self.switch_policy
+        return self.policy
+
+    def with_sets(self, sets: dict[str, Any]) -> Scenario:
+        """A copy with ``--set`` values applied (reloaded, so everything is checked)."""
+        return load_scenario(self.path, sets=sets)
+
+
+def parse_set(text: str) -> tuple[str, Any]:
+    """``KEY=VALUE`` from the command line; the value is read as TOML, else as a string."""
+    if "=" not in text:
+        raise InputError("(command line)", text, "expected KEY=VALUE")
+    key, raw = text.split("=", 1)
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return key.strip(), value
+
+
+def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = None) -> Scenario:
+    """Read and check a scenario; ``sets`` are ``--set`` values by key path."""
+    origin = str(path)
+    data = read_toml(path)
+    only_keys(origin, "", data, set(SECTIONS))
+    for section, keys in SECTIONS.items():
+        if keys is not None and section in data:
+            only_keys(origin, f"{section}.", table_at(origin, section, data[section]), keys)
+    data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
+    overrides = dict(table_at(origin, "overrides", data.get("overrides", {})))
+    stress, severity, effects, book = None, None, None, None
+    file_sets = {}
+    for key, value in (sets or {}).items():
+        section, _, name = key.partition(".")
+        if key == "stress":
+            stress = value
+        elif key == "stress.severity":
+            severity = value
+        elif key == "stress.effects":
+            effects = value
+        elif key == "book":
+            book = str(value)
+        elif SECTIONS.get(section) and name in SECTIONS[section]:
+            data.setdefault(section, {})[name] = value
+        elif key in SPEC_BY_KEY:
+            overrides[key] = value
+        elif is_file_key(key):
+            file_sets[key] = value
+        else:
+            raise InputError("(command line)", key, "unknown key for --set",
+                             allowed=f"a scenario or policy key path, or {ALLOWED}")  # fmt: skip
+    sc = table_at(origin, "scenario", data.get("scenario"))
+    name = _str(origin, "scenario.name", sc.get("name"))
+    start = _month(origin, "scenario.start", sc.get("start"))
+    base = Path(origin).parent
+    agents = load_agent_config(_file(origin, "scenario.population_file", sc, base))
+    fund_file = _file(origin, "scenario.fund_file", sc, base)
+    pool = load_pool_config(fund_file) if book is None else None  # with a book: below
+    pol = table_at(origin, "policy", data.get("policy"))
+    policy = _policy(origin, "policy.id", pol.get("id"), base).with_overrides(
+        overrides, origin=origin
+    )
+    switch_on = switch_policy = None
+    if "switch_to" in pol or "switch_on" in pol:
+        switch_on = _month(origin, "policy.switch_on", pol.get("switch_on"))
+        if switch_on <= start:
+            raise InputError(
+                origin, "policy.switch_on", f"{pol['switch_on']} is not after the start"
+            )
+        switch_policy = _policy(origin, "policy.switch_to", pol.get("switch_to"), base)
+        switch_policy = switch_policy.with_overrides(overrides, origin=origin)
+    size = _int(origin, "population.size", data.get("population", {}).get("size"), 1, 50_000_000)
+    horizon = _int(origin, "horizon.months", data.get("horizon", {}).get("months"), 1, 600)
+    mc = data.get("montecarlo", {})
+    paths = _int(origin, "montecarlo.paths", mc.get("paths", 8), 1, 100_000)
+    seed = _int(origin, "montecarlo.seed", mc.get("seed", 1), 0, 2**63 - 1)
+    repay = data.get("engine", {}).get("repay_from_balance", True)
+    if not isinstance(repay, bool):
+        raise InputError(
+            origin, "engine.repay_from_balance", f"got {repay!r}", allowed="true | false"
+        )
+    raw_shocks = data.get("shock", [])
+    if not isinstance(raw_shocks, list):
+        raise InputError(origin, "shock", "must be an array of tables ([[shock]])")
+    lines = None
+    if book is not None:
+        from sim.book.load import book_lines, shift_scenario
+
+        header, start, policy, switch_on, switch_policy, pool = shift_scenario(
+            origin, book, start=start, policy=policy, switch_on=switch_on,
+            switch_policy=switch_policy, fund_file=fund_file,
+        )  # fmt: skip
+        lines = book_lines(header)
+    agents, pool = apply_file_sets(agents, pool, file_sets, book=lines)
+    shocks = tuple(_shock(origin, i, s, start) for i, s in enumerate(raw_shocks, start=1))
+    if stress is not None:
+        from sim.scenario.stress_files import load_stress
+
+        shocks += load_stress(stress, start=start, severity=severity, effects=effects).shocks
+    resolved = {
+        "scenario": {"name": name, "start": format_month(start), "file": origin},
+        "policy": {"id": policy.id, "switch_to": switch_policy.id if switch_policy else None,
+                   "switch_on": format_month(switch_on) if switch_on else None},
+        "overrides": overrides, "population.size": size, "horizon.months": horizon,
+        "montecarlo": {"paths": paths, "seed": seed}, "engine.repay_from_balance": repay,
+        "population_file": agents.path, "fund_file": pool.path,
+        "shocks": [s.name for s in shocks], "stress": stress, "stress.severity": severity,
+        "stress.effects": effects, "book": book, "file_sets": file_sets,
+        "fund.start_cash": pool.fund.start_cash,
+    }  # fmt: skip
+    digest = hashlib.sha256(
+        Path(origin).read_bytes()
+        + repr(sorted(overrides.items())).encode()
+        + (repr(sorted(file_sets.items())).encode() if file_sets else b"")
+        + (f"book={Path(book).resolve()}".encode() if book else b"")
+    )
+    return Scenario(
+        origin, name, str(sc.get("description", "")), start, policy, switch_on, switch_policy,
+        size, horizon, paths, seed, agents, pool, repay, shocks, resolved, digest.hexdigest(),
+        book,
+    )  # fmt: skip
+
+
+def with_shocks(scenario: Scenario, shocks: tuple[Shock, ...]) -> Scenario:
+    """The same scenario with other shocks (used by the stress library)."""
+    return replace(scenario, shocks=shocks)
+
+
+def _shock(origin: str, i: int, raw: Any, start: int) -> Shock:
+    where = f"shock[{i}]"
+    raw = table_at(origin, where, raw)
+    only_keys(origin, f"{where}.", raw, SHOCK_KEYS)
+    name = _str(origin, f"{where}.name", raw.get("name"))
+    begin = _month(origin, f"{where}.start", raw.get("start"))
+    months = _int(origin, f"{where}.months", raw.get("months"), 1, 600)
+    recovery = _int(origin, f"{where}.recovery_months", raw.get("recovery_months", 0), 0, 600)
+    severity = check_value(origin, f"{where}.severity", raw.get("severity", 1.0), 0.0, 10.0, float)
+    cohorts = raw.get("cohorts")
+    if cohorts is not None:
+        if not isinstance(cohorts, list) or any(c not in COHORTS for c in cohorts):
+            raise InputError(
+                origin, f"{where}.cohorts", f"got {cohorts!r}", allowed=", ".join(COHORTS)
+            )
+        cohorts = tuple(cohorts)
+    effects = {
+        key: check_value(origin, f"{where}.{key}", raw[key], low, high, float)
+        for key, (low, high, _) in SHOCK_EFFECTS.items()
+        if key in raw
+    }
+    rate = raw.get("holding_rate")
+    if rate is not None:
+        rate = check_value(origin, f"{where}.holding_rate", rate, 0.0, 0.05, float)
+    return Shock(name, begin, months, recovery, cohorts, severity, rate, effects)
+
+
+def _policy(origin: str, key: str, name: Any, base: Path) -> Policy:
+    return policy_named_in(origin, key, _str(origin, key, name), base)
+
+
+def _file(origin: str, key: str, table: dict, base: Path) -> Path:
+    name = _str(origin, key, table.get(key.split(".")[1]))
+    for candidate in (base / name, SCENARIO_DIR / name, Path(name)):
+        if candidate.exists():
+            return candidate
+    raise InputError(origin, key, f"no file {name!r}", allowed="a path relative to the scenario")
+
+
+def _str(origin: str, key: str, v: Any) -> str:
+    if not isinstance(v, str) or not v:
+        raise InputError(origin, key, f"missing or not a string (got {v!r})")
+    return v
+
+
+def _int(origin: str, key: str, v: Any, low: int, high: int) -> int:
+    return check_value(origin, key, v, low, high, int)
+
+
+def _month(origin: str, key: str, v: Any) -> int:
+    try:
+        return parse_month(v)
+    except ValueError:
+        raise InputError(origin, key, f"got {v!r}", allowed="a month as YYYY-MM") from None
