@@ -9,14 +9,8 @@ from sim.engine.montecarlo import run_path
 from sim.engine.simulation import SERIES, simulate
 from sim.fund.books import BooksError
 from sim.fund.fund import Fund
-from sim.scenario.files import (
-    BASELINE,
-    SCENARIO_DIR,
-    SHOCK_EFFECTS,
-    Shock,
-    load_scenario,
-    with_shocks,
-)
+from sim.scenario.files import BASELINE, SCENARIO_DIR, load_scenario, with_shocks
+from sim.scenario.shock import SHOCK_EFFECTS, Shock
 from tests.helpers import broken_copy, expect_input_error
 
 SMALL = {"population.size": 3_000, "horizon.months": 48}

@@ -17,7 +17,8 @@ from sim.fund.pool_books import EMPLOYEE_TRANCHES, tranche_sizes
 from sim.fund.pool_config import DEFAULT_FUND, load_pool_config
 from sim.fund.segment import segment_month
 from sim.fund.value_added import year_end
-from sim.scenario.files import SHOCK_EFFECTS, Shock, load_scenario, with_shocks
+from sim.scenario.files import load_scenario, with_shocks
+from sim.scenario.shock import SHOCK_EFFECTS, Shock
 from sim.scenario.stress_files import library, load_stress
 from tests.helpers import broken_copy, yuan
 

@@ -328,7 +328,7 @@ def test_the_decision_table_fits_a4_landscape_when_printed(compare_run, tmp_path
     import unicodedata
 
     pypdf = pytest.importorskip("pypdf")
-    from sim.report.html import column_heads
+    from sim.report.columns import column_heads
 
     chromium = _chromium()
     page = render(compare_run, lang="en")

@@ -10,7 +10,8 @@ from sim.cli.main import main
 from sim.core.months import parse_month
 from sim.engine.simulation import simulate
 from sim.scenario.files import load_scenario
-from sim.scenario.stress_files import BREACHES, library, load_stress, stress_path
+from sim.scenario.stress_files import library, load_stress, stress_path
+from sim.stress.metrics import BREACHES
 from sim.stress.reverse import Box, choose_box, find_threshold, latin_hypercube, prim, wilson
 from tests.helpers import broken_copy, expect_input_error
 

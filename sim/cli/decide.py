@@ -82,7 +82,7 @@ def sensitivity(args: argparse.Namespace) -> int:
 def robust(args: argparse.Namespace) -> int:
     """``compare --robust``: each candidate over draws of the uncertain inputs (default: the
     committee's grid of holding-subsidy rates); with ``--report`` also the plain compare."""
-    from sim.cli.main import DEFAULT_GRID, _compare
+    from sim.cli.runs import DEFAULT_GRID, compare
     from sim.decide.outputs import objective_of
     from sim.decide.robust import robust_choice
     from sim.decide.runs import run_robust
@@ -109,7 +109,7 @@ def robust(args: argparse.Namespace) -> int:
         plain = out / "compare"
         print()
         resume = (plain / "manifest.json").exists()  # the same command again finishes it
-        _compare(argparse.Namespace(**{**vars(args), "out": str(plain), "resume": resume}),
+        compare(argparse.Namespace(**{**vars(args), "out": str(plain), "resume": resume}),
                  robust_dir=out)  # fmt: skip
     print(f"results: {out}")
     return 0
@@ -151,7 +151,7 @@ def optimise(args: argparse.Namespace) -> int:
 
 def add_commands(sub) -> None:
     """Register the decision commands on the ``hpfsim`` parser."""
-    from sim.cli.main import _run_args
+    from sim.cli.options import add_run_options
 
     sa = sub.add_parser("sensitivity", help="which uncertain inputs move the decision figures")
     sa.add_argument("scenario", nargs="?", help="scenario file (default scenarios/baseline.toml)")
@@ -176,7 +176,7 @@ def add_commands(sub) -> None:
     )
     sa.add_argument("--top", type=int, default=6, help="parameters shown per output")
     sa.add_argument("--resume", action="store_true", help="finish the run in --out")
-    _run_args(sa)
+    add_run_options(sa)
     sa.set_defaults(run=sensitivity)
 
     cmp_ = sub.choices["compare"]
@@ -219,5 +219,5 @@ def add_commands(sub) -> None:
     op.add_argument("--points", type=int, default=6, help="candidates per round")
     op.add_argument("--rounds", type=int, default=3, help="rounds of the shrinking search")
     op.add_argument("--uncertainty", default=str(DEFAULT_UNCERTAINTY), help="uncertainty file")
-    _run_args(op)
+    add_run_options(op)
     op.set_defaults(run=optimise)

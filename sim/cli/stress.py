@@ -11,7 +11,7 @@ from pathlib import Path
 from sim.core.errors import InputError
 from sim.report.labels import label, value
 from sim.report.terminal import default_lang, progress, table
-from sim.scenario.stress_files import BREACHES
+from sim.stress.metrics import BREACHES
 
 # the simulator's modules load only when a command runs, so `hpfsim account` starts fast
 
@@ -94,7 +94,8 @@ def stress(args: argparse.Namespace) -> int:
     from sim.engine.results import write_atomic
     from sim.engine.runs import Variant, execute
     from sim.scenario.files import load_scenario
-    from sim.scenario.stress_files import library, load_stress, stress_path, table_rows
+    from sim.scenario.stress_files import library, load_stress, stress_path
+    from sim.stress.metrics import table_rows
 
     scenario, sets, workers = _common(args)
     names = args.stresses or [f.stem for f in library()]
@@ -126,7 +127,8 @@ def reverse_stress(args: argparse.Namespace) -> int:
     from sim.engine.results import RESULTS_DIR, write_atomic
     from sim.engine.runs import Variant, execute
     from sim.scenario.files import load_scenario
-    from sim.scenario.stress_files import breach_probability, load_stress, stress_path
+    from sim.scenario.stress_files import load_stress, stress_path
+    from sim.stress.metrics import breach_probability
     from sim.stress.reverse import choose_box, discover_runs, find_threshold, prim
 
     scenario, sets, workers = _common(args)
@@ -195,12 +197,12 @@ def reverse_stress(args: argparse.Namespace) -> int:
 
 def add_commands(sub) -> None:
     """Register the stress commands on the ``hpfsim`` parser."""
-    from sim.cli.main import _run_args
+    from sim.cli.options import add_run_options
 
     st = sub.add_parser("stress", help="run the stress library against the baseline (CRN)")
     st.add_argument("stresses", nargs="*", help="stress names or files (default: the library)")
     st.add_argument("--scenario", help="base scenario (default scenarios/baseline.toml)")
-    _run_args(st)
+    add_run_options(st)
     st.set_defaults(run=stress)
 
     rv = sub.add_parser("reverse-stress", help="smallest severity that breaks the fund")
@@ -217,5 +219,5 @@ def add_commands(sub) -> None:
         help="also sample N stress parameter sets (Latin hypercube) and find PRIM boxes",
     )
     rv.add_argument("--scenario", help="base scenario (default scenarios/baseline.toml)")
-    _run_args(rv)
+    add_run_options(rv)
     rv.set_defaults(run=reverse_stress)

@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from sim.core.errors import InputError
+from sim.core.months import parse_month
 
 
 def table_at(origin: str, key: str, value: Any) -> dict:
@@ -60,3 +61,23 @@ def check_value(origin: str, path: str, v: Any, low, high, kind):
     if not low <= v <= high:
         raise InputError(origin, path, f"out of range (got {v!r})", allowed=f"{low} to {high}")
     return kind(v)
+
+
+def check_str(origin: str, key: str, v: Any) -> str:
+    """A non-empty string, or one line naming the key."""
+    if not isinstance(v, str) or not v:
+        raise InputError(origin, key, f"missing or not a string (got {v!r})")
+    return v
+
+
+def check_int(origin: str, key: str, v: Any, low: int, high: int) -> int:
+    """A whole number in [low, high]."""
+    return check_value(origin, key, v, low, high, int)
+
+
+def check_month(origin: str, key: str, v: Any) -> int:
+    """A month written YYYY-MM (:mod:`sim.core.months`)."""
+    try:
+        return parse_month(v)
+    except ValueError:
+        raise InputError(origin, key, f"got {v!r}", allowed="a month as YYYY-MM") from None

@@ -7,17 +7,27 @@ closed; money in fen (the engine writes it in yuan). The people's own figures
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from sim.fund.books import MonthBooks
-from sim.fund.loan_book import LoanMonth
-from sim.fund.pool_books import PoolMonthEnd
+from sim.fund.loan_book import LoanBook, LoanMonth
+from sim.fund.policy import Policy
+from sim.fund.pool_books import PoolBooks, PoolMonthEnd
 from sim.fund.reserve import adequacy, stressed_loss
 
-if TYPE_CHECKING:
-    from sim.fund.fund import Fund
+
+class FundParts(Protocol):
+    """What the record reads of a fund (:class:`sim.fund.fund.Fund` has these), and nothing else."""
+
+    money: PoolBooks
+    policy: Policy
+    book: LoanBook
+    house_price_index: float
+    rationing_level: int
+    group_names: tuple[str, ...]
+
 
 WITHDRAWAL_KINDS = {"rent": "rent", "purchase": "purchase", "repayment": "repayment",
                     "exit": "exit", "retirement": "full"}  # fmt: skip
@@ -26,7 +36,7 @@ WITHDRAWAL_SERIES = tuple(f"withdrawals.{k}" for k in WITHDRAWAL_KINDS)
 """Withdrawals by kind (fen); they sum to ``withdrawals``."""
 
 
-def month_figures(fund: Fund, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd
+def month_figures(fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd
                   ) -> dict[str, float]:  # fmt: skip
     """Every fund series of the month (see :data:`sim.engine.simulation.SERIES`), money in fen."""
     money, policy, hpi = fund.money, fund.policy, fund.house_price_index

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.engine.results import stack, yearly
 from sim.report.labels import money_text
-from sim.scenario.stress_files import BREACHES, path_metrics
+from sim.stress.metrics import BREACHES, path_metrics
 
 RATE_KEY = "subsidy.holding_rate"
 STRESS_SUFFIX = "|stress"

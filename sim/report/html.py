@@ -25,8 +25,8 @@ from sim.core.errors import InputError
 from sim.engine.results import load_paths, read_manifest, write_atomic
 from sim.report.assumptions import in_force
 from sim.report.bases import shown
+from sim.report.columns import cell_value, column_heads, kind_of
 from sim.report.committee import (
-    DECISION_COLUMNS,
     RATE_KEY,
     STRESS_SUFFIX,
     decision_table,
@@ -35,7 +35,7 @@ from sim.report.committee import (
 )
 from sim.report.figures import fan_chart
 from sim.report.fonts import font_face
-from sim.report.labels import KINDS, label, number
+from sim.report.labels import label, number
 from sim.scenario.files import load_scenario
 
 FIGURES = ("members", "deposit_balance", "subsidy_paid", "pool_loan_to_deposit",
@@ -184,35 +184,6 @@ def render(
     return out
 
 
-def column_heads(rows, lang: str, stress_name: str | None) -> list[tuple[str, str, int | None]]:
-    """(attribute, heading, year or None) for every decision-table column shown."""
-    t = TEXT[lang]
-    heads = []
-    for col in DECISION_COLUMNS:
-        if col.attr == "breach_stress" and not stress_name:
-            continue
-        unit = KINDS[col.kind].unit[lang]
-        name = getattr(col, lang).format(s=stress_name)
-        if unit and not KINDS[col.kind].percent and col.kind != "people" and col.kind != "ratio":
-            name += f"（{unit}）" if lang == "zh" else f" ({unit})"
-        value = getattr(rows[0], col.attr)
-        if isinstance(value, dict):
-            heads += [(col.attr, f"{name} {t['year'].format(y=y)}", y) for y in sorted(value)]
-        else:
-            heads.append((col.attr, name, None))
-    return heads
-
-
-def cell_value(row, attr: str, year: int | None):
-    """A decision-table cell: a Band, a probability, or None."""
-    value = getattr(row, attr)
-    return value[year] if year is not None else value
-
-
-def _kind(attr: str) -> str:
-    return next(c.kind for c in DECISION_COLUMNS if c.attr == attr)
-
-
 def _cell(value, kind: str, lang: str) -> str:
     if value is None:
         return "–"
@@ -229,7 +200,7 @@ def _table(rows, lang: str, stress_name) -> str:
     out += [f"<th>{html.escape(h)}</th>" for _, h, _ in heads] + ["</tr></thead><tbody>"]
     for r in rows:
         cells = [f"{r.rate:.1%}"] + [
-            _cell(cell_value(r, a, y), _kind(a), lang) for a, _, y in heads
+            _cell(cell_value(r, a, y), kind_of(a), lang) for a, _, y in heads
         ]
         out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     out.append(f"</tbody></table></div><p class='band'>{t['band']}</p>")
@@ -241,7 +212,7 @@ STRESS_SHOWN = ("min_survival_months", "max_queue_length", "max_credit_line", "c
 
 def _stress_table(runs, fund, lang, stress_name) -> str:
     """Per rate, baseline and stress side by side: the stress metrics' medians and worst paths."""
-    from sim.scenario.stress_files import table_rows
+    from sim.stress.metrics import table_rows
 
     t = TEXT[lang]
     labels = sorted(

@@ -78,7 +78,7 @@ METRICS = {
     "segment_reserve": Metric("灵活就业贷款风险准备金", "pilot's loan risk reserve", "money"),
     "segment_reserve_to_loans": Metric("灵活就业准备金/贷款", "pilot's reserve / loans", "ratio"),
     "segment_net_funding": Metric("灵活就业净融出资金", "pilot's net funding", "money"),
-    # stress metrics per path (sim.scenario.stress_files.path_metrics)
+    # stress metrics per path (sim.stress.metrics.path_metrics)
     "min_survival_months": Metric("最短流动性生存期", "shortest survival horizon", "months"),
     "peak_loan_to_deposit": Metric("最高个贷率", "peak loan-to-deposit", "ratio"),
     "peak_pool_loan_to_deposit": Metric("最高个贷率（资金池）", "peak loan-to-deposit (pool)", "ratio"),
@@ -89,7 +89,7 @@ METRICS = {
     "min_reserve_to_loans": Metric("最低风险准备金/贷款", "lowest reserve / loans", "ratio"),
     "credit_losses": Metric("贷款损失", "credit losses", "money"),
     "defaults_amount": Metric("违约金额", "defaults", "money"),
-    # breaches (sim.scenario.stress_files.BREACHES)
+    # breaches (sim.stress.metrics.BREACHES)
     "P(survival breach)": Metric("生存期不足 12 个月的概率", "P(survival under 12 months)", "probability"),
     "P(credit_line breach)": Metric("授信用尽、提取未能支付的概率", "P(credit line used up, withdrawals unpaid)", "probability"),
     "P(reserve breach)": Metric("灵活就业风险准备金耗尽的概率", "P(pilot's reserve exhausted)", "probability"),

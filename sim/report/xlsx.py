@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sim.engine.results import write_atomic
 from sim.report.bases import shown
+from sim.report.columns import cell_value, column_heads, kind_of
 from sim.report.labels import KINDS
 
 SHEETS = {
@@ -38,8 +39,6 @@ def write_workbook(path: Path, rows, summary: str, assumptions, *, lang: str,
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from sim.report.html import _kind, cell_value, column_heads
-
     w = SHEETS[lang]
     book = Workbook()
     sheet = book.active
@@ -54,7 +53,7 @@ def write_workbook(path: Path, rows, summary: str, assumptions, *, lang: str,
         line = [r.rate]
         for attr, _, year in heads:
             v = cell_value(r, attr, year)
-            kind = _kind(attr)
+            kind = kind_of(attr)
             if v is None:
                 line += [None, None, None]
             elif isinstance(v, float):

@@ -25,19 +25,20 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sim.agents.config import COHORTS, AgentConfig
+from sim.agents.config import AgentConfig
 from sim.agents.population_file import load_agent_config
-from sim.core.checks import check_value, only_keys, table_at
+from sim.core.checks import check_int, check_month, check_str, only_keys, table_at
 from sim.core.errors import InputError, read_toml
-from sim.core.months import format_month, parse_month
+from sim.core.months import format_month
 from sim.fund.params import SPEC_BY_KEY
 from sim.fund.policy import Policy, policy_named_in
 from sim.fund.pool_config import PoolConfig, load_pool_config
 from sim.scenario.file_sets import ALLOWED, apply_file_sets, is_file_key
+from sim.scenario.shock import Shock, parse_shock
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 BASELINE = SCENARIO_DIR / "baseline.toml"
@@ -52,54 +53,6 @@ SECTIONS = {
     "engine": {"repay_from_balance"},
     "shock": None,  # array of tables
 }
-SHOCK_EFFECTS = {
-    # key: (low, high, no-effect value)
-    "income_cut": (0.0, 0.95, 0.0),
-    "idle_multiplier": (0.0, 20.0, 1.0),
-    "exit_multiplier": (0.0, 50.0, 1.0),
-    "purchase_multiplier": (0.0, 50.0, 1.0),
-    "employee_deposits": (0.0, 5.0, 1.0),
-    "employee_withdrawals": (0.0, 20.0, 1.0),
-    "employee_loan_demand": (0.0, 20.0, 1.0),
-    "house_prices": (0.05, 5.0, 1.0),
-    "loan_rate_cut": (0.0, 0.05, 0.0),
-}
-SHOCK_KEYS = {"name", "description", "start", "months", "recovery_months", "cohorts", "severity",
-              "holding_rate", *SHOCK_EFFECTS}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Shock:
-    """One shock: a window and its effects (see the module docstring)."""
-
-    name: str
-    start: int
-    months: int
-    recovery_months: int = 0
-    cohorts: tuple[str, ...] | None = None
-    severity: float = 1.0
-    holding_rate: float | None = None
-    effects: dict[str, float] = field(default_factory=dict)
-
-    def strength(self, month: int) -> float:
-        """0 outside the window, 1 inside it, fading linearly over the recovery."""
-        if month < self.start:
-            return 0.0
-        end = self.start + self.months
-        if month < end:
-            return 1.0
-        if self.recovery_months and month < end + self.recovery_months:
-            return 1.0 - (month - end + 1) / (self.recovery_months + 1)
-        return 0.0
-
-    def effect(self, key: str, month: int) -> float:
-        """The effect's value this month (the no-effect value outside the window)."""
-        neutral = SHOCK_EFFECTS[key][2]
-        if key not in self.effects:
-            return neutral
-        permanent = key in ("house_prices", "loan_rate_cut") and month >= self.start
-        scale = self.severity * (1.0 if permanent else self.strength(month))
-        return neutral + scale * (self.effects[key] - neutral)
 
 
 @dataclass(frozen=True)
@@ -180,8 +133,8 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
             raise InputError("(command line)", key, "unknown key for --set",
                              allowed=f"a scenario or policy key path, or {ALLOWED}")  # fmt: skip
     sc = table_at(origin, "scenario", data.get("scenario"))
-    name = _str(origin, "scenario.name", sc.get("name"))
-    start = _month(origin, "scenario.start", sc.get("start"))
+    name = check_str(origin, "scenario.name", sc.get("name"))
+    start = check_month(origin, "scenario.start", sc.get("start"))
     base = Path(origin).parent
     agents = load_agent_config(_file(origin, "scenario.population_file", sc, base))
     fund_file = _file(origin, "scenario.fund_file", sc, base)
@@ -192,18 +145,20 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
     )
     switch_on = switch_policy = None
     if "switch_to" in pol or "switch_on" in pol:
-        switch_on = _month(origin, "policy.switch_on", pol.get("switch_on"))
+        switch_on = check_month(origin, "policy.switch_on", pol.get("switch_on"))
         if switch_on <= start:
             raise InputError(
                 origin, "policy.switch_on", f"{pol['switch_on']} is not after the start"
             )
         switch_policy = _policy(origin, "policy.switch_to", pol.get("switch_to"), base)
         switch_policy = switch_policy.with_overrides(overrides, origin=origin)
-    size = _int(origin, "population.size", data.get("population", {}).get("size"), 1, 50_000_000)
-    horizon = _int(origin, "horizon.months", data.get("horizon", {}).get("months"), 1, 600)
+    size = check_int(
+        origin, "population.size", data.get("population", {}).get("size"), 1, 50_000_000
+    )
+    horizon = check_int(origin, "horizon.months", data.get("horizon", {}).get("months"), 1, 600)
     mc = data.get("montecarlo", {})
-    paths = _int(origin, "montecarlo.paths", mc.get("paths", 8), 1, 100_000)
-    seed = _int(origin, "montecarlo.seed", mc.get("seed", 1), 0, 2**63 - 1)
+    paths = check_int(origin, "montecarlo.paths", mc.get("paths", 8), 1, 100_000)
+    seed = check_int(origin, "montecarlo.seed", mc.get("seed", 1), 0, 2**63 - 1)
     repay = data.get("engine", {}).get("repay_from_balance", True)
     if not isinstance(repay, bool):
         raise InputError(
@@ -222,7 +177,7 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         )  # fmt: skip
         lines = book_lines(header)
     agents, pool = apply_file_sets(agents, pool, file_sets, book=lines)
-    shocks = tuple(_shock(origin, i, s, start) for i, s in enumerate(raw_shocks, start=1))
+    shocks = tuple(parse_shock(origin, i, s, start) for i, s in enumerate(raw_shocks, start=1))
     if stress is not None:
         from sim.scenario.stress_files import load_stress
 
@@ -256,57 +211,13 @@ def with_shocks(scenario: Scenario, shocks: tuple[Shock, ...]) -> Scenario:
     return replace(scenario, shocks=shocks)
 
 
-def _shock(origin: str, i: int, raw: Any, start: int) -> Shock:
-    where = f"shock[{i}]"
-    raw = table_at(origin, where, raw)
-    only_keys(origin, f"{where}.", raw, SHOCK_KEYS)
-    name = _str(origin, f"{where}.name", raw.get("name"))
-    begin = _month(origin, f"{where}.start", raw.get("start"))
-    months = _int(origin, f"{where}.months", raw.get("months"), 1, 600)
-    recovery = _int(origin, f"{where}.recovery_months", raw.get("recovery_months", 0), 0, 600)
-    severity = check_value(origin, f"{where}.severity", raw.get("severity", 1.0), 0.0, 10.0, float)
-    cohorts = raw.get("cohorts")
-    if cohorts is not None:
-        if not isinstance(cohorts, list) or any(c not in COHORTS for c in cohorts):
-            raise InputError(
-                origin, f"{where}.cohorts", f"got {cohorts!r}", allowed=", ".join(COHORTS)
-            )
-        cohorts = tuple(cohorts)
-    effects = {
-        key: check_value(origin, f"{where}.{key}", raw[key], low, high, float)
-        for key, (low, high, _) in SHOCK_EFFECTS.items()
-        if key in raw
-    }
-    rate = raw.get("holding_rate")
-    if rate is not None:
-        rate = check_value(origin, f"{where}.holding_rate", rate, 0.0, 0.05, float)
-    return Shock(name, begin, months, recovery, cohorts, severity, rate, effects)
-
-
 def _policy(origin: str, key: str, name: Any, base: Path) -> Policy:
-    return policy_named_in(origin, key, _str(origin, key, name), base)
+    return policy_named_in(origin, key, check_str(origin, key, name), base)
 
 
 def _file(origin: str, key: str, table: dict, base: Path) -> Path:
-    name = _str(origin, key, table.get(key.split(".")[1]))
+    name = check_str(origin, key, table.get(key.split(".")[1]))
     for candidate in (base / name, SCENARIO_DIR / name, Path(name)):
         if candidate.exists():
             return candidate
     raise InputError(origin, key, f"no file {name!r}", allowed="a path relative to the scenario")
-
-
-def _str(origin: str, key: str, v: Any) -> str:
-    if not isinstance(v, str) or not v:
-        raise InputError(origin, key, f"missing or not a string (got {v!r})")
-    return v
-
-
-def _int(origin: str, key: str, v: Any, low: int, high: int) -> int:
-    return check_value(origin, key, v, low, high, int)
-
-
-def _month(origin: str, key: str, v: Any) -> int:
-    try:
-        return parse_month(v)
-    except ValueError:
-        raise InputError(origin, key, f"got {v!r}", allowed="a month as YYYY-MM") from None

@@ -1,0 +1,132 @@
+"""``hpfsim run``, ``compare`` and ``report``: project, compare rates, write the report.
+
+- ``hpfsim run [SCENARIO] [--paths N] [--seed S] [--workers W] [--out DIR] [--set KEY=VALUE ...]
+  [--resume] [--dask ADDRESS] [--book DIR]``: project the fund over many paths (no SCENARIO:
+  ``scenarios/baseline.toml``); writes a results folder and prints a summary table.
+- ``hpfsim compare SCENARIO --set subsidy.holding_rate=0.010,0.012,0.015 [--report]``: one
+  scenario per value, common random numbers, paired differences against the first value.
+- ``hpfsim report RUN_DIR``: the committee's HTML report of a compare run.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from sim.cli.options import add_run_options, checked_sets_of, execute_variants, lang_of
+from sim.core.errors import InputError
+from sim.report.terminal import LANGS
+
+DEFAULT_GRID = (0.010, 0.011, 0.012, 0.013, 0.014, 0.015)
+"""Holding-subsidy rates the committee compares by default (A §3(5)2: 1%–1.5%)."""
+
+
+def _resumed(args: argparse.Namespace) -> list:
+    """``--resume`` with no scenario and no ``--set``: both come from the folder's manifest."""
+    from sim.engine.results import read_manifest
+    from sim.engine.runs import Variant
+
+    if not args.out:
+        raise InputError("(command line)", "--resume", "needs --out DIR (the run to finish)")
+    from pathlib import Path
+
+    if not (Path(args.out) / "manifest.json").exists():
+        raise InputError(args.out, "manifest.json", "no run to resume here")
+    manifest = read_manifest(Path(args.out))
+    args.scenario = manifest["scenario_file"]
+    return [Variant(v["label"], dict(v["sets"])) for v in manifest["variants"]]
+
+
+def project(args: argparse.Namespace) -> int:
+    from sim.engine.runs import Variant
+
+    if args.resume and not args.scenario and not args.set and not args.book:
+        variants = _resumed(args)
+    else:
+        sets = checked_sets_of(args) | ({"book": args.book} if args.book else {})
+        variants = [Variant("baseline" if not args.scenario else _label(args.scenario),
+                            sets)]  # fmt: skip
+    run_dir, runs = execute_variants(args, variants)
+    from sim.report.tables import summary_table
+
+    print(summary_table(runs, lang=lang_of(args)))
+    print(f"results: {run_dir}")
+    return 0
+
+
+def _label(path: str) -> str:
+    from pathlib import Path
+
+    return Path(path).stem
+
+
+def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
+    """One run per value of the swept ``--set``; with ``robust_dir`` (``compare --robust
+    --report``) the report carries that folder's robust table."""
+    from sim.engine.runs import Variant
+    from sim.scenario.files import BASELINE
+    from sim.scenario.setargs import swept_sets
+
+    sets, swept = swept_sets(args.scenario or str(BASELINE), args.set)
+    if not swept:
+        if not args.report:
+            raise InputError("(command line)", "--set", "compare needs KEY=V1,V2,...",
+                             allowed="e.g. subsidy.holding_rate=0.010,0.012,0.015")  # fmt: skip
+        swept = ("subsidy.holding_rate", [(f"{r:.3f}", r) for r in DEFAULT_GRID])
+    key, values = swept
+    variants = [Variant(f"{key}={text}", {**sets, key: v}) for text, v in values]
+    if args.stress:
+        from sim.scenario.stress_files import stress_path
+
+        path = str(stress_path(args.stress).resolve())
+        variants += [Variant(v.label + "|stress", {**v.sets, "stress": path}) for v in variants]
+    run_dir, runs = execute_variants(args, variants)
+    base = {k: v for k, v in runs.items() if not k.endswith("|stress")}
+    from sim.report.tables import paired_table, summary_table
+
+    print(summary_table(base, lang=lang_of(args)))
+    print()
+    print(paired_table(base, lang=lang_of(args)))
+    if args.report:
+        from sim.report.html import render
+
+        print(f"report: {render(run_dir, lang=lang_of(args), robust_dir=robust_dir)}")
+    print(f"results: {run_dir}")
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    from sim.report.html import render
+
+    if args.sensitivity and not args.robust:
+        raise InputError("(command line)", "--sensitivity", "given without --robust",
+                         allowed="--robust DIR --sensitivity DIR")  # fmt: skip
+    out = render(args.run_dir, lang=args.lang, robust_dir=args.robust,
+                 sensitivity_dir=args.sensitivity)  # fmt: skip
+    print(f"report: {out}")
+    return 0
+
+
+def add_commands(sub) -> None:
+    """Add ``run``, ``compare`` and ``report`` to the ``hpfsim`` parser."""
+    run = sub.add_parser("run", help="project the fund over many paths (default: the baseline)")
+    run.add_argument("scenario", nargs="?", help="scenario file (default scenarios/baseline.toml)")
+    add_run_options(run)
+    run.add_argument("--resume", action="store_true",
+                     help="finish the run in --out (scenario and --set from its manifest)")  # fmt: skip
+    run.add_argument("--book", help="project from a book's date (a folder; see hpfsim book)")
+    run.set_defaults(run=project)
+
+    cmp_ = sub.add_parser("compare", help="one scenario per value of a swept --set, paired")
+    cmp_.add_argument("scenario", help="scenario file")
+    add_run_options(cmp_)
+    cmp_.add_argument("--stress", help="also run every value under this stress (for the report)")
+    cmp_.add_argument("--report", action="store_true", help="write report.html (committee)")
+    cmp_.set_defaults(run=compare)
+
+    rep = sub.add_parser("report", help="the committee's HTML report of a compare run")
+    rep.add_argument("run_dir", help="a results folder made by hpfsim compare")
+    rep.add_argument("--lang", default="zh", choices=LANGS,
+                     help="zh: report.html (default); en: report.en.html")  # fmt: skip
+    rep.add_argument("--robust", help="a compare --robust folder: add the robust rate table")
+    rep.add_argument("--sensitivity", help="with --robust: an hpfsim sensitivity folder")
+    rep.set_defaults(run=report)
