@@ -230,8 +230,10 @@ def test_a_projection_opens_with_the_hand_written_book(tmp_path):
     assert sim.out["loan_balance"][0] < 200_000.00
 
 
-def test_the_readme_holds_the_format_tables():
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+def test_the_book_format_doc_holds_the_format_tables():
+    readme = (Path(__file__).resolve().parents[1] / "docs" / "book-format.md").read_text(
+        encoding="utf-8"
+    )
     assert markdown_table(ACCOUNT_COLUMNS) in readme
     assert markdown_table(LOAN_COLUMNS) in readme
 

@@ -129,8 +129,8 @@ def test_cli_calibrate_fit_rejects_a_bad_parameters_file_in_one_line(tmp_path, c
     assert len(err.strip().splitlines()) == 1
 
 
-def test_readme_calibration_table_lists_every_target_and_fitted_parameter():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_calibration_table_lists_every_target_and_fitted_parameter():
+    readme = (ROOT / "docs" / "people.md").read_text(encoding="utf-8")
     block = readme.split("<!-- calibration:start -->")[1].split("<!-- calibration:end -->")[0]
     for name in load_targets():
         assert f"`{name}`" in block, name
