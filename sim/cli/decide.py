@@ -16,10 +16,11 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sim.cli.options import run_options
 from sim.core.errors import InputError
 from sim.decide.tables import optimise_text, robust_text, sensitivity_text
 from sim.report.terminal import default_lang, progress
-from sim.scenario.files import BASELINE, SCENARIO_DIR, load_scenario
+from sim.scenario.files import SCENARIO_DIR, load_scenario
 
 DEFAULT_UNCERTAINTY = SCENARIO_DIR / "uncertainty" / "default.toml"
 DEFAULT_PROBLEM = SCENARIO_DIR / "uncertainty" / "optimise.toml"
@@ -28,17 +29,11 @@ DEFAULT_PROBLEM = SCENARIO_DIR / "uncertainty" / "optimise.toml"
 def _common(args: argparse.Namespace, sets: dict | None = None) -> tuple[str, dict, int, int, int]:
     """Scenario file, --set values, paths, seed and workers, as ``hpfsim run`` reads them
     (``sets``: already checked, for ``compare --robust``)."""
-    from sim.scenario.setargs import checked_runs, checked_sets, checked_workers
-
-    checked_runs(args.paths, args.seed)
-    scenario = getattr(args, "scenario", None) or str(BASELINE)
-    if sets is None:
-        sets = checked_sets(scenario, args.set)
-    workers = checked_workers(args.workers)
-    base = load_scenario(scenario, sets=sets)
-    paths = args.paths if args.paths is not None else base.paths
-    seed = args.seed if args.seed is not None else base.seed
-    return scenario, sets, paths, seed, workers
+    opts = run_options(args, sets)
+    base = load_scenario(opts.scenario, sets=opts.sets)
+    paths = opts.paths if opts.paths is not None else base.paths
+    seed = opts.seed if opts.seed is not None else base.seed
+    return opts.scenario, opts.sets, paths, seed, opts.workers
 
 
 def _lang(args: argparse.Namespace) -> str:

@@ -8,8 +8,43 @@ same in ``run``, ``compare``, ``stress``, ``reverse-stress``, ``sensitivity`` an
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
 from sim.report.terminal import LANGS, default_lang, progress
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The shared options of one command line, checked once."""
+
+    scenario: str
+    """The scenario file (the baseline when none is given)."""
+    sets: dict
+    """``--set`` values, checked against the scenario file."""
+    workers: int
+    paths: int | None
+    """``--paths`` as given (None: the scenario's own)."""
+    seed: int | None
+    lang: str
+
+    def sets_with_runs(self) -> dict:
+        """``--set`` values with ``--paths`` and ``--seed`` folded in as key paths."""
+        runs = {"montecarlo.paths": self.paths, "montecarlo.seed": self.seed}
+        return self.sets | {k: v for k, v in runs.items() if v is not None}
+
+
+def run_options(args: argparse.Namespace, sets: dict | None = None) -> RunOptions:
+    """Check ``--paths``/``--seed``, the scenario with its ``--set`` values (``sets``: already
+    checked) and ``--workers``, each refused in one line naming the option."""
+    from sim.scenario.files import BASELINE
+    from sim.scenario.setargs import checked_runs, checked_sets, checked_workers
+
+    checked_runs(args.paths, args.seed)
+    scenario = getattr(args, "scenario", None) or str(BASELINE)
+    if sets is None:
+        sets = checked_sets(scenario, args.set)
+    workers = checked_workers(args.workers)
+    return RunOptions(scenario, sets, workers, args.paths, args.seed, lang_of(args))
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
@@ -28,20 +63,14 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
 def execute_variants(args: argparse.Namespace, variants) -> tuple:
     """Run the variants with the command line's paths, seed, workers, folder and executor."""
     from sim.engine.runs import execute
-    from sim.scenario.files import BASELINE
-    from sim.scenario.setargs import checked_runs, checked_workers
 
-    checked_runs(args.paths, args.seed)
-    scenario = getattr(args, "scenario", None) or str(BASELINE)
+    opts = run_options(args, sets={})  # the variants carry their own checked --set values
     for v in variants:
-        if args.paths is not None:
-            v.sets["montecarlo.paths"] = args.paths
-        if args.seed is not None:
-            v.sets["montecarlo.seed"] = args.seed
-    workers = checked_workers(args.workers)
+        v.sets.update(opts.sets_with_runs())
     with progress("paths") as bar:
-        return execute(scenario, variants, out=args.out, workers=workers, dask=args.dask,
-                       resume=getattr(args, "resume", False), progress=bar)  # fmt: skip
+        resume = getattr(args, "resume", False)
+        return execute(opts.scenario, variants, out=args.out, workers=opts.workers,
+                       dask=args.dask, resume=resume, progress=bar)  # fmt: skip
 
 
 def checked_sets_of(args: argparse.Namespace) -> dict:

@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+from sim.cli.options import run_options
 from sim.core.errors import InputError
 from sim.report.labels import label, value
 from sim.report.terminal import default_lang, progress, table
@@ -23,17 +24,8 @@ SHOWN = ("min_survival_months", "peak_pool_loan_to_deposit", "max_queue_length",
 def _common(args):
     """Scenario file, --set values (with --paths and --seed) and workers, as ``hpfsim run``
     reads them."""
-    from sim.scenario.files import BASELINE
-    from sim.scenario.setargs import checked_runs, checked_sets, checked_workers
-
-    checked_runs(args.paths, args.seed)
-    scenario = args.scenario or str(BASELINE)
-    sets = checked_sets(scenario, args.set)
-    if args.paths is not None:
-        sets["montecarlo.paths"] = args.paths
-    if args.seed is not None:
-        sets["montecarlo.seed"] = args.seed
-    return scenario, sets, checked_workers(args.workers)
+    opts = run_options(args)
+    return opts.scenario, opts.sets_with_runs(), opts.workers
 
 
 REVERSE_TEXT = {
