@@ -43,7 +43,7 @@ from sim.agents.people import People
 from sim.core.months import is_settlement_month
 from sim.fund.fund import Fund
 from sim.fund.month_end import close_months
-from sim.fund.requests import FundView, read_only
+from sim.fund.requests import FundView, own_accounts
 
 _TERMS = ("deposit_rate", "holding_rate", "floor_fen", "cap_fen", "quarterly_allowed",
           "tax_rates")  # fmt: skip
@@ -192,13 +192,8 @@ class Batch:
         if self.paths == 1:
             p = self.people[0]
             return [p.behaviour.decide(month, p.income, p.state, view, **hooks)]
-        acc = self.acc  # the batch's view: every array over all paths' rows
-        view = dataclasses.replace(
-            view, is_open=read_only(acc.is_open), forfeited=read_only(acc.forfeited),
-            loan_outstanding=read_only(acc.loan_outstanding), balance=read_only(acc.balance),
-            aged=read_only(self._aged()), ever_opened=read_only(acc.ever_opened),
-            loan_disbursed=read_only(acc.loan_disbursed), due_who=np.zeros(0, np.int64),
-        )  # fmt: skip
+        # the batch's view: the same terms, every account over all paths' rows
+        view = dataclasses.replace(view, **own_accounts(self.acc, self._aged()))
         hpi = hooks.get("house_price_index", 1.0)
         choice = {k: v for k, v in hooks.items() if k != "house_price_index"}
         self.behaviour.choose(month, self.income, self.state, view, **choice)
@@ -209,7 +204,7 @@ class Batch:
         if not all(ledger.closes_in_one_pass() for ledger in ledgers):
             return [None] * self.paths
         if self.paths > 1:
-            _same([(_month_end_key(ledger),) for ledger in ledgers], "month-end terms",
+            _same([(ledger.month_end_terms(),) for ledger in ledgers], "month-end terms",
                   lambda a: a)  # fmt: skip
         first = ledgers[0]
         month = first.month
@@ -257,10 +252,3 @@ def _shock_key(args: tuple) -> tuple:
 def _decide_key(args: tuple) -> tuple:
     month, view, hooks = args
     return (month, tuple(getattr(view, t) for t in _TERMS), tuple(sorted(hooks.items())))
-
-
-def _month_end_key(ledger) -> tuple:
-    p, m = ledger.policy, ledger.month
-    return (m, p.at("interest.deposit_rate", m), p.at("subsidy.holding_rate", m),
-            p["subsidy.lifetime_cap"], p["subsidy.stops_at_loan"], p["subsidy.accrual"],
-            p["interest.settlement_month"], p["subsidy.ageing"])  # fmt: skip

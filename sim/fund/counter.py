@@ -33,7 +33,7 @@ from sim.fund.requests import (
     Purchases,
     Quotes,
     Requests,
-    read_only,
+    own_accounts,
 )
 from sim.fund.tax import tax_forgone_fen
 
@@ -85,11 +85,8 @@ class Counter:
             holding_rate=policy.at("subsidy.holding_rate", month),
             floor_fen=policy.floor_fen(month), cap_fen=policy.cap_fen(month),
             quarterly_allowed=3 in policy["deposit.allowed_months"],
-            tax_rates=policy["tax.iit_rates"], is_open=read_only(acc.is_open),
-            forfeited=read_only(acc.forfeited), loan_outstanding=read_only(acc.loan_outstanding),
-            balance=read_only(acc.balance), aged=read_only(self.ledger.aged()), policy=policy,
-            due_who=read_only(due_who), ever_opened=read_only(acc.ever_opened),
-            loan_disbursed=read_only(acc.loan_disbursed),
+            tax_rates=policy["tax.iit_rates"], policy=policy,
+            **own_accounts(acc, self.ledger.aged(), due_who),
         )  # fmt: skip
 
     def handle(self, r: Requests) -> Answers:

@@ -155,6 +155,10 @@ class Ledger:
         """Whether the open month's end is the one-pass kernel (:mod:`month_end_steps`)."""
         return month_end_steps.one_pass(self.policy, self.month)
 
+    def month_end_terms(self) -> tuple:
+        """The policy terms the open month's one-pass month end reads (its kernel's inputs)."""
+        return month_end.terms_read(self.policy, self.month)
+
     def aged(self) -> np.ndarray:
         """The aged part of every account for the open month (S1-i), in fen.
 

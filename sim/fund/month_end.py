@@ -65,6 +65,15 @@ class MonthEnd:
     ever_opened: int = 0  # accounts ever opened
 
 
+def terms_read(policy: Policy, month: int) -> tuple:
+    """The policy terms the one-pass month end reads in ``month``: paths whose terms differ
+    cannot share one kernel call (:mod:`sim.engine.batch`)."""
+    rates = (policy.at("interest.deposit_rate", month), policy.at("subsidy.holding_rate", month))
+    keys = ("subsidy.lifetime_cap", "subsidy.stops_at_loan", "subsidy.accrual",
+            "interest.settlement_month", "subsidy.ageing")  # fmt: skip
+    return (month, *rates, *(policy[k] for k in keys))
+
+
 def close_month(acc: Accounts, policy: Policy, month: int, aged: np.ndarray,
                 *, settle: bool, group: np.ndarray | None = None,
                 groups: int = 1) -> MonthEnd:  # fmt: skip

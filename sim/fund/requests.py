@@ -78,6 +78,20 @@ class FundView:
     loan_disbursed: np.ndarray = field(default_factory=lambda: _NONE)  # ever had a fund loan
 
 
+def own_accounts(acc, aged: np.ndarray, due_who: np.ndarray = _NONE) -> dict[str, np.ndarray]:
+    """The per-person part of a :class:`FundView`: each person's own account, read-only.
+
+    One builder for the view a path's people see (:meth:`sim.fund.counter.Counter.view`) and
+    the one a batch's kernel sees over every path's rows (:mod:`sim.engine.batch`). ``acc`` is
+    an :class:`~sim.fund.accounts.Accounts` (or a batch's accounts laid end to end)."""
+    return {
+        "is_open": read_only(acc.is_open), "forfeited": read_only(acc.forfeited),
+        "loan_outstanding": read_only(acc.loan_outstanding), "balance": read_only(acc.balance),
+        "aged": read_only(aged), "due_who": read_only(due_who),
+        "ever_opened": read_only(acc.ever_opened), "loan_disbursed": read_only(acc.loan_disbursed),
+    }  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Joins:
     """Applications to open an account, with what the form asks (E1, E2, E5; S6–S7)."""
