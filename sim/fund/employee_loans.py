@@ -58,7 +58,8 @@ class Vintages:
         terms spread evenly around ``remaining_months`` (balances in proportion to the term
         left, as an annuity book's are)."""
         r = max(int(remaining_months), 1)
-        left = np.unique(np.linspace(max(r // 5, 1), max(2 * r - r // 5, 1), pieces).astype(int))
+        spread = np.linspace(max(r // 5, 1), max(2 * r - r // 5, 1), pieces) if pieces > 1 else [r]
+        left = np.unique(np.asarray(spread).astype(int))
         self.balance = split_fen(int(balance), left) if balance > 0 else np.zeros(len(left), int)
         self.count = float(count) * left / left.sum()
         self.remaining = left.astype(np.int64)

@@ -89,12 +89,13 @@ def month_figures(fund: Fund, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd
 POOL_FLOW_SERIES = (
     "pool_deposits", "pool_withdrawals", "pool_withdrawers", "pool_loans_issued",
     "pool_loans_issued_amount", "pool_principal_repaid", "pool_prepaid", "pool_loans_rationed",
-    "pool_withdrawals_stopped", "liquidity_level",
+    "pool_withdrawals_stopped", "employee_loans_asked", "liquidity_level",
 )  # fmt: skip
 """The whole pool's flows as the annual reports count them, and the centre's liquidity line
 (:func:`sim.fund.loan_limit.liquidity_level`) with what its rules held back."""
-POOL_FLOW_FEN = frozenset(POOL_FLOW_SERIES) - {"pool_withdrawers", "pool_loans_issued",
-                                                "liquidity_level"}  # fmt: skip
+POOL_FLOW_FEN = frozenset(POOL_FLOW_SERIES) - {
+    "pool_withdrawers", "pool_loans_issued", "employee_loans_asked", "liquidity_level",
+}  # fmt: skip
 
 
 def pool_flows(lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd) -> dict[str, float]:
@@ -117,4 +118,5 @@ def pool_flows(lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd) -> dict[str, 
         "pool_prepaid": loan.prepaid + emp.loans.prepaid,
         "pool_loans_rationed": emp.demand.loans * emp.demand.rationed_per_loan,
         "pool_withdrawals_stopped": emp.stopped,
+        "employee_loans_asked": emp.demand.loans,
     }  # fmt: skip
