@@ -47,6 +47,15 @@ def assert_books_close_every_month(out: dict, start_cash_fen: int) -> None:
     assert (fen(out["cash"]) >= 0).all()
     reserve = fen(out["employee_reserve"]) + fen(out["segment_reserve"])
     np.testing.assert_array_equal(fen(out["risk_reserve"]), reserve)
+    # the pool's flows as the annual report counts them move its balances, both segments:
+    # deposits by deposits (interest included) + subsidies − withdrawals; loans by loans
+    # issued − principal recovered − defaults
+    credits = fen(out["pool_deposits"]) + fen(out["subsidy_paid"]) + fen(out["bonus_paid"])
+    np.testing.assert_array_equal(np.diff(fen(out["pool_deposit_balance"])),
+                                  (credits - fen(out["pool_withdrawals"]))[1:])  # fmt: skip
+    defaults = fen(out["defaults_amount"]) + fen(out["employee_defaults_amount"])
+    lent = fen(out["pool_loans_issued_amount"]) - fen(out["pool_principal_repaid"]) - defaults
+    np.testing.assert_array_equal(np.diff(fen(out["pool_loan_balance"])), lent[1:])
 
 
 @pytest.mark.parametrize("repay_from_balance", [True, False])

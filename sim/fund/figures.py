@@ -89,7 +89,8 @@ def month_figures(fund: Fund, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd
 POOL_FLOW_SERIES = (
     "pool_deposits", "pool_withdrawals", "pool_withdrawers", "pool_loans_issued",
     "pool_loans_issued_amount", "pool_principal_repaid", "pool_prepaid", "pool_loans_rationed",
-    "pool_withdrawals_stopped", "employee_loans_asked", "liquidity_level",
+    "pool_withdrawals_stopped", "employee_loans_asked", "employee_defaults_amount",
+    "liquidity_level",
 )  # fmt: skip
 """The whole pool's flows as the annual reports count them, and the centre's liquidity line
 (:func:`sim.fund.loan_limit.liquidity_level`) with what its rules held back."""
@@ -119,4 +120,5 @@ def pool_flows(lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd) -> dict[str, 
         "pool_loans_rationed": emp.demand.loans * emp.demand.rationed_per_loan,
         "pool_withdrawals_stopped": emp.stopped,
         "employee_loans_asked": emp.demand.loans,
+        "employee_defaults_amount": emp.loans.defaulted,
     }  # fmt: skip
