@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.engine import simulate
+from sim.errors import InputError
 from sim.fund.employee import EmployeeSegment, EmployeeShock, expected_capped
 from sim.fund.employee_loans import Vintages, split_fen
 from sim.fund.loan_limit import liquidity_level, rationing_level
@@ -99,6 +100,22 @@ def test_F5_liquidity_lines_by_hand():
     off = POLICY.with_overrides({"liquidity.rationing": False}, origin="test")
     assert liquidity_level(off, 0.978) == 3
     assert rationing_level(off, 0.978) == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key"),
+    [
+        ({"liquidity.rationing_ceiling": [1.0, 0.9]}, "liquidity.rationing_ceiling"),
+        ({"liquidity.rationing_ceiling": [0.8, 0.9, 1.0]}, "liquidity.rationing_ceiling"),
+        ({"liquidity.rationing_thresholds": [0.85, 0.9], "liquidity.rationing_multiple": [0.9, 0.8],
+          "liquidity.rationing_ltv": [0.8, 0.7], "liquidity.rationing_ceiling": [1.0, 0.9],
+          "liquidity.withdrawal_stop_level": 3}, "liquidity.withdrawal_stop_level"),
+    ],
+)  # fmt: skip
+def test_F5_the_lines_actions_must_match_the_lines(overrides, key):
+    with pytest.raises(InputError) as err:
+        POLICY.with_overrides(overrides, origin="test")
+    assert err.value.key == key
 
 
 def test_expected_capped_by_hand():
