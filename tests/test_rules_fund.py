@@ -86,11 +86,12 @@ def test_F4_adequacy_ratios_including_a_stressed_default_rate():
 def test_F5_lending_stops_at_the_cash_floor_and_the_loan_to_deposit_limit():
     _, pool = make_pool(cash=yuan(1_000_000))
     pool.observe(deposits=yuan(10_000_000), loans=yuan(8_000_000))
-    # cash above the 5% floor: 1,000,000 − 500,000 = 500,000; 95% × 10m − 8m = 1,500,000
+    # cash above the 5% floor: 1,000,000 − 500,000 = 500,000; 100% × 10m − 8m = 2,000,000
+    assert pool.policy["liquidity.max_loan_to_deposit"] == 1.0
     assert pool.lendable() == yuan(500_000)
-    pool.observe(deposits=yuan(10_000_000), loans=yuan(9_300_000))
-    assert pool.lendable() == yuan(200_000)  # 个贷率 headroom binds
-    assert pool.loan_to_deposit() == pytest.approx(0.93)
+    pool.observe(deposits=yuan(10_000_000), loans=yuan(9_800_000))
+    assert pool.lendable() == yuan(200_000)  # 个贷率 headroom binds: 10m − 9.8m
+    assert pool.loan_to_deposit() == pytest.approx(0.98)
 
 
 def test_F5_F6_scripted_shortage_queue_in_arrival_order_credit_line_only_for_withdrawals():
@@ -157,17 +158,22 @@ def test_F5_survival_horizon_in_months_with_no_new_deposits():
     pool.end_month()
 
 
-def test_F6_employee_segment_flows_grow_with_a_seasonal_peak():
+def test_F6_employee_deposits_follow_wages_and_withdrawals_are_people_times_amounts():
     cfg = load_pool_config().employee
     start = parse_month("2024-01")
-    seg = EmployeeSegment(cfg, POLICY, start)
-    jan = seg.step(start)
-    # 450m × (1 + 0.1 cos(2π(1 − 12)/12)) = 450m × 1.0866
-    assert jan.deposits == pytest.approx(450e8 * (1 + 0.1 * np.cos(2 * np.pi * -11 / 12)), rel=1e-9)
-    assert jan.withdrawals == round(jan.deposits * 0.67)
-    assert jan.principal_repaid == round(22e11) // 150
+    jan = EmployeeSegment(cfg, POLICY, start).step(start)
+    # month 0: 721m × (1 + 0.1 cos(2π(1 − 12)/12)) = 721m × 1.0866 yuan, in fen
+    assert jan.deposits == round(721e6 * 100 * (1 + 0.1 * np.cos(2 * np.pi * -11 / 12)))
+    # rent: 470,700 contributors / 12 × 0.12575 a year × 9,936 yuan = 49,010,327.1 yuan
+    assert jan.by_kind["rent"] == round(470_700 / 12 * 0.12575 * 9_936 * 100)
+    # retirement: 470,700 / 12 × 0.02857 × 2.117 × the average balance (234.46 亿 / 470,700)
+    per_head = round(cfg.deposit_balance * 100) / 470_700 / 100
+    assert jan.by_kind["retirement"] == round(470_700 / 12 * 0.02857 * 2.117 * per_head * 100)
+    assert jan.withdrawals == sum(jan.by_kind.values())
     shocked = EmployeeSegment(cfg, POLICY, start).step(start, EmployeeShock(withdrawals=2.0))
-    assert shocked.withdrawals == pytest.approx(2 * jan.withdrawals, abs=1)
+    assert shocked.by_kind["rent"] == pytest.approx(2 * jan.by_kind["rent"], abs=1)
+    assert shocked.by_kind["other"] == pytest.approx(2 * jan.by_kind["other"], abs=1)
+    assert shocked.by_kind["retirement"] == jan.by_kind["retirement"]
 
 
 def test_pool_cash_changed_outside_its_flows_raises():
@@ -228,8 +234,12 @@ def test_book_reserve_and_pool_reconcile_over_random_streams(seed):
     ("old", "new", "key"),
     [
         ("credit_line_rate = 0.035", "credit_line_rate = -0.035", "fund.credit_line_rate"),
-        ("withdrawal_ratio = 0.67", "withdrawal_ratio = 'most'", "employee.withdrawal_ratio"),
+        ("rent_rate = 0.12575", "rent_rate = 'most'", "employee.rent_rate"),
         ("season_peak = 12", "season_peak = 13", "employee.season_peak"),
+        ("2024-02-20 = 0.0395", "2024-02-31 = 0.0395", "employee.commercial_rate.2024-02-31"),
+        ("2025-05-20 = 0.035", "2022-05-20 = 0.035", "employee.commercial_rate"),
+        ("2025-06-01 = 800000.0", "2025-06-01 = -1.0", "employee.ceiling_single.2025-06-01"),
+        ("ceiling_couple = {", "ceiling_pair = {", "employee.ceiling_pair"),
         ("[employee]", "[employees]", "employees"),
         ("bank_rate = 0.015", "bank_rate = 0.015\nbank_fee = 1", "fund.bank_fee"),
     ],

@@ -18,7 +18,7 @@ def test_the_default_file_covers_at_least_twenty_assumptions_each_with_a_basis()
              "behaviour.response.central.participation_elasticity",
              "behaviour.buying.annual_rate_intending", "loan.balance_multiple",
              "deposit.monthly_cap", "withdrawal.rent_monthly_limit", "employee.monthly_deposits",
-             "employee.withdrawal_ratio", "employee.loan_balance", "fund.start_reserve"}  # fmt: skip
+             "employee.other_rate", "employee.loan_balance", "fund.start_reserve"}  # fmt: skip
     assert named <= keys
     assert all(len(p.basis) > 20 for p in space.parameters)
 
@@ -30,7 +30,7 @@ def test_every_draw_of_the_default_file_is_a_scenario_that_loads_with_those_valu
     for sets in space.sets(space.values(unit)):
         sc = load_scenario(sets=sets)
         assert sc.agents.joining.base_annual_rate == sets["behaviour.joining.base_annual_rate"]
-        assert sc.pool.employee.withdrawal_ratio == sets["employee.withdrawal_ratio"]
+        assert sc.pool.employee.other_rate == sets["employee.other_rate"]
         assert sc.policy["loan.balance_multiple"] == sets["loan.balance_multiple"]
 
 
@@ -61,8 +61,8 @@ def test_set_reaches_population_and_fund_file_key_paths():
     assert (
         by_name["gig"].p_idle_to_active == 0.30
     )  # gig sets its own, the default does not reach it
-    with pytest.raises(InputError, match=r"employee\.withdrawal_ratio: out of range"):
-        load_scenario(sets={"employee.withdrawal_ratio": 9.0})
+    with pytest.raises(InputError, match=r"employee\.other_rate: out of range"):
+        load_scenario(sets={"employee.other_rate": 9.0})
     with pytest.raises(InputError, match=r"behaviour\.joining\.nope: unknown"):
         load_scenario(sets={"behaviour.joining.nope": 1.0})
 
@@ -99,10 +99,12 @@ def test_a_broken_uncertainty_file_fails_in_one_line_naming_the_key(tmp_path, ol
 
 
 def test_the_opening_cash_balances_the_books_when_another_opening_figure_is_set():
-    # fund file: 25 bn deposits + 0.4 bn reserve = 22 bn loans + 3.4 bn cash
+    # fund file: 234.46 亿 deposits + 2.22 亿 reserve + 20.50 亿 equity − 221.58 亿 loans = cash
+    fund = load_scenario().pool
     sc = load_scenario(sets={"employee.loan_balance": 21e9, "fund.start_reserve": 0.5e9})
-    assert sc.pool.fund.start_cash == 25e9 + 0.5e9 - 21e9
-    assert sc.resolved["fund.start_cash"] == 4.5e9
+    others = fund.employee.deposit_balance + fund.fund.start_equity
+    assert sc.pool.fund.start_cash == pytest.approx(others + 0.5e9 - 21e9, abs=0.01)
+    assert sc.resolved["fund.start_cash"] == sc.pool.fund.start_cash
     with pytest.raises(InputError, match="does not balance"):
         load_scenario(sets={"employee.loan_balance": 21e9, "fund.start_cash": 1e9})
     with pytest.raises(InputError, match=r"fund\.start_cash: the opening figures leave"):

@@ -128,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli.agents import add_commands as add_agents_commands
 
     add_agents_commands(sub)
+    from sim.report.reconcile import add_command as add_reconcile_command
+
+    add_reconcile_command(sub)
     return parser
 
 

@@ -45,7 +45,7 @@ from sim.agents.people import People, Visit, visit
 from sim.book.load import checked_book, open_from_book
 from sim.engine.batch import Batch
 from sim.fund.books import BooksError
-from sim.fund.figures import WITHDRAWAL_SERIES
+from sim.fund.figures import POOL_FLOW_FEN, POOL_FLOW_SERIES, WITHDRAWAL_SERIES
 from sim.fund.fund import Fund, FundMonth
 from sim.fund.liquidity import CASH_IN, CASH_OUT
 from sim.fund.requests import FundView
@@ -73,7 +73,7 @@ SERIES = (
     "pool_equity", "interest_payable", "unmet_withdrawals", "unpaid_costs", "employee_reserve",
     *SEGMENT_SERIES,
     "active_depositors", "dormant_accounts", "ever_members", "housing_users",
-    *WITHDRAWAL_SERIES,
+    *WITHDRAWAL_SERIES, *POOL_FLOW_SERIES,
 )  # fmt: skip
 """Every monthly series (F7: the centre monitors deposits, withdrawals and loans, by cohort)."""
 FEN_SERIES = {
@@ -85,7 +85,7 @@ FEN_SERIES = {
     *(f"deposits.{c}" for c in COHORTS),
     *(f"cash_in.{k}" for k in CASH_IN), *(f"cash_out.{k}" for k in CASH_OUT),
     *(name for name in SEGMENT_SERIES if name != "segment_reserve_to_loans"),
-    *WITHDRAWAL_SERIES,
+    *WITHDRAWAL_SERIES, *POOL_FLOW_FEN,
 }  # fmt: skip
 """Series held in fen and written in yuan."""
 
@@ -113,6 +113,7 @@ class Simulation:
                              book=book)  # fmt: skip
         self.fund = Fund(self.env, policy, sc.pool, n, sc.start,
                          repay_from_balance=sc.repay_from_balance, group=self.people.pop.cohort,
+                         draws=(seed, path),
                          group_names=tuple(c.name for c in sc.agents.cohorts))  # fmt: skip
         if book:
             open_from_book(self.fund, book)

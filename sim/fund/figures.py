@@ -47,7 +47,7 @@ def month_figures(fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMon
     pool_loans = loan_balance + employee.loan_balance
     queue_len, _ = pool.queued()
     _, owed = fund.book.amount_due()
-    employee_due = employee.loan_balance // money.config.employee.repayment_months
+    employee_due = employee.book.scheduled()
     scheduled = int(owed.sum()) + employee_due
     stressed = stressed_loss(fund.book, policy, hpi)
     ratios = adequacy(segment.reserve, loan_balance, stressed)
@@ -87,9 +87,48 @@ def month_figures(fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMon
         "segment_loan_interest": seg.loan_interest, "segment_funding_income": seg.funding_income,
         "segment_interest_cost": seg.interest_cost, "segment_costs": seg.costs,
     }  # fmt: skip
+    values |= pool_flows(lb, loan, end) | {"liquidity_level": fund.liquidity_level}
     values |= {f"members.{c}": k for c, k in zip(fund.group_names, lb.open_by_group, strict=True)}
     values |= {f"withdrawals.{name}": int(lb.withdrawals.get(kind, 0))
                for name, kind in WITHDRAWAL_KINDS.items()}  # fmt: skip
     values |= {f"cash_in.{k}": v for k, v in cash.cash_in.items()}
     values |= {f"cash_out.{k}": v for k, v in cash.cash_out.items()}
     return values
+
+
+POOL_FLOW_SERIES = (
+    "pool_deposits", "pool_withdrawals", "pool_withdrawers", "pool_loans_issued",
+    "pool_loans_issued_amount", "pool_principal_repaid", "pool_prepaid", "pool_loans_rationed",
+    "pool_withdrawals_stopped", "employee_loans_asked", "employee_defaults_amount",
+    "liquidity_level",
+)  # fmt: skip
+"""The whole pool's flows as the annual reports count them, and the centre's liquidity line
+(:func:`sim.fund.loan_limit.liquidity_level`) with what its rules held back."""
+POOL_FLOW_FEN = frozenset(POOL_FLOW_SERIES) - {
+    "pool_withdrawers", "pool_loans_issued", "employee_loans_asked", "liquidity_level",
+}  # fmt: skip
+
+
+def pool_flows(lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd) -> dict[str, float]:
+    """Both segments' flows of the month as the annual report counts them (fen; counts).
+
+    Deposits (缴存额) include the interest credited to accounts: the reports' balances move
+    by deposits − withdrawals (2024: 261.66 − 240.98 = 93.43 − 72.76, FACTS.md). Principal
+    recovered (回收) is scheduled repayments and prepayments, recoveries on defaults aside.
+    """
+    emp, served = end.employee, end.cash.served
+    employee_loans = sum(a.payload for a in served if a.segment == "employee")
+    return {
+        "pool_deposits": lb.deposits + lb.transfers_in + lb.interest_credited + emp.deposits
+        + emp.interest_accrued,
+        "pool_withdrawals": lb.withdrawn + emp.withdrawals,
+        "pool_withdrawers": emp.people,
+        "pool_loans_issued": loan.disbursed_count + employee_loans,
+        "pool_loans_issued_amount": loan.disbursed + end.cash.cash_out["loans.employee"],
+        "pool_principal_repaid": loan.principal_repaid + loan.prepaid + emp.principal_repaid,
+        "pool_prepaid": loan.prepaid + emp.loans.prepaid,
+        "pool_loans_rationed": emp.demand.loans * emp.demand.rationed_per_loan,
+        "pool_withdrawals_stopped": emp.stopped,
+        "employee_loans_asked": emp.demand.loans,
+        "employee_defaults_amount": emp.loans.defaulted,
+    }  # fmt: skip

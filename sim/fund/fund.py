@@ -35,7 +35,7 @@ signed the centre's auto-debit, W1).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
@@ -47,7 +47,7 @@ from sim.fund.employee import EmployeeFlows, EmployeeShock
 from sim.fund.figures import month_figures
 from sim.fund.liquidity import Application
 from sim.fund.loan_book import Due, LoanBook, LoanMonth, split_payment
-from sim.fund.loan_limit import rationing_level
+from sim.fund.loan_limit import liquidity_level, rationing_level
 from sim.fund.policy import Policy
 from sim.fund.pool_books import Opening, PoolBooks, PoolMonthEnd
 from sim.fund.pool_config import PoolConfig
@@ -92,21 +92,27 @@ class Fund:
     """The fund of one path (see the module docstring).
 
     ``group`` and ``group_names``: each account's reporting group (the cohort,
-    F7) and the groups' names, for the open accounts counted by group.
+    F7) and the groups' names, for the open accounts counted by group; ``draws``:
+    the path's (seed, path), for the employees' monthly housing-activity draw.
     """
 
     def __init__(self, env: simpy.Environment, policy: Policy, config: PoolConfig, n: int,
                  start: int, *, repay_from_balance: bool, group: np.ndarray | None = None,
-                 group_names: tuple[str, ...] = ()) -> None:  # fmt: skip
+                 group_names: tuple[str, ...] = (),
+                 draws: tuple[int, int] = (0, 0)) -> None:  # fmt: skip
         self.policy = policy
         self.group_names = group_names  # members.<name> in the record (F7)
         self.counter = Counter(n, policy, start, group=group, groups=max(len(group_names), 1))
         self.ledger = self.counter.ledger
         self.book = LoanBook(policy)
-        self.money = PoolBooks(env, policy, config, start, grant=self._grant)
+        self.money = PoolBooks(env, policy, config, start, grant=self._grant, draws=draws)
         self.repay_from_balance = repay_from_balance
         self.house_price_index = 1.0
-        self.rationing_level = 0  # set by each month's desk, read by the next month's quotes
+        emp = self.money.employee  # the opening 个贷率 sets the first month's level
+        opening = emp.loan_balance / max(emp.deposit_balance, 1)
+        self.liquidity_level = liquidity_level(policy, opening)
+        self.rationing_level = rationing_level(policy, opening)
+        # set by each month's desk, read by the next month's quotes and employees' demand
         self._open: OpenMonth | None = None
 
     # ------------------------------------------------------------------ the month
@@ -163,10 +169,12 @@ class Fund:
         if not m.handled:
             raise RuntimeError(f"{format_month(m.month)}: the desk opens after fund.handle()")
         money.member_flows(books, m.commercial_repayments)
-        m.employee = money.employee_month(m.month, m.employee_shock)
+        m.employee = money.employee_month(m.month, m.employee_shock, hpi=self.house_price_index,
+                                          level=self.rationing_level)  # fmt: skip
         m.interest = money.interest(m.opening)
         balance = books.opening_total + books.inflows - books.withdrawn  # no pass over accounts
         money.observe(flexible_deposits=balance, flexible_loans=self.book.outstanding())
+        self.liquidity_level = liquidity_level(self.policy, money.pool.loan_to_deposit())
         self.rationing_level = rationing_level(self.policy, money.pool.loan_to_deposit())
         yield money.pool.service()
         self._disburse(m)
@@ -227,7 +235,7 @@ class Fund:
     def _grant(self, app: Application) -> bool:
         """The desk grants a loan: the employee segment's at once, a member's at month end."""
         if app.segment == "employee":
-            self.money.employee.lend(app.amount)
+            self.money.employee.lend(self._month().month, app.amount, app.payload)
             return True
         person, granted = app.payload[0], self._month().granted
         acc = self.ledger.acc
@@ -267,9 +275,6 @@ class Fund:
             table[f"{format_month(month)}-01"] = max(self.policy.at(key, month) - cut, 0.0)
             changes[key] = dict(sorted(table.items()))
         self.set_policy(self.policy.with_overrides(changes, origin=f"shock {name}"))
-        employee = self.money.employee
-        rate = max(employee.params.loan_rate - cut, 0.0)
-        employee.params = replace(employee.params, loan_rate=rate)
 
     def set_policy(self, policy: Policy) -> None:
         """A new policy in force, for every book (a switch date or a shock)."""

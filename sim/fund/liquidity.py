@@ -54,7 +54,7 @@ SURVIVAL_CAP = 600.0
 
 CASH_IN = (
     "deposits", "transfers_in", "repayments", "recoveries", "employee_deposits",
-    "employee_repayments", "bank_interest", "credit_line",
+    "employee_repayments", "employee_recoveries", "bank_interest", "credit_line",
 )  # fmt: skip
 """Every kind of cash coming into the pool (``credit_line``: drawn on the bank line)."""
 CASH_OUT = (

@@ -148,11 +148,18 @@ def max_loan_fen(policy: Policy, price_fen, first_home) -> np.ndarray:
     return np.floor(np.asarray(price_fen) * max_ltv(policy, first_home)).astype(np.int64)
 
 
+def liquidity_level(policy: Policy, loan_to_deposit: float) -> int:
+    """The centre's liquidity line crossed: 0 below the first threshold of
+    ``liquidity.rationing_thresholds`` (个贷率 85/90/95% by default), else its number (F5)."""
+    return int(np.searchsorted(policy["liquidity.rationing_thresholds"], loan_to_deposit, "right"))
+
+
 def rationing_level(policy: Policy, loan_to_deposit: float) -> int:
-    """0 when the pool's 个贷率 is below the first threshold, else the level reached (F5)."""
+    """The line crossed (:func:`liquidity_level`) when the centre rations at its lines
+    (``liquidity.rationing``), else 0 (F5)."""
     if not policy["liquidity.rationing"]:
         return 0
-    return int(np.searchsorted(policy["liquidity.rationing_thresholds"], loan_to_deposit, "right"))
+    return liquidity_level(policy, loan_to_deposit)
 
 
 def loan_limit(

@@ -39,7 +39,8 @@ from sim.fund.segment import SegmentBooks, SegmentMonth, segment_month
 from sim.fund.value_added import ValueAdded, month_value_added, year_end
 
 EMPLOYEE_TRANCHES = 20
-"""Employee loan demand queues as this many applications a month (of whole loans)."""
+"""Employee loan demand queues as this many applications a month (of whole loans; each
+application's ``payload`` is its number of loans)."""
 
 
 def tranche_sizes(loans: int) -> list[int]:
@@ -73,20 +74,21 @@ class PoolMonthEnd:
     value_added: int
     cash: PoolMonth
     sheet: BalanceSheet
+    employee: EmployeeFlows
 
 
 class PoolBooks:
     """The pool's money for one path (see the module docstring)."""
 
     def __init__(self, env: simpy.Environment, policy: Policy, config: PoolConfig, start: int,
-                 *, grant) -> None:  # fmt: skip
+                 *, grant, draws: tuple[int, int] = (0, 0)) -> None:  # fmt: skip
         fund = config.fund
         self.config = config
         self.pool = Pool(
             env, policy, fund, cash=round_yuan_to_fen(fund.start_cash), grant=grant,
             credit_line=round_yuan_to_fen(fund.start_credit_line),
         )  # fmt: skip
-        self.employee = EmployeeSegment(config.employee, policy, start)
+        self.employee = EmployeeSegment(config.employee, policy, start, draws=draws)
         self.reserve = Reserve(balance=round_yuan_to_fen(fund.start_reserve))  # employees' loans
         self.segment = SegmentBooks.start()
         self.equity = round_yuan_to_fen(fund.start_equity)
@@ -125,15 +127,19 @@ class PoolBooks:
                 pool.pay(f"withdrawals.{kind}", amount)
         pool.pay("withdrawals.repayment", commercial_repayments)
 
-    def employee_month(self, month: int, shock: EmployeeShock) -> EmployeeFlows:
-        """The employee segment's flows as cash, and its loan demand at the desk (F6)."""
-        pool, emp = self.pool, self.employee.step(month, shock)
+    def employee_month(self, month: int, shock: EmployeeShock, *, hpi: float = 1.0,
+                       level: int = 0) -> EmployeeFlows:  # fmt: skip
+        """The employees' flows as cash, their losses against their reserve, and their loan
+        demand at the desk (F6) at the centre's liquidity ``level``."""
+        pool = self.pool
+        emp = self.employee.step(month, shock, hpi=hpi, level=level, wait=pool.oldest_wait(month))
         pool.receive("employee_deposits", emp.deposits)
         pool.pay("employee_withdrawals", emp.withdrawals)
         pool.receive("employee_repayments", emp.principal_repaid + emp.interest_received)
-        average = round_yuan_to_fen(self.config.employee.average_loan)
-        for size in tranche_sizes(emp.loan_demand // average):
-            pool.submit(Application(size * average, month, "employee"))
+        pool.receive("employee_recoveries", emp.loans.recovered)
+        self.equity -= self.reserve.write_off(emp.loans.loss, month)
+        for count in tranche_sizes(emp.demand.loans):
+            pool.submit(Application(count * emp.demand.size, month, "employee", count))
         return emp
 
     def interest(self, opening: Opening) -> ValueAdded:
@@ -170,7 +176,7 @@ class PoolBooks:
             credit_line=pool.credit_line,
             risk_reserve=self.reserve.balance + self.segment.reserve.balance, equity=self.equity,
         ).check()  # fmt: skip
-        return PoolMonthEnd(seg, total, cash, sheet)
+        return PoolMonthEnd(seg, total, cash, sheet, emp)
 
     def _value_added(self, accounts, loans, emp, interest, opening) -> tuple[SegmentMonth, int]:
         """The month's value-added income, the pool's and the flexible segment's (F3)."""

@@ -20,6 +20,9 @@ from pathlib import Path
 from sim.core.checks import check_table
 from sim.core.errors import InputError, read_toml
 from sim.core.money import round_yuan_to_fen
+from sim.fund.employee_config import EMPLOYEE_SPECS, EmployeeParams, employee_params
+
+__all__ = ["EMPLOYEE_SPECS", "EmployeeParams", "FundParams", "PoolConfig", "load_pool_config"]
 
 DEFAULT_FUND = Path(__file__).resolve().parents[2] / "scenarios" / "fund" / "lianyungang.toml"
 
@@ -40,24 +43,6 @@ class FundParams:
     distribute_while_borrowing: bool = False
 
 
-@dataclass(frozen=True)
-class EmployeeParams:
-    """The employee segment, as aggregate monthly flows (F6)."""
-
-    deposit_balance: float
-    loan_balance: float
-    monthly_deposits: float
-    deposit_growth: float
-    withdrawal_ratio: float
-    monthly_loan_demand: float
-    loan_demand_growth: float
-    loan_rate: float
-    repayment_months: int
-    average_loan: float
-    season_amplitude: float
-    season_peak: int
-
-
 _BIG = 1e13
 FUND_SPECS = {
     "start_cash": (0, _BIG, float),
@@ -69,20 +54,6 @@ FUND_SPECS = {
     "credit_line_limit": (0, _BIG, float),
     "credit_line_rate": (0, 0.5, float),
     "house_price_growth": (-0.5, 0.5, float),
-}
-EMPLOYEE_SPECS = {
-    "deposit_balance": (0, _BIG, float),
-    "loan_balance": (0, _BIG, float),
-    "monthly_deposits": (0, _BIG, float),
-    "deposit_growth": (-0.5, 0.5, float),
-    "withdrawal_ratio": (0, 5, float),
-    "monthly_loan_demand": (0, _BIG, float),
-    "loan_demand_growth": (-0.5, 0.5, float),
-    "loan_rate": (0, 0.2, float),
-    "repayment_months": (1, 600, int),
-    "average_loan": (1, 1e8, float),
-    "season_amplitude": (0, 1, float),
-    "season_peak": (1, 12, int),
 }
 
 
@@ -127,7 +98,7 @@ def load_pool_config(
     if not isinstance(distribute, bool):
         raise InputError(origin, f"fund.{flag}", f"got {distribute!r}", allowed="true or false")
     fund = FundParams(**fund, distribute_while_borrowing=distribute)
-    employee = EmployeeParams(**check_table(origin, "employee", tables["employee"], EMPLOYEE_SPECS))
+    employee = employee_params(origin, tables["employee"], check_table)
     check_opening_balance(origin, fund, employee, book=book)
     return PoolConfig(origin, fund, employee)
 

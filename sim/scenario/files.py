@@ -8,7 +8,7 @@ tests and ``--set`` rely on: ``population.size`` and ``horizon.months``
 (also ``montecarlo.paths``, ``montecarlo.seed``, ``policy.switch_on``); any
 policy key path (``subsidy.holding_rate``) set on the command line becomes an
 override; so do key paths of the population and fund files
-(``behaviour.joining.base_annual_rate``, ``employee.withdrawal_ratio``: see
+(``behaviour.joining.base_annual_rate``, ``employee.other_rate``: see
 ``sim.scenario.file_sets``).
 
 A shock (``[[shock]]``) changes incomes or behaviour over a window

@@ -48,7 +48,7 @@ def in_force(scenario: Scenario, month: int) -> InForce:
     logs), and the house-price index with the fund file's trend growth."""
     names = [c.name for c in scenario.agents.cohorts]
     level, idle = np.zeros(len(names)), np.ones(len(names))
-    exit_m = buy_m = dep_m = wd_m = demand_m = hpi = 1.0
+    exit_m = buy_m = dep_m = wd_m = demand_m = hpi = emp_income = 1.0
     changes = []
     for s in scenario.shocks:
         mask = np.array([s.cohorts is None or c in s.cohorts for c in names])
@@ -58,6 +58,8 @@ def in_force(scenario: Scenario, month: int) -> InForce:
         buy_m *= s.effect("purchase_multiplier", month)
         dep_m *= s.effect("employee_deposits", month)
         wd_m *= s.effect("employee_withdrawals", month)
+        if s.cohorts is None:  # an economy-wide income cut reaches employees' wages too
+            emp_income *= 1 - min(s.effect("income_cut", month), 0.99)
         demand_m *= s.effect("employee_loan_demand", month)
         hpi *= s.effect("house_prices", month)
         if s.holding_rate is not None and month == s.start:
@@ -69,7 +71,7 @@ def in_force(scenario: Scenario, month: int) -> InForce:
         income=CommonShock(level, idle),
         exit_multiplier=exit_m,
         purchase_multiplier=buy_m,
-        employee=EmployeeShock(dep_m, wd_m, demand_m),
+        employee=EmployeeShock(dep_m, wd_m, demand_m, emp_income),
         house_price_index=hpi * (1 + scenario.pool.fund.house_price_growth) ** years,
         policy_changes=tuple(changes),
     )
