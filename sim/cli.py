@@ -149,6 +149,9 @@ def _run(args: argparse.Namespace) -> int:
     from sim.report.tables import summary_table
 
     print(summary_table(runs, lang=_lang(args)))
+    from sim.report.liquidity import liquidity_table
+
+    print(f"\n{liquidity_table(runs, lang=_lang(args))}")
     print(f"results: {run_dir}")
     return 0
 
@@ -186,6 +189,9 @@ def _compare(args: argparse.Namespace, *, robust_dir=None) -> int:
     print(summary_table(base, lang=_lang(args)))
     print()
     print(paired_table(base, lang=_lang(args)))
+    from sim.report.liquidity import liquidity_table
+
+    print(f"\n{liquidity_table(base, lang=_lang(args))}")
     if args.report:
         from sim.report.html import render
 
