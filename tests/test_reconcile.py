@@ -120,3 +120,22 @@ def test_liquidity_table_counts_months_past_each_line_beside_the_cost():
     assert "0.0 [0.0 – 0.0]" in line3
     assert "8.00 [8.00 – 8.00]" in text  # 4 months × 2 m yuan of subsidy at 1.5%
     assert "最长轮候队列" in liquidity_table(runs, lang="zh")
+
+
+def test_the_committee_reports_liquidity_section_shows_each_rate():
+    from sim.report.liquidity import _short, liquidity_section
+
+    assert _short("subsidy.holding_rate=0.012|stress") == "1.2% | stress"
+    assert _short("baseline") == "baseline"
+    level = {"liquidity_level": np.array([3.0, 3.0, 2.0])}
+    other = {k: np.zeros(3) for k in ("loan_queue_length", "pool_loans_rationed",
+                                       "pool_withdrawals_stopped", "credit_line_balance",
+                                       "subsidy_paid", "bonus_paid", "segment_net_funding")}  # fmt: skip
+    runs = {"subsidy.holding_rate=0.010": {0: level | other},
+            "subsidy.holding_rate=0.015": {0: {"liquidity_level": np.ones(3)} | other}}  # fmt: skip
+    page = liquidity_section(runs, lang="en")
+    assert "<th>1.0%</th><th>1.5%</th>" in page
+    row = page[page.index("months at or past the 3rd line") :].split("</tr>")[0]
+    assert "<td>2.0<br>" in row  # two months at level 3 at 1.0%
+    assert "<td>0.0<br>" in row  # none at 1.5%
+    assert "各补贴率下的资金池流动性" in liquidity_section(runs, lang="zh")

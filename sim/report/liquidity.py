@@ -68,3 +68,49 @@ def liquidity_table(runs: dict[str, dict[int, dict[str, np.ndarray]]], *, lang: 
         rows.append(cells)
     title, metric = WORDS[lang]
     return title + "\n" + table([metric, *labels], rows)
+
+
+SECTION = {
+    "en": ("The pool's liquidity per rate",
+           "Median over paths, 5%–95% below; the lines are the centre's 个贷率 lines "
+           "(liquidity.rationing_thresholds). Money in m yuan. The employees' deposits are "
+           "about 99% of the pool, so a rate moves these figures only as far as the pilot's "
+           "net funding moves the pool."),
+    "zh": ("各补贴率下的资金池流动性",
+           "各路径中位数，下方为 5%–95%；各条线为中心的个贷率流动性线"
+           "（liquidity.rationing_thresholds）。金额单位万元。职工缴存约占资金池的 99%，"
+           "补贴率对这些数字的影响以灵活就业净融出资金对资金池的影响为限。"),
+}  # fmt: skip
+
+
+def liquidity_section(runs: dict[str, dict[int, dict[str, np.ndarray]]], *, lang: str = "zh"
+                      ) -> str:  # fmt: skip
+    """The committee report's section: :data:`ROWS` per scenario label, as an HTML table."""
+    import html
+
+    title, note = SECTION[lang]
+    labels = list(runs)
+    heads = [_short(lab) for lab in labels]
+    out = [f"<h2>{html.escape(title)}</h2>",
+           "<div class='scroll'><table class='liquidity'><tr><th></th>"]  # fmt: skip
+    out += [f"<th>{html.escape(h)}</th>" for h in heads] + ["</tr>"]
+    for en, zh, series, how, kind in ROWS:
+        cells = [html.escape(en if lang == "en" else zh)]
+        for lab in labels:
+            lo, mid, hi = np.quantile(reduce(runs[lab], series, how), [0.05, 0.5, 0.95])
+            cells.append(f"{number(mid, kind, lang)}<br><span class='band'>"
+                         f"{number(lo, kind, lang)} – {number(hi, kind, lang)}</span>")  # fmt: skip
+        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    out.append(f"</table></div><p class='band'>{html.escape(note)}</p>")
+    return "".join(out)
+
+
+def _short(label: str) -> str:
+    """``subsidy.holding_rate=0.012|stress`` → ``1.2% | stress``; other labels as they are."""
+    head, bar, tail = label.partition("|")
+    key, eq, val = head.partition("=")
+    try:
+        shown = f"{float(val):.1%}" if eq and key.endswith("holding_rate") else head
+    except ValueError:
+        shown = head
+    return shown + (f" | {tail}" if bar else "")
