@@ -80,9 +80,12 @@ def test_every_rendering_keeps_the_numbers_of_its_english_text():
 
 def test_scaled_amounts_are_converted_to_yi_and_wan():
     table = zh_table()
-    fund = next(zh for en, zh in table.items() if en.startswith("Assumptions: cash is what"))
-    assert "缴存余额 250 亿元 + 风险准备金 4 亿元 - 贷款 220 亿元 = 34 亿元" in fund
-    assert "银行授信 20 亿元，利率 3.5%" in fund
+    fund = next(
+        zh for en, zh in table.items() if en.startswith("FACTS.md Lianyungang's own fund (2023")
+    )
+    assert "银行授信 20 亿元，利率 3.5%" in fund  # 2 bn yuan
+    employees = next(zh for en, zh in table.items() if "ceilings 600k/1m" in en)
+    assert "60 万元/100 万元，阶段性提高到 80 万元/120 万元" in employees
     ceilings = table["FACTS.md loans: ceilings 400k (Chengdu flexible workers) to 800k (Chongqing)"]
     assert ceilings == "FACTS.md 贷款：最高额度 40 万元（成都灵活就业人员）至 80 万元（重庆）"
 

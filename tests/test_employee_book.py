@@ -219,3 +219,37 @@ def test_F6_the_shock_multipliers_reach_the_employees_book_through_its_mechanism
     # half the contributors stop: half the contributions, and they take their balances out
     assert gone.deposits == pytest.approx(base.deposits / 2, abs=1)
     assert gone.by_kind["other"] > 5 * base.by_kind["other"]
+
+
+def test_F5_at_the_95_line_flexible_loans_wait_within_their_own_deposits():
+    import simpy
+
+    from sim.fund.liquidity import Application, Pool
+
+    def desk(flexible_loans: int, percent: int = 97):
+        env, granted = simpy.Environment(), []
+        pool = Pool(env, POLICY, load_pool_config().fund, cash=yuan(20_000_000),
+                    grant=granted.append)  # fmt: skip
+        # the pool at 个贷率 97% (room 3m, cash above the floor 15m): past the third line; the
+        # pilot holds 1,000,000 of deposits
+        deposits = yuan(100_000_000)
+        pool.observe(deposits=deposits, loans=deposits * percent // 100,
+                     flexible_deposits=yuan(1_000_000), flexible_loans=flexible_loans)  # fmt: skip
+        pool.begin_month(0)
+        pool.submit(Application(yuan(300_000), 0, "flexible"))
+        pool.submit(Application(yuan(100_000), 0, "employee", 1))
+        env.run(until=pool.service())
+        return pool, granted
+
+    # room = 1.0 × 1,000,000 − 800,000 = 200,000 < 300,000: the pilot's loan waits, and the
+    # employee's behind it too (strict 轮候)
+    pool, granted = desk(yuan(800_000))
+    assert pool.flexible_room() == yuan(200_000)
+    assert granted == []
+    # room 300,000: both are lent
+    _, granted = desk(yuan(700_000))
+    assert [a.segment for a in granted] == ["flexible", "employee"]
+    # below the third line there is no such cap: at 个贷率 93% room is None and it is lent
+    pool, granted = desk(yuan(800_000), percent=93)
+    assert pool.flexible_room() is None
+    assert len(granted) == 2

@@ -87,10 +87,55 @@ def test_reconcile_command_prints_the_table(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["run", "--paths", "2", "--workers", "1", "--set", "population.size=200",
                  "--set", "horizon.months=16", "--out", str(out)]) == 0  # fmt: skip
-    capsys.readouterr()
+    printed = capsys.readouterr().out
+    assert "pool liquidity over the run" in printed or "资金池流动性" in printed
     assert main(["reconcile", str(out)]) == 0
     text = capsys.readouterr().out
     assert "2024  loan_balance" in text
     assert "255.92" in text
     assert "the run does not cover the whole year" in text  # 2023's flows: Sep-Dec only
     assert main(["reconcile", str(tmp_path)]) == 2
+
+
+def test_liquidity_table_counts_months_past_each_line_beside_the_cost():
+    from sim.report.liquidity import liquidity_table, reduce
+
+    def path(levels, subsidy):
+        n = len(levels)
+        zero = np.zeros(n)
+        return {"liquidity_level": np.array(levels, float), "loan_queue_length": zero + 2,
+                "pool_loans_rationed": zero + 1e6, "pool_withdrawals_stopped": zero,
+                "credit_line_balance": zero, "subsidy_paid": zero + subsidy,
+                "bonus_paid": zero, "segment_net_funding": np.arange(n) * 1e6}  # fmt: skip
+
+    runs = {"1%": {0: path([1, 2, 3, 3], 1e6), 1: path([0, 1, 2, 3], 1e6)},
+            "1.5%": {0: path([1, 1, 2, 2], 2e6), 1: path([0, 0, 1, 2], 2e6)}}  # fmt: skip
+    # path 0 at 1%: levels 1, 2, 3, 3 → 4 months past line 1, 3 past line 2, 2 past line 3
+    assert reduce(runs["1%"], "liquidity_level", "line1").tolist() == [4, 3]
+    assert reduce(runs["1%"], "liquidity_level", "line3").tolist() == [2, 1]
+    assert reduce(runs["1.5%"], "subsidy_paid", "cost").tolist() == [8e6, 8e6]
+    text = liquidity_table(runs, lang="en")
+    line3 = next(r for r in text.splitlines() if r.startswith("months at or past the 3rd"))
+    assert "1.5 [1.1 – 1.9]" in line3  # median of 2 and 1; the 5–95% band between them
+    assert "0.0 [0.0 – 0.0]" in line3
+    assert "8.00 [8.00 – 8.00]" in text  # 4 months × 2 m yuan of subsidy at 1.5%
+    assert "最长轮候队列" in liquidity_table(runs, lang="zh")
+
+
+def test_the_committee_reports_liquidity_section_shows_each_rate():
+    from sim.report.liquidity import _short, liquidity_section
+
+    assert _short("subsidy.holding_rate=0.012|stress") == "1.2% | stress"
+    assert _short("baseline") == "baseline"
+    level = {"liquidity_level": np.array([3.0, 3.0, 2.0])}
+    other = {k: np.zeros(3) for k in ("loan_queue_length", "pool_loans_rationed",
+                                       "pool_withdrawals_stopped", "credit_line_balance",
+                                       "subsidy_paid", "bonus_paid", "segment_net_funding")}  # fmt: skip
+    runs = {"subsidy.holding_rate=0.010": {0: level | other},
+            "subsidy.holding_rate=0.015": {0: {"liquidity_level": np.ones(3)} | other}}  # fmt: skip
+    page = liquidity_section(runs, lang="en")
+    assert "<th>1.0%</th><th>1.5%</th>" in page
+    row = page[page.index("months at or past the 3rd line") :].split("</tr>")[0]
+    assert "<td>2.0<br>" in row  # two months at level 3 at 1.0%
+    assert "<td>0.0<br>" in row  # none at 1.5%
+    assert "各补贴率下的资金池流动性" in liquidity_section(runs, lang="zh")

@@ -49,6 +49,9 @@ def project(args: argparse.Namespace) -> int:
     from sim.report.tables import summary_table
 
     print(summary_table(runs, lang=lang_of(args)))
+    from sim.report.liquidity import liquidity_table
+
+    print(f"\n{liquidity_table(runs, lang=lang_of(args))}")
     print(f"results: {run_dir}")
     return 0
 
@@ -86,6 +89,9 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
     print(summary_table(base, lang=lang_of(args)))
     print()
     print(paired_table(base, lang=lang_of(args)))
+    from sim.report.liquidity import liquidity_table
+
+    print(f"\n{liquidity_table(base, lang=lang_of(args))}")
     if args.report:
         from sim.report.html import render
 

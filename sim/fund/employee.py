@@ -18,7 +18,12 @@ the pool needs (and ``hpfsim reconcile`` compares) is a total. Each month:
   family-help share stops at the centre's withdrawal line), rent, repayment
   of a loan, retirement and other (leaving: a multiple of the average
   balance); an outflow stress makes leaving, and renting out, more common
-  and contributions stop for those who leave;
+  and contributions stop for those who leave (a share ``1 − deposits`` of the
+  contributors a year, each taking the leavers' average balance). A
+  withdrawal to repay a fund loan is, in the fund, a transfer from the
+  account to the loan; here it is a withdrawal and the loan's repayment is
+  cash in, which moves the same balances (deposits and loans fall) and leaves
+  cash where the transfer would;
 - **loans**: the vintages pay, prepay (part with housing turnover) and
   default (national HPF overdue level) with recoveries at the house-price
   index;
@@ -168,8 +173,8 @@ class EmployeeSegment:
             "rent": n * p.rent_rate * shock.withdrawals,
             "repayment": n * p.repayment_rate,
             "retirement": n * p.retirement_rate,
-            "other": n * p.other_rate * shock.withdrawals + p.contributors * heads
-            * (1 - shock.deposits) / 12,
+            "other": n * p.other_rate * shock.withdrawals
+            + p.contributors * heads * max(1 - shock.deposits, 0.0) / 12,
         }  # fmt: skip
         amount = {
             "purchase": p.purchase_amount * wage * hpi, "rent": p.rent_amount * wage,

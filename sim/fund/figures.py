@@ -115,6 +115,7 @@ def pool_flows(lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd) -> dict[str, 
     Deposits (缴存额) include the interest credited to accounts: the reports' balances move
     by deposits − withdrawals (2024: 261.66 − 240.98 = 93.43 − 72.76, FACTS.md). Principal
     recovered (回收) is scheduled repayments and prepayments, recoveries on defaults aside.
+    Withdrawers are the employees' (the pilot's members are not counted by person here).
     """
     emp, served = end.employee, end.cash.served
     employee_loans = sum(a.payload for a in served if a.segment == "employee")

@@ -22,7 +22,11 @@ what may be lent — cash above the floor (``liquidity.cash_floor_share`` of
 the pool's deposits), nothing while the credit line is drawn or withdrawals
 wait, and no more than keeps the pool's 个贷率 within
 ``liquidity.max_loan_to_deposit`` (F5). The first application that does not
-fit stops the desk: later, smaller ones wait their turn (strict 轮候).
+fit stops the desk: later, smaller ones wait their turn (strict 轮候). From
+the centre's line ``liquidity.flexible_cap_level`` on, flexible workers'
+applications also wait while their segment's loans would pass
+``liquidity.flexible_cap_ratio`` × its deposits (F5: A §3(6)1 sets what they
+may borrow from their own deposits, withdrawals and loans).
 
 **Survival horizon**: the months the cash lasts with no new deposits — cash
 minus committed loans (the queue), divided by the monthly net contractual
@@ -46,6 +50,7 @@ import simpy
 from sim.core.money import round_yuan_to_fen
 from sim.core.months import format_month
 from sim.fund.books import BooksError
+from sim.fund.loan_limit import rationing_level
 from sim.fund.policy import Policy
 from sim.fund.pool_config import FundParams
 from sim.fund.withdrawals import Kind
@@ -150,6 +155,7 @@ class Pool:
         self.queue = Queue()
         self.deposits = 0  # pool deposit balance, set by observe()
         self.loans = 0  # pool loan balance, set by observe()
+        self.flexible = (0, 0)  # the flexible segment's deposits and loans, set by observe()
         self.month_books: PoolMonth | None = None
         self._withdrawals: deque[int] = deque(maxlen=12)
 
@@ -219,9 +225,24 @@ class Pool:
         return books
 
     # -------------------------------------------------------------- loans
-    def observe(self, *, deposits: int, loans: int) -> None:
-        """The pool's deposit and loan balances now (both segments), for the desk's limits."""
+    def observe(self, *, deposits: int, loans: int, flexible_deposits: int = 0,
+                flexible_loans: int = 0) -> None:  # fmt: skip
+        """The pool's deposit and loan balances now (both segments, and the flexible
+        segment's own), for the desk's limits."""
         self.deposits, self.loans = int(deposits), int(loans)
+        self.flexible = (int(flexible_deposits), int(flexible_loans))
+
+    def flexible_room(self) -> int | None:
+        """What flexible workers may still borrow under the F5 ceiling set from their own
+        deposits, withdrawals and loans (A §3(6)1): from the line
+        ``liquidity.flexible_cap_level`` on, their loans stay within
+        ``liquidity.flexible_cap_ratio`` × their deposits (net of withdrawals). None below
+        that line (or with ``liquidity.rationing`` off)."""
+        level = self.policy["liquidity.flexible_cap_level"]
+        if not level or rationing_level(self.policy, self.loan_to_deposit()) < level:
+            return None
+        deposits, loans = self.flexible
+        return max(0, int(self.policy["liquidity.flexible_cap_ratio"] * deposits) - loans)
 
     def loan_to_deposit(self) -> float:
         """The pool's 个贷率 (loan balance ÷ deposit balance)."""
@@ -286,8 +307,12 @@ def loan_desk(pool: Pool):
     month and then closes (one event on the clock, whatever the queue holds).
     """
     books, queue = pool._books(), pool.queue.items
-    budget = pool.lendable()
+    budget, room = pool.lendable(), pool.flexible_room()
     while queue and queue[0].amount <= budget:
+        if queue[0].segment == "flexible" and room is not None:
+            if queue[0].amount > room:
+                break  # the F5 ceiling: it waits, and so does the line behind it (轮候)
+            room -= queue[0].amount
         app = queue.popleft()
         app.served = books.month
         if pool.grant(app) is False:

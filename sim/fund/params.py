@@ -130,6 +130,8 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("liquidity.rationing_ltv", "float_list", "fraction", "F5", low=0, high=1),
     ParamSpec("liquidity.rationing_ceiling", "float_list", "fraction", "F5", low=0, high=1),
     _num("liquidity.withdrawal_stop_level", "level", "F5", 0, 3, kind="int"),
+    _num("liquidity.flexible_cap_level", "level", "F5", 0, 3, kind="int"),
+    _num("liquidity.flexible_cap_ratio", "fraction", "F5", 0, 5),
     # D3 — income tax deduction
     _num("tax.iit_basic_deduction", "yuan/year", "D3", 0, 1_000_000),
     ParamSpec("tax.iit_thresholds", "float_list", "yuan/year", "D3", low=0, high=1e8),

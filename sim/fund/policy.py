@@ -335,9 +335,9 @@ def _check_consistency(origin: str, params: Mapping[str, Param]) -> None:
         raise InputError(
             origin, "liquidity.rationing_thresholds", f"{list(levels)} not strictly increasing"
         )
-    if probe["liquidity.withdrawal_stop_level"] > len(levels):
-        raise InputError(origin, "liquidity.withdrawal_stop_level", "above the last line",
-                         allowed=f"0 to {len(levels)}")  # fmt: skip
+    for key in ("liquidity.withdrawal_stop_level", "liquidity.flexible_cap_level"):
+        if probe[key] > len(levels):
+            raise InputError(origin, key, "above the last line", allowed=f"0 to {len(levels)}")
     for key in ("liquidity.rationing_multiple", "liquidity.rationing_ltv",
                 "liquidity.rationing_ceiling"):  # fmt: skip
         if len(probe[key]) != len(levels):

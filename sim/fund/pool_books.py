@@ -155,7 +155,9 @@ class PoolBooks:
     def observe(self, *, flexible_deposits: int, flexible_loans: int) -> None:
         """The pool's deposit and loan balances now, for the desk's limits (F5)."""
         self.pool.observe(deposits=flexible_deposits + self.employee.deposit_balance,
-                          loans=flexible_loans + self.employee.loan_balance)  # fmt: skip
+                          loans=flexible_loans + self.employee.loan_balance,
+                          flexible_deposits=flexible_deposits,
+                          flexible_loans=flexible_loans)  # fmt: skip
 
     def close_month(self, month: int, policy: Policy, accounts: MonthBooks, loans: LoanMonth,
                     emp: EmployeeFlows, interest: ValueAdded, opening: Opening, *,

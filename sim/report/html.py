@@ -166,6 +166,9 @@ def render(
     parts.append("</div>")
     if stress_name:
         parts.append(_stress_table(runs, scenario.pool.fund, lang, stress_name))
+    from sim.report.liquidity import liquidity_section
+
+    parts.append(liquidity_section(runs, lang=lang))
     if robust_dir is not None:
         from sim.report.robust import robust_section
 
