@@ -64,7 +64,8 @@ SERIES = (
     "loan_refusals", "loans_disbursed", "loans_disbursed_amount", "loan_queue_length",
     "loan_queue_wait_months", "loan_balance", "deposit_balance", "loan_to_deposit",
     "pool_deposit_balance", "pool_loan_balance", "pool_loan_to_deposit", "cash",
-    "survival_months", "credit_line_balance", "credit_line_drawn", "value_added_income",
+    "survival_months", "survival_months_with_line", "loan_queue_amount", "credit_line_balance",
+    "credit_line_drawn", "value_added_income",
     "risk_reserve", "reserve_to_loans", "reserve_to_stressed_loss", "reserve_uncovered",
     "defaults_amount", "credit_losses", "defaults", "arrears_3plus", "rationing_level",
     "house_price_index", "members_at_cap",
@@ -79,7 +80,7 @@ SERIES = (
 FEN_SERIES = {
     "deposits", "withdrawals", "subsidy_paid", "bonus_paid", "interest_credited", "tax_forgone",
     "loans_disbursed_amount", "loan_balance", "deposit_balance", "pool_deposit_balance",
-    "pool_loan_balance", "cash", "credit_line_balance", "credit_line_drawn",
+    "pool_loan_balance", "cash", "loan_queue_amount", "credit_line_balance", "credit_line_drawn",
     "value_added_income", "risk_reserve", "reserve_uncovered", "defaults_amount", "credit_losses",
     "pool_equity", "interest_payable", "unmet_withdrawals", "unpaid_costs", "employee_reserve",
     *(f"deposits.{c}" for c in COHORTS),

@@ -45,7 +45,7 @@ def month_figures(fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMon
     deposit_balance, loan_balance = lb.closing_total, loan.closing_principal
     pool_dep = deposit_balance + employee.deposit_balance
     pool_loans = loan_balance + employee.loan_balance
-    queue_len, _ = pool.queued()
+    queue_len, queue_amount = pool.queued()
     _, owed = fund.book.amount_due()
     employee_due = employee.loan_balance // money.config.employee.repayment_months
     scheduled = int(owed.sum()) + employee_due
@@ -66,6 +66,8 @@ def month_figures(fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMon
         "pool_deposit_balance": pool_dep, "pool_loan_balance": pool_loans,
         "pool_loan_to_deposit": pool_loans / pool_dep if pool_dep else 0.0,
         "cash": pool.cash, "survival_months": pool.survival_months(scheduled),
+        "survival_months_with_line": pool.survival_months(scheduled, with_line=True),
+        "loan_queue_amount": queue_amount,
         "credit_line_balance": pool.credit_line, "credit_line_drawn": cash.credit_drawn,
         "risk_reserve": sheet.risk_reserve,
         "reserve_to_loans": sheet.risk_reserve / pool_loans if pool_loans else 0.0,
