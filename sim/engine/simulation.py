@@ -157,10 +157,11 @@ class Simulation:
             raise type(exc)(f"path {self.path}: {exc}") from exc
 
     def policy_switch(self):
-        """Switch policy at the start of the switch month."""
+        """Switch policy at the start of the switch month; a stress's policy changes hold
+        (:meth:`~sim.fund.fund.Fund.switch_policy`)."""
         sc = self.scenario
         yield self.env.timeout(sc.switch_on - sc.start)
-        self.fund.set_policy(sc.switch_policy)
+        self.fund.switch_policy(sc.switch_policy)
 
     def _record(self, t: int, view: FundView, seen: Visit, closed: FundMonth) -> None:
         """The month's row of every series (:data:`SERIES`), money in yuan."""

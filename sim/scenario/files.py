@@ -192,6 +192,7 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         "shocks": [s.name for s in shocks], "stress": stress, "stress.severity": severity,
         "stress.effects": effects, "book": book, "file_sets": file_sets,
         "fund.start_cash": pool.fund.start_cash,
+        "held_policy": held_policy(shocks, switch_on, switch_policy),
     }  # fmt: skip
     digest = hashlib.sha256(
         Path(origin).read_bytes()
@@ -204,6 +205,25 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         size, horizon, paths, seed, agents, pool, repay, shocks, resolved, digest.hexdigest(),
         book,
     )  # fmt: skip
+
+
+def held_policy(shocks, switch_on: int | None, switch_policy: Policy | None) -> list[dict]:
+    """The policy keys the shocks set, and the scheduled switch each holds through (the
+    manifest's record; :meth:`sim.fund.fund.Fund.switch_policy` does it)."""
+    out = []
+    for s in shocks:
+        keys = []
+        if s.holding_rate is not None:
+            keys.append(("subsidy.holding_rate", s.holding_rate))
+        if "loan_rate_cut" in s.effects:
+            keys.append(("loan rates cut by", s.effect("loan_rate_cut", s.start)))
+        for key, value in keys:
+            through = switch_on is not None and switch_on > s.start
+            out.append({"shock": s.name, "key": key, "value": value,
+                        "from": format_month(s.start), "until": "the horizon",
+                        "holds_through_switch": (f"{switch_policy.id} on {format_month(switch_on)}"
+                                                 if through else None)})  # fmt: skip
+    return out
 
 
 def with_shocks(scenario: Scenario, shocks: tuple[Shock, ...]) -> Scenario:
