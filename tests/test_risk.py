@@ -68,3 +68,100 @@ def test_the_survival_horizon_is_zero_only_where_the_cash_is_gone(name):
     assert (survival[waiting] > 0).all()
     # the undrawn credit line is a second layer, never less than cash alone
     assert (out["survival_months_with_line"] >= survival).all()
+
+
+def _quiet(**kw):
+    """A path's metrics with no breach of any kind."""
+    m = {"max_unmet_withdrawals": 0.0, "min_survival_months": 30.0, "months_under_survival": 0.0,
+         "months_ltd_above_85": 0.0, "months_ltd_above_90": 0.0, "months_ltd_above_95": 0.0,
+         "peak_pool_loan_to_deposit": 0.8, "reserve_shortfall": 0.0,
+         "reserve_shortfall_share": float("nan"), "reserve_short_year": float("nan"),
+         "min_pool_reserve": 2.5e9}  # fmt: skip
+    return m | kw
+
+
+def test_breaches_are_named_by_kind_with_their_size():
+    from sim.stress.breaches import kind_stats, sentences
+
+    # the pilot's reserve short on 2 of 4 paths: 100,000 yuan (1% of 10 m peak loans, 2028)
+    # and 2,300,000 yuan (2.3% of 100 m, 2030); nothing else
+    paths = [_quiet(), _quiet(),
+             _quiet(reserve_shortfall=1e5, reserve_shortfall_share=0.01, reserve_short_year=2028),
+             _quiet(reserve_shortfall=2.3e6, reserve_shortfall_share=0.023,
+                    reserve_short_year=2030)]  # fmt: skip
+    stats = kind_stats(paths)
+    assert stats["reserve"]["count"] == 2
+    assert stats["reserve"]["size_lo"] == 1e5
+    assert stats["reserve"]["size_hi"] == 2.3e6
+    assert stats["reserve"]["size_median"] == pytest.approx((1e5 + 2.3e6) / 2)
+    assert stats["survival"]["count"] == 0
+    en = sentences(stats, "en")
+    assert en.startswith("the pilot's own reserve short of its losses on 2 of 4 paths")
+    assert "short by 100 thousand yuan to 2.3 million yuan" in en
+    assert "(1.0% to 2.3% of its peak loans), first in 2028 to 2030" in en
+    assert "no liquidity breach" in en
+    assert "the pool's reserve never ran out" in en
+    zh = sentences(stats, "zh")
+    assert "4 条路径中 2 条" in zh
+    assert "缺口 10 万元–230 万元（其贷款峰值的 1.0%–2.3%），首次出现在 2028–2030 年" in zh
+
+
+def test_no_breach_is_said_plainly():
+    from sim.stress.breaches import kind_stats, sentences
+
+    stats = kind_stats([_quiet(), _quiet()])
+    assert sentences(stats, "en").startswith("no breach of any kind on any of the 2 paths")
+    assert "均未出现任何突破" in sentences(stats, "zh")
+
+
+def test_liquidity_lines_count_the_months_above_each():
+    from sim.stress.breaches import kind_stats, sentences
+
+    # 个贷率 above 90% for 5 months (peak 93%) on one path of two; above 85% on both (7 and 12)
+    a = _quiet(months_ltd_above_85=7.0, months_ltd_above_90=5.0, peak_pool_loan_to_deposit=0.93)
+    b = _quiet(months_ltd_above_85=12.0, peak_pool_loan_to_deposit=0.88)
+    stats = kind_stats([a, b])
+    assert (stats["ltd_85"]["count"], stats["ltd_90"]["count"], stats["ltd_95"]["count"]) == (
+        2,
+        1,
+        0,
+    )
+    en = sentences(stats, "en")
+    assert (
+        "the pool's loan-to-deposit above 85% on 2 of 2 paths, for 7 to 12 months, peaking at 93.0%"
+        in en
+    )
+    assert "above 90% on 1 of 2 paths, for 5 months" in en
+    assert "above 95%" not in en
+
+
+def test_the_committee_summary_says_when_every_rate_breaches_alike():
+    from sim.report.committee import summary_text
+    from sim.stress.breaches import kind_stats
+
+    def short(x):
+        return _quiet(reserve_shortfall=x, reserve_shortfall_share=0.01, reserve_short_year=2029)
+
+    # every rate: the pilot's reserve short on every path, by 1.0–1.2 m yuan (within 25%)
+    by_rate = {r: kind_stats([short(1.0e6 * k), short(1.2e6 * k)])
+               for r, k in ((0.01, 1.0), (0.015, 1.05))}  # fmt: skip
+    n = {"rate_low": 0.01, "rate_high": 0.015, "year": 5, "paths": 2, "extra_members": 100.0,
+         "extra_deposits": 2e6, "extra_subsidy": 5e4, "breaches": by_rate}  # fmt: skip
+    en = summary_text(n, "en", None)
+    assert (
+        "every rate has the same breaches of a similar size, so they do not tell the rates apart"
+        in en
+    )
+    assert (
+        "the pilot's own reserve short of its losses on 2 of 2 paths, short by 1.0 million yuan to 1.2 million yuan"
+        in en
+    )
+    assert "breached liquidity or the reserve" not in en
+    zh = summary_text(n, "zh", None)
+    assert "不能用来区分补贴率" in zh
+    assert "灵活就业风险准备金不足以抵补损失：2 条路径中 2 条" in zh
+    # rates that differ are listed one by one
+    by_rate[0.015] = kind_stats([_quiet(), _quiet()])
+    en = summary_text({**n, "breaches": by_rate}, "en", None)
+    assert "at 1.0%: the pilot's own reserve short" in en
+    assert "at 1.5%: no breach of any kind" in en

@@ -15,8 +15,9 @@ from sim.stress.metrics import BREACHES
 
 # the simulator's modules load only when a command runs, so `hpfsim account` starts fast
 
-SHOWN = ("min_survival_months", "peak_pool_loan_to_deposit", "max_queue_length",
-         "max_wait_months", "max_credit_line", "min_reserve_to_loans", "credit_losses", "exits",
+SHOWN = ("min_survival_months", "min_survival_months_with_line", "peak_pool_loan_to_deposit",
+         "months_ltd_above_90", "max_queue_length", "max_queue_amount", "max_wait_months",
+         "max_credit_line", "min_reserve_to_loans", "reserve_shortfall", "credit_losses", "exits",
          "deposits")  # fmt: skip
 
 
@@ -73,7 +74,12 @@ def _csv_rows(rows) -> list[dict]:
     out = []
     for r in rows:
         row = {}
+        for kind, stat in r["breaches"].items():
+            for k, v in stat.items():
+                row[f"breach.{kind}.{k}"] = round(v, 4)
         for k, v in r.items():
+            if k == "breaches":
+                continue
             name = k.rsplit(".", 1)[0]
             if not isinstance(v, float):
                 row[k] = v
@@ -107,19 +113,32 @@ def stress(args: argparse.Namespace) -> int:
     with progress("paths") as bar:
         run_dir, runs = execute(scenario, variants, out=args.out, workers=workers,
                                 dask=args.dask, progress=bar)  # fmt: skip
-    fund = load_scenario(scenario, sets=sets).pool.fund
-    rows = table_rows(runs, fund.credit_line_rate, fund.credit_line_limit)
+    base = load_scenario(scenario, sets=sets)
+    fund = base.pool.fund
+    rows = table_rows(runs, fund.credit_line_rate, fund.credit_line_limit, base.start)
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    flat = _csv_rows(rows)
+    writer = csv.DictWriter(buf, fieldnames=list(flat[0]))
     writer.writeheader()
-    writer.writerows(_csv_rows(rows))
+    writer.writerows(flat)
     write_atomic(run_dir / "stress.csv", buf.getvalue().encode())
     lang = args.lang or default_lang()
     print(stress_table(rows, lang=lang))
     print("最差 5%：生存期、准备金覆盖和缴存额取 5% 分位数，其余取 95% 分位数" if lang == "zh" else
           "worst 5%: the 5% quantile for survival, reserve cover and deposits, else the 95%")  # fmt: skip
+    print()
+    print(breach_text(rows, lang))
     print(f"results: {run_dir}")
     return 0
+
+
+def breach_text(rows, lang: str) -> str:
+    """Per scenario: each breach kind that occurs, how often and how large, or that none does."""
+    from sim.stress.breaches import sentences
+
+    head = "突破（按种类与规模）" if lang == "zh" else "breaches, by kind and size"
+    lines = [f"{r['scenario']}: {sentences(r['breaches'], lang)}" for r in rows]
+    return "\n".join([head, *lines])
 
 
 def reverse_stress(args: argparse.Namespace) -> int:

@@ -151,7 +151,7 @@ def render(
     stress_name = next((v["sets"].get("stress") for v in manifest["variants"]
                         if v["label"].endswith(STRESS_SUFFIX)), None)  # fmt: skip
     stress_name = Path(stress_name).stem if stress_name else None
-    rows = decision_table(runs, scenario.pool.fund)
+    rows = decision_table(runs, scenario.pool.fund, start=scenario.start)
     summary = summary_text(summary_numbers(rows), lang, stress_name)
     assumptions = in_force(scenario, first["sets"])
     parts = [f"<h1>{t['title']}</h1>", f"<h2 class='first'>{t['summary']}</h2>",
@@ -165,7 +165,7 @@ def render(
         parts.append(f"<img alt='{name}' src='data:image/png;base64,{png}'>")
     parts.append("</div>")
     if stress_name:
-        parts.append(_stress_table(runs, scenario.pool.fund, lang, stress_name))
+        parts.append(_stress_table(runs, scenario.pool.fund, lang, stress_name, scenario.start))
     if robust_dir is not None:
         from sim.report.robust import robust_section
 
@@ -207,10 +207,11 @@ def _table(rows, lang: str, stress_name) -> str:
     return "".join(out)
 
 
-STRESS_SHOWN = ("min_survival_months", "max_queue_length", "max_credit_line", "credit_losses")
+STRESS_SHOWN = ("min_survival_months", "min_survival_months_with_line", "max_queue_length",
+                "max_credit_line", "reserve_shortfall", "credit_losses")  # fmt: skip
 
 
-def _stress_table(runs, fund, lang, stress_name) -> str:
+def _stress_table(runs, fund, lang, stress_name, start=None) -> str:
     """Per rate, baseline and stress side by side: the stress metrics' medians and worst paths."""
     from sim.stress.metrics import table_rows
 
@@ -218,8 +219,11 @@ def _stress_table(runs, fund, lang, stress_name) -> str:
     labels = sorted(
         (k for k in runs if RATE_KEY in k), key=lambda k: (float(k.split("|")[0].split("=")[1]), k)
     )
-    rows = table_rows({k: runs[k] for k in labels}, fund.credit_line_rate, fund.credit_line_limit)
-    head = [t["rate"], t["scenario_kind"], *(label(m, lang) for m in STRESS_SHOWN), t["breach_any"]]
+    from sim.stress.breaches import sentences
+
+    rows = table_rows({k: runs[k] for k in labels}, fund.credit_line_rate, fund.credit_line_limit,
+                      start)  # fmt: skip
+    head = [t["rate"], t["scenario_kind"], *(label(m, lang) for m in STRESS_SHOWN)]
     out = [
         f"<h2>{t['stress_title'].format(s=stress_name)}</h2><div class='scroll'><table class='stress'><tr>"
     ]
@@ -231,9 +235,13 @@ def _stress_table(runs, fund, lang, stress_name) -> str:
         cells = [f"{float(rate.split('=')[1]):.1%}", stress_name if kind else t["baseline"]]
         cells += [f"{value(m, r[m + '.median'], lang)}<br><span class='band'>{value(m, r[m + '.worst5'], lang)}</span>"
                   for m in STRESS_SHOWN]  # fmt: skip
-        cells.append(f"{max(r[k] for k in r if k.startswith('P(')):.0%}")
         out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    out.append(f"</table></div><p class='band'>{t['stress_note']}</p>")
+    out.append(f"</table></div><p class='band'>{t['stress_note']}</p><ul class='breaches'>")
+    for r in rows:
+        rate, _, kind = r["scenario"].partition("|")
+        who = f"{float(rate.split('=')[1]):.1%} {stress_name if kind else t['baseline']}"
+        out.append(f"<li>{html.escape(who)}: {html.escape(sentences(r['breaches'], lang))}</li>")
+    out.append("</ul>")
     return "".join(out)
 
 
