@@ -165,3 +165,59 @@ def test_the_committee_summary_says_when_every_rate_breaches_alike():
     en = summary_text({**n, "breaches": by_rate}, "en", None)
     assert "at 1.0%: the pilot's own reserve short" in en
     assert "at 1.5%: no breach of any kind" in en
+
+
+@pytest.fixture(scope="module")
+def paired_runs():
+    """Baseline, recession and combined severe at 100,000 people, 4 paths, the same cohort."""
+    from sim.engine.simulation import simulate
+
+    sets = {"population.size": 100_000, "horizon.months": 72, "stress.window_start": "2025-07"}
+    runs = {"baseline": {p: simulate(load_scenario(sets=sets), p) for p in range(4)}}
+    for name in ("recession", "combined_severe"):
+        scenario = load_scenario(sets={**sets, "stress": str(stress_path(name))})
+        runs[name] = {p: simulate(scenario, p) for p in range(4)}
+    return runs
+
+
+def test_in_the_window_the_stress_cohorts_default_rate_is_above_the_baseline_path_by_path(
+    paired_runs,
+):
+    from sim.scenario.stress_files import load_stress
+    from sim.stress.window import effects, stress_window
+
+    windows = {n: stress_window(load_stress(n, start=START).shocks, START, 72)
+               for n in ("recession", "combined_severe")}  # fmt: skip
+    # the library's windows: July 2025 (month 22 of a run from September 2023) for two years
+    assert windows["recession"] == (22, 46)
+    e = effects(paired_runs, windows)
+    for name in windows:
+        rate = e[name]["figures"]["cohort_default_rate"]["in"]
+        base, hit = np.array(rate["base_paths"]), np.array(rate["stress_paths"])
+        assert (base > 0).all()
+        assert (hit > base).all(), name
+        # losses on the same loans: never below the baseline's, above it in all
+        loss = e[name]["figures"]["cohort_losses"]["in"]
+        base, hit = np.array(loss["base_paths"]), np.array(loss["stress_paths"])
+        assert (hit >= base).all(), name
+        assert hit.sum() > base.sum(), name
+        # a flexible-worker stress cannot move the pool, a drain on the employees' book can
+    assert not e["recession"]["moves_pool"]
+    assert e["combined_severe"]["moves_pool"]
+    assert 0 < e["recession"]["pilot_share"] < 0.01
+
+
+def test_the_stress_cohorts_rate_is_its_written_off_principal_over_its_balance(paired_runs):
+    from sim.stress.window import FIGURES
+
+    s = paired_runs["recession"][0]
+    rate = next(f for f in FIGURES if f.name == "cohort_default_rate")
+    w = slice(22, 46)
+    by_hand = (s["cohort_written_off_to_date"][45] - s["cohort_written_off_to_date"][21]) / s[
+        "cohort_loan_balance"
+    ][21]
+    assert rate.reduce(s, w) == pytest.approx(by_hand)
+    # before the window the runs are the same (common random numbers): the same cohort
+    np.testing.assert_array_equal(
+        paired_runs["baseline"][0]["cohort_loan_balance"][:22], s["cohort_loan_balance"][:22]
+    )

@@ -73,11 +73,17 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
                              allowed="e.g. subsidy.holding_rate=0.010,0.012,0.015")  # fmt: skip
         swept = ("subsidy.holding_rate", [(f"{r:.3f}", r) for r in DEFAULT_GRID])
     key, values = swept
-    variants = [Variant(f"{key}={text}", {**sets, key: v}) for text, v in values]
     if args.stress:
-        from sim.scenario.stress_files import stress_path
+        from sim.core.months import format_month
+        from sim.scenario.files import load_scenario
+        from sim.scenario.stress_files import load_stress, stress_path
 
         path = str(stress_path(args.stress).resolve())
+        start = load_scenario(args.scenario or str(BASELINE), sets=sets).start
+        first = min(s.start for s in load_stress(path, start=start).shocks)
+        sets = {**sets, "stress.window_start": format_month(first)}  # the same loan cohort
+    variants = [Variant(f"{key}={text}", {**sets, key: v}) for text, v in values]
+    if args.stress:
         variants += [Variant(v.label + "|stress", {**v.sets, "stress": path}) for v in variants]
     run_dir, runs = execute_variants(args, variants)
     base = {k: v for k, v in runs.items() if not k.endswith("|stress")}

@@ -97,19 +97,30 @@ def _csv_rows(rows) -> list[dict]:
 
 def stress(args: argparse.Namespace) -> int:
     """Run the baseline and each stress with common random numbers; print the table."""
+    from sim.core.months import format_month
     from sim.engine.results import write_atomic
     from sim.engine.runs import Variant, execute
+    from sim.report.stress_tables import pool_lines, window_table
     from sim.scenario.files import load_scenario
     from sim.scenario.stress_files import library, load_stress, stress_path
     from sim.stress.metrics import table_rows
+    from sim.stress.window import effects, stress_window
 
     scenario, sets, workers = _common(args)
     names = args.stresses or [f.stem for f in library()]
-    variants = [Variant("baseline", dict(sets))]
+    first = load_scenario(scenario, sets=sets)
+    stresses = {}
     for name in names:
         path = stress_path(name)
-        label = load_stress(path, start=load_scenario(scenario).start).name
-        variants.append(Variant(label, {**sets, "stress": str(path.resolve())}))
+        loaded = load_stress(path, start=first.start)
+        stresses[loaded.name] = (path, stress_window(loaded.shocks, first.start, first.horizon))
+    # every run, the baseline too, takes the loans granted before the earliest window as the
+    # stress cohort, so the paired default rates compare the same loans (sim.stress.window)
+    cohort = format_month(first.start + min(w[0] for _, w in stresses.values()))
+    sets = {**sets, "stress.window_start": cohort}
+    variants = [Variant("baseline", dict(sets))]
+    variants += [Variant(label, {**sets, "stress": str(path.resolve())})
+                 for label, (path, _) in stresses.items()]  # fmt: skip
     with progress("paths") as bar:
         run_dir, runs = execute(scenario, variants, out=args.out, workers=workers,
                                 dask=args.dask, progress=bar)  # fmt: skip
@@ -128,6 +139,11 @@ def stress(args: argparse.Namespace) -> int:
           "worst 5%: the 5% quantile for survival, reserve cover and deposits, else the 95%")  # fmt: skip
     print()
     print(breach_text(rows, lang))
+    paired = effects(runs, {label: w for label, (_, w) in stresses.items()})
+    write_atomic(run_dir / "stress_window.json", json.dumps(paired, indent=1).encode())
+    print()
+    print(window_table(paired, first.start, lang=lang))
+    print(pool_lines(paired, lang=lang))
     print(f"results: {run_dir}")
     return 0
 

@@ -45,7 +45,7 @@ from sim.agents.people import People, Visit, visit
 from sim.book.load import checked_book, open_from_book
 from sim.engine.batch import Batch
 from sim.fund.books import BooksError
-from sim.fund.figures import WITHDRAWAL_SERIES
+from sim.fund.figures import COHORT_SERIES, WITHDRAWAL_SERIES
 from sim.fund.fund import Fund, FundMonth
 from sim.fund.liquidity import CASH_IN, CASH_OUT
 from sim.fund.requests import FundView
@@ -68,7 +68,7 @@ SERIES = (
     "credit_line_drawn", "value_added_income",
     "risk_reserve", "reserve_to_loans", "reserve_to_stressed_loss", "reserve_uncovered",
     "defaults_amount", "credit_losses", "defaults", "arrears_3plus", "rationing_level",
-    "house_price_index", "members_at_cap",
+    "house_price_index", "members_at_cap", *COHORT_SERIES,
     *(f"members.{c}" for c in COHORTS), *(f"deposits.{c}" for c in COHORTS),
     *(f"cash_in.{k}" for k in CASH_IN), *(f"cash_out.{k}" for k in CASH_OUT),
     "pool_equity", "interest_payable", "unmet_withdrawals", "unpaid_costs", "employee_reserve",
@@ -82,6 +82,7 @@ FEN_SERIES = {
     "loans_disbursed_amount", "loan_balance", "deposit_balance", "pool_deposit_balance",
     "pool_loan_balance", "cash", "loan_queue_amount", "credit_line_balance", "credit_line_drawn",
     "value_added_income", "risk_reserve", "reserve_uncovered", "defaults_amount", "credit_losses",
+    *(n for n in COHORT_SERIES if n != "cohort_defaults_to_date"),
     "pool_equity", "interest_payable", "unmet_withdrawals", "unpaid_costs", "employee_reserve",
     *(f"deposits.{c}" for c in COHORTS),
     *(f"cash_in.{k}" for k in CASH_IN), *(f"cash_out.{k}" for k in CASH_OUT),
@@ -115,6 +116,7 @@ class Simulation:
         self.fund = Fund(self.env, policy, sc.pool, n, sc.start,
                          repay_from_balance=sc.repay_from_balance, group=self.people.pop.cohort,
                          group_names=tuple(c.name for c in sc.agents.cohorts))  # fmt: skip
+        self.fund.cohort_month = sc.cohort_month
         if book:
             open_from_book(self.fund, book)
         self.out = {name: np.zeros(sc.horizon) for name in SERIES}

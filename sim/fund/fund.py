@@ -107,6 +107,7 @@ class Fund:
         self.repay_from_balance = repay_from_balance
         self.house_price_index = 1.0
         self.rationing_level = 0  # set by each month's desk, read by the next month's quotes
+        self.cohort_month: int | None = None  # the stress cohort's cut-off (sim.fund.figures)
         self.held: list = []  # (month, PolicyChange) a shock started: held through switches
         self._open: OpenMonth | None = None
 

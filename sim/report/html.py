@@ -150,7 +150,7 @@ def render(
     stress = first["sets"].get("stress")
     stress_name = next((v["sets"].get("stress") for v in manifest["variants"]
                         if v["label"].endswith(STRESS_SUFFIX)), None)  # fmt: skip
-    stress_name = Path(stress_name).stem if stress_name else None
+    stress_file, stress_name = stress_name, Path(stress_name).stem if stress_name else None
     rows = decision_table(runs, scenario.pool.fund, start=scenario.start)
     summary = summary_text(summary_numbers(rows), lang, stress_name)
     assumptions = in_force(scenario, first["sets"])
@@ -166,6 +166,7 @@ def render(
     parts.append("</div>")
     if stress_name:
         parts.append(_stress_table(runs, scenario.pool.fund, lang, stress_name, scenario.start))
+        parts.append(_window_html(runs, lang, stress_file, scenario.start))
     if robust_dir is not None:
         from sim.report.robust import robust_section
 
@@ -242,6 +243,35 @@ def _stress_table(runs, fund, lang, stress_name, start=None) -> str:
         who = f"{float(rate.split('=')[1]):.1%} {stress_name if kind else t['baseline']}"
         out.append(f"<li>{html.escape(who)}: {html.escape(sentences(r['breaches'], lang))}</li>")
     out.append("</ul>")
+    return "".join(out)
+
+
+def _window_html(runs, lang, stress_file, start) -> str:
+    """The stress's paired effects in its window and after, one column per rate."""
+    from sim.report.stress_tables import pool_lines, window_rows
+    from sim.scenario.stress_files import load_stress
+    from sim.stress.window import effects, stress_window
+
+    base = {k: runs[k] for k in runs if RATE_KEY in k and STRESS_SUFFIX not in k}
+    horizon = len(next(iter(next(iter(base.values())).values()))["members"])
+    shocks = load_stress(stress_file, start=start).shocks
+    window = stress_window(shocks, start, horizon)
+    by_rate = {}
+    for k in sorted(base, key=lambda k: float(k.split("=")[1])):
+        rate = f"{float(k.split('=')[1]):.1%}"
+        pair = {"baseline": runs[k], rate: runs[k + STRESS_SUFFIX]}
+        by_rate |= effects(pair, {rate: window})
+    head, rows = window_rows(by_rate, start, lang=lang)
+    title = (
+        "压力期内外的配对影响（各补贴率）"
+        if lang == "zh"
+        else "The stress's effects in its window and after, paired (by rate)"
+    )
+    out = [f"<h3>{title}</h3><div class='scroll'><table class='stress'><tr>"]
+    out += [f"<th>{html.escape(h)}</th>" for h in head] + ["</tr>"]
+    out += ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows]
+    lines = pool_lines(by_rate, lang=lang).splitlines()
+    out.append("</table></div>" + "".join(f"<p class='band'>{html.escape(x)}</p>" for x in lines))
     return "".join(out)
 
 

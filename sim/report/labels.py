@@ -99,6 +99,10 @@ METRICS = {
     "P(ltd_90 breach)": Metric("个贷率高于 90% 的概率", "P(loan-to-deposit above 90%)", "probability"),
     "P(ltd_95 breach)": Metric("个贷率高于 95% 的概率", "P(loan-to-deposit above 95%)", "probability"),
     "P(pool_reserve breach)": Metric("资金池风险准备金耗尽的概率", "P(pool's reserve exhausted)", "probability"),
+    # stress effects in the window (sim.stress.window)
+    "cohort_default_rate": Metric("压力前贷款的违约率（按金额）", "default rate of the loans before the stress", "share"),
+    "cohort_losses": Metric("压力前贷款的损失", "losses on the loans before the stress", "money"),
+    "default_rate": Metric("全部贷款违约率（年化，按金额）", "default rate, all loans (a year)", "share"),
     # breach sizes (sim.stress.breaches)
     "months_under_survival": Metric("现金生存期不足 12 个月的时长", "time with the cash horizon under 12 months", "months"),
     "min_survival_months_with_line": Metric("最短生存期（含未用授信）", "shortest horizon with the undrawn line", "months"),
