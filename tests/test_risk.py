@@ -221,3 +221,41 @@ def test_the_stress_cohorts_rate_is_its_written_off_principal_over_its_balance(p
     np.testing.assert_array_equal(
         paired_runs["baseline"][0]["cohort_loan_balance"][:22], s["cohort_loan_balance"][:22]
     )
+
+
+def test_the_pilots_reserve_funding_by_fund_year_by_hand():
+    """Two fund years from July 2023; in each June the reserve takes 60% of the year's income
+    after the subsidy, or tops up to 1% of loans (lyg-2023: reserve.vai_share 0.6,
+    reserve.target_ratio 0.01)."""
+    from types import SimpleNamespace
+
+    from sim.report.reserve_funding import reserve_funding
+
+    start = parse_month("2023-07")
+    scenario = SimpleNamespace(start=start, policy_in=load_scenario().policy_in)
+    z = np.zeros(24)
+    s = {"segment_value_added_income": z + 100.0, "segment_subsidy_cost": z + 50.0,
+         "credit_losses": z.copy(), "segment_reserve": z.copy(), "reserve_uncovered": z.copy(),
+         "loan_balance": z + 10_000.0}  # fmt: skip
+    # year 1: income after the subsidy 12 × 100 = 1,200; provision in June (month 11):
+    # max(0.6 × 1,200, 0.01 × 10,000 − 0) = 720
+    s["segment_reserve"][11:] = 720.0
+    # year 2: a loss of 1,000 in March (month 20) takes the 720 and leaves 280 uncovered;
+    # June's provision: max(0.6 × 1,200, 100 − 0) = 720
+    s["credit_losses"][20] = 1_000.0
+    s["reserve_uncovered"][20:] = 280.0
+    s["segment_reserve"][20:23] = 0.0
+    s["segment_reserve"][23] = 720.0
+    years = reserve_funding({0: s}, scenario)
+    assert list(years) == [2023, 2024]
+    y1, y2 = years[2023], years[2024]
+    assert y1["income_before"] == 12 * 150.0
+    assert y1["subsidy"] == 600.0
+    assert y1["provision"] == 720.0
+    # before the subsidy: max(0.6 × 1,800, 100) = 1,080
+    assert y1["provision_before"] == pytest.approx(1_080.0)
+    # provision = reserve at the end − at the start + losses covered = 720 − 720 + 720
+    assert y2["provision"] == 720.0
+    assert y2["losses"] == 1_000.0
+    assert y2["uncovered"] == 280.0
+    assert y2["reserve"] == 720.0

@@ -46,9 +46,14 @@ def project(args: argparse.Namespace) -> int:
         variants = [Variant("baseline" if not args.scenario else _label(args.scenario),
                             sets)]  # fmt: skip
     run_dir, runs = execute_variants(args, variants)
+    from sim.report.reserve_funding import reserve_funding_table
     from sim.report.tables import summary_table
+    from sim.scenario.files import BASELINE, load_scenario
 
     print(summary_table(runs, lang=lang_of(args)))
+    print()
+    scenario = load_scenario(args.scenario or str(BASELINE), sets=variants[0].sets)
+    print(reserve_funding_table(runs[variants[0].label], scenario, lang=lang_of(args)))
     print(f"results: {run_dir}")
     return 0
 

@@ -167,6 +167,7 @@ def render(
     if stress_name:
         parts.append(_stress_table(runs, scenario.pool.fund, lang, stress_name, scenario.start))
         parts.append(_window_html(runs, lang, stress_file, scenario.start))
+    parts.append(_reserve_html(runs, scenario, lang))
     if robust_dir is not None:
         from sim.report.robust import robust_section
 
@@ -243,6 +244,29 @@ def _stress_table(runs, fund, lang, stress_name, start=None) -> str:
         who = f"{float(rate.split('=')[1]):.1%} {stress_name if kind else t['baseline']}"
         out.append(f"<li>{html.escape(who)}: {html.escape(sentences(r['breaches'], lang))}</li>")
     out.append("</ul>")
+    return "".join(out)
+
+
+def _reserve_html(runs, scenario, lang) -> str:
+    """How the pilot's reserve is funded, per fund year, at each rate (baseline runs)."""
+    from sim.report.reserve_funding import TITLE, reserve_funding_rows
+
+    out = [f"<h2>{html.escape(TITLE[lang])}</h2>"]
+    base = sorted((k for k in runs if RATE_KEY in k and STRESS_SUFFIX not in k),
+                  key=lambda k: float(k.split("=")[1]))  # fmt: skip
+    for k in base:
+        head, rows = reserve_funding_rows(runs[k], scenario, lang=lang)
+        out.append(
+            f"<h3>{float(k.split('=')[1]):.1%}</h3><div class='scroll'><table class='stress'><tr>"
+        )
+        out += [f"<th>{html.escape(h)}</th>" for h in head] + ["</tr>"]
+        out += ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows]
+        out.append("</table></div>")
+    note = ("补贴作为业务支出先从灵活就业分账增值收益中扣除，风险准备金再按规则从剩余收益中计提（A §3(6)2，F2–F4）"
+            if lang == "zh" else
+            "The subsidy is charged to the pilot's value-added income first, as a business expense; "
+            "the reserve is then provisioned by its rule from what is left (A §3(6)2, F2–F4)")  # fmt: skip
+    out.append(f"<p class='band'>{note}</p>")
     return "".join(out)
 
 
