@@ -259,3 +259,32 @@ def test_the_pilots_reserve_funding_by_fund_year_by_hand():
     assert y2["losses"] == 1_000.0
     assert y2["uncovered"] == 280.0
     assert y2["reserve"] == 720.0
+
+
+def test_no_placeholder_reaches_the_terminal_when_the_pilot_has_no_loans(tmp_path, capsys):
+    from sim.cli.main import main
+
+    out = tmp_path / "run"
+    code = main(["run", "--set", "population.size=300", "--set", "horizon.months=12",
+                 "--paths", "2", "--workers", "1", "--out", str(out), "--lang", "en"])  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "1,000,000" not in printed
+    # the pilot's reserve / loans with no pilot loans: not applicable, said so
+    line = next(x for x in printed.splitlines() if x.startswith("pilot's reserve / loans"))
+    assert line.split()[-1] == "–"
+    assert "'–': does not apply (no loans yet)" in printed
+    assert "How the pilot's loan risk reserve is funded" in printed
+
+
+def test_the_summary_compares_gains_and_costs_over_the_same_years():
+    from sim.report.committee import summary_text
+
+    n = {"rate_low": 0.01, "rate_high": 0.015, "year": 5, "paths": 2, "extra_members": 100.0,
+         "extra_deposits": 2e6, "extra_subsidy": 5e5, "extra_subsidy_to_year": 2e5}  # fmt: skip
+    en = summary_text(n, "en", None)
+    assert "by year 5, for 200 thousand yuan more subsidy over the same 5 years" in en
+    assert "500 thousand yuan over the whole projection" in en
+    assert "(the subsidy credited included)" in en
+    zh = summary_text(n, "zh", None)
+    assert "同样 5 年内多支出补贴 20 万元" in zh

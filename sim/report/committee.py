@@ -35,7 +35,11 @@ class Band:
 
     @classmethod
     def of(cls, x: np.ndarray) -> Band:
-        lo, mid, hi = np.quantile(np.asarray(x, float), [0.05, 0.5, 0.95])
+        """Over the paths where the figure applies (NaN: not applicable, e.g. no loans)."""
+        x = np.asarray(x, float)
+        if np.isnan(x).all():
+            return cls(float("nan"), float("nan"), float("nan"))
+        lo, mid, hi = np.nanquantile(x, [0.05, 0.5, 0.95])
         return cls(float(mid), float(lo), float(hi))
 
 
@@ -92,8 +96,8 @@ DECISION_COLUMNS = (
     Column("subsidy_per_year", "年均补贴", "Subsidy a year", "money"),
     Column("subsidy_total", "补贴合计", "Subsidy in all", "money"),
     Column("share_at_cap", "达到 1 万元上限的比例", "Share at the 10,000-yuan cap", "share"),
-    Column("cost_per_deposit_yuan", "每增加 1 元余额的补贴（元）", "Subsidy per extra yuan of balance", "ratio"),
-    Column("cost_per_member", "每增加 1 名缴存人的补贴", "Subsidy per extra member", "yuan"),
+    Column("cost_per_deposit_yuan", "每增加 1 元余额多付的补贴（元；余额含记入账户的补贴，与低一档补贴率比）", "Extra subsidy per extra yuan of balance (the balance includes the subsidy credited; against the next lower rate)", "ratio"),
+    Column("cost_per_member", "每增加 1 名缴存人多付的补贴（全部缴存人整个预测期多得的补贴 ÷ 期末多出的缴存人）", "Extra subsidy per extra member (all members' extra subsidy over the projection ÷ the extra members at its end)", "yuan"),
     Column("tax_forgone", "个税减免合计", "Tax forgone", "money"),
     Column("segment_margin", "灵活就业分账收益合计（扣除损失）", "Pilot's margin in all", "money"),
     Column("segment_reserve_to_loans", "灵活就业准备金/贷款（期末）", "Pilot's reserve / its loans (end)", "ratio"),
@@ -179,9 +183,9 @@ def decision_table(runs, fund, *, years=(1, 3, 5), start: int | None = None) -> 
             min_survival_months=Band.of(stack(by_path, "survival_months").min(axis=1)),
             reserve_to_loans=Band.of(_final(by_path, "reserve_to_loans")),
             segment_margin=Band.of(_total(by_path, "segment_margin")),
-            segment_reserve_to_loans=Band.of(
-                np.minimum(_final(by_path, "segment_reserve_to_loans"), 1.0)
-            ),
+            segment_reserve_to_loans=Band.of(np.where(
+                _final(by_path, "loan_balance") > 0, _final(by_path, "segment_reserve_to_loans"),
+                np.nan)),  # no placeholder where the pilot has no loans
             segment_net_funding=Band.of(_final(by_path, "segment_net_funding")),
             breach_baseline=_liquidity(metrics),
             breach_stress=_liquidity(stress_metrics) if stress_metrics else None,
