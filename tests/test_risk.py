@@ -288,3 +288,35 @@ def test_the_summary_compares_gains_and_costs_over_the_same_years():
     assert "(the subsidy credited included)" in en
     zh = summary_text(n, "zh", None)
     assert "同样 5 年内多支出补贴 20 万元" in zh
+
+
+def test_discovery_finds_each_liquidity_lines_box_and_its_smallest_break():
+    from sim.stress.discovery import discover_kinds, discovery_table
+    from sim.stress.reverse import latin_hypercube
+
+    ranges = {"employee_withdrawals": (1.0, 4.0), "exit_multiplier": (1.0, 10.0)}
+    names = list(ranges)
+    x = latin_hypercube(ranges, 200, seed=7)
+    # a known answer: the cash horizon breaks once employee withdrawals pass ×2.5; the credit
+    # line only when they pass ×3.5 and exits pass ×6; nothing else ever breaks
+    probs = [{"survival": float(w > 2.5), "credit_line": float(w > 3.5 and e > 6.0)}
+             | dict.fromkeys(("ltd_85", "ltd_90", "ltd_95", "reserve", "pool_reserve"), 0.0)
+             for w, e in x]  # fmt: skip
+    rows = {r["breach"]: r for r in discover_kinds(x, names, ranges, probs, level=0.05)}
+    survival = rows["survival"]
+    assert survival["breaching"] == int((x[:, 0] > 2.5).sum())
+    lo, _ = survival["box"].bounds["employee_withdrawals"]
+    assert 2.3 < lo <= 2.6
+    assert survival["density"] == 1.0
+    # the smallest breaking combination: withdrawals just past ×2.5, exits near ×1
+    w, e = survival["smallest"]
+    assert 2.5 < w < 2.8
+    assert e < 3.0
+    line = rows["credit_line"]
+    assert line["box"].bounds["exit_multiplier"][0] > 5.0
+    assert rows["reserve"]["breaching"] == 0
+    _, body = discovery_table(list(rows.values()), names, ranges, "en")
+    text = {b[0]: b for b in body}
+    assert "employee withdrawals ×" in text["the cash survival horizon under 12 months"][2]
+    assert "exits ×" not in text["the cash survival horizon under 12 months"][2]
+    assert text["the pilot's own reserve short of its losses"][2] == "none in the ranges"

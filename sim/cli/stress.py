@@ -163,6 +163,7 @@ def reverse_stress(args: argparse.Namespace) -> int:
     from sim.engine.runs import Variant, execute
     from sim.scenario.files import load_scenario
     from sim.scenario.stress_files import load_stress, stress_path
+    from sim.stress.discovery import discover_kinds, discovery_table
     from sim.stress.metrics import breach_probability
     from sim.stress.reverse import choose_box, discover_runs, find_threshold, prim
 
@@ -180,7 +181,8 @@ def reverse_stress(args: argparse.Namespace) -> int:
         Path(args.out) if args.out else RESULTS_DIR / f"reverse-{Path(path).stem}-{base.digest[:6]}"
     )
 
-    def probe(severity: float, effects=None, tag=None) -> float:
+    def probe_all(severity: float, effects=None, tag=None) -> dict[str, float]:
+        """Every breach kind's probability over the paths of one run."""
         run_sets = {**sets, "stress": path, "stress.severity": severity}
         if effects:
             run_sets["stress.effects"] = effects
@@ -192,8 +194,11 @@ def reverse_stress(args: argparse.Namespace) -> int:
         with progress(f"severity {severity:.3f}" if tag is None else tag) as bar:
             _, runs = execute(scenario, [Variant("x", run_sets)], out=folder, workers=workers,
                               dask=args.dask, progress=bar)  # fmt: skip
-        return breach_probability(runs["x"], args.breach, fund.credit_line_rate,
-                                  fund.credit_line_limit)  # fmt: skip
+        return {name: breach_probability(runs["x"], name, fund.credit_line_rate,
+                                         fund.credit_line_limit) for name in BREACHES}  # fmt: skip
+
+    def probe(severity: float) -> float:
+        return probe_all(severity)[args.breach]
 
     result = find_threshold(probe, level=args.level, hi=args.max_severity,
                             tolerance=args.tolerance, paths=base.paths)  # fmt: skip
@@ -212,19 +217,27 @@ def reverse_stress(args: argparse.Namespace) -> int:
         if not stress_file.ranges:
             raise InputError(path, "ranges", "scenario discovery needs [ranges] in the stress file")
 
+        probabilities = []
+
         def breached(effects, i):
-            return probe(1.0, effects, f"sample-{i:04d}") >= args.level
+            probabilities.append(probe_all(1.0, effects, f"sample-{i:04d}"))
+            return probabilities[-1][args.breach] >= args.level
 
         x, y = discover_runs(stress_file.ranges, args.discover, seed=base.seed, breached=breached)
         names = list(stress_file.ranges)
         boxes = prim(x, y, names)
         box = choose_box(boxes)
-        print(t["discovery"].format(k=int(y.sum()), n=len(y), box=box.describe(stress_file.ranges),
+        print(t["discovery"].format(k=int(y.sum()), n=len(y), box=box.describe(boxes[0].bounds),
                                     coverage=box.coverage, density=box.density,
                                     support=box.support))  # fmt: skip
+        kinds = discover_kinds(x, names, stress_file.ranges, probabilities, level=args.level)
+        print(table(*discovery_table(kinds, names, stress_file.ranges, lang)))
         report["discovery"] = {"samples": x.tolist(), "breach": y.tolist(), "names": names,
                                "box": box.bounds, "coverage": box.coverage,
-                               "density": box.density}  # fmt: skip
+                               "density": box.density, "probabilities": probabilities,
+                               "by_kind": [{k: (v.bounds if k == "box" else v.tolist()
+                                                if k == "smallest" else v)
+                                            for k, v in r.items()} for r in kinds]}  # fmt: skip
     write_atomic(out / "reverse.json", json.dumps(report, indent=1, default=float).encode())
     print(f"results: {out}")
     return 0

@@ -103,6 +103,11 @@ def _months(lo: float, hi: float, lang: str) -> str:
     return f"{text} 个月" if lang == "zh" else f"{text} months"
 
 
+def _pct(x: float) -> str:
+    """A share at one decimal, or two below 0.1% (so a small shortfall does not read 0.0%)."""
+    return f"{x:.1%}" if abs(x) >= 0.001 or x == 0 else f"{x:.2%}"
+
+
 def _size(kind: Kind, s: dict[str, float], lang: str) -> str:
     """How large one kind's breach was on the paths that had it."""
     zh = lang == "zh"
@@ -118,7 +123,7 @@ def _size(kind: Kind, s: dict[str, float], lang: str) -> str:
         return f"持续 {months}，最高 {peak}" if zh else f"for {months}, peaking at {peak}"
     if kind.name == "reserve":
         amount = _range(money_text(s["size_lo"], lang), money_text(s["size_hi"], lang), lang)
-        share = _range(f"{s['share_lo']:.1%}", f"{s['share_hi']:.1%}", lang)
+        share = _range(_pct(s["share_lo"]), _pct(s["share_hi"]), lang)
         year = _range(f"{s['year_lo']:.0f}", f"{s['year_hi']:.0f}", lang)
         return (f"缺口 {amount}（其贷款峰值的 {share}），首次出现在 {year} 年" if zh
                 else f"short by {amount} ({share} of its peak loans), first in {year}")  # fmt: skip
