@@ -97,6 +97,15 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
     print(summary_table(base, lang=lang_of(args)))
     print()
     print(paired_table(base, lang=lang_of(args)))
+    if key == "subsidy.holding_rate":
+        from sim.report.committee import decision_table, summary_numbers, summary_text
+        from sim.scenario.files import load_scenario
+
+        scenario = load_scenario(args.scenario or str(BASELINE), sets=variants[0].sets)
+        rows = decision_table(runs, scenario.pool.fund, start=scenario.start)
+        stress = _label(args.stress) if args.stress else None
+        print()
+        print(summary_text(summary_numbers(rows), lang_of(args), stress))
     if args.report:
         from sim.report.html import render
 
