@@ -356,3 +356,13 @@ def test_the_decision_table_fits_a4_landscape_when_printed(compare_run, tmp_path
     for _, head, _ in column_heads(rows, "en", "employee_outflow"):
         assert squeeze(head) in table_page, f"column {head!r} is cut off the printed page"
     assert table_page.count("100%") == len(rows), "the last column of every row is on the page"
+
+
+def test_the_report_shows_breaches_by_kind_the_window_and_how_the_reserve_is_funded(compare_run):
+    html = (compare_run / "report.html").read_text(encoding="utf-8")
+    assert "灵活就业风险准备金的资金来源" in html  # per fund year, per rate
+    assert "补贴前增值收益" in html
+    assert "压力期内外的配对影响" in html  # the stress's paired effects in its window
+    assert "能影响资金池流动性的压力" in html
+    assert "1,000,000" not in html
+    assert "突破流动性或风险准备金" not in html  # the old undifferentiated breach sentence

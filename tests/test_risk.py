@@ -320,3 +320,25 @@ def test_discovery_finds_each_liquidity_lines_box_and_its_smallest_break():
     assert "employee withdrawals ×" in text["the cash survival horizon under 12 months"][2]
     assert "exits ×" not in text["the cash survival horizon under 12 months"][2]
     assert text["the pilot's own reserve short of its losses"][2] == "none in the ranges"
+
+
+def test_hpfsim_stress_prints_the_window_table_and_writes_it(tmp_path, capsys):
+    import json
+
+    from sim.cli.main import main
+
+    out = tmp_path / "stress"
+    code = main(["stress", "recession", "employee_outflow", "--set", "population.size=1500",
+                 "--set", "horizon.months=40", "--paths", "2", "--workers", "1", "--out",
+                 str(out), "--lang", "en"])  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "breaches, by kind and size" in printed
+    assert "change against the baseline (paired path by path, median)" in printed
+    assert "stresses that move the pool's liquidity: employee outflow" in printed
+    assert "stresses that cannot move the pool's liquidity" in printed
+    paired = json.loads((out / "stress_window.json").read_text())
+    assert set(paired) == {"recession", "employee outflow"}
+    assert paired["recession"]["window"] == [22, 40]  # July 2025 to the horizon
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert all(v["sets"]["stress.window_start"] == "2025-07" for v in manifest["variants"])
