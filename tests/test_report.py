@@ -363,6 +363,6 @@ def test_the_report_shows_breaches_by_kind_the_window_and_how_the_reserve_is_fun
     assert "灵活就业风险准备金的资金来源" in html  # per fund year, per rate
     assert "补贴前增值收益" in html
     assert "压力期内外的配对影响" in html  # the stress's paired effects in its window
-    assert "能影响资金池流动性的压力" in html
+    assert "employee_outflow 会影响资金池的流动性" in html
     assert "1,000,000" not in html
     assert "突破流动性或风险准备金" not in html  # the old undifferentiated breach sentence

@@ -68,6 +68,23 @@ def window_table(effects: dict, start: int, *, lang: str = "en") -> str:
     return table(*window_rows(effects, start, lang=lang))
 
 
+def pool_sentence(effects: dict, stress: str, *, lang: str = "en") -> str:
+    """One stress at several rates (the report): does it move the pool's liquidity?"""
+    share = max((e["pilot_share"] for e in effects.values()), default=0.0)
+    moves = [k for k, e in effects.items() if e["moves_pool"]]
+    if lang == "zh":
+        if moves:
+            return f"{stress} 会影响资金池的流动性（生存期、个贷率），见上表（{'、'.join(moves)}）"
+        return (f"{stress} 不能影响资金池的流动性：灵活就业缴存仅占资金池的 {share:.2%}，"
+                "其对资金池生存期和个贷率的影响小于 0.5%")  # fmt: skip
+    if moves:
+        return (f"{stress} moves the pool's liquidity (survival horizon, loan-to-deposit): "
+                f"see the table ({', '.join(moves)})")  # fmt: skip
+    return (f"{stress} cannot move the pool's liquidity: the pilot holds {share:.2%} of the "
+            "pool's deposits, and its effect on the pool's survival horizon and loan-to-deposit "
+            "is under 0.5%")  # fmt: skip
+
+
 def pool_lines(effects: dict, *, lang: str = "en") -> str:
     """Which stresses move the pool's liquidity, and which cannot (with the pilot's share)."""
     w = WORDS[lang]
