@@ -40,7 +40,9 @@ def test_decision_table_has_one_row_per_rate_and_costs_against_the_lower_rate(co
 
 def test_the_summary_states_the_tables_numbers(compare_run):
     manifest, runs = load_complete(compare_run)
-    rows = decision_table(runs, load_scenario(manifest["scenario_file"]).pool.fund)
+    rows = decision_table(
+        runs, load_scenario(manifest["scenario_file"]).pool.fund, start=manifest["start"]
+    )
     n = summary_numbers(rows)
     assert n["extra_members"] == rows[-1].members[5].median - rows[0].members[5].median
     assert n["extra_subsidy"] == rows[-1].subsidy_total.median - rows[0].subsidy_total.median
@@ -59,7 +61,9 @@ def test_the_summary_states_the_tables_numbers(compare_run):
 
 def test_the_report_shows_the_pilots_own_books_beside_the_pools(compare_run):
     manifest, runs = load_complete(compare_run)
-    rows = decision_table(runs, load_scenario(manifest["scenario_file"]).pool.fund)
+    rows = decision_table(
+        runs, load_scenario(manifest["scenario_file"]).pool.fund, start=manifest["start"]
+    )
     n = summary_numbers(rows)
     assert n["margin_low"] == rows[0].segment_margin.median
     assert rows[-1].segment_margin.median != rows[0].segment_margin.median, "CRN: rates differ"
@@ -227,7 +231,7 @@ def test_the_spreadsheet_holds_the_decision_table_summary_and_assumptions(compar
 
     manifest, runs = load_complete(compare_run)
     scenario = load_scenario(manifest["scenario_file"])
-    rows = decision_table(runs, scenario.pool.fund)
+    rows = decision_table(runs, scenario.pool.fund, start=scenario.start)
     book = openpyxl.load_workbook(compare_run / "report.xlsx")
     assert book.sheetnames == ["补贴率比较表", "结论摘要", "假设"]
     table = book["补贴率比较表"]
@@ -266,7 +270,7 @@ def test_the_spreadsheet_marks_a_basis_with_no_chinese_rendering(compare_run, tm
     scenario = load_scenario(manifest["scenario_file"])
     rows = in_force(scenario)
     own = [replace(rows[0], basis="Our survey: 3,000 would join"), *rows[1:]]
-    table = decision_table(runs, scenario.pool.fund)
+    table = decision_table(runs, scenario.pool.fund, start=scenario.start)
     for lang, want in (
         ("zh", "（原文）Our survey: 3,000 would join"),
         ("en", "Our survey: 3,000 would join"),
@@ -337,10 +341,22 @@ def test_the_decision_table_fits_a4_landscape_when_printed(compare_run, tmp_path
     pages = [squeeze(p.extract_text()) for p in reader.pages]
     table_page = next(p for p in pages if squeeze("Decision table") in p)
     manifest, runs = load_complete(compare_run)
-    rows = decision_table(runs, load_scenario(manifest["scenario_file"]).pool.fund)
+    rows = decision_table(
+        runs, load_scenario(manifest["scenario_file"]).pool.fund, start=manifest["start"]
+    )
     for _, head, _ in column_heads(rows, "en", "employee_outflow"):
         assert squeeze(head) in table_page, f"column {head!r} is cut off the printed page"
     # Lianyungang's pool holds about six months of outflows as cash, so the survival breach
     # (under 12 months) can be 100% on the baseline as well as under the stress
     shown = sum((r.breach_baseline == 1.0) + (r.breach_stress == 1.0) for r in rows)
     assert table_page.count("100%") == shown, "the last columns of every row are on the page"
+
+
+def test_the_report_shows_breaches_by_kind_the_window_and_how_the_reserve_is_funded(compare_run):
+    html = (compare_run / "report.html").read_text(encoding="utf-8")
+    assert "灵活就业风险准备金的资金来源" in html  # per fund year, per rate
+    assert "补贴前增值收益" in html
+    assert "压力期内外的配对影响" in html  # the stress's paired effects in its window
+    assert "employee_outflow 会影响资金池的流动性" in html
+    assert "1,000,000.000" not in html  # the old placeholder for reserve / loans with no loans
+    assert "突破流动性或风险准备金" not in html  # the old undifferentiated breach sentence

@@ -146,15 +146,32 @@ def test_F5_a_large_application_at_the_head_holds_the_queue():
 
 def test_F5_survival_horizon_in_months_with_no_new_deposits():
     _, pool = make_pool(cash=yuan(1_000_000))
+    pool.credit_limit = yuan(300_000)
     for month in range(3):  # withdrawals of 50,000 a month
         pool.begin_month(month)
         pool.pay("withdrawals.rent", yuan(50_000))
         if month < 2:
             pool.end_month()
     pool.submit(Application(yuan(100_000), 0, "flexible"))
-    # (850,000 cash − 100,000 queued) / (50,000 withdrawals − 20,000 repayments) = 25
-    assert pool.survival_months(yuan(20_000)) == pytest.approx(25.0)
+    # the queue is reported beside the horizon, not subtracted: 850,000 cash /
+    # (50,000 withdrawals − 20,000 repayments) = 28.33 months
+    assert pool.survival_months(yuan(20_000)) == pytest.approx(850_000 / 30_000)
+    # with the undrawn line: (850,000 + 300,000) / 30,000 = 38.33
+    assert pool.survival_months(yuan(20_000), with_line=True) == pytest.approx(1_150_000 / 30_000)
     assert pool.survival_months(yuan(60_000)) == SURVIVAL_CAP
+    pool.end_month()
+
+
+def test_F5_survival_horizon_is_zero_only_when_the_cash_is_gone():
+    _, pool = make_pool(cash=yuan(100_000))
+    pool.credit_limit = yuan(50_000)
+    pool.begin_month(0)
+    pool.pay("withdrawals.rent", yuan(120_000))  # 100,000 cash, then 20,000 from the line
+    assert pool.cash == 0
+    assert pool.credit_line == yuan(20_000)
+    assert pool.survival_months(0) == 0.0
+    # the line's room left: 30,000 / 120,000 a month = 0.25 months
+    assert pool.survival_months(0, with_line=True) == pytest.approx(0.25)
     pool.end_month()
 
 

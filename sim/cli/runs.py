@@ -46,12 +46,17 @@ def project(args: argparse.Namespace) -> int:
         variants = [Variant("baseline" if not args.scenario else _label(args.scenario),
                             sets)]  # fmt: skip
     run_dir, runs = execute_variants(args, variants)
+    from sim.report.reserve_funding import reserve_funding_table
     from sim.report.tables import summary_table
+    from sim.scenario.files import BASELINE, load_scenario
 
     print(summary_table(runs, lang=lang_of(args)))
     from sim.report.liquidity import liquidity_table
 
     print(f"\n{liquidity_table(runs, lang=lang_of(args))}")
+    print()
+    scenario = load_scenario(args.scenario or str(BASELINE), sets=variants[0].sets)
+    print(reserve_funding_table(runs[variants[0].label], scenario, lang=lang_of(args)))
     print(f"results: {run_dir}")
     return 0
 
@@ -76,11 +81,17 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
                              allowed="e.g. subsidy.holding_rate=0.010,0.012,0.015")  # fmt: skip
         swept = ("subsidy.holding_rate", [(f"{r:.3f}", r) for r in DEFAULT_GRID])
     key, values = swept
-    variants = [Variant(f"{key}={text}", {**sets, key: v}) for text, v in values]
     if args.stress:
-        from sim.scenario.stress_files import stress_path
+        from sim.core.months import format_month
+        from sim.scenario.files import load_scenario
+        from sim.scenario.stress_files import load_stress, stress_path
 
         path = str(stress_path(args.stress).resolve())
+        start = load_scenario(args.scenario or str(BASELINE), sets=sets).start
+        first = min(s.start for s in load_stress(path, start=start).shocks)
+        sets = {**sets, "stress.window_start": format_month(first)}  # the same loan cohort
+    variants = [Variant(f"{key}={text}", {**sets, key: v}) for text, v in values]
+    if args.stress:
         variants += [Variant(v.label + "|stress", {**v.sets, "stress": path}) for v in variants]
     run_dir, runs = execute_variants(args, variants)
     base = {k: v for k, v in runs.items() if not k.endswith("|stress")}
@@ -92,6 +103,15 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
     from sim.report.liquidity import liquidity_table
 
     print(f"\n{liquidity_table(base, lang=lang_of(args))}")
+    if key == "subsidy.holding_rate":
+        from sim.report.committee import decision_table, summary_numbers, summary_text
+        from sim.scenario.files import load_scenario
+
+        scenario = load_scenario(args.scenario or str(BASELINE), sets=variants[0].sets)
+        rows = decision_table(runs, scenario.pool.fund, start=scenario.start)
+        stress = _label(args.stress) if args.stress else None
+        print()
+        print(summary_text(summary_numbers(rows), lang_of(args), stress))
     if args.report:
         from sim.report.html import render
 

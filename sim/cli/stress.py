@@ -16,8 +16,9 @@ from sim.stress.metrics import BREACHES
 
 # the simulator's modules load only when a command runs, so `hpfsim account` starts fast
 
-SHOWN = ("min_survival_months", "peak_pool_loan_to_deposit", "max_queue_length",
-         "max_wait_months", "max_credit_line", "min_reserve_to_loans", "credit_losses", "exits",
+SHOWN = ("min_survival_months", "min_survival_months_with_line", "peak_pool_loan_to_deposit",
+         "months_ltd_above_90", "max_queue_length", "max_queue_amount", "max_wait_months",
+         "max_credit_line", "min_reserve_to_loans", "reserve_shortfall", "credit_losses", "exits",
          "deposits")  # fmt: skip
 
 
@@ -65,7 +66,12 @@ def _csv_rows(rows) -> list[dict]:
     out = []
     for r in rows:
         row = {}
+        for kind, stat in r["breaches"].items():
+            for k, v in stat.items():
+                row[f"breach.{kind}.{k}"] = round(v, 4)
         for k, v in r.items():
+            if k == "breaches":
+                continue
             name = k.rsplit(".", 1)[0]
             if not isinstance(v, float):
                 row[k] = v
@@ -83,35 +89,64 @@ def _csv_rows(rows) -> list[dict]:
 
 def stress(args: argparse.Namespace) -> int:
     """Run the baseline and each stress with common random numbers; print the table."""
+    from sim.core.months import format_month
     from sim.engine.results import write_atomic
     from sim.engine.runs import Variant, execute
+    from sim.report.stress_tables import pool_lines, window_table
     from sim.scenario.files import load_scenario
     from sim.scenario.stress_files import library, load_stress, stress_path
     from sim.stress.metrics import table_rows
+    from sim.stress.window import effects, stress_window
 
     scenario, sets, workers = _common(args)
     names = args.stresses or [f.stem for f in library()]
-    variants = [Variant("baseline", dict(sets))]
+    first = load_scenario(scenario, sets=sets)
+    stresses = {}
     for name in names:
         path = stress_path(name)
-        label = load_stress(path, start=load_scenario(scenario).start).name
-        variants.append(Variant(label, {**sets, "stress": str(path.resolve())}))
+        loaded = load_stress(path, start=first.start)
+        stresses[loaded.name] = (path, stress_window(loaded.shocks, first.start, first.horizon))
+    # every run, the baseline too, takes the loans granted before the earliest window as the
+    # stress cohort, so the paired default rates compare the same loans (sim.stress.window)
+    cohort = format_month(first.start + min(w[0] for _, w in stresses.values()))
+    sets = {**sets, "stress.window_start": cohort}
+    variants = [Variant("baseline", dict(sets))]
+    variants += [Variant(label, {**sets, "stress": str(path.resolve())})
+                 for label, (path, _) in stresses.items()]  # fmt: skip
     with progress("paths") as bar:
         run_dir, runs = execute(scenario, variants, out=args.out, workers=workers,
                                 dask=args.dask, progress=bar)  # fmt: skip
-    fund = load_scenario(scenario, sets=sets).pool.fund
-    rows = table_rows(runs, fund.credit_line_rate, fund.credit_line_limit)
+    base = load_scenario(scenario, sets=sets)
+    fund = base.pool.fund
+    rows = table_rows(runs, fund.credit_line_rate, fund.credit_line_limit, base.start)
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    flat = _csv_rows(rows)
+    writer = csv.DictWriter(buf, fieldnames=list(flat[0]))
     writer.writeheader()
-    writer.writerows(_csv_rows(rows))
+    writer.writerows(flat)
     write_atomic(run_dir / "stress.csv", buf.getvalue().encode())
     lang = args.lang or default_lang()
     print(stress_table(rows, lang=lang))
     print("最差 5%：生存期、准备金覆盖和缴存额取 5% 分位数，其余取 95% 分位数" if lang == "zh" else
           "worst 5%: the 5% quantile for survival, reserve cover and deposits, else the 95%")  # fmt: skip
+    print()
+    print(breach_text(rows, lang))
+    paired = effects(runs, {label: w for label, (_, w) in stresses.items()})
+    write_atomic(run_dir / "stress_window.json", json.dumps(paired, indent=1).encode())
+    print()
+    print(window_table(paired, first.start, lang=lang))
+    print(pool_lines(paired, lang=lang))
     print(f"results: {run_dir}")
     return 0
+
+
+def breach_text(rows, lang: str) -> str:
+    """Per scenario: each breach kind that occurs, how often and how large, or that none does."""
+    from sim.stress.breaches import sentences
+
+    head = "突破（按种类与规模）" if lang == "zh" else "breaches, by kind and size"
+    lines = [f"{r['scenario']}: {sentences(r['breaches'], lang)}" for r in rows]
+    return "\n".join([head, *lines])
 
 
 def reverse_stress(args: argparse.Namespace) -> int:
@@ -120,6 +155,7 @@ def reverse_stress(args: argparse.Namespace) -> int:
     from sim.engine.runs import Variant, execute
     from sim.scenario.files import load_scenario
     from sim.scenario.stress_files import load_stress, stress_path
+    from sim.stress.discovery import discover_kinds, discovery_table
     from sim.stress.metrics import breach_probability
     from sim.stress.reverse import choose_box, discover_runs, find_threshold, prim
 
@@ -137,7 +173,8 @@ def reverse_stress(args: argparse.Namespace) -> int:
         Path(args.out) if args.out else RESULTS_DIR / f"reverse-{Path(path).stem}-{base.digest[:6]}"
     )
 
-    def probe(severity: float, effects=None, tag=None) -> float:
+    def probe_all(severity: float, effects=None, tag=None) -> dict[str, float]:
+        """Every breach kind's probability over the paths of one run."""
         run_sets = {**sets, "stress": path, "stress.severity": severity}
         if effects:
             run_sets["stress.effects"] = effects
@@ -149,8 +186,11 @@ def reverse_stress(args: argparse.Namespace) -> int:
         with progress(f"severity {severity:.3f}" if tag is None else tag) as bar:
             _, runs = execute(scenario, [Variant("x", run_sets)], out=folder, workers=workers,
                               dask=args.dask, progress=bar)  # fmt: skip
-        return breach_probability(runs["x"], args.breach, fund.credit_line_rate,
-                                  fund.credit_line_limit)  # fmt: skip
+        return {name: breach_probability(runs["x"], name, fund.credit_line_rate,
+                                         fund.credit_line_limit) for name in BREACHES}  # fmt: skip
+
+    def probe(severity: float) -> float:
+        return probe_all(severity)[args.breach]
 
     result = find_threshold(probe, level=args.level, hi=args.max_severity,
                             tolerance=args.tolerance, paths=base.paths)  # fmt: skip
@@ -169,19 +209,27 @@ def reverse_stress(args: argparse.Namespace) -> int:
         if not stress_file.ranges:
             raise InputError(path, "ranges", "scenario discovery needs [ranges] in the stress file")
 
+        probabilities = []
+
         def breached(effects, i):
-            return probe(1.0, effects, f"sample-{i:04d}") >= args.level
+            probabilities.append(probe_all(1.0, effects, f"sample-{i:04d}"))
+            return probabilities[-1][args.breach] >= args.level
 
         x, y = discover_runs(stress_file.ranges, args.discover, seed=base.seed, breached=breached)
         names = list(stress_file.ranges)
         boxes = prim(x, y, names)
         box = choose_box(boxes)
-        print(t["discovery"].format(k=int(y.sum()), n=len(y), box=box.describe(stress_file.ranges),
+        print(t["discovery"].format(k=int(y.sum()), n=len(y), box=box.describe(boxes[0].bounds),
                                     coverage=box.coverage, density=box.density,
                                     support=box.support))  # fmt: skip
+        kinds = discover_kinds(x, names, stress_file.ranges, probabilities, level=args.level)
+        print(table(*discovery_table(kinds, names, stress_file.ranges, lang)))
         report["discovery"] = {"samples": x.tolist(), "breach": y.tolist(), "names": names,
                                "box": box.bounds, "coverage": box.coverage,
-                               "density": box.density}  # fmt: skip
+                               "density": box.density, "probabilities": probabilities,
+                               "by_kind": [{k: (v.bounds if k == "box" else v.tolist()
+                                                if k == "smallest" else v)
+                                            for k, v in r.items()} for r in kinds]}  # fmt: skip
     write_atomic(out / "reverse.json", json.dumps(report, indent=1, default=float).encode())
     print(f"results: {out}")
     return 0

@@ -45,7 +45,7 @@ from sim.agents.people import People, Visit, visit
 from sim.book.load import checked_book, open_from_book
 from sim.engine.batch import Batch
 from sim.fund.books import BooksError
-from sim.fund.figures import POOL_FLOW_FEN, POOL_FLOW_SERIES, WITHDRAWAL_SERIES
+from sim.fund.figures import COHORT_SERIES, POOL_FLOW_FEN, POOL_FLOW_SERIES, WITHDRAWAL_SERIES
 from sim.fund.fund import Fund, FundMonth
 from sim.fund.liquidity import CASH_IN, CASH_OUT
 from sim.fund.requests import FundView
@@ -64,10 +64,11 @@ SERIES = (
     "loan_refusals", "loans_disbursed", "loans_disbursed_amount", "loan_queue_length",
     "loan_queue_wait_months", "loan_balance", "deposit_balance", "loan_to_deposit",
     "pool_deposit_balance", "pool_loan_balance", "pool_loan_to_deposit", "cash",
-    "survival_months", "credit_line_balance", "credit_line_drawn", "value_added_income",
+    "survival_months", "survival_months_with_line", "loan_queue_amount", "credit_line_balance",
+    "credit_line_drawn", "value_added_income",
     "risk_reserve", "reserve_to_loans", "reserve_to_stressed_loss", "reserve_uncovered",
     "defaults_amount", "credit_losses", "defaults", "arrears_3plus", "rationing_level",
-    "house_price_index", "members_at_cap",
+    "house_price_index", "members_at_cap", *COHORT_SERIES,
     *(f"members.{c}" for c in COHORTS), *(f"deposits.{c}" for c in COHORTS),
     *(f"cash_in.{k}" for k in CASH_IN), *(f"cash_out.{k}" for k in CASH_OUT),
     "pool_equity", "interest_payable", "unmet_withdrawals", "unpaid_costs", "employee_reserve",
@@ -79,8 +80,9 @@ SERIES = (
 FEN_SERIES = {
     "deposits", "withdrawals", "subsidy_paid", "bonus_paid", "interest_credited", "tax_forgone",
     "loans_disbursed_amount", "loan_balance", "deposit_balance", "pool_deposit_balance",
-    "pool_loan_balance", "cash", "credit_line_balance", "credit_line_drawn",
+    "pool_loan_balance", "cash", "loan_queue_amount", "credit_line_balance", "credit_line_drawn",
     "value_added_income", "risk_reserve", "reserve_uncovered", "defaults_amount", "credit_losses",
+    *(n for n in COHORT_SERIES if n != "cohort_defaults_to_date"),
     "pool_equity", "interest_payable", "unmet_withdrawals", "unpaid_costs", "employee_reserve",
     *(f"deposits.{c}" for c in COHORTS),
     *(f"cash_in.{k}" for k in CASH_IN), *(f"cash_out.{k}" for k in CASH_OUT),
@@ -115,6 +117,7 @@ class Simulation:
                          repay_from_balance=sc.repay_from_balance, group=self.people.pop.cohort,
                          draws=(seed, path),
                          group_names=tuple(c.name for c in sc.agents.cohorts))  # fmt: skip
+        self.fund.cohort_month = sc.cohort_month
         if book:
             open_from_book(self.fund, book)
         self.out = {name: np.zeros(sc.horizon) for name in SERIES}
@@ -157,10 +160,11 @@ class Simulation:
             raise type(exc)(f"path {self.path}: {exc}") from exc
 
     def policy_switch(self):
-        """Switch policy at the start of the switch month."""
+        """Switch policy at the start of the switch month; a stress's policy changes hold
+        (:meth:`~sim.fund.fund.Fund.switch_policy`)."""
         sc = self.scenario
         yield self.env.timeout(sc.switch_on - sc.start)
-        self.fund.set_policy(sc.switch_policy)
+        self.fund.switch_policy(sc.switch_policy)
 
     def _record(self, t: int, view: FundView, seen: Visit, closed: FundMonth) -> None:
         """The month's row of every series (:data:`SERIES`), money in yuan."""

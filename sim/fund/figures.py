@@ -12,7 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from sim.fund.books import MonthBooks
-from sim.fund.loan_book import LoanBook, LoanMonth
+from sim.fund.loan_book import ACTIVE, DEFAULTED, LoanBook, LoanMonth
 from sim.fund.policy import Policy
 from sim.fund.pool_books import PoolBooks, PoolMonthEnd
 from sim.fund.reserve import adequacy, stressed_loss
@@ -27,6 +27,7 @@ class FundParts(Protocol):
     house_price_index: float
     rationing_level: int
     group_names: tuple[str, ...]
+    cohort_month: int | None
 
 
 WITHDRAWAL_KINDS = {"rent": "rent", "purchase": "purchase", "repayment": "repayment",
@@ -34,6 +35,27 @@ WITHDRAWAL_KINDS = {"rent": "rent", "purchase": "purchase", "repayment": "repaym
 """Series name suffix → the ledger's withdrawal kind (``full`` is W4: retirement, death, …)."""
 WITHDRAWAL_SERIES = tuple(f"withdrawals.{k}" for k in WITHDRAWAL_KINDS)
 """Withdrawals by kind (fen); they sum to ``withdrawals``."""
+COHORT_SERIES = ("cohort_loan_balance", "cohort_written_off_to_date", "cohort_losses_to_date",
+                 "cohort_defaults_to_date")  # fmt: skip
+"""The stress cohort — the flexible loans granted before ``cohort_month`` (the stress window's
+start, :attr:`sim.scenario.files.Scenario.cohort_month`): their outstanding principal, and
+their written-off principal, losses and defaults to date. A stress and its baseline hold the same
+cohort (common random numbers), so its default rate in the window is a like-for-like rate that a
+stress which stops new lending cannot lower (issue 22; :mod:`sim.stress.window`)."""
+
+
+def cohort_figures(book: LoanBook, cohort_month: int | None) -> dict[str, float]:
+    """The stress cohort's figures (:data:`COHORT_SERIES`), fen; zero without a cohort month."""
+    if cohort_month is None:
+        return dict.fromkeys(COHORT_SERIES, 0)
+    n = book.n
+    cohort = book.disbursed_month[:n] < cohort_month
+    gone = cohort & (book.status[:n] == DEFAULTED)
+    active = cohort & (book.status[:n] == ACTIVE)
+    return {"cohort_loan_balance": int(book.principal[:n][active].sum()),
+            "cohort_written_off_to_date": int(book.written_off[:n][gone].sum()),
+            "cohort_losses_to_date": int(book.loss[:n][gone].sum()),
+            "cohort_defaults_to_date": int(gone.sum())}  # fmt: skip
 
 
 def month_figures(fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd
@@ -45,7 +67,7 @@ def month_figures(fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMon
     deposit_balance, loan_balance = lb.closing_total, loan.closing_principal
     pool_dep = deposit_balance + employee.deposit_balance
     pool_loans = loan_balance + employee.loan_balance
-    queue_len, _ = pool.queued()
+    queue_len, queue_amount = pool.queued()
     _, owed = fund.book.amount_due()
     employee_due = employee.book.scheduled()
     scheduled = int(owed.sum()) + employee_due
@@ -66,6 +88,8 @@ def month_figures(fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMon
         "pool_deposit_balance": pool_dep, "pool_loan_balance": pool_loans,
         "pool_loan_to_deposit": pool_loans / pool_dep if pool_dep else 0.0,
         "cash": pool.cash, "survival_months": pool.survival_months(scheduled),
+        "survival_months_with_line": pool.survival_months(scheduled, with_line=True),
+        "loan_queue_amount": queue_amount,
         "credit_line_balance": pool.credit_line, "credit_line_drawn": cash.credit_drawn,
         "risk_reserve": sheet.risk_reserve,
         "reserve_to_loans": sheet.risk_reserve / pool_loans if pool_loans else 0.0,
@@ -91,6 +115,7 @@ def month_figures(fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMon
     values |= {f"members.{c}": k for c, k in zip(fund.group_names, lb.open_by_group, strict=True)}
     values |= {f"withdrawals.{name}": int(lb.withdrawals.get(kind, 0))
                for name, kind in WITHDRAWAL_KINDS.items()}  # fmt: skip
+    values |= cohort_figures(fund.book, fund.cohort_month)
     values |= {f"cash_in.{k}": v for k, v in cash.cash_in.items()}
     values |= {f"cash_out.{k}": v for k, v in cash.cash_out.items()}
     return values

@@ -113,6 +113,8 @@ class Fund:
         self.liquidity_level = liquidity_level(policy, opening)
         self.rationing_level = rationing_level(policy, opening)
         # set by each month's desk, read by the next month's quotes and employees' demand
+        self.cohort_month: int | None = None  # the stress cohort's cut-off (sim.fund.figures)
+        self.held: list = []  # (month, PolicyChange) a shock started: held through switches
         self._open: OpenMonth | None = None
 
     # ------------------------------------------------------------------ the month
@@ -258,23 +260,19 @@ class Fund:
 
     # ------------------------------------------------------------------ policy
     def _change_policy(self, month: int, changes) -> None:
-        """Policy changes a shock starts this month (:mod:`sim.scenario.shocks`), in order."""
+        """Policy changes a shock starts this month (:mod:`sim.scenario.shocks`), in order; each
+        is kept and held through every later scheduled switch (:meth:`switch_policy`)."""
         for change in changes:
-            if change.kind == "holding_rate":
-                rate = {"subsidy.holding_rate": change.value}
-                self.set_policy(self.policy.with_overrides(rate, origin=f"shock {change.shock}"))
-            else:
-                self._cut_loan_rates(month, change.value, change.shock)
+            self.held.append((month, change))  # the employees' book reads the cut loan rates
+            self.set_policy(_held_policy(self.policy, month, change))
 
-    def _cut_loan_rates(self, month: int, cut: float, name: str) -> None:
-        """A loan-rate cut from ``month``: new loans at once, existing ones next 1 January."""
-        changes = {}
-        for key in ("loan.rate_first_short", "loan.rate_first_long", "loan.rate_second_short",
-                    "loan.rate_second_long"):  # fmt: skip
-            table = {f"{format_month(m)}-01": v for m, v in self.policy.params[key].dated}
-            table[f"{format_month(month)}-01"] = max(self.policy.at(key, month) - cut, 0.0)
-            changes[key] = dict(sorted(table.items()))
-        self.set_policy(self.policy.with_overrides(changes, origin=f"shock {name}"))
+    def switch_policy(self, policy: Policy) -> None:
+        """A scheduled switch (the scenario's ``switch_on``): the new policy, with every policy
+        change a stress has started held on top of it — a stress stays in force to the horizon,
+        as its effect does (:meth:`sim.scenario.shock.Shock.effect`)."""
+        for month, change in self.held:
+            policy = _held_policy(policy, month, change)
+        self.set_policy(policy)
 
     def set_policy(self, policy: Policy) -> None:
         """A new policy in force, for every book (a switch date or a shock)."""
@@ -282,3 +280,23 @@ class Fund:
         self.counter.set_policy(policy)
         self.book.policy = policy
         self.money.set_policy(policy)
+
+
+LOAN_RATE_KEYS = ("loan.rate_first_short", "loan.rate_first_long", "loan.rate_second_short",
+                  "loan.rate_second_long")  # fmt: skip
+
+
+def _held_policy(policy: Policy, month: int, change) -> Policy:
+    """``policy`` with a shock's change from ``month``: a new holding-subsidy rate, or loan rates
+    cut (every rate dated from ``month`` on, and the one in force then: new loans at once,
+    existing ones next 1 January, F2)."""
+    origin = f"shock {change.shock}"
+    if change.kind == "holding_rate":
+        return policy.with_overrides({"subsidy.holding_rate": change.value}, origin=origin)
+    changes = {}
+    for key in LOAN_RATE_KEYS:
+        table = {f"{format_month(m)}-01": max(v - change.value, 0.0) if m >= month else v
+                 for m, v in policy.params[key].dated}  # fmt: skip
+        table[f"{format_month(month)}-01"] = max(policy.at(key, month) - change.value, 0.0)
+        changes[key] = dict(sorted(table.items()))
+    return policy.with_overrides(changes, origin=origin)

@@ -28,10 +28,20 @@ applications also wait while their segment's loans would pass
 ``liquidity.flexible_cap_ratio`` × its deposits (F5: A §3(6)1 sets what they
 may borrow from their own deposits, withdrawals and loans).
 
-**Survival horizon**: the months the cash lasts with no new deposits — cash
-minus committed loans (the queue), divided by the monthly net contractual
-outflow (withdrawals asked, at their average of the last 12 months, less
-scheduled repayments), capped at :data:`SURVIVAL_CAP` months.
+**Survival horizon** (:meth:`Pool.survival_months`): the months the cash in hand lasts with no
+new deposits and no new lending — cash divided by the projected monthly net outflow (withdrawals
+asked, at their average of the last 12 months, less scheduled loan repayments), capped at
+:data:`SURVIVAL_CAP` months. It is zero only when the cash is gone. Two figures sit beside it and
+are never folded into it: the horizon counting the undrawn credit line as well
+(:meth:`Pool.survival_months_with_line`: cash plus the line's room), and the loan applications
+waiting in the queue (their count and amount): a queued application is a request the desk may
+still refuse (F5: it lends only cash above the floor, and nothing while anything is owed), not a
+payment the pool owes, so subtracting it would read the queue as an outflow.
+The anchor is the survival horizon of bank liquidity stress tests: the Basel III LCR (BCBS 238,
+2013) asks that liquid assets cover 30 days of stressed net outflows, and supervisors' survival
+horizons (e.g. the ECB's 2019 liquidity stress test, ``days until the counterbalancing capacity
+is used up''; Hong Kong's and China's 生存期 measures) count the cash and the committed lines
+separately, with outflows net of contractual inflows — as here, in months.
 
 The cash book's own sum (closing = opening + in − out) is a consistency check
 of this class; the check that can catch money made or lost elsewhere is the
@@ -277,17 +287,21 @@ class Pool:
         return month - self.queue.items[0].arrival if self.queue.items else 0
 
     # -------------------------------------------------------------- indicators
-    def survival_months(self, scheduled_repayments: int) -> float:
-        """Months the cash lasts with no new deposits (see the module docstring)."""
-        _, committed = self.queued()
+    def net_outflow(self, scheduled_repayments: int) -> float:
+        """The projected monthly net outflow (fen): withdrawals asked, at their average of the
+        last 12 months (this month included), less scheduled repayments."""
         done = list(self._withdrawals)
         if self.month_books is not None:
             done.append(self.month_books.asked)
-        outflow = sum(done) / max(len(done), 1)
-        net = outflow - scheduled_repayments
-        available = self.cash - committed
+        return sum(done) / max(len(done), 1) - scheduled_repayments
+
+    def survival_months(self, scheduled_repayments: int, *, with_line: bool = False) -> float:
+        """Months the cash (``with_line``: and the undrawn credit line) lasts at the projected
+        net outflow, with no new deposits (see the module docstring); 0 only with nothing left."""
+        available = self.cash + (self.credit_limit - self.credit_line if with_line else 0)
         if available <= 0:
             return 0.0
+        net = self.net_outflow(scheduled_repayments)
         if net <= 0:
             return SURVIVAL_CAP
         return min(available / net, SURVIVAL_CAP)

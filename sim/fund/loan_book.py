@@ -125,6 +125,7 @@ class LoanBook:
         "equal_principal": bool, "overdue_interest": np.int64, "overdue_principal": np.int64,
         "arrears": np.int16, "status": np.int8, "first_home": bool, "collateral": np.int64,
         "hpi_at_start": np.float64, "disbursed_month": np.int32,
+        "written_off": np.int64, "loss": np.int64,
     }  # fmt: skip
 
     def __init__(self, policy: Policy, capacity: int = 1024):
@@ -283,6 +284,8 @@ class LoanBook:
         books.loss += int(np.maximum(principal - recovered, 0).sum())
         books.defaults += len(bad)
         books.defaulted.extend(self.person[bad].tolist())
+        self.written_off[bad] = principal  # kept per loan, for losses by vintage
+        self.loss[bad] = np.maximum(principal - recovered, 0)
         self.principal[bad] = 0
         self.overdue_interest[bad] = self.overdue_principal[bad] = 0
         self.status[bad] = DEFAULTED

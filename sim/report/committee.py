@@ -18,7 +18,8 @@ import numpy as np
 
 from sim.engine.results import stack, yearly
 from sim.report.labels import money_text
-from sim.stress.metrics import BREACHES, path_metrics
+from sim.stress.breaches import BY_NAME, kind_stats, sentences, similar
+from sim.stress.metrics import path_metrics
 
 RATE_KEY = "subsidy.holding_rate"
 STRESS_SUFFIX = "|stress"
@@ -34,7 +35,11 @@ class Band:
 
     @classmethod
     def of(cls, x: np.ndarray) -> Band:
-        lo, mid, hi = np.quantile(np.asarray(x, float), [0.05, 0.5, 0.95])
+        """Over the paths where the figure applies (NaN: not applicable, e.g. no loans)."""
+        x = np.asarray(x, float)
+        if np.isnan(x).all():
+            return cls(float("nan"), float("nan"), float("nan"))
+        lo, mid, hi = np.nanquantile(x, [0.05, 0.5, 0.95])
         return cls(float(mid), float(lo), float(hi))
 
 
@@ -58,9 +63,16 @@ class RateRow:
     segment_margin: Band  # the pilot's value-added income less its credit losses, in all
     segment_reserve_to_loans: Band  # the pilot's own reserve / its loans, at the end
     segment_net_funding: Band  # the pilot's deposits − its loans, at the end
-    breach_baseline: float
+    breach_baseline: (
+        float  # P(a liquidity breach: the credit line used up, or cash under 12 months)
+    )
     breach_stress: float | None
+    reserve_short: float = 0.0  # P(the pilot's reserve short of its losses)
+    reserve_shortfall: Band | None = None  # the shortfall in yuan, over the paths
     paths: int = 0
+    breaches: dict | None = None  # kind → stats (sim.stress.breaches.kind_stats), baseline
+    breaches_stress: dict | None = None
+    subsidy_to_year: dict | None = None  # {year: Band}: subsidy and bonus paid up to that year
 
 
 @dataclass(frozen=True)
@@ -84,8 +96,8 @@ DECISION_COLUMNS = (
     Column("subsidy_per_year", "年均补贴", "Subsidy a year", "money"),
     Column("subsidy_total", "补贴合计", "Subsidy in all", "money"),
     Column("share_at_cap", "达到 1 万元上限的比例", "Share at the 10,000-yuan cap", "share"),
-    Column("cost_per_deposit_yuan", "每增加 1 元余额的补贴（元）", "Subsidy per extra yuan of balance", "ratio"),
-    Column("cost_per_member", "每增加 1 名缴存人的补贴", "Subsidy per extra member", "yuan"),
+    Column("cost_per_deposit_yuan", "每增加 1 元余额多付的补贴（元；余额含记入账户的补贴，与低一档补贴率比）", "Extra subsidy per extra yuan of balance (the balance includes the subsidy credited; against the next lower rate)", "ratio"),
+    Column("cost_per_member", "每增加 1 名缴存人多付的补贴（全部缴存人整个预测期多得的补贴 ÷ 期末多出的缴存人）", "Extra subsidy per extra member (all members' extra subsidy over the projection ÷ the extra members at its end)", "yuan"),
     Column("tax_forgone", "个税减免合计", "Tax forgone", "money"),
     Column("segment_margin", "灵活就业分账收益合计（扣除损失）", "Pilot's margin in all", "money"),
     Column("segment_reserve_to_loans", "灵活就业准备金/贷款（期末）", "Pilot's reserve / its loans (end)", "ratio"),
@@ -94,8 +106,10 @@ DECISION_COLUMNS = (
     Column("peak_loan_to_deposit", "个贷率峰值", "Peak loan-to-deposit", "ratio"),
     Column("min_survival_months", "最短流动性生存期", "Shortest survival horizon", "months"),
     Column("reserve_to_loans", "风险准备金/贷款余额（期末）", "Reserve / loans (end)", "ratio"),
-    Column("breach_baseline", "突破概率（基准）", "Breach probability (baseline)", "probability"),
-    Column("breach_stress", "突破概率（压力：{s}）", "Breach probability (stress: {s})", "probability"),
+    Column("breach_baseline", "流动性突破概率（基准）", "Liquidity breach probability (baseline)", "probability"),
+    Column("breach_stress", "流动性突破概率（压力：{s}）", "Liquidity breach probability (stress: {s})", "probability"),
+    Column("reserve_short", "灵活就业准备金不足的概率", "P(pilot's reserve short of its losses)", "probability"),
+    Column("reserve_shortfall", "灵活就业准备金缺口", "Pilot's reserve shortfall", "money"),
 )  # fmt: skip
 
 
@@ -112,14 +126,22 @@ def _total(by_path, name: str) -> np.ndarray:
     return stack(by_path, name).sum(axis=1)
 
 
-def _breach(by_path, fund) -> float:
-    metrics = [
-        path_metrics(s, fund.credit_line_rate, fund.credit_line_limit) for s in by_path.values()
-    ]
-    return float(np.mean([any(test(m) for test in BREACHES.values()) for m in metrics]))
+LIQUIDITY = ("credit_line", "survival")
+"""The liquidity breaches of the decision table's column: withdrawals waiting unpaid, or the
+cash horizon under 12 months (the 个贷率 lines are in the summary, with their months)."""
 
 
-def decision_table(runs, fund, *, years=(1, 3, 5)) -> list[RateRow]:
+def _metrics(by_path, fund, start=None) -> list[dict[str, float]]:
+    return [path_metrics(s, fund.credit_line_rate, fund.credit_line_limit, start)
+            for s in by_path.values()]  # fmt: skip
+
+
+def _liquidity(metrics) -> float:
+    tests = [BY_NAME[k].test for k in LIQUIDITY]
+    return float(np.mean([any(t(m) for t in tests) for m in metrics]))
+
+
+def decision_table(runs, fund, *, years=(1, 3, 5), start: int | None = None) -> list[RateRow]:
     """One row per rate, lowest first; see the module docstring."""
     base = {rate_of(k): v for k, v in runs.items() if RATE_KEY in k and STRESS_SUFFIX not in k}
     stressed = {rate_of(k): v for k, v in runs.items() if k.endswith(STRESS_SUFFIX)}
@@ -134,6 +156,8 @@ def decision_table(runs, fund, *, years=(1, 3, 5)) -> list[RateRow]:
         balance = {y: Band.of(yearly(stack(by_path, "deposit_balance"), "stock")[:, y - 1])
                    for y in years if y <= horizon_years}  # fmt: skip
         subsidy = _total(by_path, "subsidy_paid") + _total(by_path, "bonus_paid")
+        paid = stack(by_path, "subsidy_paid") + stack(by_path, "bonus_paid")
+        to_year = {y: Band.of(paid[:, : 12 * y].sum(axis=1)) for y in years if y <= horizon_years}
         cost_dep = cost_member = None
         if previous is not None:
             p_sub = _total(previous, "subsidy_paid") + _total(previous, "bonus_paid")
@@ -143,6 +167,9 @@ def decision_table(runs, fund, *, years=(1, 3, 5)) -> list[RateRow]:
             with np.errstate(divide="ignore", invalid="ignore"):
                 cost_dep = Band.of(np.where(d_bal > 0, d_sub / d_bal, np.nan))
                 cost_member = Band.of(np.where(d_mem > 0, d_sub / d_mem, np.nan))
+        metrics = _metrics(by_path, fund, start)
+        stress_metrics = _metrics(stressed[rate], fund, start) if rate in stressed else None
+        shortfall = np.array([m["reserve_shortfall"] for m in metrics])
         members_end = _final(by_path, "members")
         at_cap = np.where(members_end > 0, _final(by_path, "members_at_cap") / members_end, 0.0)
         rows.append(RateRow(
@@ -156,13 +183,15 @@ def decision_table(runs, fund, *, years=(1, 3, 5)) -> list[RateRow]:
             min_survival_months=Band.of(stack(by_path, "survival_months").min(axis=1)),
             reserve_to_loans=Band.of(_final(by_path, "reserve_to_loans")),
             segment_margin=Band.of(_total(by_path, "segment_margin")),
-            segment_reserve_to_loans=Band.of(
-                np.minimum(_final(by_path, "segment_reserve_to_loans"), 1.0)
-            ),
+            segment_reserve_to_loans=Band.of(np.where(
+                _final(by_path, "loan_balance") > 0, _final(by_path, "segment_reserve_to_loans"),
+                np.nan)),  # no placeholder where the pilot has no loans
             segment_net_funding=Band.of(_final(by_path, "segment_net_funding")),
-            breach_baseline=_breach(by_path, fund),
-            breach_stress=_breach(stressed[rate], fund) if rate in stressed else None,
-            paths=len(by_path),
+            breach_baseline=_liquidity(metrics),
+            breach_stress=_liquidity(stress_metrics) if stress_metrics else None,
+            reserve_short=float(np.mean(shortfall > 0)), reserve_shortfall=Band.of(shortfall),
+            paths=len(by_path), breaches=kind_stats(metrics), subsidy_to_year=to_year,
+            breaches_stress=kind_stats(stress_metrics) if stress_metrics else None,
         ))  # fmt: skip
         previous = by_path
     return rows
@@ -182,6 +211,9 @@ def summary_numbers(rows: list[RateRow], *, year: int = 5) -> dict[str, float]:
         if y
         else 0.0,
         "extra_subsidy": high.subsidy_total.median - low.subsidy_total.median,
+        "extra_subsidy_to_year": high.subsidy_to_year[y].median - low.subsidy_to_year[y].median
+        if y and high.subsidy_to_year
+        else high.subsidy_total.median - low.subsidy_total.median,
         "margin_low": low.segment_margin.median,
         "margin_high": high.segment_margin.median,
         "pool_indistinct": float(
@@ -195,6 +227,8 @@ def summary_numbers(rows: list[RateRow], *, year: int = 5) -> dict[str, float]:
         "max_breach_stress": max(
             (r.breach_stress for r in rows if r.breach_stress is not None), default=float("nan")
         ),
+        "breaches": {r.rate: r.breaches for r in rows if r.breaches is not None},
+        "breaches_stress": {r.rate: r.breaches_stress for r in rows if r.breaches_stress},
     }
 
 
@@ -224,46 +258,56 @@ def _segment_clause(n: dict[str, float], lang: str) -> str:
     return text + "."
 
 
-def _breach_clause(p: float, lang: str, paths: int, where: str) -> str:
-    if lang == "zh":
-        if p == 0:
-            return f"{where}，各补贴率在全部 {paths} 条模拟路径中均未出现流动性或风险准备金突破"
-        if p == 1:
-            return f"{where}，全部 {paths} 条模拟路径均出现流动性或风险准备金突破"
-        return f"{where}，各补贴率出现流动性或风险准备金突破的概率最高为 {p:.0%}"
-    if p == 0:
-        return f"{where}, no rate breached liquidity or the reserve on any of the {paths} paths"
-    if p == 1:
-        return f"{where}, every one of the {paths} paths breached liquidity or the reserve"
-    return f"{where}, the probability of a liquidity or reserve breach is at most {p:.0%}"
+def _breach_clause(by_rate: dict, lang: str, where: str) -> str:
+    """The breaches by kind and size at each rate (:mod:`sim.stress.breaches`); when every rate
+    has the same kinds of a similar size, said once, with that they cannot tell rates apart."""
+    if not by_rate:
+        return ""
+    rates = sorted(by_rate)
+    if len(rates) == 1 or similar([by_rate[r] for r in rates]):
+        alike = len(rates) > 1
+        body = sentences(by_rate[rates[0]], lang)
+        if lang == "zh":
+            lead = (f"{where}，各补贴率的突破情况相同、规模相近，不能用来区分补贴率（以下为 {rates[0]:.1%} 时）："
+                    if alike else f"{where}：")  # fmt: skip
+            return lead + body
+        lead = (f"{where}, every rate has the same breaches of a similar size, so they do not tell "
+                f"the rates apart (at {rates[0]:.1%}): " if alike else f"{where}: ")  # fmt: skip
+        return lead + body
+    parts = [f"{r:.1%} 时：{sentences(by_rate[r], lang)}" if lang == "zh"
+             else f"at {r:.1%}: {sentences(by_rate[r], lang)}" for r in rates]  # fmt: skip
+    return (f"{where}，" + "；".join(parts)) if lang == "zh" else (f"{where}, " + "; ".join(parts))
 
 
 def summary_text(numbers: dict[str, float], lang: str, stress_name: str | None) -> str:
-    """One paragraph a committee member can read, built only from ``numbers``."""
+    """One paragraph a committee member can read, built only from ``numbers``: gains and costs
+    over the same years, then the breaches by kind and size, then the pilot's own books."""
     n = numbers
     members = round(n["extra_members"])
-    stressed = stress_name and not np.isnan(n["max_breach_stress"])
-    paths = int(n.get("paths", 0))
-    if lang == "zh":
+    subsidy = money_text(n.get("extra_subsidy_to_year", n["extra_subsidy"]), lang)
+    zh = lang == "zh"
+    if zh:
         more = "多" if members >= 0 else "少"
-        text = (
-            f"将缴存补贴率从 {n['rate_low']:.1%} 提高到 {n['rate_high']:.1%}，到第 {n['year']} 年"
-            f"约{more}吸引 {abs(members):,} 名缴存人，缴存余额约多 {money_text(n['extra_deposits'], 'zh')}，"
-            f"整个预测期多支出补贴 {money_text(n['extra_subsidy'], 'zh')}。"
-            + _breach_clause(n["max_breach"], "zh", paths, "基准情景下")
-        )
-        if stressed:
-            text += "；" + _breach_clause(n["max_breach_stress"], "zh", paths,
-                                         f"压力情景（{stress_name}）下")  # fmt: skip
-        return text + "。" + (_segment_clause(n, "zh") if "margin_low" in n else "")
-    verb = "adds about" if members >= 0 else "loses about"
-    text = (
-        f"Raising the holding subsidy from {n['rate_low']:.1%} to {n['rate_high']:.1%} {verb} "
-        f"{abs(members):,} members and {money_text(n['extra_deposits'], 'en')} of deposits by "
-        f"year {n['year']}, for {money_text(n['extra_subsidy'], 'en')} more subsidy over the "
-        f"projection. " + _breach_clause(n["max_breach"], "en", paths, "Under the baseline")
+        parts = [f"将缴存补贴率从 {n['rate_low']:.1%} 提高到 {n['rate_high']:.1%}，到第 {n['year']} 年"
+                 f"约{more}吸引 {abs(members):,} 名缴存人，缴存余额约多 {money_text(n['extra_deposits'], 'zh')}"
+                 f"（含记入账户的补贴），同样 {n['year']} 年内多支出补贴 {subsidy}"
+                 f"（整个预测期 {money_text(n['extra_subsidy'], 'zh')}）"]  # fmt: skip
+    else:
+        verb = "adds about" if members >= 0 else "loses about"
+        parts = [f"Raising the holding subsidy from {n['rate_low']:.1%} to {n['rate_high']:.1%} "
+                 f"{verb} {abs(members):,} members and {money_text(n['extra_deposits'], 'en')} of "
+                 f"deposits (the subsidy credited included) by year {n['year']}, for {subsidy} more "
+                 f"subsidy over the same {n['year']} years ({money_text(n['extra_subsidy'], 'en')} "
+                 "over the whole projection)"]  # fmt: skip
+    clause = _breach_clause(
+        n.get("breaches", {}), lang, "基准情景下" if zh else "Under the baseline"
     )
-    if stressed:
-        text += "; " + _breach_clause(n["max_breach_stress"], "en", paths,
-                                      f"under the stress ({stress_name})")  # fmt: skip
-    return (text + ". " + (_segment_clause(n, "en") if "margin_low" in n else "")).strip()
+    if clause:
+        parts.append(clause)
+    if stress_name and n.get("breaches_stress"):
+        where = f"压力情景（{stress_name}）下" if zh else f"Under the stress ({stress_name})"
+        parts.append(_breach_clause(n["breaches_stress"], lang, where))
+    text = ("。" if zh else ". ").join(parts) + ("。" if zh else ".")
+    if "margin_low" in n:
+        text += _segment_clause(n, lang) if zh else " " + _segment_clause(n, lang)
+    return text

@@ -48,7 +48,7 @@ TEXT = {
         "title": "灵活就业人员住房公积金缴存补贴率测算报告", "summary": "结论摘要",
         "table": "补贴率比较表", "figures": "各补贴率的走势（中位数与 90% 区间）",
         "methods": "方法与假设", "rate": "补贴率", "year": "第{y}年",
-        "band": "每格：中位数，下方为 [5%–95%] 区间；金额单位见表头",
+        "band": "每格：中位数，下方为 [5%–95%] 区间；金额单位见表头；“–”：不适用（如灵活就业尚无贷款）",
         "policy": "政策", "assumptions": "在用的全部假设（决定结论的在前，★ 标出）",
         "source": "来源", "key": "参数路径", "value": "取值", "basis": "依据",
         "basis_note": "依据译自各文件的英文原文；尚无译文的依据（如用户自己的文件）按原文显示，并标“（原文）”。",
@@ -63,7 +63,7 @@ TEXT = {
         "title": "Flexible-employment housing fund: holding-subsidy rate report",
         "summary": "Summary", "table": "Decision table", "figures": "Projections by rate (median and 90% band)",
         "methods": "Methods and assumptions", "rate": "Rate", "year": "year {y}",
-        "band": "each cell: the median, below it the [5%–95%] band; units in the headings",
+        "band": "each cell: the median, below it the [5%–95%] band; units in the headings; '–': does not apply (e.g. the pilot has no loans yet)",
         "policy": "Policy", "assumptions": "Every assumption in force (those driving the decision first, marked ★)",
         "source": "Source", "key": "Key path", "value": "Value", "basis": "Basis", "basis_note": "",
         "sources": {"policy": "policy file", "scenario": "scenario file",
@@ -150,8 +150,8 @@ def render(
     stress = first["sets"].get("stress")
     stress_name = next((v["sets"].get("stress") for v in manifest["variants"]
                         if v["label"].endswith(STRESS_SUFFIX)), None)  # fmt: skip
-    stress_name = Path(stress_name).stem if stress_name else None
-    rows = decision_table(runs, scenario.pool.fund)
+    stress_file, stress_name = stress_name, Path(stress_name).stem if stress_name else None
+    rows = decision_table(runs, scenario.pool.fund, start=scenario.start)
     summary = summary_text(summary_numbers(rows), lang, stress_name)
     assumptions = in_force(scenario, first["sets"])
     parts = [f"<h1>{t['title']}</h1>", f"<h2 class='first'>{t['summary']}</h2>",
@@ -165,10 +165,12 @@ def render(
         parts.append(f"<img alt='{name}' src='data:image/png;base64,{png}'>")
     parts.append("</div>")
     if stress_name:
-        parts.append(_stress_table(runs, scenario.pool.fund, lang, stress_name))
+        parts.append(_stress_table(runs, scenario.pool.fund, lang, stress_name, scenario.start))
+        parts.append(_window_html(runs, lang, stress_file, scenario.start))
     from sim.report.liquidity import liquidity_section
 
     parts.append(liquidity_section(runs, lang=lang))
+    parts.append(_reserve_html(runs, scenario, lang))
     if robust_dir is not None:
         from sim.report.robust import robust_section
 
@@ -210,10 +212,11 @@ def _table(rows, lang: str, stress_name) -> str:
     return "".join(out)
 
 
-STRESS_SHOWN = ("min_survival_months", "max_queue_length", "max_credit_line", "credit_losses")
+STRESS_SHOWN = ("min_survival_months", "min_survival_months_with_line", "max_queue_length",
+                "max_credit_line", "reserve_shortfall", "credit_losses")  # fmt: skip
 
 
-def _stress_table(runs, fund, lang, stress_name) -> str:
+def _stress_table(runs, fund, lang, stress_name, start=None) -> str:
     """Per rate, baseline and stress side by side: the stress metrics' medians and worst paths."""
     from sim.stress.metrics import table_rows
 
@@ -221,8 +224,11 @@ def _stress_table(runs, fund, lang, stress_name) -> str:
     labels = sorted(
         (k for k in runs if RATE_KEY in k), key=lambda k: (float(k.split("|")[0].split("=")[1]), k)
     )
-    rows = table_rows({k: runs[k] for k in labels}, fund.credit_line_rate, fund.credit_line_limit)
-    head = [t["rate"], t["scenario_kind"], *(label(m, lang) for m in STRESS_SHOWN), t["breach_any"]]
+    from sim.stress.breaches import sentences
+
+    rows = table_rows({k: runs[k] for k in labels}, fund.credit_line_rate, fund.credit_line_limit,
+                      start)  # fmt: skip
+    head = [t["rate"], t["scenario_kind"], *(label(m, lang) for m in STRESS_SHOWN)]
     out = [
         f"<h2>{t['stress_title'].format(s=stress_name)}</h2><div class='scroll'><table class='stress'><tr>"
     ]
@@ -234,9 +240,68 @@ def _stress_table(runs, fund, lang, stress_name) -> str:
         cells = [f"{float(rate.split('=')[1]):.1%}", stress_name if kind else t["baseline"]]
         cells += [f"{value(m, r[m + '.median'], lang)}<br><span class='band'>{value(m, r[m + '.worst5'], lang)}</span>"
                   for m in STRESS_SHOWN]  # fmt: skip
-        cells.append(f"{max(r[k] for k in r if k.startswith('P(')):.0%}")
         out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    out.append(f"</table></div><p class='band'>{t['stress_note']}</p>")
+    out.append(f"</table></div><p class='band'>{t['stress_note']}</p><ul class='breaches'>")
+    for r in rows:
+        rate, _, kind = r["scenario"].partition("|")
+        who = f"{float(rate.split('=')[1]):.1%} {stress_name if kind else t['baseline']}"
+        out.append(f"<li>{html.escape(who)}: {html.escape(sentences(r['breaches'], lang))}</li>")
+    out.append("</ul>")
+    return "".join(out)
+
+
+def _reserve_html(runs, scenario, lang) -> str:
+    """How the pilot's reserve is funded, per fund year, at each rate (baseline runs)."""
+    from sim.report.reserve_funding import TITLE, reserve_funding_rows
+
+    out = [f"<h2>{html.escape(TITLE[lang])}</h2>"]
+    base = sorted((k for k in runs if RATE_KEY in k and STRESS_SUFFIX not in k),
+                  key=lambda k: float(k.split("=")[1]))  # fmt: skip
+    for k in base:
+        head, rows = reserve_funding_rows(runs[k], scenario, lang=lang)
+        out.append(
+            f"<h3>{float(k.split('=')[1]):.1%}</h3><div class='scroll'><table class='stress'><tr>"
+        )
+        out += [f"<th>{html.escape(h)}</th>" for h in head] + ["</tr>"]
+        out += ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows]
+        out.append("</table></div>")
+    note = ("补贴作为业务支出先从灵活就业分账增值收益中扣除，风险准备金再按规则从剩余收益中计提（A §3(6)2，F2–F4）"
+            if lang == "zh" else
+            "The subsidy is charged to the pilot's value-added income first, as a business expense; "
+            "the reserve is then provisioned by its rule from what is left (A §3(6)2, F2–F4)")  # fmt: skip
+    out.append(f"<p class='band'>{note}</p>")
+    return "".join(out)
+
+
+def _window_html(runs, lang, stress_file, start) -> str:
+    """The stress's paired effects in its window and after, one column per rate."""
+    from sim.report.stress_tables import pool_lines, pool_sentence, window_rows
+    from sim.scenario.stress_files import load_stress
+    from sim.stress.window import effects, stress_window
+
+    base = {k: runs[k] for k in runs if RATE_KEY in k and STRESS_SUFFIX not in k}
+    horizon = len(next(iter(next(iter(base.values())).values()))["members"])
+    shocks = load_stress(stress_file, start=start).shocks
+    window = stress_window(shocks, start, horizon)
+    by_rate = {}
+    for k in sorted(base, key=lambda k: float(k.split("=")[1])):
+        rate = f"{float(k.split('=')[1]):.1%}"
+        pair = {"baseline": runs[k], rate: runs[k + STRESS_SUFFIX]}
+        by_rate |= effects(pair, {rate: window})
+    head, rows = window_rows(by_rate, start, lang=lang)
+    title = (
+        "压力期内外的配对影响（各补贴率）"
+        if lang == "zh"
+        else "The stress's effects in its window and after, paired (by rate)"
+    )
+    out = [f"<h3>{title}</h3><div class='scroll'><table class='stress'><tr>"]
+    out += [f"<th>{html.escape(h)}</th>" for h in head] + ["</tr>"]
+    out += ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows]
+    lines = [
+        pool_sentence(by_rate, Path(stress_file).stem, lang=lang),
+        pool_lines(by_rate, lang=lang).splitlines()[-1],
+    ]
+    out.append("</table></div>" + "".join(f"<p class='band'>{html.escape(x)}</p>" for x in lines))
     return "".join(out)
 
 

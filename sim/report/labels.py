@@ -63,7 +63,9 @@ METRICS = {
     "loan_balance": Metric("贷款余额", "loan balance", "money"),
     "pool_loan_to_deposit": Metric("个贷率（资金池）", "loan-to-deposit (pool)", "ratio"),
     "loan_to_deposit": Metric("个贷率", "loan-to-deposit", "ratio"),
-    "survival_months": Metric("流动性生存期", "survival horizon", "months"),
+    "survival_months": Metric("流动性生存期（仅现金）", "survival horizon (cash)", "months"),
+    "survival_months_with_line": Metric("流动性生存期（现金加未用授信）", "survival horizon (cash and undrawn line)", "months"),
+    "loan_queue_amount": Metric("轮候贷款金额", "loans queued", "money"),
     "reserve_to_loans": Metric("风险准备金/贷款余额", "reserve / loans", "ratio"),
     "risk_reserve": Metric("贷款风险准备金", "loan risk reserve", "money"),
     "value_added_income": Metric("增值收益", "value-added income", "money"),
@@ -92,7 +94,25 @@ METRICS = {
     # breaches (sim.stress.metrics.BREACHES)
     "P(survival breach)": Metric("生存期不足 12 个月的概率", "P(survival under 12 months)", "probability"),
     "P(credit_line breach)": Metric("授信用尽、提取未能支付的概率", "P(credit line used up, withdrawals unpaid)", "probability"),
-    "P(reserve breach)": Metric("灵活就业风险准备金耗尽的概率", "P(pilot's reserve exhausted)", "probability"),
+    "P(reserve breach)": Metric("灵活就业风险准备金不足以抵补损失的概率", "P(pilot's reserve short of its losses)", "probability"),
+    "P(ltd_85 breach)": Metric("个贷率高于 85% 的概率", "P(loan-to-deposit above 85%)", "probability"),
+    "P(ltd_90 breach)": Metric("个贷率高于 90% 的概率", "P(loan-to-deposit above 90%)", "probability"),
+    "P(ltd_95 breach)": Metric("个贷率高于 95% 的概率", "P(loan-to-deposit above 95%)", "probability"),
+    "P(pool_reserve breach)": Metric("资金池风险准备金耗尽的概率", "P(pool's reserve exhausted)", "probability"),
+    # stress effects in the window (sim.stress.window)
+    "cohort_default_rate": Metric("压力前贷款的违约率（按金额）", "default rate of the loans before the stress", "share"),
+    "cohort_losses": Metric("压力前贷款的损失", "losses on the loans before the stress", "money"),
+    "default_rate": Metric("全部贷款违约率（年化，按金额）", "default rate, all loans (a year)", "share"),
+    # breach sizes (sim.stress.breaches)
+    "months_under_survival": Metric("现金生存期不足 12 个月的时长", "time with the cash horizon under 12 months", "months"),
+    "min_survival_months_with_line": Metric("最短生存期（含未用授信）", "shortest horizon with the undrawn line", "months"),
+    "max_queue_amount": Metric("最大轮候贷款金额", "largest amount of loans queued", "money"),
+    "months_ltd_above_85": Metric("个贷率高于 85% 的时长", "time with loan-to-deposit above 85%", "months"),
+    "months_ltd_above_90": Metric("个贷率高于 90% 的时长", "time with loan-to-deposit above 90%", "months"),
+    "months_ltd_above_95": Metric("个贷率高于 95% 的时长", "time with loan-to-deposit above 95%", "months"),
+    "reserve_shortfall": Metric("灵活就业准备金缺口", "pilot's reserve shortfall", "money"),
+    "reserve_shortfall_share": Metric("准备金缺口/贷款峰值", "shortfall / the pilot's peak loans", "share"),
+    "max_unmet_withdrawals": Metric("最大未能支付的提取", "largest unmet withdrawals", "money"),
 }  # fmt: skip
 
 

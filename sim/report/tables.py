@@ -42,19 +42,37 @@ WORDS = {
     "zh": {"paths": "{label}（{n} 条路径）：中位数 [5% – 95%]", "year": "第 {y} 年",
            "stock": "年末", "flow": "全年", "max": "年内最高", "min": "年内最低",
            "paired": "与 {label} 的差（均值 ± 2 倍标准误，共同随机数）",
-           "total": "合计", "peak": "最高", "low": "最低", "end": "期末", "metric": "指标"},
+           "total": "合计", "peak": "最高", "low": "最低", "end": "期末", "metric": "指标",
+           "na": "“–”：不适用（尚无贷款）"},
     "en": {"paths": "{label} ({n} paths): median [5% – 95%]", "year": "year {y}",
            "stock": "at year end", "flow": "in the year", "max": "peak in year",
            "min": "lowest in year",
            "paired": "difference against {label} (mean ± 2 s.e., common random numbers)",
            "total": "in all", "peak": "peak", "low": "lowest", "end": "at the end",
-           "metric": "metric"},
+           "metric": "metric", "na": "'–': does not apply (no loans yet)"},
 }  # fmt: skip
 
 
 def _title(name: str, when: str, lang: str) -> str:
     """``deposit balance (m yuan), at year end`` / ``缴存余额（万元）·年末``."""
     return f"{label(name, lang)}, {when}" if lang == "en" else f"{label(name, lang)}·{when}"
+
+
+APPLIES = {"segment_reserve_to_loans": "loan_balance", "reserve_to_loans": "pool_loan_balance"}
+"""A ratio shown only where its denominator is not zero: no placeholder for "no loans"."""
+
+
+def _shown(by_path, name: str) -> np.ndarray:
+    x = stack(by_path, name)
+    if name in APPLIES:
+        x = np.where(stack(by_path, APPLIES[name]) > 0, x, np.nan)
+    return x
+
+
+def _quantiles(x: np.ndarray) -> list[float]:
+    if np.isnan(x).all():
+        return [float("nan")] * 3
+    return list(np.nanquantile(x, [0.05, 0.5, 0.95]))
 
 
 def summary_table(runs, *, lang: str = "en") -> str:
@@ -66,15 +84,21 @@ def summary_table(runs, *, lang: str = "en") -> str:
         show = [y for y in (1, 3, 5, 10) if y <= years] or [years]
         rows = []
         for name, kind in SUMMARY:
-            per_year = yearly(stack(by_path, name), kind)
+            per_year = yearly(_shown(by_path, name), kind)
             cells = [_title(name, w[kind], lang)]
             for y in show:
-                lo, mid, hi = np.quantile(per_year[:, y - 1], [0.05, 0.5, 0.95])
-                cells.append(f"{value(name, mid, lang)} [{value(name, lo, lang)} – "
+                lo, mid, hi = _quantiles(per_year[:, y - 1])
+                cells.append("–" if np.isnan(mid) else f"{value(name, mid, lang)} [{value(name, lo, lang)} – "
                              f"{value(name, hi, lang)}]")  # fmt: skip
             rows.append(cells)
         head = [w["metric"], *(w["year"].format(y=y) for y in show)]
-        blocks.append(w["paths"].format(label=name_, n=len(by_path)) + "\n" + table(head, rows))
+        na = any(c == "–" for r in rows for c in r[1:])
+        blocks.append(
+            w["paths"].format(label=name_, n=len(by_path))
+            + "\n"
+            + table(head, rows)
+            + ("\n" + w["na"] if na else "")
+        )
     return "\n\n".join(blocks)
 
 

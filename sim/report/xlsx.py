@@ -27,7 +27,7 @@ SHEETS = {
 
 
 def _scaled(x, kind: str, lang: str):
-    if x is None:
+    if x is None or x != x:  # NaN: the figure does not apply (e.g. no pilot loans): empty
         return None
     k = KINDS[kind]
     return round(x / k.scale[lang], k.decimals[lang])

@@ -77,6 +77,7 @@ class Scenario:
     resolved: dict[str, Any]
     digest: str
     book: str | None = None  # a book folder to project from (sim.book)
+    cohort_month: int | None = None  # loans granted before it are the stress cohort (figures)
 
     def policy_in(self, month: int) -> Policy:
         """The policy in force in ``month``."""
@@ -111,7 +112,7 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
             only_keys(origin, f"{section}.", table_at(origin, section, data[section]), keys)
     data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
     overrides = dict(table_at(origin, "overrides", data.get("overrides", {})))
-    stress, severity, effects, book = None, None, None, None
+    stress, severity, effects, book, window_start = None, None, None, None, None
     file_sets = {}
     for key, value in (sets or {}).items():
         section, _, name = key.partition(".")
@@ -121,6 +122,8 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
             severity = value
         elif key == "stress.effects":
             effects = value
+        elif key == "stress.window_start":
+            window_start = check_month("(command line)", key, value)
         elif key == "book":
             book = str(value)
         elif SECTIONS.get(section) and name in SECTIONS[section]:
@@ -182,6 +185,8 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         from sim.scenario.stress_files import load_stress
 
         shocks += load_stress(stress, start=start, severity=severity, effects=effects).shocks
+    cohort = window_start if window_start is not None else min((s.start for s in shocks),
+                                                               default=None)  # fmt: skip
     resolved = {
         "scenario": {"name": name, "start": format_month(start), "file": origin},
         "policy": {"id": policy.id, "switch_to": switch_policy.id if switch_policy else None,
@@ -192,6 +197,8 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         "shocks": [s.name for s in shocks], "stress": stress, "stress.severity": severity,
         "stress.effects": effects, "book": book, "file_sets": file_sets,
         "fund.start_cash": pool.fund.start_cash,
+        "held_policy": held_policy(shocks, switch_on, switch_policy),
+        "stress.window_start": format_month(cohort) if cohort is not None else None,
     }  # fmt: skip
     digest = hashlib.sha256(
         Path(origin).read_bytes()
@@ -202,8 +209,27 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
     return Scenario(
         origin, name, str(sc.get("description", "")), start, policy, switch_on, switch_policy,
         size, horizon, paths, seed, agents, pool, repay, shocks, resolved, digest.hexdigest(),
-        book,
+        book, cohort,
     )  # fmt: skip
+
+
+def held_policy(shocks, switch_on: int | None, switch_policy: Policy | None) -> list[dict]:
+    """The policy keys the shocks set, and the scheduled switch each holds through (the
+    manifest's record; :meth:`sim.fund.fund.Fund.switch_policy` does it)."""
+    out = []
+    for s in shocks:
+        keys = []
+        if s.holding_rate is not None:
+            keys.append(("subsidy.holding_rate", s.holding_rate))
+        if "loan_rate_cut" in s.effects:
+            keys.append(("loan rates cut by", s.effect("loan_rate_cut", s.start)))
+        for key, value in keys:
+            through = switch_on is not None and switch_on > s.start
+            out.append({"shock": s.name, "key": key, "value": value,
+                        "from": format_month(s.start), "until": "the horizon",
+                        "holds_through_switch": (f"{switch_policy.id} on {format_month(switch_on)}"
+                                                 if through else None)})  # fmt: skip
+    return out
 
 
 def with_shocks(scenario: Scenario, shocks: tuple[Shock, ...]) -> Scenario:

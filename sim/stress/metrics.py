@@ -1,8 +1,10 @@
 """Stress metrics: what a path's series say about liquidity and losses, and breaches.
 
 **Metrics** per path (:func:`path_metrics`) and **breaches** (:data:`BREACHES`, each a yes/no
-per path whose probability across paths is reported), for the stress table
-(``hpfsim stress``), the reverse stress test and the committee report.
+per path whose probability across paths is reported; their kinds and sizes are
+:mod:`sim.stress.breaches`), for the stress table (``hpfsim stress``), the reverse stress test
+and the committee report. The survival horizon is the cash horizon of
+:mod:`sim.fund.liquidity` (zero only when cash is gone; the credit line a second series).
 """
 
 from __future__ import annotations
@@ -12,16 +14,33 @@ from typing import Any
 
 import numpy as np
 
-SURVIVAL_THRESHOLD = 12.0
-"""A path breaches liquidity when its survival horizon falls below this many months."""
+from sim.stress.breaches import KINDS, LTD_LINES, SURVIVAL_LINE, kind_stats
+
+SURVIVAL_THRESHOLD = SURVIVAL_LINE
 
 
 def path_metrics(
-    series: dict[str, np.ndarray], credit_rate: float, credit_limit: float
+    series: dict[str, np.ndarray], credit_rate: float, credit_limit: float, start: int | None = None
 ) -> dict[str, float]:
-    """One path's stress metrics (money in yuan)."""
+    """One path's stress metrics (money in yuan); ``start`` (the scenario's first month) dates
+    the year the pilot's reserve first falls short."""
     uncovered = np.flatnonzero(series["reserve_uncovered"] > 0)
+    shortfall = float(series["reserve_uncovered"].max())
+    peak_loans = float(series["loan_balance"].max())
+    ltd = series["pool_loan_to_deposit"]
+    first = float(uncovered[0]) if len(uncovered) else float("nan")
     return {
+        "months_under_survival": float((series["survival_months"] < SURVIVAL_LINE).sum()),
+        "min_survival_months_with_line": float(series["survival_months_with_line"].min()),
+        **{f"months_ltd_above_{round(x * 100)}": float((ltd > x).sum()) for x in LTD_LINES},
+        "months_unmet": float((series["unmet_withdrawals"] > 0).sum()),
+        "max_queue_amount": float(series["loan_queue_amount"].max()),
+        "reserve_shortfall": shortfall,
+        "reserve_shortfall_share": shortfall / peak_loans if peak_loans > 0 else float("nan"),
+        "reserve_short_year": float((start + first) // 12)
+        if start is not None and len(uncovered)
+        else float("nan"),
+        "min_pool_reserve": float(series["employee_reserve"].min()),
         "min_survival_months": float(series["survival_months"].min()),
         "peak_loan_to_deposit": float(series["loan_to_deposit"].max()),
         "peak_pool_loan_to_deposit": float(series["pool_loan_to_deposit"].max()),
@@ -31,7 +50,7 @@ def path_metrics(
         "max_unmet_withdrawals": float(series["unmet_withdrawals"].max()),
         "credit_line_cost": float(series["credit_line_balance"].sum() * credit_rate / 12),
         "min_reserve_to_loans": float(series["reserve_to_loans"].min()),
-        "reserve_exhausted_month": float(uncovered[0]) if len(uncovered) else float("nan"),
+        "reserve_exhausted_month": first,
         "defaults_amount": float(series["defaults_amount"].sum()),
         "credit_losses": float(series["credit_losses"].sum()),
         "exits": float(series["exits"].sum()),
@@ -41,14 +60,11 @@ def path_metrics(
     }
 
 
-BREACHES: dict[str, Callable[[dict[str, float]], bool]] = {
-    "survival": lambda m: m["min_survival_months"] < SURVIVAL_THRESHOLD,
-    "credit_line": lambda m: m["max_unmet_withdrawals"] > 0,
-    "reserve": lambda m: not np.isnan(m["reserve_exhausted_month"]),
-}
-"""Breaches a risk officer watches: survival horizon under 12 months, the credit line used up
-so that withdrawals wait unpaid (the line itself cannot go past its limit, F6), the flexible
-segment's own loan risk reserve exhausted by its losses (A §3(6)2)."""
+BREACHES: dict[str, Callable[[dict[str, float]], bool]] = {k.name: k.test for k in KINDS}
+"""Breaches a risk officer watches, by name (:data:`sim.stress.breaches.KINDS`): liquidity —
+the credit line used up so that withdrawals wait unpaid (the line itself cannot go past its
+limit, F6), the cash survival horizon under 12 months, the pool's 个贷率 above 85/90/95%; the
+pilot's own loan risk reserve short of its losses (A §3(6)2); the pool's reserve exhausted."""
 
 # metric: which tail is the bad one ("low": the 5% quantile, "high": the 95%)
 WORST = {
@@ -56,14 +72,21 @@ WORST = {
     "peak_pool_loan_to_deposit": "high", "max_queue_length": "high", "max_wait_months": "high",
     "max_credit_line": "high", "credit_line_cost": "high", "min_reserve_to_loans": "low",
     "defaults_amount": "high", "credit_losses": "high", "exits": "high", "deposits": "low",
+    "min_survival_months_with_line": "low", "max_queue_amount": "high",
+    "months_under_survival": "high", "months_ltd_above_85": "high", "months_ltd_above_90": "high",
+    "months_ltd_above_95": "high", "reserve_shortfall": "high",
 }  # fmt: skip
 
 
-def table_rows(runs, credit_rate: float, credit_limit: float) -> list[dict[str, Any]]:
-    """One row per scenario label: median and worst-5% path of each metric, breach odds."""
+def table_rows(
+    runs, credit_rate: float, credit_limit: float, start: int | None = None
+) -> list[dict[str, Any]]:
+    """One row per scenario label: median and worst-5% path of each metric, breach odds; the
+    breaches' kinds and sizes under ``"breaches"`` (:func:`sim.stress.breaches.kind_stats`)."""
     rows = []
     for label, by_path in runs.items():
-        metrics = [path_metrics(by_path[p], credit_rate, credit_limit) for p in sorted(by_path)]
+        metrics = [path_metrics(by_path[p], credit_rate, credit_limit, start)
+                   for p in sorted(by_path)]  # fmt: skip
         row: dict[str, Any] = {"scenario": label, "paths": len(metrics)}
         for name, tail in WORST.items():
             x = np.array([m[name] for m in metrics])
@@ -71,6 +94,7 @@ def table_rows(runs, credit_rate: float, credit_limit: float) -> list[dict[str, 
             row[f"{name}.worst5"] = float(np.quantile(x, 0.05 if tail == "low" else 0.95))
         for name, breach in BREACHES.items():
             row[f"P({name} breach)"] = float(np.mean([breach(m) for m in metrics]))
+        row["breaches"] = kind_stats(metrics)
         rows.append(row)
     return rows
 
