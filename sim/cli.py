@@ -21,7 +21,9 @@ Subcommands:
   numbers): members, deposits, subsidy cost, cost per extra yuan deposited.
 
 Bad input prints one line naming the file, the key and what is allowed, and
-exits with status 2; no traceback. A ``--set`` that is wrong is named as the
+exits with status 2; no traceback. Ctrl-C ends a run with one line naming the
+``--resume`` that finishes it (status 130); a run estimated to need more memory
+than the machine has is refused before it starts unless ``--force``. A ``--set`` that is wrong is named as the
 ``--set`` argument (with "did you mean" for a near-miss key path), after the
 scenario file itself has been checked whole. Tables come in ``--lang zh|en``
 (default from the locale); long commands draw a progress bar on a terminal
@@ -88,6 +90,8 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario or policy key path")  # fmt: skip
     p.add_argument("--dask", metavar="ADDRESS", help="Dask scheduler address, or local")
+    p.add_argument("--force", action="store_true",
+                   help="run even if the memory estimate exceeds the machine's")  # fmt: skip
 
 
 def _execute(args: argparse.Namespace, variants) -> tuple:
@@ -105,7 +109,8 @@ def _execute(args: argparse.Namespace, variants) -> tuple:
     workers = checked_workers(args.workers)
     with progress("paths") as bar:
         return execute(scenario, variants, out=args.out, workers=workers, dask=args.dask,
-                       resume=getattr(args, "resume", False), progress=bar)  # fmt: skip
+                       resume=getattr(args, "resume", False), progress=bar,
+                       force=getattr(args, "force", False))  # fmt: skip
 
 
 def _sets(args: argparse.Namespace) -> dict:
@@ -293,5 +298,10 @@ def main(argv: list[str] | None = None) -> int:
         except InputError as exc:
             print(f"hpfsim: error: {exc}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt as exc:
+            folder = getattr(exc, "run_dir", None)
+            hint = f": finish with `hpfsim run --resume --out {folder}`" if folder else ""
+            print(f"interrupted{hint}", file=sys.stderr)
+            return 130
 
     return quiet_pipe(run)

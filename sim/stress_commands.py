@@ -105,7 +105,8 @@ def stress(args: argparse.Namespace) -> int:
         variants.append(Variant(label, {**sets, "stress": str(path.resolve())}))
     with progress("paths") as bar:
         run_dir, runs = execute(scenario, variants, out=args.out, workers=workers,
-                                dask=args.dask, progress=bar)  # fmt: skip
+                                dask=args.dask, progress=bar,
+                                force=getattr(args, "force", False))  # fmt: skip
     fund = load_scenario(scenario, sets=sets).pool.fund
     rows = table_rows(runs, fund.credit_line_rate, fund.credit_line_limit)
     buf = io.StringIO()
@@ -154,7 +155,8 @@ def reverse_stress(args: argparse.Namespace) -> int:
             shutil.rmtree(folder)
         with progress(f"severity {severity:.3f}" if tag is None else tag) as bar:
             _, runs = execute(scenario, [Variant("x", run_sets)], out=folder, workers=workers,
-                              dask=args.dask, progress=bar)  # fmt: skip
+                              dask=args.dask, progress=bar,
+                              force=getattr(args, "force", False))  # fmt: skip
         return breach_probability(runs["x"], args.breach, fund.credit_line_rate,
                                   fund.credit_line_limit)  # fmt: skip
 

@@ -42,13 +42,14 @@ WORDS = {
     "zh": {"paths": "{label}（{n} 条路径）：中位数 [5% – 95%]", "year": "第 {y} 年",
            "stock": "年末", "flow": "全年", "max": "年内最高", "min": "年内最低",
            "paired": "与 {label} 的差（均值 ± 2 倍标准误，共同随机数）",
-           "total": "合计", "peak": "最高", "low": "最低", "end": "期末", "metric": "指标"},
+           "total": "合计", "peak": "最高", "low": "最低", "end": "期末", "metric": "指标",
+           "months": "前 {m} 个月"},
     "en": {"paths": "{label} ({n} paths): median [5% – 95%]", "year": "year {y}",
            "stock": "at year end", "flow": "in the year", "max": "peak in year",
            "min": "lowest in year",
            "paired": "difference against {label} (mean ± 2 s.e., common random numbers)",
            "total": "in all", "peak": "peak", "low": "lowest", "end": "at the end",
-           "metric": "metric"},
+           "metric": "metric", "months": "first {m} months"},
 }  # fmt: skip
 
 
@@ -62,20 +63,30 @@ def summary_table(runs, *, lang: str = "en") -> str:
     w = WORDS[lang]
     blocks = []
     for name_, by_path in runs.items():
-        years = len(next(iter(by_path.values()))["members"]) // 12
-        show = [y for y in (1, 3, 5, 10) if y <= years] or [years]
+        months = len(next(iter(by_path.values()))["members"])
+        years = months // 12
+        show = [y for y in (1, 3, 5, 10) if y <= years] or [1]
         rows = []
         for name, kind in SUMMARY:
-            per_year = yearly(stack(by_path, name), kind)
+            per_year = yearly(stack(by_path, name), kind) if years else _span(
+                stack(by_path, name), kind)  # fmt: skip
             cells = [_title(name, w[kind], lang)]
             for y in show:
                 lo, mid, hi = np.quantile(per_year[:, y - 1], [0.05, 0.5, 0.95])
                 cells.append(f"{value(name, mid, lang)} [{value(name, lo, lang)} – "
                              f"{value(name, hi, lang)}]")  # fmt: skip
             rows.append(cells)
-        head = [w["metric"], *(w["year"].format(y=y) for y in show)]
+        head = [w["metric"], *(w["year"].format(y=y) if years else w["months"].format(m=months)
+                               for y in show)]  # fmt: skip
         blocks.append(w["paths"].format(label=name_, n=len(by_path)) + "\n" + table(head, rows))
     return "\n\n".join(blocks)
+
+
+def _span(series: np.ndarray, kind: str) -> np.ndarray:
+    """A run shorter than a year summarised as one span (paths × 1), as :func:`yearly` would."""
+    return {"stock": series[:, -1:], "flow": series.sum(axis=1, keepdims=True),
+            "max": series.max(axis=1, keepdims=True),
+            "min": series.min(axis=1, keepdims=True)}[kind]  # fmt: skip
 
 
 def paired_differences(runs, name: str, how: str) -> dict[str, tuple[float, float]]:
