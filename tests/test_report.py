@@ -256,7 +256,7 @@ def test_the_spreadsheet_holds_the_decision_table_summary_and_assumptions(compar
     size = next(
         r for r in sheet.iter_rows(min_row=2, values_only=True) if r[2] == "population.size"
     )
-    assert size[3] == "2,500"
+    assert size[3] == 2500  # a number, not the text "2,500"
     assert (
         size[4]
         == "--set population.size=2500（文件中的依据：假设：可能参加的人数，约为全市灵活就业人员的五分之一）"
@@ -350,3 +350,96 @@ def test_the_decision_table_fits_a4_landscape_when_printed(compare_run, tmp_path
     for _, head, _ in column_heads(rows, "en", "employee_outflow"):
         assert squeeze(head) in table_page, f"column {head!r} is cut off the printed page"
     assert table_page.count("100%") == len(rows), "the last column of every row is on the page"
+
+
+def test_the_workbook_stores_numbers_with_their_units_and_fills_every_column(compare_run):
+    openpyxl = pytest.importorskip("openpyxl")
+    from sim.report.xlsx import wilson
+
+    manifest, runs = load_complete(compare_run)
+    rows = decision_table(runs, load_scenario(manifest["scenario_file"]).pool.fund)
+    table = openpyxl.load_workbook(compare_run / "report.xlsx")["补贴率比较表"]
+    head = [c.value for c in table[1]]
+    money = head.index("补贴合计（万元）") + 1
+    assert table.cell(3, money).number_format == '#,##0.0" 万元"'
+    assert table.cell(3, 1).number_format == "0.0%"
+    breach = next(i for i, h in enumerate(head) if h and h.startswith("突破概率（基准）")) + 1
+    cells = [table.cell(3, breach + k) for k in range(3)]
+    assert [c.number_format for c in cells] == ["0%"] * 3
+    # every cell of the table is filled, breach probabilities included (their 90% interval)
+    width = len(head)
+    for r in range(3, 3 + len(rows)):
+        filled = [table.cell(r, c).value for c in range(1, width + 1)]
+        cost_cols = [i for i, h in enumerate(head) if h and h.startswith("每增加")]
+        assert all(v is not None for i, v in enumerate(filled)
+                   if not (r == 3 and any(c <= i < c + 3 for c in cost_cols))), filled  # fmt: skip
+        assert all(isinstance(v, int | float) for v in filled if v is not None)
+    p = rows[0].breach_baseline
+    lo, hi = wilson(p, rows[0].paths)
+    assert [c.value for c in cells] == [round(p, 2), round(lo, 2), round(hi, 2)]
+
+
+def test_wilson_interval_by_hand():
+    from sim.report.xlsx import wilson
+
+    # p = 0 over 3 paths, z = 1.645: centre = (z²/6) / (1 + z²/3) = 0.45096 / 1.90192 = 0.23711,
+    # half = z·sqrt(z²/36) / (1 + z²/3) = 1.64485 × 0.27414 / 1.90192 = 0.23708 → [0, 0.47419]
+    lo, hi = wilson(0.0, 3)
+    assert lo == 0.0
+    assert hi == pytest.approx(0.47419, abs=1e-4)
+    lo, hi = wilson(0.5, 100)  # ≈ 0.5 ± 1.645 × 0.05 = [0.4181, 0.5819]
+    assert (lo, hi) == (pytest.approx(0.4185, abs=1e-3), pytest.approx(0.5815, abs=1e-3))
+
+
+def test_the_workbook_names_no_local_path_and_keeps_formulas_as_text(compare_run, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    import zipfile
+    from dataclasses import replace
+
+    from sim.report.assumptions import in_force
+    from sim.report.xlsx import write_workbook
+
+    manifest, runs = load_complete(compare_run)
+    scenario = load_scenario(manifest["scenario_file"])
+    rows = in_force(scenario)
+    attack = '=HYPERLINK("http://example.com/x","click")'
+    own = [
+        replace(rows[0], basis=attack),
+        replace(rows[1], basis="+1+1"),
+        replace(rows[2], basis="@SUM(A1)"),
+        replace(rows[3], basis="-2+3"),
+        *rows[4:],
+    ]
+    table = decision_table(runs, scenario.pool.fund)
+    path = write_workbook(tmp_path / "x.xlsx", table, "=1+1", own, lang="en", stress_name=None)
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[2]
+    for r, text in zip(range(2, 6), (attack, "+1+1", "@SUM(A1)", "-2+3"), strict=True):
+        cell = sheet.cell(r, 5)
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
+    assert book.worksheets[1]["A1"].data_type == "s"
+    with zipfile.ZipFile(path) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets"))
+    assert "<f>" not in xml  # no formula anywhere in the workbook
+    files = {r[1] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert not any(str(f).startswith("/") for f in files), files
+    assert "scenarios/fund/lianyungang.toml" in files
+
+
+def test_report_html_is_written_whatever_the_locale(tmp_path, monkeypatch, capsys):
+    for var in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    out = tmp_path / "run"
+    args = ["compare", str(BASELINE), "--set", "population.size=200", "--set",
+            "horizon.months=12", "--set", "subsidy.holding_rate=0.010,0.015", "--paths", "2",
+            "--workers", "1", "--report", "--out", str(out)]  # fmt: skip
+    assert main(args) == 0
+    assert (out / "report.html").exists()
+    assert not (out / "report.en.html").exists()
+    assert "<html lang='zh-CN'>" in (out / "report.html").read_text(encoding="utf-8")
+    assert main(["report", str(out), "--lang", "en"]) == 0
+    printed = capsys.readouterr().out
+    assert f"report: {out / 'report.html'}" in printed
+    assert f"report: {out / 'report.en.html'}" in printed
+    assert "<html lang='en'>" in (out / "report.en.html").read_text(encoding="utf-8")

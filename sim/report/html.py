@@ -129,6 +129,15 @@ def report_path(run_dir: Path, lang: str, suffix: str = ".html") -> Path:
     return Path(run_dir) / f"{FILES[lang]}{suffix}"
 
 
+def render_reports(run_dir: Path, *, lang: str | None = None, **extra) -> list[Path]:
+    """``report.html`` (Chinese, the committee's language) always, and ``report.en.html``
+    too when ``lang`` is ``en`` — whatever the machine's locale; their paths."""
+    langs = ["zh"] + (["en"] if lang == "en" else [])
+    if lang not in (None, *TEXT):
+        raise InputError("(command line)", "--lang", f"{lang!r}", allowed="zh | en")
+    return [render(run_dir, lang=one, **extra) for one in langs]
+
+
 def render(
     run_dir: Path,
     *,
