@@ -51,10 +51,16 @@ def _account(args: argparse.Namespace) -> int:
 
     case = load_case(args.case)
     statement = replay(case)
+    zh = (args.lang or default_lang()) == "zh"
+    if zh and not (args.json or args.csv):
+        from sim.report.statement import to_text  # the same figures, in Chinese
     render = to_json if args.json else to_csv if args.csv else to_text
     print(render(statement))
     if args.trace and not (args.json or args.csv):
-        from sim.account_trace import to_text as trace_text
+        if zh:
+            from sim.report.statement import trace_text
+        else:
+            from sim.account_trace import to_text as trace_text
 
         print()
         print(trace_text(statement))
@@ -276,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
     acc.add_argument(
         "--check", action="store_true", help="compare with the case's [expected] figures"
     )
+    acc.add_argument("--lang", choices=LANGS, default=None,
+                     help="statement in Chinese or English (default: from the locale)")  # fmt: skip
     acc.add_argument("--trace", action="store_true",
                      help="name the rule (RULES.md ID) behind each amount credited or refused")  # fmt: skip
     acc.set_defaults(run=_account)
