@@ -58,8 +58,10 @@ REVERSE_TEXT = {
 
 def stress_table(rows, *, lang: str = "en") -> str:
     """Metric × scenario: median and (worst 5% path); breach probabilities."""
+    from sim.report.params_zh import variant_name
+
     head = ["中位数（最差 5% 路径）" if lang == "zh" else "median (worst 5% path)",
-            *(r["scenario"] for r in rows)]  # fmt: skip
+            *(variant_name(r["scenario"]) if lang == "zh" else r["scenario"] for r in rows)]  # fmt: skip
     body = [[label(name, lang)] + [f"{value(name, r[name + '.median'], lang)} "
                                    f"({value(name, r[name + '.worst5'], lang)})" for r in rows]
             for name in SHOWN]  # fmt: skip

@@ -54,7 +54,7 @@ def test_the_summary_states_the_tables_numbers(compare_run):
         assert "1.0%" in text
         assert "1.5%" in text
     html = (compare_run / "report.html").read_text(encoding="utf-8")
-    assert summary_text(n, "zh", "employee_outflow") in html
+    assert summary_text(n, "zh", "职工资金外流") in html  # the stress by its Chinese name
 
 
 def test_the_report_shows_the_pilots_own_books_beside_the_pools(compare_run):
@@ -158,7 +158,8 @@ def test_the_report_has_the_stress_table_per_rate(compare_run):
     assert (
         table.group(1).count("<tr>") == 1 + 2 * rates
     )  # the header, then base and stress per rate
-    assert "employee_outflow" in table.group(1)
+    assert "职工资金外流" in table.group(1)
+    assert "employee_outflow" not in table.group(1)
 
 
 def test_methods_list_behaviour_and_fund_assumptions_drivers_first(compare_run):
@@ -173,7 +174,7 @@ def test_methods_list_behaviour_and_fund_assumptions_drivers_first(compare_run):
     assert methods.index("behaviour.joining.return_semi_elasticity") < methods.index(
         "deposit.monthly_cap"
     ), "the assumptions that drive the decision come first"
-    assert "--set population.size=2500（文件中的依据：假设：可能参加的人数" in methods
+    assert "命令行设定为 2500（文件中的依据：假设：可能参加的人数" in methods
     manifest, _ = load_complete(compare_run)
     first = manifest["variants"][0]["sets"]
     rows = in_force(load_scenario(manifest["scenario_file"], sets=first), first)
@@ -202,14 +203,14 @@ def test_the_chinese_methods_show_each_basis_in_chinese(compare_run):
     page = (compare_run / "report.html").read_text(encoding="utf-8")
     methods = page[page.index("<table class='assumptions'>") :]
     assert "<th class='l'>依据</th>" in methods
-    row = re.search(r"<code>behaviour.response.central.participation_elasticity</code>.*?</tr>",
-                    methods)  # fmt: skip
+    row = re.search(r"<tr(?:(?!</tr>).)*<code>behaviour.response.central.participation_elasticity"
+                    r"</code></td></tr>", methods)  # fmt: skip
     assert (
         "Engelhardt &amp; Kumar 的 0.02-0.07 的中值 0.045；假设：每年6月自动入账的补贴"
         in row.group()
     )
-    fund = re.search(r"<code>fund.bank_rate</code>.*?</tr>", methods).group()
-    assert "闲置资金收益约为一年期存款利率（FACTS.md 1.5%）" in fund
+    fund = re.search(r"<tr(?:(?!</tr>).)*<code>fund.bank_rate</code></td></tr>", methods).group()
+    assert "闲置资金收益约为一年期存款利率（公开资料汇编 1.5%）" in fund
     table = methods[: methods.index("</table>")]
     assert "（原文）" not in table, "every shipped basis has a rendering"
     assert "尚无译文的依据" in page, "the note says how an untranslated basis is shown"
@@ -249,7 +250,7 @@ def test_the_spreadsheet_holds_the_decision_table_summary_and_assumptions(compar
     money = head.index("补贴合计（万元）") + 1
     assert table.cell(3, money).value == round(rows[0].subsidy_total.median / 1e4, 1)
     summary = book["结论摘要"]["A1"].value
-    assert summary == summary_text(summary_numbers(rows), "zh", "employee_outflow")
+    assert summary == summary_text(summary_numbers(rows), "zh", "职工资金外流")
     sheet = book["假设"]
     keys = [r[2] for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert keys == [a.key for a in in_force(scenario)]
@@ -443,3 +444,43 @@ def test_report_html_is_written_whatever_the_locale(tmp_path, monkeypatch, capsy
     assert f"report: {out / 'report.html'}" in printed
     assert f"report: {out / 'report.en.html'}" in printed
     assert "<html lang='en'>" in (out / "report.en.html").read_text(encoding="utf-8")
+
+
+def test_every_parameter_of_the_baseline_has_a_chinese_name():
+    from sim.report.assumptions import in_force
+    from sim.report.params_zh import param_name
+
+    unnamed = [a.key for a in in_force(load_scenario()) if param_name(a.key) == a.key]
+    assert not unnamed, unnamed
+    assert param_name("cohorts.gig.income_mean") == "零工·月收入均值"
+    assert param_name("behaviour.joining.base_annual_rate") == "参加行为·基础年参加率"
+
+
+def test_the_chinese_report_shows_no_key_path_file_or_command_outside_the_key_column(compare_run):
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.pieces, self.hidden = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.hidden += tag in ("style", "script", "code")
+
+        def handle_endtag(self, tag):
+            self.hidden -= tag in ("style", "script", "code")
+
+        def handle_data(self, data):
+            if not self.hidden and data.strip():
+                self.pieces.append(data.strip())
+
+    parser = Text()
+    parser.feed((compare_run / "report.html").read_text(encoding="utf-8"))
+    text = "\n".join(parser.pieces)
+    assert not re.findall(r"\b[a-z_]+\.[a-z_]+\.[a-z_.]+\b", text)  # no key path
+    assert "--set" not in text
+    assert "FACTS.md" not in text
+    assert not re.findall(r"(?<![\w.])/[\w.-]+/[\w./-]+", text)  # no file path
+    assert ".toml" not in text
+    assert ".py" not in text
+    assert "employee_outflow" not in text

@@ -29,12 +29,15 @@ from sim.report.committee import (
     RATE_KEY,
     STRESS_SUFFIX,
     decision_table,
+    rate_of,
     summary_numbers,
     summary_text,
 )
 from sim.report.figures import fan_chart
 from sim.report.fonts import font_face
 from sim.report.labels import KINDS, label, number
+from sim.report.params_zh import basis_text, param_name, value_text
+from sim.report.params_zh import stress_name as zh_stress
 from sim.results import load_paths, read_manifest, write_atomic
 from sim.scenario import load_scenario
 
@@ -50,7 +53,7 @@ TEXT = {
         "methods": "方法与假设", "rate": "补贴率", "year": "第{y}年",
         "band": "每格：中位数，下方为 [5%–95%] 区间；金额单位见表头",
         "policy": "政策", "assumptions": "在用的全部假设（决定结论的在前，★ 标出）",
-        "source": "来源", "key": "参数路径", "value": "取值", "basis": "依据",
+        "source": "来源", "key": "键", "name": "参数", "value": "取值", "basis": "依据",
         "basis_note": "依据译自各文件的英文原文；尚无译文的依据（如用户自己的文件）按原文显示，并标“（原文）”。",
         "sources": {"policy": "政策文件", "scenario": "情景文件", "population": "人群与行为",
                     "fund": "资金池文件"},
@@ -85,7 +88,7 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;border-bottom:1px solid #ccc;margin-top:
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:right;white-space:nowrap}
 th{background:#eef1f5;white-space:normal;vertical-align:bottom}td.l,th.l{text-align:left;white-space:normal}
 .band{color:#666;font-size:.75rem}.figs{display:flex;flex-wrap:wrap;gap:.5rem}
-.figs img{max-width:100%;width:520px;height:auto}table.assumptions td{font-size:.8rem}
+.figs img{max-width:100%;width:520px;height:auto}table.assumptions td{font-size:.8rem}td.key,th.key{font-size:.65rem;color:#666}
 @page{size:A4 landscape;margin:10mm}
 @media print{body{max-width:none;padding:0;font-size:9pt}.summary{background:none}
 h2{page-break-before:always}h2.first{page-break-before:avoid}.scroll{overflow:visible}
@@ -160,6 +163,8 @@ def render(
     stress_name = next((v["sets"].get("stress") for v in manifest["variants"]
                         if v["label"].endswith(STRESS_SUFFIX)), None)  # fmt: skip
     stress_name = Path(stress_name).stem if stress_name else None
+    if stress_name and lang == "zh":
+        stress_name = zh_stress(stress_name)
     rows = decision_table(runs, scenario.pool.fund)
     summary = summary_text(summary_numbers(rows), lang, stress_name)
     assumptions = in_force(scenario, first["sets"])
@@ -275,30 +280,49 @@ def _stress_table(runs, fund, lang, stress_name) -> str:
     return "".join(out)
 
 
+def _variants(manifest, lang: str) -> str:
+    """The run's variants as the reader knows them: rates, and the stress by its name."""
+    out = []
+    for v in manifest["variants"]:
+        shown = f"{rate_of(v['label']):.1%}" if RATE_KEY in v["label"] else v["label"]
+        stress = v["sets"].get("stress")
+        if stress:
+            stem = Path(stress).stem
+            shown += f"（{zh_stress(stem)}）" if lang == "zh" else f" ({stem})"
+        out.append(shown)
+    return ("、" if lang == "zh" else ", ").join(out)
+
+
 def _methods(manifest, scenario, assumptions, lang, stress) -> str:
     t = TEXT[lang]
     policies = [scenario.policy] + ([scenario.switch_policy] if scenario.switch_policy else [])
     out = [f"<h2>{t['methods']}</h2>"]
     out.append(f"<p>{t['policy']}: " + "; ".join(
         f"{html.escape(p.id)} ({html.escape(p.title)})" for p in policies) + "</p>")  # fmt: skip
+    zh = lang == "zh"  # Chinese: the parameter's name, and its key path in a small last column
     out.append(f"<h3>{t['assumptions']}</h3><div class='scroll'><table class='assumptions'><tr>"
-               f"<th class='l'>{t['source']}</th><th class='l'>{t['key']}</th>"
-               f"<th class='l'>{t['value']}</th><th class='l'>{t['basis']}</th></tr>")  # fmt: skip
+               f"<th class='l'>{t['source']}</th><th class='l'>{t['name' if zh else 'key']}</th>"
+               f"<th class='l'>{t['value']}</th><th class='l'>{t['basis']}</th>"
+               + (f"<th class='l key'>{t['key']}</th>" if zh else "") + "</tr>")  # fmt: skip
     for a in assumptions:
         source = t["sources"][a.source] + (f" {a.file}" if a.source == "policy" else "")
         mark = "★ " if a.drives else ""
+        name = html.escape(param_name(a.key)) if zh else f"<code>{html.escape(a.key)}</code>"
+        value, basis = a.value, shown(a.basis, lang)
+        if zh:
+            value, basis = value_text(value), basis_text(basis)
         out.append(f"<tr{' class=drives' if a.drives else ''}><td class='l'>{html.escape(source)}</td>"
-                   f"<td class='l'>{mark}<code>{html.escape(a.key)}</code></td>"
-                   f"<td class='l'>{html.escape(a.value)}</td>"
-                   f"<td class='l'>{html.escape(shown(a.basis, lang))}</td></tr>")  # fmt: skip
+                   f"<td class='l'>{mark}{name}</td><td class='l'>{html.escape(value)}</td>"
+                   f"<td class='l'>{html.escape(basis)}</td>"
+                   + (f"<td class='l key'><code>{html.escape(a.key)}</code></td>" if zh else "")
+                   + "</tr>")  # fmt: skip
     out.append("</table></div>")
     if t["basis_note"]:
         out.append(f"<p class='band'>{t['basis_note']}</p>")
     out.append(f"<h3>{t['reproduce']}</h3><ul>"
-               f"<li>{t['scenario']}: {html.escape(manifest['scenario_file'])} "
+               f"<li>{t['scenario']}: {html.escape(scenario.name)} "
                f"(sha256 {manifest['digest'][:16]}…)</li>"
                f"<li>{t['seed']}: {manifest['seed']}; {t['paths']}: {manifest['paths']}</li>"
                f"<li>{t['code']}: hpfsim {__version__}, git {manifest.get('git_commit') or '–'}</li>"
-               f"<li>{t['variants']}: {html.escape(', '.join(v['label'] for v in manifest['variants']))}"
-               f"{' (stress ' + html.escape(str(stress)) + ')' if stress else ''}</li></ul>")  # fmt: skip
+               f"<li>{t['variants']}: {html.escape(_variants(manifest, lang))}</li></ul>")  # fmt: skip
     return "".join(out)

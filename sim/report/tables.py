@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.report.labels import label, value
+from sim.report.params_zh import variant_name
 from sim.results import stack, yearly
 from sim.terminal import table
 
@@ -78,7 +79,8 @@ def summary_table(runs, *, lang: str = "en") -> str:
             rows.append(cells)
         head = [w["metric"], *(w["year"].format(y=y) if years else w["months"].format(m=months)
                                for y in show)]  # fmt: skip
-        blocks.append(w["paths"].format(label=name_, n=len(by_path)) + "\n" + table(head, rows))
+        shown = variant_name(name_) if lang == "zh" else name_
+        blocks.append(w["paths"].format(label=shown, n=len(by_path)) + "\n" + table(head, rows))
     return "\n\n".join(blocks)
 
 
@@ -116,5 +118,6 @@ def paired_table(runs, *, lang: str = "en") -> str:
         rows.append([_title(name, when, lang)] + [
             f"{value(name, diffs[lab][0], lang, sign=True)} ± {value(name, 2 * diffs[lab][1], lang)}"
             for lab in labels[1:]])  # fmt: skip
-    head = [WORDS[lang]["metric"], *labels[1:]]
-    return WORDS[lang]["paired"].format(label=labels[0]) + "\n" + table(head, rows)
+    shown = [variant_name(lab) for lab in labels] if lang == "zh" else labels
+    head = [WORDS[lang]["metric"], *shown[1:]]
+    return WORDS[lang]["paired"].format(label=shown[0]) + "\n" + table(head, rows)
