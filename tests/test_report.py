@@ -325,32 +325,65 @@ def test_year_ticks_sit_at_each_january_and_read_as_calendar_years():
     assert year_ticks(parse_month("2024-01"), 13) == ([0, 12], ["2024", "2025"])
 
 
-def test_the_decision_table_fits_a4_landscape_when_printed(compare_run, tmp_path):
+def _printed(chromium, page, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    pdf = tmp_path / f"{page.stem}.pdf"
+    subprocess.run([chromium, *FLAGS, f"--user-data-dir={tmp_path / page.stem}",
+                    "--no-pdf-header-footer", "--virtual-time-budget=5000",
+                    f"--print-to-pdf={pdf}", page.as_uri()],
+                   capture_output=True, timeout=120, check=True)  # fmt: skip
+    return pypdf.PdfReader(pdf)
+
+
+def _tokens(text: str) -> set[str]:
+    """The words and numbers of printed text, a word split at a line-end hyphen joined again."""
     import unicodedata
 
-    pypdf = pytest.importorskip("pypdf")
-    from sim.report.html import column_heads
+    text = re.sub(r"-\s*\n\s*", "-", unicodedata.normalize("NFKC", text))
+    return {w.strip("[]–()（）,;:") for w in text.split()}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_decision_tables_print_on_page_one_with_no_broken_number_or_word(compare_run, tmp_path,
+                                                                             lang):  # fmt: skip
+    from sim.report.decision_html import columns
 
     chromium = _chromium()
-    page = render(compare_run, lang="en")
-    pdf = tmp_path / "report.pdf"
-    subprocess.run([chromium, *FLAGS, f"--user-data-dir={tmp_path / 'p'}", "--no-pdf-header-footer",
-                    "--virtual-time-budget=5000", f"--print-to-pdf={pdf}", page.as_uri()],
-                   capture_output=True, timeout=120, check=True)  # fmt: skip
-    reader = pypdf.PdfReader(pdf)
+    page = render(compare_run, lang=lang)
+    reader = _printed(chromium, page, tmp_path)
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert (round(width), round(height)) == (842, 595), "A4 landscape in points"
-
-    def squeeze(s):
-        return "".join(unicodedata.normalize("NFKC", s).split())
-
-    pages = [squeeze(p.extract_text()) for p in reader.pages]
-    table_page = next(p for p in pages if squeeze("Decision table") in p)
+    first = reader.pages[0].extract_text()
+    words = _tokens(first)
+    doc = page.read_text(encoding="utf-8")
+    start = doc.index("<table class='decision'>")
+    tables = doc[start : doc.index("<p class='band'>", start)]
+    numbers = {n.strip("[]–") for n in re.findall(r"<span class='n'>([^<]*)</span>", tables)}
+    numbers.discard("")
+    assert numbers, "the tables hold numbers"
+    broken = sorted(n for n in numbers if n not in words)
+    assert not broken, f"numbers broken or off page 1: {broken}"
     manifest, runs = load_complete(compare_run)
     rows = decision_table(runs, load_scenario(manifest["scenario_file"]).pool.fund)
-    for _, head, _ in column_heads(rows, "en", "employee_outflow"):
-        assert squeeze(head) in table_page, f"column {head!r} is cut off the printed page"
-    assert table_page.count("100%") == len(rows), "the last column of every row is on the page"
+    if lang == "en":
+        heads = {w for _, name, unit, _ in columns(rows, "en", "employee_outflow")
+                 for w in f"{name} {unit}".split()}  # fmt: skip
+        cut = sorted(w for w in heads if w.strip("[]–()（）,;:") not in words)
+        assert not cut, f"heading words broken or off page 1: {cut}"
+    pages = len(reader.pages)
+    assert pages <= 16, f"{pages} pages: the appendix should stay short"
+
+
+def test_the_decision_tables_fit_a_1366_pixel_screen(compare_run, tmp_path):
+    chromium = _chromium()
+    dom = subprocess.run(
+        [chromium, *FLAGS, f"--user-data-dir={tmp_path / 'w'}", "--window-size=1366,900",
+         "--virtual-time-budget=5000", "--dump-dom", (compare_run / "report.html").as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    wide = re.search(r'data-decision-overflow="(\d+)"', dom.stdout)
+    assert wide, "the page's script did not run"
+    assert wide.group(1) == "0", "a decision table scrolls sideways at 1,366 px"
 
 
 def test_the_workbook_stores_numbers_with_their_units_and_fills_every_column(compare_run):

@@ -20,6 +20,8 @@ import math
 from pathlib import Path
 
 from sim.report.bases import shown
+from sim.report.decision_html import cell_value, column_heads
+from sim.report.decision_html import kind_of as _kind
 from sim.report.labels import KINDS
 from sim.results import write_atomic
 
@@ -103,8 +105,6 @@ def write_workbook(path: Path, rows, summary: str, assumptions, *, lang: str,
     """Write the workbook atomically; return its path."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
-
-    from sim.report.html import _kind, cell_value, column_heads
 
     w = SHEETS[lang]
     book = Workbook()
