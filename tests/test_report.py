@@ -258,6 +258,9 @@ def test_the_spreadsheet_holds_the_decision_table_summary_and_assumptions(compar
         r for r in sheet.iter_rows(min_row=2, values_only=True) if r[2] == "population.size"
     )
     assert size[3] == 2500  # a number, not the text "2,500"
+    flags = [r[3] for r in sheet.iter_rows(min_row=2, values_only=True)
+             if r[2] == "eligibility.admits_hmt_and_foreign_residents"]  # fmt: skip
+    assert flags == [False], "a boolean, not the text 'false'"
     assert (
         size[4]
         == "--set population.size=2500（文件中的依据：假设：可能参加的人数，约为全市灵活就业人员的五分之一）"
@@ -482,8 +485,10 @@ def test_report_html_is_written_whatever_the_locale(tmp_path, monkeypatch, capsy
 def test_every_parameter_of_the_baseline_has_a_chinese_name():
     from sim.report.assumptions import in_force
     from sim.report.params_zh import param_name
+    from sim.uncertainty import load_uncertainty
 
     unnamed = [a.key for a in in_force(load_scenario()) if param_name(a.key) == a.key]
+    unnamed += [p.key for p in load_uncertainty().parameters if param_name(p.key) == p.key]
     assert not unnamed, unnamed
     assert param_name("cohorts.gig.income_mean") == "零工·月收入均值"
     assert param_name("behaviour.joining.base_annual_rate") == "参加行为·基础年参加率"

@@ -95,7 +95,7 @@ def safe_row(sheet) -> None:
 
 def _value(a):
     """An assumption's value: the number itself when it is one, else its text."""
-    if isinstance(a.raw, int | float) and not isinstance(a.raw, bool):
+    if isinstance(a.raw, int | float):  # bool too: TRUE / FALSE, not the text "true"
         return a.raw
     return a.value
 
