@@ -229,9 +229,16 @@ def assumptions_table(policies) -> str:
     return "\n".join(lines)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (the usage is ``--help``'s)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}; see {self.prog} --help\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``hpfsim``."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hpfsim",
         description="Simulate a housing provident fund's flexible-employment pilot.",
     )

@@ -39,11 +39,13 @@ class Interrupted(KeyboardInterrupt):
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:
-    """Parse a TOML file with ``tomllib``; syntax errors become an :class:`InputError`."""
+    """Parse a TOML file with ``tomllib`` (UTF-8, with or without a byte-order mark); a file
+    that cannot be read or parsed becomes an :class:`InputError`."""
     path = Path(path)
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        data = path.read_bytes()
+        # Notepad on Windows starts a UTF-8 file with a byte-order mark: TOML does not
+        return tomllib.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except FileNotFoundError:
         raise InputError(path, "(file)", "no such file") from None
     except IsADirectoryError:

@@ -129,6 +129,14 @@ def test_a_scenario_that_is_a_folder_is_one_line(capsys):
     assert "a folder, not a file" in _one_line(capsys)
 
 
+def test_a_scenario_saved_with_a_byte_order_mark_loads(tmp_path):
+    folder = tmp_path / "sc"
+    shutil.copytree(ROOT / "scenarios", folder)
+    path = folder / "baseline.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # as Notepad saves it
+    assert load_scenario(path).name == "baseline"
+
+
 def test_memory_estimate_by_hand():
     # 1,000 people, 8 paths, 120 months, 2 workers: batch_size(8, 1000, 2) = ceil(8 / 8) = 1
     # path a batch, so 1,000 people a worker: 250 MiB + 1,000 × 1,024 = 263,168,000 bytes;
@@ -251,6 +259,21 @@ SWEEP = {
     "a missing account case": (["account", "no-such-case.toml"], "no such file"),
     "a book that is no folder": (["run", "--book", "README.md"], "no such book folder"),
 }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [(["run", "--lang", "fr"], "invalid choice"), (["run", "--seed", "abc"], "invalid int"),
+     (["run", "--no-such-option"], "unrecognized arguments"),
+     (["reverse-stress"], "the following arguments are required")],
+)  # fmt: skip
+def test_a_command_line_argparse_refuses_is_one_line(capsys, args, words):
+    with pytest.raises(SystemExit) as stop:
+        main(args)
+    assert stop.value.code == 2
+    err = _one_line(capsys)
+    assert words in err
+    assert err.rstrip().endswith("--help")
 
 
 @pytest.mark.parametrize("case", list(SWEEP))
