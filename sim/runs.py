@@ -175,6 +175,8 @@ def execute(
                                    workers=workers, dask=dask, resume=resume,
                                    progress=progress)  # fmt: skip
     except KeyboardInterrupt:
+        if not (run_dir / "manifest.json").exists():  # stopped before it began: nothing to finish
+            raise
         raise Interrupted(run_dir) from None
     except OSError as exc:
         where = exc.filename or run_dir
