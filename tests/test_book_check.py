@@ -108,42 +108,42 @@ def _drop(text: str, column: str) -> str:
 BAD = {
     # kind: (file, changed text, key, words in the message)
     "negative balance": ("accounts", _swap(ACCOUNTS, 2, "balance", "-5.00"),
-                         "row 2, column balance", "negative"),
+                         "row 3, column balance", "negative"),
     "loan for an unknown account": ("loans", _swap(LOANS, 1, "account_id", "99"),
-                                    "row 1, column account_id", "no account with this id"),
+                                    "row 2, column account_id", "no account with this id"),
     "subsidy above the cap": ("accounts", _swap(ACCOUNTS, 1, "subsidy_paid", "10000.01"),
-                              "row 1, column subsidy_paid", "above the lifetime cap"),
+                              "row 2, column subsidy_paid", "above the lifetime cap"),
     "aged part above the balance": ("accounts", _swap(ACCOUNTS, 1, "aged", "12000.01"),
-                                    "row 1, column aged", "above the balance"),
+                                    "row 2, column aged", "above the balance"),
     "a date after the book's date": ("accounts", _swap(ACCOUNTS, 2, "last_deposit_month",
                                                        "2024-09"),
-                                     "row 2, column last_deposit_month", "after the book's date"),
+                                     "row 3, column last_deposit_month", "after the book's date"),
     "bad status": ("accounts", _swap(ACCOUNTS, 3, "status", "frozen"),
-                   "row 3, column status", "not one of the allowed values"),
-    "duplicate id": ("accounts", _swap(ACCOUNTS, 3, "id", "1"), "row 3, column id",
+                   "row 4, column status", "not one of the allowed values"),
+    "duplicate id": ("accounts", _swap(ACCOUNTS, 3, "id", "1"), "row 4, column id",
                      "duplicate id"),
     "missing column": ("accounts", _drop(ACCOUNTS, "sex"), "column sex", "missing column"),
     "non-numeric value": ("accounts", _swap(ACCOUNTS, 1, "deposit_months", "ten"),
-                          "row 1, column deposit_months", "not a whole number"),
+                          "row 2, column deposit_months", "not a whole number"),
     "too many decimals": ("accounts", _swap(ACCOUNTS, 1, "balance", "12000.001"),
-                          "row 1, column balance", "more than 2 decimals"),
+                          "row 2, column balance", "more than 2 decimals"),
     "closed account holding money": ("accounts", _swap(ACCOUNTS, 3, "balance", "1.00"),
-                                     "row 3, column balance", "a closed account holds"),
+                                     "row 4, column balance", "a closed account holds"),
     "second loan on one account": ("loans", LOANS + "1,1000.00,0.031,12,first,0\n",
-                                   "row 1, column account_id", "a second loan"),
+                                   "row 2, column account_id", "a second loan"),
     "arrears past default": ("loans", _swap(LOANS, 1, "arrears_months", "60"),
-                             "row 1, column arrears_months", "would have defaulted"),
+                             "row 2, column arrears_months", "would have defaulted"),
     "unknown column": ("loans", _swap(LOANS, 0, "home", "house"), "column house",
                        "unknown column"),
     "empty required cell": ("accounts", _swap(ACCOUNTS, 2, "birth_month", ""),
-                            "row 2, column birth_month", "empty cell"),
+                            "row 3, column birth_month", "empty cell"),
     "under 16": ("accounts", _swap(ACCOUNTS, 1, "birth_month", "2010-01"),
-                 "row 1, column birth_month", "under 16"),
+                 "row 2, column birth_month", "under 16"),
     "more deposit months than months open": ("accounts", _swap(ACCOUNTS, 1, "deposit_months",
                                                                "12"),
-                                             "row 1, column deposit_months", "more months"),
+                                             "row 2, column deposit_months", "more months"),
     "not a month": ("accounts", _swap(ACCOUNTS, 1, "opened_month", "2023-13"),
-                    "row 1, column opened_month", "not a month"),
+                    "row 2, column opened_month", "not a month"),
 }  # fmt: skip
 
 
@@ -246,7 +246,7 @@ def test_a_parquet_amount_finer_than_a_fen_is_refused(tmp_path):
     table = table.set_column(table.column_names.index("balance"), "balance", pa.array(balance))
     pq.write_table(table, folder / "accounts.parquet")
     (folder / "accounts.csv").unlink()
-    with pytest.raises(InputError, match=r"row 2, column balance: more than 2 decimals"):
+    with pytest.raises(InputError, match=r"row 3, column balance: more than 2 decimals"):
         read_book(folder)
 
 

@@ -4,6 +4,7 @@ bar (time left), tables come in ``--lang``, and ``compare --robust --report`` wr
 committee report with the robust table in it."""
 
 import io
+import re
 
 import pytest
 
@@ -81,6 +82,8 @@ def test_sensitivity_prints_in_chinese_and_draws_the_terminals_progress_bar(
     assert "参数" in printed.splitlines()[3]
     assert "most influential" not in printed
     assert "members at the horizon" not in printed
+    assert not re.search(r"\b[a-z_]+\.[a-z_]+\.[a-z_]+", printed), "parameters by name, not key"
+    assert "参加行为·" in printed or "补贴反应" in printed
     runs = len(load_uncertainty().names) + 1
     drawn = terminal.getvalue()
     assert "samples" in drawn
@@ -95,13 +98,14 @@ def test_compare_robust_with_report_writes_the_report_with_the_robust_table(tmp_
     assert main(argv) == 0
     printed = capsys.readouterr().out
     assert "遗憾值：平均 / 最大" in printed
-    assert "最大遗憾值最小的方案：subsidy.holding_rate=0.01。" in printed
+    assert "最大遗憾值最小的方案：持有补贴率 1.0%。" in printed
+    assert "subsidy.holding_rate" not in printed
     assert "regret" not in printed
     assert f"report: {out / 'compare' / 'report.html'}" in printed
     page = (out / "compare" / "report.html").read_text(encoding="utf-8")
     assert "<section id='uncertainty'>" in page
     assert "各补贴率在 2 组不确定输入下的表现" in page
-    assert "subsidy.holding_rate=0.015<" in page
+    assert "持有补贴率 1.5%<" in page
     # the same command again finishes (here: finds) both runs instead of refusing the folder
     assert main(argv) == 0
 
@@ -116,7 +120,9 @@ def test_optimise_prints_in_chinese(tmp_path, capsys):
     argv = [*COMMANDS["optimise"], "--out", str(tmp_path / "op"), "--lang", "zh", *TINY]
     assert main(argv) == 0
     printed = capsys.readouterr().out
-    assert printed.startswith("最优：subsidy.holding_rate = ")
+    assert printed.startswith("最优：补贴·持有补贴率 = ")
+    assert "subsidy.holding_rate" not in printed
+    assert "P(" not in printed, "constraints in Chinese: P（最短流动性生存期 < 6）"
     assert "每元补贴带来的缴存额：" in printed
     assert "帕累托前沿（成本与缴存额）" in printed
     assert "best" not in printed

@@ -9,6 +9,7 @@ import pytest
 from sim.cli.main import main
 from sim.decide.uncertainty import DEFAULT_UNCERTAINTY, load_uncertainty
 from sim.report.bases import shown
+from sim.report.params_zh import basis_text, param_name
 from sim.report.robust import robust_section
 
 TINY = ["--set", "population.size=1200", "--set", "horizon.months=18", "--paths", "1",
@@ -31,14 +32,20 @@ def test_the_section_names_the_top_assumptions_and_has_one_row_per_rate(runs, la
     assert html.startswith("<section id='uncertainty'>")
     assert html.endswith("</section>")
     assert html.count("<tr>") >= 1 + 3 + 1  # robust header, 3 rates, drivers header
-    for rate in ("0.01", "0.012", "0.015"):
-        assert f"subsidy.holding_rate={rate}<" in html
+    for rate, zh in (("0.01", "1.0%"), ("0.012", "1.2%"), ("0.015", "1.5%")):
+        shown_rate = f"持有补贴率 {zh}" if lang == "zh" else f"subsidy.holding_rate={rate}"
+        assert f"{shown_rate}<" in html
     with (runs / "sa" / "sensitivity.csv").open() as fh:
         rows = [r for r in csv.DictReader(fh) if r["output"] == "members"]
     top = max(rows, key=lambda r: float(r["mu_star"]))["parameter"]
-    assert f"<code>{top}</code>" in html
     basis = next(p.basis for p in load_uncertainty(DEFAULT_UNCERTAINTY).parameters if p.key == top)
-    assert escape(shown(basis, lang)) in html
+    if lang == "zh":  # the parameter by its Chinese name; the key path only in the appendix
+        assert escape(param_name(top)) in html
+        assert top not in html
+        assert escape(basis_text(shown(basis, lang))) in html
+    else:
+        assert f"<code>{top}</code>" in html
+        assert escape(shown(basis, lang)) in html
     assert "（原文）" not in html, "every shipped uncertainty basis has a rendering"
     assert ("对决策影响最大的假设" in html) == (lang == "zh")
     assert "<script" not in html

@@ -42,6 +42,9 @@ def load_agent_config(path: str | Path = DEFAULT_POPULATION) -> AgentConfig:
     population = PopulationParams(**check_table(origin, "population", pop, POPULATION_SPECS))
     defaults = table_at(origin, "cohort_defaults", data.get("cohort_defaults", {}))
     only_keys(origin, "cohort_defaults.", defaults, {*COHORT_SPECS, "basis"} - {"share"})
+    for key, value in defaults.items():  # named as written, whether or not a cohort inherits it
+        if key in COHORT_SPECS:
+            check_value(origin, f"cohort_defaults.{key}", value, *COHORT_SPECS[key])
     cohorts_raw = table_at(origin, "cohorts", data.get("cohorts"))
     only_keys(origin, "cohorts.", cohorts_raw, set(COHORTS))
     cohorts = []

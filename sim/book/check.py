@@ -24,7 +24,15 @@ from pathlib import Path
 import numpy as np
 
 from sim.book.format import ACCOUNT_COLUMNS, BOOK_KEYS, LOAN_COLUMNS, MONTH_ENDS, TOTAL_KEYS
-from sim.book.table import NO_MONTH, check_columns, convert, fail, find_file, read_table
+from sim.book.table import (
+    NO_MONTH,
+    check_columns,
+    convert,
+    fail,
+    find_file,
+    given_columns,
+    read_table,
+)
 from sim.core.checks import only_keys, table_at
 from sim.core.errors import InputError, read_toml
 from sim.core.money import fen_to_yuan, yuan_to_fen
@@ -146,17 +154,17 @@ def read_book(folder: str | Path, policy: Policy | None = None) -> Book:
     header = read_header(folder)
     policy = policy or book_policy(header)
     acc_path = find_file(header.folder, "accounts")
-    table = read_table(acc_path)
+    table = read_table(acc_path, ACCOUNT_COLUMNS)
     check_columns(acc_path, table, ACCOUNT_COLUMNS)
-    given = {c.name for c in ACCOUNT_COLUMNS if c.name in table.column_names}
+    given = given_columns(table, ACCOUNT_COLUMNS)
     acc, empty = {}, {}
     for col in ACCOUNT_COLUMNS:
         acc[col.name], empty[col.name] = convert(acc_path, table, col)
     _check_accounts(acc_path, header, policy, acc, empty, given)
     loan_path = find_file(header.folder, "loans")
-    table = read_table(loan_path)
+    table = read_table(loan_path, LOAN_COLUMNS)
     check_columns(loan_path, table, LOAN_COLUMNS)
-    loan_given = {c.name for c in LOAN_COLUMNS if c.name in table.column_names}
+    loan_given = given_columns(table, LOAN_COLUMNS)
     loans = {col.name: convert(loan_path, table, col)[0] for col in LOAN_COLUMNS}
     _check_loans(loan_path, header, policy, acc, loans)
     _check_totals(header, acc_path, loan_path, acc, loans)
@@ -235,7 +243,10 @@ def _check_loans(path, header, policy, acc, loans) -> None:
     who = loans["account_id"]
     order = np.argsort(ids, kind="stable")
     pos = np.searchsorted(ids[order], who)
-    found = (pos < len(ids)) & (ids[order][np.minimum(pos, len(ids) - 1)] == who)
+    if len(ids):
+        found = (pos < len(ids)) & (ids[order][np.minimum(pos, len(ids) - 1)] == who)
+    else:  # a header-only accounts file: no loan can be anyone's
+        found = np.zeros(len(who), bool)
     fail(path, ~found, "account_id", "no account with this id in the accounts file",
          "an id of the accounts file", who)  # fmt: skip
     row = order[pos]

@@ -48,14 +48,20 @@ class Column:
     choices: tuple[str, ...] = ()
 
     @property
+    def zh(self) -> str:
+        """The column's Chinese header (the template's; other aliases in ZH_HEADERS)."""
+        return ZH_HEADERS.get(self.name, ("",))[0]
+
+    @property
     def allowed(self) -> str:
         """What the column accepts, in words (for errors and the README)."""
         if self.kind == "choice":
-            return " | ".join(self.choices)
+            zh = ZH_VALUES.get(self.name, {})
+            return " | ".join(f"{c} ({zh[c]})" if c in zh else c for c in self.choices)
         if self.kind == "bool":
-            return "true | false"
+            return "true | false (是 | 否)"
         if self.kind == "month":
-            return "YYYY-MM, not after the book's date"
+            return "YYYY-MM (or 2024/07/01, 2024-07-01, 2024年7月), not after the book's date"
         if self.kind == "money":
             return f"{_num(self.low)} to {_num(self.high)} yuan, at most 2 decimals"
         if self.kind == "float":
@@ -159,6 +165,74 @@ TOTAL_KEYS = {
 """Control totals of the ``[totals]`` table: the files must add up to them, to the fen."""
 
 
+ZH_HEADERS = {
+    "id": ("账号", "个人账号", "账户号"),
+    "cohort": ("职业群体",),
+    "birth_month": ("出生年月", "出生日期"),
+    "sex": ("性别",),
+    "opened_month": ("开户年月", "开户日期"),
+    "status": ("账户状态", "状态"),
+    "balance": ("账户余额", "余额"),
+    **{
+        name: (f"{k}个月前月末余额",) for k, name in zip(range(12, 0, -1), MONTH_ENDS, strict=False)
+    },
+    "month_end_0": ("本月末余额",),
+    "aged": ("存满一年部分",),
+    "deposit_months": ("缴存月数",),
+    "paid_through": ("缴至年月",),
+    "subsidy_paid": ("已发补贴", "累计补贴"),
+    "bonus_paid": ("已发开户奖励", "开户奖励"),
+    "forfeited": ("补贴已取消",),
+    "last_deposit_month": ("末次缴存年月", "最后缴存年月"),
+    "loan_taken": ("曾贷款", "是否贷款"),
+    "deposited_total": ("累计缴存额",),
+    "rent_withdrawn": ("本年租房提取额",),
+    "interest_accrued": ("本年应计利息",),
+    "subsidy_accrued": ("本年应计补贴",),
+    "children": ("子女数",),
+    "education": ("学历",),
+    "veteran_months": ("服役缴存月数",),
+    "account_id": ("借款人账号", "账号"),
+    "principal": ("贷款余额", "剩余本金"),
+    "rate": ("贷款年利率", "利率"),
+    "remaining_months": ("剩余期数", "剩余月数"),
+    "home": ("住房套数", "套数"),
+    "arrears_months": ("逾期月数",),
+    "overdue_interest": ("逾期利息",),
+    "overdue_principal": ("逾期本金",),
+    "installment": ("月还款额",),
+    "term": ("贷款期限", "贷款期数"),
+    "original": ("贷款金额", "发放金额"),
+    "home_value": ("房屋价值",),
+    "disbursed_month": ("发放年月", "放款年月"),
+}
+"""Chinese headers a book file may use instead of the column names (the first is the
+template's; a trailing unit in brackets, ``账户余额（元）``, is ignored)."""
+
+ZH_VALUES = {
+    "sex": {"female": "女", "male": "男"},
+    "status": {"active": "正常", "dormant": "封存", "closed": "销户"},
+    "home": {"first": "首套", "second": "二套"},
+    "education": {"none": "无", "college": "大专", "bachelor": "本科", "master": "硕士",
+                  "doctor": "博士"},
+    "cohort": {"petrochemical": "石化产业链", "pharmaceutical": "医药产业链",
+               "ecommerce": "电商产业链", "agriculture_tourism": "农牧康养文旅",
+               "veterans": "退役军人", "graduates": "高校毕业生", "farmer_business": "农民创业",
+               "gig": "零工"},
+}  # fmt: skip
+"""Chinese values a choice column may hold instead of the format's (女 for female)."""
+
+
+def header_aliases(columns: tuple[Column, ...]) -> dict[str, str]:
+    """Every accepted header (lower case) -> its column name."""
+    out = {}
+    for c in columns:
+        for alias in ZH_HEADERS.get(c.name, ()):
+            out.setdefault(alias.lower(), c.name)
+        out[c.name.lower()] = c.name
+    return out
+
+
 def column(columns: tuple[Column, ...], name: str) -> Column:
     """The column called ``name``."""
     return next(c for c in columns if c.name == name)
@@ -166,9 +240,11 @@ def column(columns: tuple[Column, ...], name: str) -> Column:
 
 def markdown_table(columns: tuple[Column, ...]) -> str:
     """The columns as a Markdown table (the README's)."""
-    rows = ["| column | required | unit | meaning | allowed |", "|---|---|---|---|---|"]
+    rows = ["| column | 中文列名 | required | unit | meaning | allowed |",
+            "|---|---|---|---|---|---|"]  # fmt: skip
     for c in columns:
         need = "yes" if c.required else "no"
-        cells = (f"`{c.name}`", need, c.unit, c.meaning, c.allowed)
+        zh = " / ".join(ZH_HEADERS.get(c.name, ()))
+        cells = (f"`{c.name}`", zh, need, c.unit, c.meaning, c.allowed)
         rows.append("| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |")
     return "\n".join(rows)

@@ -1,14 +1,16 @@
-"""Reading one book file (CSV or Parquet) into checked numpy columns, vectorised.
+"""Reading one book file (CSV, Excel or Parquet) into checked numpy columns, vectorised.
 
-A CSV file's cells are read as text, so every rule sees what was written: one
+A CSV or Excel file's cells are read as text (:mod:`sim.book.sheet`: UTF-8 or
+GBK, Chinese headers), and a centre's ways of writing them are accepted
+(``4,884.60``, ``2024/07/01``, 男/女, 是/否, ``3.1%``), so every rule sees what was written: one
 pattern per kind decides which rows parse, the first row that does not is
 named in a one-line :class:`~sim.core.errors.InputError` (file, row, column,
 allowed), and the rest is converted in pyarrow's compute kernels — no Python
 loop over rows. A Parquet file's numeric columns are checked as numbers (a
 money column with a fraction of a fen is refused); its other columns as text.
 Money becomes exact ``int64`` fen (``12.34`` is 1234 fen; ``12.345`` is
-refused, never rounded). Rows are counted from 1, the first row after the
-header.
+refused, never rounded). Rows are numbered as the spreadsheet shows them:
+the header is row 1 (or the row it stands on, below a title).
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from sim.book.format import Column
+from sim.book.format import ZH_VALUES, Column
+from sim.book.sheet import SHEETS, Sheet, read_sheet, shown_column, shown_row
 from sim.core.errors import InputError
 
 _PATTERNS = {
@@ -46,34 +48,34 @@ NO_MONTH = -1
 
 
 def find_file(folder: Path, stem: str) -> Path:
-    """``stem.csv`` or ``stem.parquet`` in ``folder`` (exactly one of them)."""
-    found = [folder / f"{stem}.{ext}" for ext in ("csv", "parquet") if (folder / f"{stem}.{ext}")
-             .exists()]  # fmt: skip
+    """``stem.csv``, ``stem.xlsx`` or ``stem.parquet`` in ``folder`` (exactly one of them)."""
+    found = [folder / f"{stem}.{ext}" for ext in FILE_TYPES if (folder / f"{stem}.{ext}")
+             .is_file()]  # fmt: skip
+    allowed = f"one of {stem}.csv, {stem}.xlsx or {stem}.parquet"
     if len(found) != 1:
-        problem = "both .csv and .parquet" if found else "no such file"
-        raise InputError(folder / f"{stem}.csv", "(file)", problem,
-                         allowed=f"one of {stem}.csv or {stem}.parquet")  # fmt: skip
+        problem = "both " + " and ".join(p.name for p in found) if found else "no such file"
+        if not found and (folder / f"{stem}.xls").exists():
+            problem, allowed = "an old .xls workbook", f"save it as {stem}.xlsx (or CSV)"
+        raise InputError(folder / f"{stem}.csv", "(file)", problem, allowed=allowed)
     return found[0]
 
 
-def read_table(path: Path) -> pa.Table:
-    """A CSV file's columns as text, a Parquet file's as stored (empty cells as nulls)."""
+FILE_TYPES = ("csv", "xlsx", "parquet")
+"""The kinds of file a book's accounts and loans may come in."""
+
+
+def read_table(path: Path, columns: tuple[Column, ...]) -> pa.Table:
+    """A CSV or Excel file's columns as text under the format's names (:mod:`sim.book.sheet`),
+    a Parquet file's as stored (empty cells as nulls)."""
+    if path.suffix != ".parquet":
+        return read_sheet(path, columns)
     try:
-        if path.suffix == ".parquet":
-            return pq.read_table(path)
-        with path.open("r", encoding="utf-8-sig") as fh:
-            names = [n.strip().strip('"') for n in fh.readline().rstrip("\r\n").split(",")]
-        if len(set(names)) != len(names):
-            dup = next(n for n in names if names.count(n) > 1)
-            raise InputError(path, f"column {dup}", "appears twice in the header")
-        options = pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names}, strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        )  # fmt: skip
-        return pacsv.read_csv(path, convert_options=options)
+        table = pq.read_table(path)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
         first = str(exc).splitlines()[0]
         raise InputError(path, "(file)", f"cannot be read: {first}") from None
+    SHEETS[str(path)] = Sheet(np.arange(table.num_rows, dtype=np.int64) + 2, {})
+    return table
 
 
 def check_columns(path: Path, table: pa.Table, columns: tuple[Column, ...]) -> None:
@@ -82,10 +84,18 @@ def check_columns(path: Path, table: pa.Table, columns: tuple[Column, ...]) -> N
     for name in table.column_names:
         if name not in known:
             raise InputError(path, f"column {name}", "unknown column",
-                             allowed=", ".join(c.name for c in columns))  # fmt: skip
+                             allowed=", ".join(f"{c.name} ({c.zh})" for c in columns))  # fmt: skip
     for c in columns:
         if c.required and c.name not in table.column_names:
             raise InputError(path, f"column {c.name}", "missing column", allowed=c.allowed)
+
+
+def given_columns(table: pa.Table, columns: tuple[Column, ...]) -> set[str]:
+    """The columns the file holds: an optional column left wholly empty (a template's) counts
+    as absent, so its default applies."""
+    n = table.num_rows
+    return {c.name for c in columns if c.name in table.column_names
+            and (c.required or n == 0 or table[c.name].null_count < n)}  # fmt: skip
 
 
 def fail(path: Path, rows: np.ndarray, column: str, problem: str, allowed: str, values=None):
@@ -94,7 +104,8 @@ def fail(path: Path, rows: np.ndarray, column: str, problem: str, allowed: str, 
     if len(bad):
         i = int(bad[0])
         got = f" (got {values[i]!s})" if values is not None else ""
-        raise InputError(path, f"row {i + 1}, column {column}", f"{problem}{got}", allowed=allowed)
+        where = f"row {shown_row(path, i)}, column {shown_column(path, column)}"
+        raise InputError(path, where, f"{problem}{got}", allowed=allowed)
 
 
 def convert(path: Path, table: pa.Table, col: Column) -> tuple[np.ndarray, np.ndarray]:
@@ -117,14 +128,17 @@ def convert(path: Path, table: pa.Table, col: Column) -> tuple[np.ndarray, np.nd
     if col.required and col.name != "last_deposit_month":
         fail(path, empty, col.name, "empty cell", col.allowed)
     text = raw.fill_null(_FILL.get(col.kind, "0")) if raw.null_count else raw
-    if col.kind == "choice":
-        index = np.asarray(pc.index_in(text, value_set=pa.array(col.choices)).fill_null(-1))
-        fail(path, (index < 0) & ~empty, col.name, _WHAT["choice"], col.allowed, raw)
-        return index.astype(np.int8), empty
-    ok = np.asarray(pc.match_substring_regex(text, _PATTERNS[col.kind]))
+    ok, percent = _matches(col, text, empty), None
+    if not ok.all():  # a centre's way of writing a cell: trimmed and normalised, only then
+        text, percent = _normalise(col, pc.utf8_trim_whitespace(text))
+        ok = _matches(col, text, empty)
     if not ok.all():
         i = int(np.argmin(ok))
-        fail(path, ~ok, col.name, _diagnose(col.kind, str(text[i])), col.allowed, raw)
+        what = _WHAT["choice"] if col.kind == "choice" else _diagnose(col.kind, str(text[i]))
+        fail(path, ~ok, col.name, what, col.allowed, raw)
+    if col.kind == "choice":
+        index = np.asarray(pc.index_in(text, value_set=pa.array(col.choices)).fill_null(-1))
+        return index.astype(np.int8), empty
     if col.kind == "bool":
         return np.asarray(pc.is_in(text, pa.array(["true", "TRUE", "True", "1"]))), empty
     if col.kind == "month":
@@ -139,9 +153,54 @@ def convert(path: Path, table: pa.Table, col: Column) -> tuple[np.ndarray, np.nd
         values = np.asarray(pc.cast(text, pa.int64()))
     else:
         values = np.asarray(pc.cast(text, pa.float64()))
+        if percent is not None:
+            values = np.where(percent, values / 100, values)
         fail(path, ~np.isfinite(values), col.name, "not a finite number", col.allowed, raw)
     _in_range(path, values, empty, col, raw)
     return values, empty
+
+
+_GROUPED = r"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$"
+_DAY = r"([-/.](0?[1-9]|[12][0-9]|3[01])日?)?( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?$"
+_DATES = (
+    (r"^([0-9]{4})[-/.年]([1-9])(月|月[0-9]{1,2}日)?" + _DAY, r"\1-0\2"),
+    (r"^([0-9]{4})[-/.年](0[1-9]|1[0-2])(月|月[0-9]{1,2}日)?" + _DAY, r"\1-\2"),
+)
+_TRUE_FALSE = {"是": "true", "否": "false"}
+
+
+def _matches(col: Column, text: pa.Array, empty: np.ndarray) -> np.ndarray:
+    """Which cells are written as the format writes them (an empty cell passes here)."""
+    if col.kind == "choice":
+        return np.asarray(pc.is_in(text, value_set=pa.array(col.choices))) | empty
+    return np.asarray(pc.match_substring_regex(text, _PATTERNS[col.kind]))
+
+
+def _normalise(col: Column, text: pa.Array) -> tuple[pa.Array, np.ndarray | None]:
+    """A centre's ways of writing a cell turned into the format's: ``4,884.60`` → ``4884.60``,
+    ``2024/07/01`` or ``2024年7月`` → ``2024-07``, 男 → male, 是 → true, ``3.1%`` → 3.1
+    (the mask of percentages is returned, to be divided by 100)."""
+    percent = None
+    if col.kind in ("int", "money", "float"):
+        grouped = pc.match_substring_regex(text, _GROUPED)
+        text = pc.if_else(grouped, pc.replace_substring(text, ",", ""), text)
+        if col.kind == "float":
+            percent = pc.ends_with(text, "%")
+            if pc.any(percent).as_py():
+                text = pc.replace_substring(text, "%", "")
+                percent = np.asarray(percent)
+            else:
+                percent = None
+    elif col.kind == "month":
+        for pattern, to in _DATES:
+            text = pc.replace_substring_regex(text, pattern, to)
+    elif col.kind in ("choice", "bool"):
+        words = _TRUE_FALSE if col.kind == "bool" else {
+            zh: en for en, zh in ZH_VALUES.get(col.name, {}).items()}  # fmt: skip
+        text = pc.utf8_lower(text)
+        for zh, en in words.items():
+            text = pc.if_else(pc.equal(text, zh), en, text)
+    return text, percent
 
 
 def _in_range(path: Path, values: np.ndarray, empty: np.ndarray, col: Column, raw) -> None:

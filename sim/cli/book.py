@@ -1,9 +1,11 @@
-"""The ``hpfsim book`` commands: ``book check DIR`` and ``book export RUN_DIR``.
+"""The ``hpfsim book`` commands: ``book check DIR``, ``book export RUN_DIR``, ``book template``.
 
 ``hpfsim book check DIR`` reads a book with every check of
 :mod:`sim.book.check` and prints its totals; ``hpfsim book export RUN_DIR
 --path P [--month YYYY-MM] --out DIR`` writes the book of a simulated run
-(:mod:`sim.book.export`). Projecting from a book is ``hpfsim run --book DIR``,
+(:mod:`sim.book.export`); ``hpfsim book template [--lang zh|en] [--format
+xlsx|csv] --out DIR`` writes an empty book a centre can fill
+(:mod:`sim.book.template`). Projecting from a book is ``hpfsim run --book DIR``,
 or ``--set book=DIR`` on any command that takes ``--set`` (``compare``,
 ``stress``, ``sensitivity``).
 """
@@ -22,8 +24,10 @@ from sim.core.months import format_month, parse_month
 
 
 def add_commands(sub) -> None:
-    """Register ``hpfsim book check`` and ``hpfsim book export``."""
-    book = sub.add_parser("book", help="a fund's own books: check one, or export one from a run")
+    """Register ``hpfsim book check``, ``book export`` and ``book template``."""
+    book = sub.add_parser(
+        "book", help="a fund's own books: check one, export one from a run, or an empty template"
+    )
     cmds = book.add_subparsers(dest="book_command", required=True)
     chk = cmds.add_parser("check", help="validate a book and print its totals")
     chk.add_argument("dir", help="a book folder (book.toml, accounts, loans)")
@@ -34,6 +38,13 @@ def add_commands(sub) -> None:
     exp.add_argument("--month", help="the book's date, YYYY-MM (default: the run's last month)")
     exp.add_argument("--out", required=True, help="the new book folder")
     exp.set_defaults(run=_export)
+    tpl = cmds.add_parser("template", help="write an empty book a fund centre can fill")
+    tpl.add_argument("--out", required=True, help="a new folder for the empty book")
+    tpl.add_argument("--lang", choices=("zh", "en"), default="zh",
+                     help="headers and notes in Chinese (default) or English")  # fmt: skip
+    tpl.add_argument("--format", choices=("xlsx", "csv"), default="xlsx",
+                     help="accounts and loans as Excel workbooks (default) or CSV")  # fmt: skip
+    tpl.set_defaults(run=_template)
 
 
 def book_totals(book) -> list[tuple[str, str]]:
@@ -66,6 +77,14 @@ def _check(args: argparse.Namespace) -> int:
     for name, value in book_totals(book):
         print(f"{name:<18} {value}")
     print(f"{args.dir}: a good book (read and checked in {time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from sim.book.template import write_template
+
+    for path in write_template(Path(args.out), lang=args.lang, form=args.format):
+        print(path)
     return 0
 
 

@@ -21,7 +21,10 @@ Subcommands:
   numbers): members, deposits, subsidy cost, cost per extra yuan deposited.
 
 Bad input prints one line naming the file, the key and what is allowed, and
-exits with status 2; no traceback. A ``--set`` that is wrong is named as the
+exits with status 2; no traceback. Ctrl-C ends a run with one line naming the
+``--resume`` that finishes it (status 130); a run estimated to need more memory
+than the machine has is refused before it starts unless ``--force``. A ``--set``
+that is wrong is named as the
 ``--set`` argument (with "did you mean" for a near-miss key path), after the
 scenario file itself has been checked whole. Tables come in ``--lang zh|en``
 (default from the locale); long commands draw a progress bar on a terminal
@@ -36,7 +39,7 @@ import sys
 
 from sim import __version__
 from sim.core.errors import InputError
-from sim.report.terminal import quiet_pipe
+from sim.report.terminal import LANGS, default_lang, quiet_pipe
 
 
 def _account(args: argparse.Namespace) -> int:
@@ -49,10 +52,16 @@ def _account(args: argparse.Namespace) -> int:
 
     case = load_case(args.case)
     statement = replay(case)
+    zh = (args.lang or default_lang()) == "zh"
+    if zh and not (args.json or args.csv):
+        from sim.report.statement import to_text  # the same figures, in Chinese
     render = to_json if args.json else to_csv if args.csv else to_text
     print(render(statement))
     if args.trace and not (args.json or args.csv):
-        from sim.account.trace import to_text as trace_text
+        if zh:
+            from sim.report.statement import trace_text
+        else:
+            from sim.account.trace import to_text as trace_text
 
         print()
         print(trace_text(statement))
@@ -85,9 +94,16 @@ def assumptions_table(policies) -> str:
     return "\n".join(lines)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (the usage is ``--help``'s)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}; see {self.prog} --help\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``hpfsim``."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hpfsim",
         description="Simulate a housing provident fund's flexible-employment pilot.",
     )
@@ -117,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     acc.add_argument(
         "--check", action="store_true", help="compare with the case's [expected] figures"
     )
+    acc.add_argument("--lang", choices=LANGS, default=None,
+                     help="statement in Chinese or English (default: from the locale)")  # fmt: skip
     acc.add_argument("--trace", action="store_true",
                      help="name the rule (RULES.md ID) behind each amount credited or refused")  # fmt: skip
     acc.set_defaults(run=_account)
@@ -144,5 +162,10 @@ def main(argv: list[str] | None = None) -> int:
         except InputError as exc:
             print(f"hpfsim: error: {exc}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt as exc:
+            folder = getattr(exc, "run_dir", None)
+            hint = f": finish with `hpfsim run --resume --out {folder}`" if folder else ""
+            print(f"interrupted{hint}", file=sys.stderr)
+            return 130
 
     return quiet_pipe(run)

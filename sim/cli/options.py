@@ -58,6 +58,8 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario or policy key path")  # fmt: skip
     p.add_argument("--dask", metavar="ADDRESS", help="Dask scheduler address, or local")
+    p.add_argument("--force", action="store_true",
+                   help="run even if the memory estimate exceeds the machine's")  # fmt: skip
 
 
 def execute_variants(args: argparse.Namespace, variants) -> tuple:
@@ -70,7 +72,8 @@ def execute_variants(args: argparse.Namespace, variants) -> tuple:
     with progress("paths") as bar:
         resume = getattr(args, "resume", False)
         return execute(opts.scenario, variants, out=args.out, workers=opts.workers,
-                       dask=args.dask, resume=resume, progress=bar)  # fmt: skip
+                       dask=args.dask, resume=resume, progress=bar,
+                       force=getattr(args, "force", False))  # fmt: skip
 
 
 def checked_sets_of(args: argparse.Namespace) -> dict:

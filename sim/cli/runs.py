@@ -113,22 +113,23 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
         print()
         print(summary_text(summary_numbers(rows), lang_of(args), stress))
     if args.report:
-        from sim.report.html import render
+        from sim.report.html import render_reports
 
-        print(f"report: {render(run_dir, lang=lang_of(args), robust_dir=robust_dir)}")
+        for out in render_reports(run_dir, lang=args.lang, robust_dir=robust_dir):
+            print(f"report: {out}")
     print(f"results: {run_dir}")
     return 0
 
 
 def report(args: argparse.Namespace) -> int:
-    from sim.report.html import render
+    from sim.report.html import render_reports
 
     if args.sensitivity and not args.robust:
         raise InputError("(command line)", "--sensitivity", "given without --robust",
                          allowed="--robust DIR --sensitivity DIR")  # fmt: skip
-    out = render(args.run_dir, lang=args.lang, robust_dir=args.robust,
-                 sensitivity_dir=args.sensitivity)  # fmt: skip
-    print(f"report: {out}")
+    for out in render_reports(args.run_dir, lang=args.lang, robust_dir=args.robust,
+                              sensitivity_dir=args.sensitivity):  # fmt: skip
+        print(f"report: {out}")
     return 0
 
 
@@ -146,13 +147,14 @@ def add_commands(sub) -> None:
     cmp_.add_argument("scenario", help="scenario file")
     add_run_options(cmp_)
     cmp_.add_argument("--stress", help="also run every value under this stress (for the report)")
-    cmp_.add_argument("--report", action="store_true", help="write report.html (committee)")
+    cmp_.add_argument("--report", action="store_true",
+                      help="write report.html (Chinese; with --lang en also report.en.html)")  # fmt: skip
     cmp_.set_defaults(run=compare)
 
     rep = sub.add_parser("report", help="the committee's HTML report of a compare run")
     rep.add_argument("run_dir", help="a results folder made by hpfsim compare")
     rep.add_argument("--lang", default="zh", choices=LANGS,
-                     help="zh: report.html (default); en: report.en.html")  # fmt: skip
+                     help="report.html (Chinese) always; en: report.en.html too")  # fmt: skip
     rep.add_argument("--robust", help="a compare --robust folder: add the robust rate table")
     rep.add_argument("--sensitivity", help="with --robust: an hpfsim sensitivity folder")
     rep.set_defaults(run=report)

@@ -51,8 +51,10 @@ REVERSE_TEXT = {
 
 def stress_table(rows, *, lang: str = "en") -> str:
     """Metric × scenario: median and (worst 5% path); breach probabilities."""
+    from sim.report.params_zh import variant_name
+
     head = ["中位数（最差 5% 路径）" if lang == "zh" else "median (worst 5% path)",
-            *(r["scenario"] for r in rows)]  # fmt: skip
+            *(variant_name(r["scenario"]) if lang == "zh" else r["scenario"] for r in rows)]  # fmt: skip
     body = [[label(name, lang)] + [f"{value(name, r[name + '.median'], lang)} "
                                    f"({value(name, r[name + '.worst5'], lang)})" for r in rows]
             for name in SHOWN]  # fmt: skip
@@ -115,7 +117,8 @@ def stress(args: argparse.Namespace) -> int:
                  for label, (path, _) in stresses.items()]  # fmt: skip
     with progress("paths") as bar:
         run_dir, runs = execute(scenario, variants, out=args.out, workers=workers,
-                                dask=args.dask, progress=bar)  # fmt: skip
+                                dask=args.dask, progress=bar,
+                                force=getattr(args, "force", False))  # fmt: skip
     base = load_scenario(scenario, sets=sets)
     fund = base.pool.fund
     rows = table_rows(runs, fund.credit_line_rate, fund.credit_line_limit, base.start)
@@ -185,7 +188,8 @@ def reverse_stress(args: argparse.Namespace) -> int:
             shutil.rmtree(folder)
         with progress(f"severity {severity:.3f}" if tag is None else tag) as bar:
             _, runs = execute(scenario, [Variant("x", run_sets)], out=folder, workers=workers,
-                              dask=args.dask, progress=bar)  # fmt: skip
+                              dask=args.dask, progress=bar,
+                              force=getattr(args, "force", False))  # fmt: skip
         return {name: breach_probability(runs["x"], name, fund.credit_line_rate,
                                          fund.credit_line_limit) for name in BREACHES}  # fmt: skip
 

@@ -10,6 +10,7 @@ units (yuan, people, months) at three significant digits, as in ``robust.csv``.
 from __future__ import annotations
 
 from sim.decide.outputs import LIMITS, OUTPUTS
+from sim.report.params_zh import param_name, variant_name
 from sim.report.robust import TEXT as REPORT_TEXT
 from sim.report.terminal import significant as fmt
 from sim.report.terminal import table
@@ -63,7 +64,8 @@ def sensitivity_text(a, *, paths: int, file: str, top: int, lang: str) -> str:
         if not any(r[key] for r in a.rows if r["output"] == name):
             lines += ["", t["same"].format(figure=figure)]
             continue
-        rows = [[r["parameter"], fmt(r[key]), fmt(r[conf]),
+        rows = [[param_name(r["parameter"]) if lang == "zh" else r["parameter"], fmt(r[key]),
+                 fmt(r[conf]),
                  fmt(r["sigma"]) if a.method == "morris" else f"{r['S1']:.2f}"]
                 for r in ranking(a.rows, name)[:top]]  # fmt: skip
         lines += ["", t["top"].format(figure=figure, key=key),
@@ -80,19 +82,30 @@ def robust_text(rows: list[dict], objective, choice: str, *, lang: str) -> str:
     holds = [k for k in rows[0] if k.startswith("holds.")]
     head = [r_t["candidate"], t["cost"], t["deposits"],
             t["objective"].format(objective=name), r_t["regret"], r_t["best"],
-            *(k[6:] for k in holds)]  # fmt: skip
+            *(LIMITS[k[6:]].zh if lang == "zh" else k[6:] for k in holds)]  # fmt: skip
     body = []
     for r in rows:
-        cells = [r["candidate"]]
+        cells = [variant_name(r["candidate"]) if lang == "zh" else r["candidate"]]
         for figure in ("subsidy_cost", "deposits"):
             q = {p: fmt(r[f"{figure}.{p}"]) for p in ("p50", "p05", "p95")}
             cells.append(f"{q['p50']} [{q['p05']}–{q['p95']}]")
         cells += [fmt(r["objective.mean"]), f"{fmt(r['regret.mean'])} / {fmt(r['regret.max'])}",
                   f"{r['share_best']:.0%}", *(f"{r[k]:.0%}" for k in holds)]  # fmt: skip
         body.append(cells)
-    limits = t["sep"].join(f"{k[6:]} = {getattr(LIMITS[k[6:]], lang)}" for k in holds)
+    limits = t["sep"].join(LIMITS[k[6:]].zh if lang == "zh" else
+                           f"{k[6:]} = {LIMITS[k[6:]].en}" for k in holds)  # fmt: skip
     return "\n".join([table(head, body), "", r_t["robust_note"].format(objective=name),
-                      r_t["choice"].format(c=choice), t["limits"] + limits])  # fmt: skip
+                      r_t["choice"].format(c=variant_name(choice) if lang == "zh" else choice),
+                      t["limits"] + limits])  # fmt: skip
+
+
+def _described(c, lang: str) -> str:
+    """A chance constraint in words: ``P(最短流动性生存期 < 6) ≤ 5%`` in Chinese."""
+    if lang != "zh":
+        return c.describe()
+    side = f"< {c.below:g}" if c.below is not None else f"> {c.above:g}"
+    name = OUTPUTS[c.output].label("zh") if c.output in OUTPUTS else c.output
+    return f"P（{name} {side}）≤ {c.max_probability:.0%}"
 
 
 def optimise_text(scored, sure, rows, problem, levers, *, paths: int, lang: str) -> str:
@@ -100,7 +113,8 @@ def optimise_text(scored, sure, rows, problem, levers, *, paths: int, lang: str)
     probability with its interval, and the size of the search and of the Pareto front."""
     t = TEXT[lang]
     best = scored.best
-    setting = ", ".join(f"{k} = {x:g}" for k, x in zip(levers, scored.settings[best],
+    named = [param_name(k) if lang == "zh" else k for k in levers]
+    setting = ", ".join(f"{k} = {x:g}" for k, x in zip(named, scored.settings[best],
                                                            strict=True))  # fmt: skip
     lines = [t["best"].format(setting=setting) + ("" if scored.feasible[best] else t["infeasible"])]
     share = sure["share_still_best"]
@@ -110,7 +124,7 @@ def optimise_text(scored, sure, rows, problem, levers, *, paths: int, lang: str)
                                       lo=fmt(lo), hi=fmt(hi),
                                       stays=t["stays"].format(share=share) if share == share
                                       else ""))  # fmt: skip
-    described = [c.describe() for c in problem.constraints]
+    described = [_described(c, lang) for c in problem.constraints]
     width = max((len(d) for d in described), default=0)
     for d, p, (a, b) in zip(described, scored.probability[best], sure["constraint_intervals"],
                             strict=True):  # fmt: skip

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -115,6 +116,7 @@ def _exit_with_parent(parent: int, every: float = 0.5) -> None:
 def _worker_start(parent: int) -> None:
     """A pool worker's start: one numba thread, and stop when the run's process dies."""
     one_thread()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle, once
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 
@@ -151,7 +153,13 @@ def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[Executo
         return
     if workers > 1:
         with _env(NUMBA_NUM_THREADS="1"), local_executor(workers) as pool:
-            yield pool
+            try:
+                yield pool
+            except KeyboardInterrupt:  # stop the workers now, not after their batches
+                for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                    proc.terminate()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
         return
     yield None
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,11 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from sim.core.errors import InputError
+from sim.core.errors import InputError, Interrupted
 from sim.engine import montecarlo, results
 from sim.engine.simulation import people_of
 from sim.report.figures import write_figures
-from sim.scenario.files import Scenario, load_scenario
+from sim.scenario.files import Scenario, idle_shocks, load_scenario
 
 
 @dataclass(frozen=True)
@@ -52,18 +53,95 @@ LOCK = ".lock"
 
 @contextmanager
 def locked(run_dir: Path) -> Iterator[None]:
-    """Hold the run folder's lock, or refuse at once if another run holds it."""
-    run_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(run_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    """Hold the run folder's lock, or refuse at once if another run holds it.
+
+    A folder that cannot be made or written is one line; a run refused (or
+    failed) here leaves nothing it made behind: its lock file, and the
+    folders it created if they are still empty."""
+    if run_dir.exists() and not run_dir.is_dir():
+        raise InputError(run_dir, "--out", "is a file", allowed="a new folder")
+    made = [p for p in (run_dir, *run_dir.parents) if not p.exists()]
+    lock = run_dir / LOCK
+    had_lock = lock.exists()
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        _tidy(made, None)
+        raise InputError(run_dir, "--out", f"cannot be made: {exc.strerror or exc}",
+                         allowed="a new folder you can write to") from None  # fmt: skip
+    held = done = False
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held = True
         except BlockingIOError:
             raise InputError(run_dir, "--out", "another run is writing into this folder",
                              allowed="another --out, or wait for it to end") from None  # fmt: skip
         yield
+        done = True
     finally:
+        if held and not done and not had_lock:
+            _tidy(made, lock)
         os.close(fd)
+
+
+def _tidy(made: list[Path], lock: Path | None) -> None:
+    """Remove the lock file and the folders a refused run made (if still empty)."""
+    try:
+        if lock is not None:
+            lock.unlink(missing_ok=True)
+        for folder in made:
+            folder.rmdir()
+    except OSError:
+        pass
+
+
+MEMORY_BASE = 250 * 2**20
+"""A worker's memory before its people (the interpreter, numpy, the kernels), bytes."""
+PERSON_BYTES = (1024, 344)
+"""Bytes a person in a batch: up to 200,000 people (the batch's paths' own tables), and above
+(344 at the peak of one path of 1,000,000 people; README, benchmarks)."""
+SERIES_BYTES = 3 * 8 * 100
+"""Bytes a path-month kept in the run's process: 100 series of float64, held in the paths,
+the series table and the summary (three copies at the end)."""
+
+
+def memory_needed(scenarios: dict[str, Scenario], workers: int) -> int:
+    """A run's memory at its peak, roughly: ``workers`` workers each holding a batch of
+    people, and the run's process holding every path's series."""
+    worst = max(scenarios.values(), key=people_of)
+    people = people_of(worst)
+    batch = people * montecarlo.batch_size(worst.paths, people, workers)
+    small = min(batch, 200_000)
+    per_worker = MEMORY_BASE + small * PERSON_BYTES[0] + (batch - small) * PERSON_BYTES[1]
+    series = sum(s.paths * s.horizon for s in scenarios.values()) * SERIES_BYTES
+    return workers * per_worker + MEMORY_BASE + series
+
+
+def machine_memory() -> int:
+    """The memory this process may use: the machine's, or its control group's limit."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        return min(total, int(limit)) if limit.isdigit() else total
+    except OSError:
+        return total
+
+
+def check_memory(scenarios: dict[str, Scenario], workers: int, *, force: bool, say) -> None:
+    """Say a large run's memory before it starts; refuse one beyond the machine's unless
+    ``force``."""
+    need, have = memory_needed(scenarios, workers), machine_memory()
+    if need < 2**30:
+        return
+    text = f"about {need / 2**30:.1f} GB of memory ({have / 2**30:.1f} GB on this machine)"
+    if need > have and not force:
+        raise InputError("(command line)", "population.size, --paths, --workers",
+                         f"the run needs {text}",
+                         allowed="fewer people, paths or workers, or --force")  # fmt: skip
+    if say:
+        say(f"the run needs {text}")
 
 
 def execute(
@@ -75,14 +153,40 @@ def execute(
     dask: str | None = None,
     resume: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    force: bool = False,
+    say: Callable[[str], None] | None = None,
 ) -> tuple[Path, dict[str, dict[int, dict[str, np.ndarray]]]]:
-    """Run every variant's paths; return the run folder and the series by label and path."""
+    """Run every variant's paths; return the run folder and the series by label and path.
+
+    Before anything is written: a stress that falls outside the run is said (``say``, a
+    function of one line; default stderr), and the run's memory is estimated and refused
+    beyond the machine's unless ``force``. Ctrl-C ends with :class:`~sim.core.errors.Interrupted`
+    (the folder to resume), a write that fails (a full disk) with one line."""
     first = load_scenario(scenario_file, sets=variants[0].sets)
     scenarios = {v.label: load_scenario(scenario_file, sets=v.sets) for v in variants}
+    say = say or _stderr
+    for text in dict.fromkeys(t for s in scenarios.values() for t in idle_shocks(s)):
+        say(text)
+    check_memory(scenarios, 1 if dask else workers, force=force, say=say)
     run_dir = Path(out) if out else results.RESULTS_DIR / run_id(first)
-    with locked(run_dir):
-        return _execute_locked(run_dir, scenario_file, variants, first, scenarios, workers=workers,
-                               dask=dask, resume=resume, progress=progress)  # fmt: skip
+    try:
+        with locked(run_dir):
+            return _execute_locked(run_dir, scenario_file, variants, first, scenarios,
+                                   workers=workers, dask=dask, resume=resume,
+                                   progress=progress)  # fmt: skip
+    except KeyboardInterrupt:
+        if not (run_dir / "manifest.json").exists():  # stopped before it began: nothing to finish
+            raise
+        raise Interrupted(run_dir) from None
+    except OSError as exc:
+        where = exc.filename or run_dir
+        raise InputError(run_dir, "--out", f"cannot write {where}: {exc.strerror or exc}",
+                         allowed="a folder with room on its disk; then hpfsim run --resume "
+                         f"--out {run_dir}") from None  # fmt: skip
+
+
+def _stderr(text: str) -> None:
+    print(f"hpfsim: warning: {text}", file=sys.stderr)
 
 
 def _execute_locked(run_dir, scenario_file, variants, first, scenarios, *, workers, dask, resume,

@@ -54,6 +54,7 @@ class Assumption:
     value: str
     basis: str
     drives: bool
+    raw: Any = None  # the value itself (a number for the workbook), when it is one
 
 
 def _shown(value: Any) -> str:
@@ -80,7 +81,7 @@ def file_assumptions(path: str | Path, source: str) -> list[Assumption]:
     """Every number in a population or fund file, with its table's basis."""
     rows: list[tuple[str, Any, str]] = []
     _walk(read_toml(path), "", "", rows)
-    return [Assumption(source, str(path), k, _shown(v), b, k in DRIVERS) for k, v, b in rows]
+    return [Assumption(source, str(path), k, _shown(v), b, k in DRIVERS, v) for k, v, b in rows]
 
 
 def _comment_of(text: str, section: str, name: str) -> str:
@@ -107,7 +108,8 @@ def scenario_assumptions(scenario) -> list[Assumption]:
             continue
         section, name = key.split(".")
         out.append(Assumption("scenario", scenario.path, key, _shown(values[key]),
-                              _comment_of(text, section, name), key in DRIVERS))  # fmt: skip
+                              _comment_of(text, section, name), key in DRIVERS,
+                              values[key]))  # fmt: skip
     return out
 
 
@@ -115,7 +117,7 @@ def policy_assumptions(scenario) -> list[Assumption]:
     """The assumption parameters of the policy (and the policy switched to)."""
     policies = [scenario.policy] + ([scenario.switch_policy] if scenario.switch_policy else [])
     return [Assumption("policy", p.id, param.spec.key, param.shown(), param.assumption,
-                       param.spec.key in DRIVERS)
+                       param.spec.key in DRIVERS, None if param.dated else param.value)
             for p in policies for param in p.assumptions()]  # fmt: skip
 
 

@@ -25,17 +25,20 @@ from sim.core.errors import InputError
 from sim.engine.results import load_paths, read_manifest, write_atomic
 from sim.report.assumptions import in_force
 from sim.report.bases import shown
-from sim.report.columns import cell_value, column_heads, kind_of
 from sim.report.committee import (
     RATE_KEY,
     STRESS_SUFFIX,
     decision_table,
+    rate_of,
     summary_numbers,
     summary_text,
 )
+from sim.report.decision_html import decision_tables
 from sim.report.figures import fan_chart
 from sim.report.fonts import font_face
-from sim.report.labels import label, number
+from sim.report.labels import label
+from sim.report.params_zh import basis_text, param_name, value_text
+from sim.report.params_zh import stress_name as zh_stress
 from sim.scenario.files import load_scenario
 
 FIGURES = ("members", "deposit_balance", "subsidy_paid", "pool_loan_to_deposit",
@@ -50,7 +53,7 @@ TEXT = {
         "methods": "方法与假设", "rate": "补贴率", "year": "第{y}年",
         "band": "每格：中位数，下方为 [5%–95%] 区间；金额单位见表头；“–”：不适用（如灵活就业尚无贷款）",
         "policy": "政策", "assumptions": "在用的全部假设（决定结论的在前，★ 标出）",
-        "source": "来源", "key": "参数路径", "value": "取值", "basis": "依据",
+        "source": "来源", "key": "键", "name": "参数", "value": "取值", "basis": "依据",
         "basis_note": "依据译自各文件的英文原文；尚无译文的依据（如用户自己的文件）按原文显示，并标“（原文）”。",
         "sources": {"policy": "政策文件", "scenario": "情景文件", "population": "人群与行为",
                     "fund": "资金池文件"},
@@ -78,26 +81,38 @@ TEXT = {
 
 CSS = """
 body{font-family:"hpfsim CJK",system-ui,-apple-system,"Segoe UI",Arial,sans-serif;
-margin:0 auto;max-width:1100px;padding:1rem;color:#1b1b1b;line-height:1.5}
+margin:0 auto;max-width:1280px;padding:1rem;color:#1b1b1b;line-height:1.5}
 h1{font-size:1.5rem}h2{font-size:1.2rem;border-bottom:1px solid #ccc;margin-top:2rem}
+h3.part{font-size:1rem;margin:1rem 0 .3rem}
 .summary{background:#f3f6fa;padding:.8rem 1rem;border-left:4px solid #2c5d8f}
 .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85rem}
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:right;white-space:nowrap}
-th{background:#eef1f5;white-space:normal;vertical-align:bottom}td.l,th.l{text-align:left;white-space:normal}
+th{background:#eef1f5;white-space:normal;vertical-align:bottom;hyphens:none;
+overflow-wrap:normal;word-break:normal}td.l,th.l{text-align:left;white-space:normal}
+table.decision{width:100%}table.decision td{white-space:normal;font-size:.8rem}
+table.decision th{font-size:.75rem;text-align:center}.n{white-space:nowrap}
+.unit{font-weight:normal;color:#555}
 .band{color:#666;font-size:.75rem}.figs{display:flex;flex-wrap:wrap;gap:.5rem}
 .figs img{max-width:100%;width:520px;height:auto}table.assumptions td{font-size:.8rem}
-@page{size:A4 landscape;margin:10mm}
-@media print{body{max-width:none;padding:0;font-size:9pt}.summary{background:none}
+td.key,th.key{font-size:.65rem;color:#666}
+@page{size:A4 landscape;margin:8mm}
+@media print{body{max-width:none;padding:0;font-size:8pt;line-height:1.3}
+h1{font-size:13pt;margin:0 0 2pt}h2{font-size:10pt;margin:4pt 0 2pt}h3.part{font-size:8.5pt;margin:4pt 0 2pt}
+.summary{background:none;padding:2pt 4pt;margin:0}
 h2{page-break-before:always}h2.first{page-break-before:avoid}.scroll{overflow:visible}
-table.decision{width:100%;table-layout:fixed;font-size:7pt}
-table.decision th,table.decision td{white-space:normal;overflow-wrap:anywhere;padding:.15rem .2rem}
-table.decision th:first-child,table.decision td:first-child{width:3.2em}
-.band{font-size:6.5pt}.figs img{width:48%}thead{display:table-header-group}tr{page-break-inside:avoid}}
+table.decision{width:100%;font-size:6.5pt}table.decision th{font-size:6.2pt}
+table.decision th,table.decision td{padding:1pt 2pt}table.decision td{font-size:6.5pt}
+.band{font-size:5.8pt}.figs img{width:48%}thead{display:table-header-group}
+tr{page-break-inside:avoid}table.assumptions td,table.assumptions th{font-size:6pt;padding:1pt 2pt}
+td.key,th.key{font-size:5pt}}
 """
 
 SCRIPT = """window.addEventListener('load',function(){var i=document.images,ok=0;
 for(var k=0;k<i.length;k++){if(i[k].complete&&i[k].naturalWidth>0)ok++;}
-document.body.setAttribute('data-figures',i.length);document.body.setAttribute('data-figures-ok',ok);});"""
+document.body.setAttribute('data-figures',i.length);document.body.setAttribute('data-figures-ok',ok);
+var s=document.querySelectorAll('.scroll'),w=0;for(var k=0;k<s.length;k++){
+if(s[k].querySelector('table.decision')&&s[k].scrollWidth>s[k].clientWidth+1)w++;}
+document.body.setAttribute('data-decision-overflow',w);});"""
 
 
 def load_complete(run_dir: Path) -> tuple[dict, dict]:
@@ -129,6 +144,15 @@ def report_path(run_dir: Path, lang: str, suffix: str = ".html") -> Path:
     return Path(run_dir) / f"{FILES[lang]}{suffix}"
 
 
+def render_reports(run_dir: Path, *, lang: str | None = None, **extra) -> list[Path]:
+    """``report.html`` (Chinese, the committee's language) always, and ``report.en.html``
+    too when ``lang`` is ``en`` — whatever the machine's locale; their paths."""
+    langs = ["zh"] + (["en"] if lang == "en" else [])
+    if lang not in (None, *TEXT):
+        raise InputError("(command line)", "--lang", f"{lang!r}", allowed="zh | en")
+    return [render(run_dir, lang=one, **extra) for one in langs]
+
+
 def render(
     run_dir: Path,
     *,
@@ -151,12 +175,15 @@ def render(
     stress_name = next((v["sets"].get("stress") for v in manifest["variants"]
                         if v["label"].endswith(STRESS_SUFFIX)), None)  # fmt: skip
     stress_file, stress_name = stress_name, Path(stress_name).stem if stress_name else None
+    if stress_name and lang == "zh":
+        stress_name = zh_stress(stress_name)
     rows = decision_table(runs, scenario.pool.fund, start=scenario.start)
     summary = summary_text(summary_numbers(rows), lang, stress_name)
     assumptions = in_force(scenario, first["sets"])
     parts = [f"<h1>{t['title']}</h1>", f"<h2 class='first'>{t['summary']}</h2>",
              f"<p class='summary' id='summary'>{html.escape(summary)}</p>",
-             f"<h2>{t['table']}</h2>", _table(rows, lang, stress_name), f"<h2>{t['figures']}</h2>",
+             f"<h2 class='first'>{t['table']}</h2>", decision_tables(rows, lang, stress_name),
+             f"<p class='band'>{t['band']}</p>", f"<h2>{t['figures']}</h2>",
              "<div class='figs'>"]  # fmt: skip
     base_runs = {f"{r:.1%}": runs[k] for k in runs if STRESS_SUFFIX not in k
                  for r in [float(k.split('=', 1)[1])]}  # fmt: skip
@@ -187,29 +214,6 @@ def render(
     write_workbook(report_path(run_dir, lang, ".xlsx"), rows, summary, assumptions, lang=lang,
                    stress_name=stress_name)  # fmt: skip
     return out
-
-
-def _cell(value, kind: str, lang: str) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return number(value, kind, lang)
-    return (f"{number(value.median, kind, lang)}<br><span class='band'>[{number(value.lo, kind, lang)}–"
-            f"<wbr>{number(value.hi, kind, lang)}]</span>")  # fmt: skip
-
-
-def _table(rows, lang: str, stress_name) -> str:
-    t = TEXT[lang]
-    heads = column_heads(rows, lang, stress_name)
-    out = ["<div class='scroll'><table class='decision'><thead><tr>", f"<th>{t['rate']}</th>"]
-    out += [f"<th>{html.escape(h)}</th>" for _, h, _ in heads] + ["</tr></thead><tbody>"]
-    for r in rows:
-        cells = [f"{r.rate:.1%}"] + [
-            _cell(cell_value(r, a, y), kind_of(a), lang) for a, _, y in heads
-        ]
-        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    out.append(f"</tbody></table></div><p class='band'>{t['band']}</p>")
-    return "".join(out)
 
 
 STRESS_SHOWN = ("min_survival_months", "min_survival_months_with_line", "max_queue_length",
@@ -305,30 +309,57 @@ def _window_html(runs, lang, stress_file, start) -> str:
     return "".join(out)
 
 
+def _variants(manifest, lang: str) -> str:
+    """The run's variants as the reader knows them: rates, and the stress by its name."""
+    out = []
+    for v in manifest["variants"]:
+        shown = f"{rate_of(v['label']):.1%}" if RATE_KEY in v["label"] else v["label"]
+        stress = v["sets"].get("stress")
+        if stress:
+            stem = Path(stress).stem
+            shown += f"（{zh_stress(stem)}）" if lang == "zh" else f" ({stem})"
+        out.append(shown)
+    return ("、" if lang == "zh" else ", ").join(out)
+
+
 def _methods(manifest, scenario, assumptions, lang, stress) -> str:
     t = TEXT[lang]
     policies = [scenario.policy] + ([scenario.switch_policy] if scenario.switch_policy else [])
     out = [f"<h2>{t['methods']}</h2>"]
     out.append(f"<p>{t['policy']}: " + "; ".join(
         f"{html.escape(p.id)} ({html.escape(p.title)})" for p in policies) + "</p>")  # fmt: skip
+    zh = lang == "zh"  # Chinese: the parameter's name, and its key path in a small last column
     out.append(f"<h3>{t['assumptions']}</h3><div class='scroll'><table class='assumptions'><tr>"
-               f"<th class='l'>{t['source']}</th><th class='l'>{t['key']}</th>"
-               f"<th class='l'>{t['value']}</th><th class='l'>{t['basis']}</th></tr>")  # fmt: skip
+               f"<th class='l'>{t['source']}</th><th class='l'>{t['name' if zh else 'key']}</th>"
+               f"<th class='l'>{t['value']}</th><th class='l'>{t['basis']}</th>"
+               + (f"<th class='l key'>{t['key']}</th>" if zh else "") + "</tr>")  # fmt: skip
+    shown_rows = []
     for a in assumptions:
+        value, basis = a.value, shown(a.basis, lang)
+        if zh:
+            value, basis = value_text(value), basis_text(basis)
+        shown_rows.append((a, value, basis))
+    for i, (a, value, basis) in enumerate(shown_rows):
         source = t["sources"][a.source] + (f" {a.file}" if a.source == "policy" else "")
         mark = "★ " if a.drives else ""
+        name = html.escape(param_name(a.key)) if zh else f"<code>{html.escape(a.key)}</code>"
+        cell = ""  # a basis shared by the rows below it is shown once, spanning them
+        if i == 0 or shown_rows[i - 1][2] != basis:
+            span = next((k for k, r in enumerate(shown_rows[i:]) if r[2] != basis),
+                        len(shown_rows) - i)  # fmt: skip
+            cell = (f"<td class='l'{f' rowspan={span}' if span > 1 else ''}>"
+                    f"{html.escape(basis)}</td>")  # fmt: skip
         out.append(f"<tr{' class=drives' if a.drives else ''}><td class='l'>{html.escape(source)}</td>"
-                   f"<td class='l'>{mark}<code>{html.escape(a.key)}</code></td>"
-                   f"<td class='l'>{html.escape(a.value)}</td>"
-                   f"<td class='l'>{html.escape(shown(a.basis, lang))}</td></tr>")  # fmt: skip
+                   f"<td class='l'>{mark}{name}</td><td class='l'>{html.escape(value)}</td>{cell}"
+                   + (f"<td class='l key'><code>{html.escape(a.key)}</code></td>" if zh else "")
+                   + "</tr>")  # fmt: skip
     out.append("</table></div>")
     if t["basis_note"]:
         out.append(f"<p class='band'>{t['basis_note']}</p>")
     out.append(f"<h3>{t['reproduce']}</h3><ul>"
-               f"<li>{t['scenario']}: {html.escape(manifest['scenario_file'])} "
+               f"<li>{t['scenario']}: {html.escape(scenario.name)} "
                f"(sha256 {manifest['digest'][:16]}…)</li>"
                f"<li>{t['seed']}: {manifest['seed']}; {t['paths']}: {manifest['paths']}</li>"
                f"<li>{t['code']}: hpfsim {__version__}, git {manifest.get('git_commit') or '–'}</li>"
-               f"<li>{t['variants']}: {html.escape(', '.join(v['label'] for v in manifest['variants']))}"
-               f"{' (stress ' + html.escape(str(stress)) + ')' if stress else ''}</li></ul>")  # fmt: skip
+               f"<li>{t['variants']}: {html.escape(_variants(manifest, lang))}</li></ul>")  # fmt: skip
     return "".join(out)

@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.engine.results import stack
 from sim.report.labels import number
+from sim.report.params_zh import variant_name
 from sim.report.terminal import table
 
 ROWS = (
@@ -67,7 +68,8 @@ def liquidity_table(runs: dict[str, dict[int, dict[str, np.ndarray]]], *, lang: 
                          f"{number(hi, kind, lang)}]")  # fmt: skip
         rows.append(cells)
     title, metric = WORDS[lang]
-    return title + "\n" + table([metric, *labels], rows)
+    shown = [variant_name(lab) for lab in labels] if lang == "zh" else labels
+    return title + "\n" + table([metric, *shown], rows)
 
 
 SECTION = {

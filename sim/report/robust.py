@@ -25,6 +25,7 @@ from sim.decide.robust import robust_choice
 from sim.decide.sensitivity import top_drivers
 from sim.decide.uncertainty import load_uncertainty
 from sim.report.bases import shown
+from sim.report.params_zh import basis_text, param_name, variant_name
 
 DRIVEN = ("segment_margin", "subsidy_cost", "deposits", "members", "min_survival_months",
           "peak_loan_to_deposit", "segment_reserve_coverage")  # fmt: skip
@@ -97,12 +98,28 @@ def drivers_html(sensitivity_dir: Path, *, lang: str = "zh", at_most: int = 3) -
         score = {r["parameter"]: r[keys[0]] for r in rows if r["output"] == output}
         if not any(score.values()):
             continue
-        items = "".join(f"<li><code>{html.escape(p)}</code> <span class='band'>"
-                        f"{html.escape(basis.get(p, ''))}</span></li>" for p in params)  # fmt: skip
+        items = "".join(f"<li>{_param(p, lang)} <span class='band'>"
+                        f"{html.escape(_basis(basis.get(p, ''), lang))}</span></li>"
+                        for p in params)  # fmt: skip
         out.append(f"<tr><td class='l'>{html.escape(OUTPUTS[output].label(lang))}</td>"
                    f"<td class='l'><ol>{items}</ol></td></tr>")  # fmt: skip
     out.append("</table></div>")
     return "".join(out)
+
+
+def _param(key: str, lang: str) -> str:
+    """A parameter by its Chinese name (its key path is in the appendix), or its key path."""
+    if lang != "zh":
+        return f"<code>{html.escape(key)}</code>"
+    return html.escape(param_name(key))
+
+
+def _basis(text: str, lang: str) -> str:
+    return basis_text(text) if lang == "zh" else text
+
+
+def _candidate(label: str, lang: str) -> str:
+    return variant_name(label) if lang == "zh" else label
 
 
 def _cell(row: dict, name: str) -> str:
@@ -124,7 +141,7 @@ def robust_html(robust_dir: Path, *, lang: str = "zh") -> str:
            "<div class='scroll'><table class='robust'><tr>"
            + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"]  # fmt: skip
     for r in raw:
-        cells = [f"<td class='l'>{html.escape(r['candidate'])}</td>",
+        cells = [f"<td class='l'>{html.escape(_candidate(r['candidate'], lang))}</td>",
                  f"<td>{_cell(r, 'subsidy_cost')}</td>", f"<td>{_cell(r, 'deposits')}</td>",
                  f"<td>{_cell(r, 'segment_margin')}</td>",
                  f"<td>{_num(r, 'regret.mean'):,.3g} / {_num(r, 'regret.max'):,.3g}</td>",
@@ -132,7 +149,7 @@ def robust_html(robust_dir: Path, *, lang: str = "zh") -> str:
         cells += [f"<td>{_num(r, k):.0%}</td>" for k in limits]
         out.append("<tr>" + "".join(cells) + "</tr>")
     note = t["robust_note"].format(objective=objective.zh if lang == "zh" else objective.en)
-    choice = robust_choice(numeric)["candidate"]
+    choice = _candidate(robust_choice(numeric)["candidate"], lang)
     out.append(f"</table></div><p class='band'>{html.escape(note)}</p>"
                f"<p>{html.escape(t['choice'].format(c=choice))}</p>")  # fmt: skip
     return "".join(out)

@@ -73,6 +73,9 @@ def pool_sentence(effects: dict, stress: str, *, lang: str = "en") -> str:
     share = max((e["pilot_share"] for e in effects.values()), default=0.0)
     moves = [k for k, e in effects.items() if e["moves_pool"]]
     if lang == "zh":
+        from sim.report.params_zh import stress_name
+
+        stress = stress_name(stress)
         if moves:
             return f"{stress} 会影响资金池的流动性（生存期、个贷率），见上表（{'、'.join(moves)}）"
         return (f"{stress} 不能影响资金池的流动性：灵活就业缴存仅占资金池的 {share:.2%}，"

@@ -10,6 +10,7 @@ import numpy as np
 
 from sim.engine.results import stack, yearly
 from sim.report.labels import label, value
+from sim.report.params_zh import variant_name
 from sim.report.terminal import table
 
 # metric, how a year is summarised (see sim.engine.results.yearly)
@@ -43,13 +44,14 @@ WORDS = {
            "stock": "年末", "flow": "全年", "max": "年内最高", "min": "年内最低",
            "paired": "与 {label} 的差（均值 ± 2 倍标准误，共同随机数）",
            "total": "合计", "peak": "最高", "low": "最低", "end": "期末", "metric": "指标",
-           "na": "“–”：不适用（尚无贷款）"},
+           "na": "“–”：不适用（尚无贷款）", "months": "前 {m} 个月"},
     "en": {"paths": "{label} ({n} paths): median [5% – 95%]", "year": "year {y}",
            "stock": "at year end", "flow": "in the year", "max": "peak in year",
            "min": "lowest in year",
            "paired": "difference against {label} (mean ± 2 s.e., common random numbers)",
            "total": "in all", "peak": "peak", "low": "lowest", "end": "at the end",
-           "metric": "metric", "na": "'–': does not apply (no loans yet)"},
+           "metric": "metric", "na": "'–': does not apply (no loans yet)",
+           "months": "first {m} months"},
 }  # fmt: skip
 
 
@@ -80,26 +82,37 @@ def summary_table(runs, *, lang: str = "en") -> str:
     w = WORDS[lang]
     blocks = []
     for name_, by_path in runs.items():
-        years = len(next(iter(by_path.values()))["members"]) // 12
-        show = [y for y in (1, 3, 5, 10) if y <= years] or [years]
+        months = len(next(iter(by_path.values()))["members"])
+        years = months // 12
+        show = [y for y in (1, 3, 5, 10) if y <= years] or [1]
         rows = []
         for name, kind in SUMMARY:
-            per_year = yearly(_shown(by_path, name), kind)
+            shown_ = _shown(by_path, name)
+            per_year = yearly(shown_, kind) if years else _span(shown_, kind)
             cells = [_title(name, w[kind], lang)]
             for y in show:
                 lo, mid, hi = _quantiles(per_year[:, y - 1])
                 cells.append("–" if np.isnan(mid) else f"{value(name, mid, lang)} [{value(name, lo, lang)} – "
                              f"{value(name, hi, lang)}]")  # fmt: skip
             rows.append(cells)
-        head = [w["metric"], *(w["year"].format(y=y) for y in show)]
+        head = [w["metric"], *(w["year"].format(y=y) if years else w["months"].format(m=months)
+                               for y in show)]  # fmt: skip
         na = any(c == "–" for r in rows for c in r[1:])
+        shown_label = variant_name(name_) if lang == "zh" else name_
         blocks.append(
-            w["paths"].format(label=name_, n=len(by_path))
+            w["paths"].format(label=shown_label, n=len(by_path))
             + "\n"
             + table(head, rows)
             + ("\n" + w["na"] if na else "")
         )
     return "\n\n".join(blocks)
+
+
+def _span(series: np.ndarray, kind: str) -> np.ndarray:
+    """A run shorter than a year summarised as one span (paths × 1), as :func:`yearly` would."""
+    return {"stock": series[:, -1:], "flow": series.sum(axis=1, keepdims=True),
+            "max": series.max(axis=1, keepdims=True),
+            "min": series.min(axis=1, keepdims=True)}[kind]  # fmt: skip
 
 
 def paired_differences(runs, name: str, how: str) -> dict[str, tuple[float, float]]:
@@ -129,5 +142,6 @@ def paired_table(runs, *, lang: str = "en") -> str:
         rows.append([_title(name, when, lang)] + [
             f"{value(name, diffs[lab][0], lang, sign=True)} ± {value(name, 2 * diffs[lab][1], lang)}"
             for lab in labels[1:]])  # fmt: skip
-    head = [WORDS[lang]["metric"], *labels[1:]]
-    return WORDS[lang]["paired"].format(label=labels[0]) + "\n" + table(head, rows)
+    shown = [variant_name(lab) for lab in labels] if lang == "zh" else labels
+    head = [WORDS[lang]["metric"], *shown[1:]]
+    return WORDS[lang]["paired"].format(label=shown[0]) + "\n" + table(head, rows)

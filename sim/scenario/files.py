@@ -180,6 +180,9 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         )  # fmt: skip
         lines = book_lines(header)
     agents, pool = apply_file_sets(agents, pool, file_sets, book=lines)
+    _in_force(origin, "scenario.start", policy, start)
+    if switch_policy is not None:
+        _in_force(origin, "policy.switch_on", switch_policy, switch_on)
     shocks = tuple(parse_shock(origin, i, s, start) for i, s in enumerate(raw_shocks, start=1))
     if stress is not None:
         from sim.scenario.stress_files import load_stress
@@ -232,6 +235,20 @@ def held_policy(shocks, switch_on: int | None, switch_policy: Policy | None) -> 
     return out
 
 
+def idle_shocks(scenario: Scenario) -> list[str]:
+    """A line for each shock that falls wholly outside the run (it would change nothing)."""
+    first, end = scenario.start, scenario.start + scenario.horizon
+    out = []
+    for s in scenario.shocks:
+        lasting = s.holding_rate is not None or {"house_prices", "loan_rate_cut"} & set(s.effects)
+        over = s.start + s.months + s.recovery_months
+        if s.start >= end or (over <= first and not lasting):
+            out.append(f"shock {s.name!r} ({format_month(s.start)} to {format_month(over - 1)}) "
+                       f"falls outside the run ({format_month(first)} to "
+                       f"{format_month(end - 1)}): it changes nothing")  # fmt: skip
+    return out
+
+
 def with_shocks(scenario: Scenario, shocks: tuple[Shock, ...]) -> Scenario:
     """The same scenario with other shocks (used by the stress library)."""
     return replace(scenario, shocks=shocks)
@@ -247,3 +264,30 @@ def _file(origin: str, key: str, table: dict, base: Path) -> Path:
         if candidate.exists():
             return candidate
     raise InputError(origin, key, f"no file {name!r}", allowed="a path relative to the scenario")
+
+
+def _in_force(origin: str, key: str, policy: Policy, month: int) -> None:
+    """Refuse a run that starts (or switches) before a dated parameter of its policy has a
+    value, here rather than in a worker in the run's first month."""
+    dates = [(p.dated[0][0], p.dated[-1][0], name) for name, p in policy.params.items()
+             if p.dated]  # fmt: skip
+    if not dates:
+        return
+    first, name = max((d[0], d[2]) for d in dates)
+    if first > month:
+        raise InputError(origin, key, f"{format_month(month)} is before {policy.id} gives "
+                         f"{name} a value (from {format_month(first)})",
+                         allowed=f"{format_month(first)} or later")  # fmt: skip
+    newest = max(d[1] for d in dates)
+    if month > newest + 12 * FIGURES_YEARS:
+        raise InputError(origin, key, f"{format_month(month)} is more than {FIGURES_YEARS} "
+                         f"years after the newest dated figure of {policy.id} "
+                         f"({format_month(newest)}): the policy, fund and population figures "
+                         "describe the pilot's first years",
+                         allowed=f"up to {format_month(newest + 12 * FIGURES_YEARS)}, or "
+                         "figures for the later years")  # fmt: skip
+
+
+FIGURES_YEARS = 10
+"""How far past its policy's newest dated figure a run may start (its fund and population
+figures are of the same years: a start in 2099 on the 2023 figures is a typo)."""

@@ -33,6 +33,7 @@ def suggest(key: str) -> str | None:
 
 def checked_sets(scenario_file: str, texts: list[str]) -> dict[str, Any]:
     """The ``--set`` values by key path, each checked against the scenario file."""
+    from sim.scenario.file_sets import is_file_key
     from sim.scenario.files import load_scenario, parse_set
 
     load_scenario(scenario_file)  # the file on its own, whole
@@ -42,7 +43,7 @@ def checked_sets(scenario_file: str, texts: list[str]) -> dict[str, Any]:
         if "=" not in text:
             raise InputError("(command line)", where, "expected KEY=VALUE")
         key, value = parse_set(text)
-        if key not in known_keys():
+        if key not in known_keys() and not is_file_key(key):
             hint = suggest(key)
             problem = f"unknown key path; {hint}" if hint else "unknown key path"
             raise InputError("(command line)", where, problem,
