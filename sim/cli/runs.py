@@ -5,6 +5,9 @@
   ``scenarios/baseline.toml``); writes a results folder and prints a summary table.
 - ``hpfsim compare SCENARIO --set subsidy.holding_rate=0.010,0.012,0.015 [--report]``: one
   scenario per value, common random numbers, paired differences against the first value.
+- ``hpfsim compare scenarios/designs.toml --designs [--report]``: every design of
+  ``scenarios/policies/`` (``--set policy.id=lyg-2023,suzhou-2025,...`` alike), the designs'
+  table and, with ``--report``, ``designs.html`` (:mod:`sim.report.designs`).
 - ``hpfsim report RUN_DIR``: the committee's HTML report of a compare run.
 """
 
@@ -66,6 +69,8 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
     from sim.scenario.files import BASELINE
     from sim.scenario.setargs import swept_sets
 
+    if getattr(args, "designs", False):
+        args.set = [*args.set, "policy.id=" + ",".join(design_ids())]
     sets, swept = swept_sets(args.scenario or str(BASELINE), args.set)
     if not swept:
         if not args.report:
@@ -86,10 +91,36 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
     print(summary_table(base, lang=lang_of(args)))
     print()
     print(paired_table(base, lang=lang_of(args)))
+    if key == "policy.id":
+        return _designs(args, run_dir, base)
     if args.report:
         from sim.report.html import render
 
         print(f"report: {render(run_dir, lang=lang_of(args), robust_dir=robust_dir)}")
+    print(f"results: {run_dir}")
+    return 0
+
+
+def design_ids() -> list[str]:
+    """``--designs``: Lianyungang's two documents first, then every other design file."""
+    from sim.fund.policy import POLICY_DIR
+
+    others = sorted(f.stem for f in POLICY_DIR.glob("*.toml") if not f.stem.startswith("lyg-"))
+    return ["lyg-2023", "lyg-draft", *others]
+
+
+def _designs(args: argparse.Namespace, run_dir, runs) -> int:
+    """The designs' table (Markdown) and, with ``--report``, designs.html and designs.en.html."""
+    from sim.engine.results import read_manifest
+    from sim.report.designs import design_rows, markdown_table, render_designs
+
+    lang = lang_of(args)
+    print()
+    print(markdown_table(design_rows(runs), lang))
+    if args.report:
+        manifest = read_manifest(run_dir)
+        for each in ("zh", "en"):
+            print(f"report: {render_designs(run_dir, runs, manifest, lang=each)}")
     print(f"results: {run_dir}")
     return 0
 
@@ -121,6 +152,8 @@ def add_commands(sub) -> None:
     add_run_options(cmp_)
     cmp_.add_argument("--stress", help="also run every value under this stress (for the report)")
     cmp_.add_argument("--report", action="store_true", help="write report.html (committee)")
+    cmp_.add_argument("--designs", action="store_true",
+                      help="compare every design of scenarios/policies/ (sets policy.id)")  # fmt: skip
     cmp_.set_defaults(run=compare)
 
     rep = sub.add_parser("report", help="the committee's HTML report of a compare run")

@@ -263,4 +263,5 @@ def _month_end_key(ledger) -> tuple:
     p, m = ledger.policy, ledger.month
     return (m, p.at("interest.deposit_rate", m), p.at("subsidy.holding_rate", m),
             p["subsidy.lifetime_cap"], p["subsidy.stops_at_loan"], p["subsidy.accrual"],
-            p["interest.settlement_month"], p["subsidy.ageing"])  # fmt: skip
+            p["interest.settlement_month"], p["subsidy.ageing"], p.at("subsidy.interest_share", m),
+            p["subsidy.clean_months"])  # fmt: skip

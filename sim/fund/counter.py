@@ -35,6 +35,7 @@ from sim.fund.requests import (
     Requests,
     read_only,
 )
+from sim.fund.subsidy import subsidy_rate
 from sim.fund.tax import tax_forgone_fen
 
 _NONE = np.zeros(0, np.int64)
@@ -82,7 +83,7 @@ class Counter:
         policy, acc = self.policy, self.ledger.acc
         return FundView(
             deposit_rate=policy.at("interest.deposit_rate", month),
-            holding_rate=policy.at("subsidy.holding_rate", month),
+            holding_rate=subsidy_rate(policy, month),  # S1 with X1's interest subsidy
             floor_fen=policy.floor_fen(month), cap_fen=policy.cap_fen(month),
             quarterly_allowed=3 in policy["deposit.allowed_months"],
             tax_rates=policy["tax.iit_rates"], is_open=read_only(acc.is_open),

@@ -35,7 +35,7 @@ from sim.fund.params import SPEC_BY_KEY, SPECS, ParamSpec
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "policies"
 NO_CAP_FEN = 10**15  # X5: ten trillion yuan a month, a bound no deposit reaches (× 12 fits int64)
-_META_KEYS = {"id", "title", "document", "issued"}
+_META_KEYS = {"id", "title", "document", "issued", "summary_zh", "summary_en"}  # summary: X
 _PARAM_KEYS = {"description", "unit", "source", "assumption", "value", "values"}
 
 
