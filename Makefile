@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/ruff format --check sim tests benchmarks
 
-test: lint
+# The what-if page's browser test (tests/test_whatif_browser.py) needs headless Chromium: install
+# Debian's package where it is missing and we may (root with apt-get, as on CI); elsewhere the
+# test skips and says so.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	{ if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "chromium missing and not installable here (needs root and apt-get):" \
+	    "the browser test will skip"; fi; }
+
+test: lint browser
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

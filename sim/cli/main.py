@@ -128,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli.agents import add_commands as add_agents_commands
 
     add_agents_commands(sub)
+    from sim.cli.whatif import add_commands as add_whatif_commands
+
+    add_whatif_commands(sub)
     return parser
 
 
