@@ -12,6 +12,7 @@ import base64
 import contextlib
 import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
@@ -65,6 +66,7 @@ class Browser:
         ]
         self.send("Page.enable")
         self.send("Runtime.enable")
+        self.send("Log.enable")
         self.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
                   deviceScaleFactor=1, mobile=False)  # fmt: skip
 
@@ -127,6 +129,16 @@ class Browser:
                 if e.get("method") == method:
                     return self._events.pop(i)
             self._events.append(self._read())
+
+    def problems(self) -> list[dict]:
+        """Console messages, uncaught exceptions and failed loads the page produced so far."""
+        while True:  # drain what the browser has sent without blocking
+            ready, _, _ = select.select([self._from_browser], [], [], 0.2)
+            if not ready and b"\0" not in self._buf:
+                break
+            self._events.append(self._read())
+        kinds = ("Runtime.consoleAPICalled", "Runtime.exceptionThrown", "Log.entryAdded")
+        return [e for e in self._events if e.get("method") in kinds]
 
     # ------------------------------------------------------------------ page
     def open(self, path: Path, fragment: str = "") -> None:

@@ -71,6 +71,7 @@ def test_moving_a_lever_changes_the_figures_to_the_grids_values(page):
         for name, triple in shown(b).items():
             assert triple == pytest.approx(half[name], rel=1e-12, abs=1e-9), name
         assert "插值" in b.js("document.getElementById('interp').textContent")
+        assert b.problems() == []  # no console message, no uncaught error
 
 
 def test_the_link_carries_the_setting_and_the_language(page):

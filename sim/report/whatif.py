@@ -68,7 +68,7 @@ h2{font-size:1.1rem;border-bottom:1px solid #ccc}.row{display:flex;flex-wrap:wra
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:right}th.l,td.l{text-align:left}
 .band{color:#666;font-size:.75rem}#interp{padding:.5rem .8rem;margin:.6rem 0;border-left:4px solid #2c5d8f;
 background:#f3f6fa}#interp[data-between="1"]{border-color:#c77700;background:#fff4e0}
-button,select,input{font-family:inherit}button{float:right}svg{width:100%;height:auto;background:#fff}table.assumptions td{font-size:.75rem}"""
+button,select,input{font-family:inherit}button{float:right}svg{width:100%;max-width:820px;height:auto;background:#fff;display:block}table.assumptions td{font-size:.75rem}"""
 
 SCRIPT = r"""
 const D=JSON.parse(document.getElementById('data').textContent);
@@ -121,7 +121,7 @@ function drawChart(){const sel=document.getElementById('series');const s=sel.val
   '<line x1="'+L+'" y1="'+(H-B)+'" x2="'+W+'" y2="'+(H-B)+'" stroke="#999"/>'+
   '<text x="'+(L-6)+'" y="'+(Y(top)+4)+'" font-size="11" text-anchor="end">'+lab(top)+'</text>'+
   '<text x="'+(L-6)+'" y="'+(Y(bot)+4)+'" font-size="11" text-anchor="end">'+lab(bot)+'</text>'+ticks+
-  '<text x="'+L+'" y="12" font-size="11">'+D.series[s][lang]+unit(k)+'</text>';}
+  '<text x="'+(L+6)+'" y="'+(Y(top)+4)+'" font-size="11">'+unit(k).trim()+'</text>';}
 parseHash();
 for(const n of names){document.getElementById('lever-'+n).addEventListener('input',e=>{S[n]=parseFloat(e.target.value);render();});}
 document.getElementById('series').addEventListener('change',drawChart);
