@@ -65,9 +65,12 @@ FIGURES = {  # name: (series, reduction, kind)
     "loans": ("loans_disbursed_amount", "sum", "money"),
     "segment_margin": ("segment_margin", "sum", "money"),
     "segment_reserve_to_loans": ("segment_reserve_to_loans", "end1", "ratio"),
-    "peak_loan_to_deposit": ("pool_loan_to_deposit", "max", "ratio"),
-    "min_survival_months": ("survival_months", "min", "months"),
+    "segment_net_funding": ("segment_net_funding", "end", "money"),
+    "pool_loan_to_deposit": ("pool_loan_to_deposit", "end", "ratio"),
+    "survival_months": ("survival_months", "end", "months"),
 }
+"""The pool's 个贷率 and survival horizon at the end: their peak and low are the opening
+pool's, set before the pilot matters, the same at every grid point (README, designs)."""
 SERIES = ("members", "deposit_balance", "subsidy_paid", "pool_loan_to_deposit")
 QUANTILES = (0.05, 0.5, 0.95)
 

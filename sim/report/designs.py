@@ -5,8 +5,10 @@ file: Lianyungang's two documents and other cities' designs, docs/rules.md "X") 
 same people, pool and paths (common random numbers). For each design this module
 reports what it attracts — members at the end, deposits in all and the deposit balance —
 what it costs — subsidy and bonus paid —, the loans it makes (count, amount, average
-size), the pilot's margin and its own reserve against its loans, and the pool's
-liquidity (peak 个贷率, the shortest survival horizon), each as the median across paths
+size), the pilot's margin, its own reserve against its loans and its net funding
+(deposits less loans: what it adds to the pool's cash), and the pool's liquidity at the
+end (个贷率, survival horizon; their peak and low are the opening pool's, set before the
+pilot matters, so they do not tell designs apart), each as the median across paths
 with its 90% band, and explains each design in one line (``summary_zh``/``summary_en``
 of its policy file). ``designs.html`` (Chinese) and ``designs.en.html`` are
 self-contained, like the committee's report; :func:`markdown_table` gives the README's.
@@ -48,8 +50,9 @@ class DesignRow:
     loan_size: Band  # average loan, per path
     margin: Band  # the pilot's margin, in all
     reserve_to_loans: Band  # the pilot's own reserve / its loans, at the end (1 = no loans)
-    peak_loan_to_deposit: Band  # the pool's, peak
-    min_survival: Band  # the pool's survival horizon, lowest month
+    net_funding: Band  # the pilot's deposits less its loans, at the end
+    pool_loan_to_deposit: Band  # the pool's 个贷率, at the end
+    pool_survival: Band  # the pool's survival horizon, at the end
     paths: int
     assumptions: int
 
@@ -64,8 +67,9 @@ COLUMNS = (  # attribute, zh, en, kind (sim.report.labels.KINDS)
     ("loan_size", "笔均贷款（元）", "Average loan (yuan)", "yuan"),
     ("margin", "灵活就业分账收益合计", "Pilot's margin in all", "money"),
     ("reserve_to_loans", "灵活就业准备金/贷款（期末）", "Pilot's reserve / loans (end)", "ratio"),
-    ("peak_loan_to_deposit", "资金池个贷率峰值", "Pool's peak loan-to-deposit", "ratio"),
-    ("min_survival", "资金池最短生存期（月）", "Pool's shortest survival (months)", "months"),
+    ("net_funding", "灵活就业净融出（期末）", "Pilot's net funding (end)", "money"),
+    ("pool_loan_to_deposit", "资金池个贷率（期末）", "Pool's loan-to-deposit (end)", "ratio"),
+    ("pool_survival", "资金池流动性生存期（期末，月）", "Pool's survival horizon (end, months)", "months"),
 )  # fmt: skip
 
 TEXT = {
@@ -126,8 +130,9 @@ def design_rows(runs) -> list[DesignRow]:
             loan_size=Band.of(size) if np.isfinite(size).any() else Band(np.nan, np.nan, np.nan),
             margin=Band.of(_sum(by_path, "segment_margin")),
             reserve_to_loans=Band.of(np.minimum(_end(by_path, "segment_reserve_to_loans"), 1.0)),
-            peak_loan_to_deposit=Band.of(stack(by_path, "pool_loan_to_deposit").max(axis=1)),
-            min_survival=Band.of(stack(by_path, "survival_months").min(axis=1)),
+            net_funding=Band.of(_end(by_path, "segment_net_funding")),
+            pool_loan_to_deposit=Band.of(_end(by_path, "pool_loan_to_deposit")),
+            pool_survival=Band.of(_end(by_path, "survival_months")),
             paths=len(by_path), assumptions=len(load_policy(design).assumptions()),
         ))  # fmt: skip
     if not rows:

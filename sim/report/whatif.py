@@ -33,8 +33,9 @@ FIGURE_NAMES = {
     "loans": ("贷款发放合计", "Loans granted in all"),
     "segment_margin": ("灵活就业分账收益合计", "Pilot's margin in all"),
     "segment_reserve_to_loans": ("灵活就业准备金/贷款（期末）", "Pilot's reserve / its loans (end)"),
-    "peak_loan_to_deposit": ("资金池个贷率峰值", "Pool's peak loan-to-deposit"),
-    "min_survival_months": ("资金池最短流动性生存期", "Pool's shortest survival horizon"),
+    "segment_net_funding": ("灵活就业净融出（期末）", "Pilot's net funding (end)"),
+    "pool_loan_to_deposit": ("资金池个贷率（期末）", "Pool's loan-to-deposit (end)"),
+    "survival_months": ("资金池流动性生存期（期末）", "Pool's survival horizon (end)"),
 }  # fmt: skip
 
 TEXT = {
