@@ -43,3 +43,6 @@ def test_compare_designs_writes_the_table_and_both_pages(tmp_path, capsys):
     # X3 reaches the engine: Shenzhen lends nothing before 36 months of deposits
     assert stack(runs["shenzhen-2025"], "loans_disbursed").sum() == 0
     assert Path(out / "manifest.json").exists()
+    (out / "designs.html").unlink()
+    assert main(["report", str(out)]) == 0  # hpfsim report rewrites the designs page
+    assert (out / "designs.html").exists()

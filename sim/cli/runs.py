@@ -8,7 +8,8 @@
 - ``hpfsim compare scenarios/designs.toml --designs [--report]``: every design of
   ``scenarios/policies/`` (``--set policy.id=lyg-2023,suzhou-2025,...`` alike), the designs'
   table and, with ``--report``, ``designs.html`` (:mod:`sim.report.designs`).
-- ``hpfsim report RUN_DIR``: the committee's HTML report of a compare run.
+- ``hpfsim report RUN_DIR``: the committee's HTML report of a compare run (of a designs run:
+  designs.html).
 """
 
 from __future__ import annotations
@@ -131,10 +132,33 @@ def report(args: argparse.Namespace) -> int:
     if args.sensitivity and not args.robust:
         raise InputError("(command line)", "--sensitivity", "given without --robust",
                          allowed="--robust DIR --sensitivity DIR")  # fmt: skip
+    designs = _designs_run(args.run_dir)
+    if designs is not None:
+        from sim.report.designs import render_designs
+
+        manifest, runs = designs
+        print(f"report: {render_designs(args.run_dir, runs, manifest, lang=args.lang)}")
+        return 0
     out = render(args.run_dir, lang=args.lang, robust_dir=args.robust,
                  sensitivity_dir=args.sensitivity)  # fmt: skip
     print(f"report: {out}")
     return 0
+
+
+def _designs_run(run_dir):
+    """The manifest and runs of a complete compare over ``policy.id`` (a designs run), else
+    None."""
+    from pathlib import Path
+
+    from sim.engine.results import load_paths, read_manifest
+
+    if not (Path(run_dir) / "manifest.json").exists():
+        return None
+    manifest = read_manifest(Path(run_dir))
+    labels = [v["label"] for v in manifest["variants"]]
+    if not manifest.get("complete") or not all(x.startswith("policy.id=") for x in labels):
+        return None
+    return manifest, {x: load_paths(Path(run_dir), x) for x in labels}
 
 
 def add_commands(sub) -> None:
