@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sim.decide.whatif import FIGURES, LEVERS, SERIES
 from sim.engine.results import write_atomic
+from sim.report.bases import shown
 from sim.report.labels import METRICS
 
 FIGURE_NAMES = {
@@ -69,7 +70,7 @@ h2{font-size:1.1rem;border-bottom:1px solid #ccc}.row{display:flex;flex-wrap:wra
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:right}th.l,td.l{text-align:left}
 .band{color:#666;font-size:.75rem}#interp{padding:.5rem .8rem;margin:.6rem 0;border-left:4px solid #2c5d8f;
 background:#f3f6fa}#interp[data-between="1"]{border-color:#c77700;background:#fff4e0}
-button,select,input{font-family:inherit}button{float:right}svg{width:100%;max-width:820px;height:auto;background:#fff;display:block}table.assumptions td{font-size:.75rem}"""
+button,select,input{font-family:inherit}html[lang=en] .zh,html[lang=zh-CN] .en{display:none}button{float:right}svg{width:100%;max-width:820px;height:auto;background:#fff;display:block}table.assumptions td{font-size:.75rem}"""
 
 SCRIPT = r"""
 const D=JSON.parse(document.getElementById('data').textContent);
@@ -151,8 +152,10 @@ def render_whatif(out: Path, data: dict, assumptions: list, *, about: dict) -> P
                    for f in data["figures"])  # fmt: skip
     options = "".join(f"<option value='{s}'></option>" for s in data["series"])
     notes = "".join(f"<tr><td class='l'><code>{html.escape(a.key)}</code></td>"
-                    f"<td class='l'>{html.escape(a.value)}</td>"
-                    f"<td class='l'>{html.escape(a.basis)}</td></tr>" for a in assumptions)  # fmt: skip
+                    f"<td class='l'>{html.escape(a.value)}</td><td class='l'>"
+                    f"<span class='zh'>{html.escape(shown(a.basis, 'zh'))}</span>"
+                    f"<span class='en'>{html.escape(a.basis)}</span></td></tr>"
+                    for a in assumptions)  # fmt: skip
     data["assumptions"] = len(assumptions)
     for lang in ("zh", "en"):
         data["text"][lang]["about"] = data["text"][lang]["about"].format(**about)
