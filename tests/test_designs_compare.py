@@ -46,3 +46,11 @@ def test_compare_designs_writes_the_table_and_both_pages(tmp_path, capsys):
     (out / "designs.html").unlink()
     assert main(["report", str(out)]) == 0  # hpfsim report rewrites the designs page
     assert (out / "designs.html").exists()
+
+
+def test_comparing_designs_refuses_a_scenario_that_switches_policy(capsys):
+    code = main(["compare", "scenarios/baseline.toml", "--designs", *SMALL])
+    assert code != 0
+    err = capsys.readouterr().err
+    assert "policy.switch_to" in err
+    assert "scenarios/designs.toml" in err

@@ -79,6 +79,8 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
                              allowed="e.g. subsidy.holding_rate=0.010,0.012,0.015")  # fmt: skip
         swept = ("subsidy.holding_rate", [(f"{r:.3f}", r) for r in DEFAULT_GRID])
     key, values = swept
+    if key == "policy.id":
+        _one_policy(args.scenario or str(BASELINE), sets)
     variants = [Variant(f"{key}={text}", {**sets, key: v}) for text, v in values]
     if args.stress:
         from sim.scenario.stress_files import stress_path
@@ -100,6 +102,17 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
         print(f"report: {render(run_dir, lang=lang_of(args), robust_dir=robust_dir)}")
     print(f"results: {run_dir}")
     return 0
+
+
+def _one_policy(scenario_file: str, sets: dict) -> None:
+    """A design comparison runs one policy for the whole run: refuse a scenario that
+    switches policy (it would switch every design to the same one) before anything runs."""
+    from sim.scenario.files import load_scenario
+
+    if load_scenario(scenario_file, sets=sets).switch_policy is not None:
+        raise InputError(scenario_file, "policy.switch_to",
+                         "comparing designs needs one policy for the whole run",
+                         allowed="a scenario with no switch, e.g. scenarios/designs.toml")  # fmt: skip
 
 
 def design_ids() -> list[str]:
