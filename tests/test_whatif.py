@@ -65,3 +65,12 @@ def test_page_is_self_contained_and_carries_the_grid(tmp_path):
     assert json.loads(blob)["grid"] == {"rate": [0.010, 0.015], "bonus": [0.0, 200.0, 400.0]}
     assert "id='lever-rate'" in text
     assert "id='lever-bonus'" in text
+
+
+def test_a_grid_value_out_of_range_is_refused_naming_the_grid(capsys):
+    from sim.cli.main import main
+
+    assert main(["whatif", "--grid", "rate=0.01,0.2", "--paths", "1"]) != 0
+    err = capsys.readouterr().err
+    assert "--grid rate=0.01,0.2" in err
+    assert "0.2" in err

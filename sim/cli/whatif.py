@@ -30,6 +30,7 @@ def whatif(args: argparse.Namespace) -> int:
 
     grid = parse_grid(args.grid)
     sets = checked_sets_of(args)
+    _check_grid(args.scenario or str(BASELINE), grid)
     grid_points = points(grid)
     variants = [Variant(label_of(p), {**sets, **sets_of(p)}) for p in grid_points]
     run_dir, runs = execute_variants(args, variants)
@@ -48,6 +49,22 @@ def whatif(args: argparse.Namespace) -> int:
     (run_dir / "whatif.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     print(f"what-if page: {page} ({len(grid_points)} grid points)")
     return 0
+
+
+def _check_grid(scenario_file: str, grid) -> None:
+    """Each grid value checked as a ``--set`` of its key path, refused naming ``--grid``."""
+    from sim.core.errors import InputError
+    from sim.decide.whatif import LEVERS
+    from sim.scenario.setargs import checked_sets
+
+    for name, values in grid.items():
+        for v in values:
+            try:
+                checked_sets(scenario_file, [f"{LEVERS[name].key}={v!r}"])
+            except InputError as exc:
+                where = f"--grid {name}={','.join(f'{x:g}' for x in values)}"
+                raise InputError("(command line)", where, exc.problem,
+                                 allowed=exc.allowed) from None  # fmt: skip
 
 
 def _levers(grid):
