@@ -180,6 +180,7 @@ TRACE = {
         ("2024-01", "withdrawal rent", "paid", "4800.00", "X6"),
         ("2024-02", "withdraw rent", "refused", "401.00", "X6"),
     ],
+    "13_wuhan_no_subsidy": [("2025-06", "interest", "credited", "75.47", "F1")],
 }
 
 

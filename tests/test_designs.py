@@ -6,7 +6,7 @@ import pytest
 from sim.fund.policy import POLICY_DIR, load_policy
 
 DESIGNS = ("suzhou-2025", "chongqing-2025", "chengdu-2025", "hainan-2025", "jinan-2025",
-           "shenzhen-2025")  # fmt: skip
+           "shenzhen-2025", "wuhan-2026")  # fmt: skip
 
 PUBLISHED = {
     "suzhou-2025": {"subsidy.interest_share": 0.3, "deposit.capped": False,
@@ -27,6 +27,8 @@ PUBLISHED = {
     "shenzhen-2025": {"loan.min_deposit_months": 36, "loan.min_consecutive_months": 12,
                       "loan.balance_multiple": 16.0, "withdrawal.rent_limit_basis": "deposit_share",
                       "withdrawal.rent_deposit_share": 0.8},
+    "wuhan-2026": {"loan.balance_multiple": 20.0, "loan.limit_formula": "balance_multiple",
+                   "loan.min_deposit_months": 12},
 }  # fmt: skip
 
 
@@ -61,5 +63,5 @@ def test_lianyungang_files_keep_every_design_rule_off():
 
 
 def test_every_design_file_is_listed():
-    names = {f.stem for f in POLICY_DIR.glob("*-2025.toml")}
+    names = {f.stem for f in POLICY_DIR.glob("*.toml") if not f.stem.startswith("lyg-")}
     assert names == set(DESIGNS)
