@@ -157,6 +157,30 @@ TRACE = {
         ("2026-06", "holding subsidy", "credited", "9600.00", "S5"),
         ("2026-06", "holding subsidy", "cut", None, "S2"),
     ],
+    "07_suzhou_no_cap": [
+        ("2024-01", "deposit", "credited", "20000.00", "X5"),
+        ("2024-02", "deposit", "refused", "200.00", "D2"),
+        ("2024-06", "holding subsidy", "credited", "26.51", "X1"),
+    ],
+    "08_chongqing_rent_each_month": [
+        ("2024-02", "withdrawal rent", "paid", "1800.00", "X6"),
+        ("2024-02", "withdraw rent", "refused", "100.00", "X6"),
+    ],
+    "09_chengdu_small_saver": [
+        ("2024-02", "deposit", "refused", "100.00", "D1"),
+        ("2025-06", "holding subsidy", "credited", "5.00", "S1"),
+    ],
+    "10_hainan_holding_condition": [
+        ("2025-03", "withdrawal rent", "paid", "100.00", "W1"),
+        ("2026-06", "holding subsidy", "credited", "12.33", "X2"),
+    ],
+    "11_jinan_rent": [("2024-02", "withdraw rent", "refused", "1600.00", "X6")],
+    "12_shenzhen_rent_share": [
+        ("2024-01", "deposit", "refused", "250.00", "D1"),
+        ("2024-01", "withdrawal rent", "paid", "4800.00", "X6"),
+        ("2024-02", "withdraw rent", "refused", "401.00", "X6"),
+    ],
+    "13_wuhan_no_subsidy": [("2025-06", "interest", "credited", "75.47", "F1")],
 }
 
 

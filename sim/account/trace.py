@@ -7,7 +7,9 @@ minimum wage × ratio and allows quarterly deposits), E3/E4/E5 for the account
 and money transferred in, W1/W3/W4 for withdrawals, L1 and S3 for a loan,
 F1 for interest, S1 or S5 for the holding subsidy (S5 where it is paid at the
 settlement, the draft's rule), S2 where the lifetime cap cut it, S3/S4 where
-it was refused for good, S6/S7 for the opening bonus.
+it was refused for good, S6/S7 for the opening bonus. Under other cities'
+designs (docs/rules.md): X1 for an interest subsidy, X2 for a holding
+condition, X5 for a deposit with no cap, X6 for a rent limit by month.
 
 The trace reads only what the ledger reports (the month's books, the refusal
 code of each request, the account's flags), so it explains the statement
@@ -28,10 +30,30 @@ def _draft(policy) -> bool:
     return policy["deposit.floor_basis"] == "min_wage_ratio"
 
 
+def _rent_rule(policy) -> str:
+    return "W1" if policy["withdrawal.rent_limit_basis"] == "yearly" else "X6"
+
+
+def _deposit_rule(policy) -> str:
+    if not policy["deposit.capped"]:
+        return "X5"
+    return "D2" if _draft(policy) else "D1"
+
+
+def _holding_rule(policy) -> str:
+    if policy["subsidy.clean_months"]:
+        return "X2"
+    if policy["subsidy.interest_share"]:
+        return "X1"
+    return "S5" if _draft(policy) else "S1"
+
+
 def refusal_rule(code: int, action: str, policy) -> str:
     """The rule ID behind a refusal code for a request of kind ``action``."""
     r = Refusal(code)
     deposit = "D2" if _draft(policy) else "D1"
+    if r is Refusal.OVER_RENT_LIMIT:
+        return _rent_rule(policy)
     return {
         Refusal.NOT_OPEN: "E3", Refusal.ALREADY_OPEN: "E3",
         Refusal.NOT_POSITIVE: deposit if action == "deposit" else "W1",
@@ -57,7 +79,7 @@ def event_lines(event, code: int, amount_fen: int, policy) -> list[dict[str, Any
                       refusal_rule(code, event.action, policy), event.amount_fen or None,
                       Refusal(code).code)]  # fmt: skip
     if event.action == "deposit":
-        rule = "D2" if _draft(policy) else "D1"
+        rule = _deposit_rule(policy)
         why = f"{event.months} month(s), within the floor and the monthly cap"
         return [_line("deposit", "credited", rule, amount_fen, why)]
     if event.action == "transfer_in":
@@ -70,7 +92,7 @@ def event_lines(event, code: int, amount_fen: int, policy) -> list[dict[str, Any
         ]
     if event.action == "loan_repaid":
         return [_line("loan repaid", "recorded", "W3", None, "exit allowed again")]
-    rule = WITHDRAWAL_RULE[event.kind]
+    rule = _rent_rule(policy) if event.kind == "rent" else WITHDRAWAL_RULE[event.kind]
     return [_line(f"withdrawal {event.kind}", "paid", rule, amount_fen or None)]
 
 
@@ -84,7 +106,7 @@ def month_lines(books, acc, policy, *, settlement: bool, aged_year: int) -> list
         talent = books.bonus_credited == yuan_to_fen(policy["subsidy.opening_bonus_talent"])
         out.append(_line("opening bonus", "credited", "S7" if talent else "S6",
                          books.bonus_credited, "first opening"))  # fmt: skip
-    holding = "S5" if _draft(policy) else "S1"
+    holding = _holding_rule(policy)
     cap = yuan_to_fen(policy["subsidy.lifetime_cap"])
     at_cap = int(acc.subsidy_total[0]) >= cap
     if books.subsidy_credited:

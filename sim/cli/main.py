@@ -149,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.report.reconcile import add_command as add_reconcile_command
 
     add_reconcile_command(sub)
+    from sim.cli.whatif import add_commands as add_whatif_commands
+
+    add_whatif_commands(sub)
     return parser
 
 

@@ -5,7 +5,11 @@
   ``scenarios/baseline.toml``); writes a results folder and prints a summary table.
 - ``hpfsim compare SCENARIO --set subsidy.holding_rate=0.010,0.012,0.015 [--report]``: one
   scenario per value, common random numbers, paired differences against the first value.
-- ``hpfsim report RUN_DIR``: the committee's HTML report of a compare run.
+- ``hpfsim compare scenarios/designs.toml --designs [--report]``: every design of
+  ``scenarios/policies/`` (``--set policy.id=lyg-2023,suzhou-2025,...`` alike), the designs'
+  table and, with ``--report``, ``designs.html`` (:mod:`sim.report.designs`).
+- ``hpfsim report RUN_DIR``: the committee's HTML report of a compare run (of a designs run:
+  designs.html).
 """
 
 from __future__ import annotations
@@ -74,6 +78,8 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
     from sim.scenario.files import BASELINE
     from sim.scenario.setargs import swept_sets
 
+    if getattr(args, "designs", False):
+        args.set = [*args.set, "policy.id=" + ",".join(design_ids())]
     sets, swept = swept_sets(args.scenario or str(BASELINE), args.set)
     if not swept:
         if not args.report:
@@ -81,6 +87,8 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
                              allowed="e.g. subsidy.holding_rate=0.010,0.012,0.015")  # fmt: skip
         swept = ("subsidy.holding_rate", [(f"{r:.3f}", r) for r in DEFAULT_GRID])
     key, values = swept
+    if key == "policy.id":
+        _one_policy(args.scenario or str(BASELINE), sets)
     if args.stress:
         from sim.core.months import format_month
         from sim.scenario.files import load_scenario
@@ -103,6 +111,8 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
     from sim.report.liquidity import liquidity_table
 
     print(f"\n{liquidity_table(base, lang=lang_of(args))}")
+    if key == "policy.id":
+        return _designs(args, run_dir, base)
     if key == "subsidy.holding_rate":
         from sim.report.committee import decision_table, summary_numbers, summary_text
         from sim.scenario.files import load_scenario
@@ -121,16 +131,74 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
     return 0
 
 
+def _one_policy(scenario_file: str, sets: dict) -> None:
+    """A design comparison runs one policy for the whole run: refuse a scenario that
+    switches policy (it would switch every design to the same one) before anything runs."""
+    from sim.scenario.files import load_scenario
+
+    if load_scenario(scenario_file, sets=sets).switch_policy is not None:
+        raise InputError(scenario_file, "policy.switch_to",
+                         "comparing designs needs one policy for the whole run",
+                         allowed="a scenario with no switch, e.g. scenarios/designs.toml")  # fmt: skip
+
+
+def design_ids() -> list[str]:
+    """``--designs``: Lianyungang's two documents first, then every other design file."""
+    from sim.fund.policy import POLICY_DIR
+
+    others = sorted(f.stem for f in POLICY_DIR.glob("*.toml") if not f.stem.startswith("lyg-"))
+    return ["lyg-2023", "lyg-draft", *others]
+
+
+def _designs(args: argparse.Namespace, run_dir, runs) -> int:
+    """The designs' table (Markdown) and, with ``--report``, designs.html and designs.en.html."""
+    from sim.engine.results import read_manifest
+    from sim.report.designs import design_rows, markdown_table, render_designs
+
+    lang = lang_of(args)
+    print()
+    print(markdown_table(design_rows(runs), lang))
+    if args.report:
+        manifest = read_manifest(run_dir)
+        for each in ("zh", "en"):
+            print(f"report: {render_designs(run_dir, runs, manifest, lang=each)}")
+    print(f"results: {run_dir}")
+    return 0
+
+
 def report(args: argparse.Namespace) -> int:
     from sim.report.html import render_reports
 
     if args.sensitivity and not args.robust:
         raise InputError("(command line)", "--sensitivity", "given without --robust",
                          allowed="--robust DIR --sensitivity DIR")  # fmt: skip
+    designs = _designs_run(args.run_dir)
+    if designs is not None:
+        from sim.report.designs import render_designs
+
+        manifest, runs = designs
+        print(f"report: {render_designs(args.run_dir, runs, manifest, lang=args.lang)}")
+        return 0
     for out in render_reports(args.run_dir, lang=args.lang, robust_dir=args.robust,
                               sensitivity_dir=args.sensitivity):  # fmt: skip
         print(f"report: {out}")
     return 0
+
+
+def _designs_run(run_dir):
+    """The manifest and runs of a complete compare over ``policy.id`` (a designs run), else
+    None."""
+    from pathlib import Path
+
+    from sim.engine.results import load_paths, read_manifest
+
+    if not (Path(run_dir) / "manifest.json").exists():
+        return None
+    manifest = read_manifest(Path(run_dir))
+    labels = [v["label"] for v in manifest["variants"]]
+    if not manifest.get("complete") or not all(x.startswith("policy.id=") for x in labels):
+        return None
+    return manifest, {x: load_paths(Path(run_dir), x) for x in labels}
 
 
 def add_commands(sub) -> None:
@@ -149,6 +217,8 @@ def add_commands(sub) -> None:
     cmp_.add_argument("--stress", help="also run every value under this stress (for the report)")
     cmp_.add_argument("--report", action="store_true",
                       help="write report.html (Chinese; with --lang en also report.en.html)")  # fmt: skip
+    cmp_.add_argument("--designs", action="store_true",
+                      help="compare every design of scenarios/policies/ (sets policy.id)")  # fmt: skip
     cmp_.set_defaults(run=compare)
 
     rep = sub.add_parser("report", help="the committee's HTML report of a compare run")

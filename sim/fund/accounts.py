@@ -41,6 +41,10 @@ class Accounts:
     opened_month: np.ndarray  # int32 month the current account was opened (L2 frequency)
     service_months: np.ndarray  # int32: veterans' service months transferred in (E5)
     rent_this_year: np.ndarray  # int64 fen withdrawn for rent in this fund year (W1)
+    rent_month: np.ndarray  # int32: month of the latest rent withdrawal (-1: none) (X6)
+    rent_month_total: np.ndarray  # int64 fen withdrawn for rent in ``rent_month`` (X6)
+    clean_since: np.ndarray  # int32: first month with no partial withdrawal since (X2)
+    run_start: np.ndarray  # int32: first month of the unbroken run of covered months (X3)
     ring: np.ndarray  # int64 fen [N, H+1]: month-end balance of month k in column k % (H+1)
     out_ring: np.ndarray | None  # int64 fen [N, H+1]: withdrawals of month k (fifo only)
 
@@ -72,6 +76,10 @@ class Accounts:
             opened_month=z(np.int32),
             service_months=z(np.int32),
             rent_this_year=z(np.int64),
+            rent_month=np.full(n, -1, dtype=np.int32),
+            rent_month_total=z(np.int64),
+            clean_since=z(np.int32),
+            run_start=z(np.int32),
             ring=np.zeros(ring_shape, dtype=np.int64),
             out_ring=np.zeros(ring_shape, dtype=np.int64) if fifo else None,
         )

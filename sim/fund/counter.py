@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.fund.eligibility import loan_deposit_months, may_join
+from sim.fund.eligibility import consecutive_deposit_months, loan_deposit_months, may_join
 from sim.fund.ledger import Ledger
 from sim.fund.loan_limit import (
     LoanRequest,
@@ -35,6 +35,7 @@ from sim.fund.requests import (
     Requests,
     own_accounts,
 )
+from sim.fund.subsidy import subsidy_rate
 from sim.fund.tax import tax_forgone_fen
 
 _NONE = np.zeros(0, np.int64)
@@ -82,7 +83,7 @@ class Counter:
         policy, acc = self.policy, self.ledger.acc
         return FundView(
             deposit_rate=policy.at("interest.deposit_rate", month),
-            holding_rate=policy.at("subsidy.holding_rate", month),
+            holding_rate=subsidy_rate(policy, month),  # S1 with X1's interest subsidy
             floor_fen=policy.floor_fen(month), cap_fen=policy.cap_fen(month),
             quarterly_allowed=3 in policy["deposit.allowed_months"],
             tax_rates=policy["tax.iit_rates"], policy=policy,
@@ -100,7 +101,7 @@ class Counter:
         deposit_codes = np.full(len(opened), Refusal.NOT_OPEN.value, np.int8)
         deposit_codes[opened] = ledger.deposit(who, amount, r.deposit_months[opened])
         ok = accepted(deposit_codes[opened])
-        tax = tax_forgone_fen(self.policy, r.deposit_bracket[opened][ok], amount[ok])
+        tax = tax_forgone_fen(self.policy, r.deposit_bracket[opened][ok], amount[ok], ledger.month)
         rent_codes = ledger.withdraw(r.rent_who, r.rent_fen, "rent")
         mortgage_codes = ledger.withdraw(r.repay_who, r.repay_fen, "repayment", r.repay_due_fen,
                                          mortgage=True)  # fmt: skip
@@ -150,6 +151,7 @@ class Counter:
             green_or_upgrade=b.green_or_upgrade, talent=b.talent, age_months=b.age_months,
             retirement_age_months=b.retirement_age_months, good_credit=b.good_credit,
             loan_outstanding=acc.loan_outstanding[who],
+            consecutive_months=consecutive_deposit_months(acc, month, who),
         )  # fmt: skip
         limit, _ = loan_limit(policy, month, req, level=level)
         self._quoted = Quotes(

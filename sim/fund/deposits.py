@@ -15,7 +15,9 @@ never clipped to the bound.
 A deposit in month ``m`` covering ``k`` months covers the calendar months
 ``m … m + k − 1``; ``deposit_months`` counts the distinct months covered and
 ``covered_through`` the last of them, so L1 can count them as they elapse
-(:func:`sim.fund.eligibility.loan_deposit_months`).
+(:func:`sim.fund.eligibility.loan_deposit_months`); ``run_start`` is the first
+month of the unbroken run of covered months the deposit continues or starts,
+for a loan condition on consecutive months (X3, Shenzhen).
 
 :func:`check_deposits` and :func:`apply_deposits` state the rules array by
 array; :func:`deposit` does both in one pass over the batch (the ledger's hot
@@ -77,6 +79,7 @@ def apply_deposits(acc: Accounts, month: int, who: np.ndarray, amount: np.ndarra
     acc.last_deposit_month[who] = month
     last = month + months - 1
     through = acc.covered_through[who]
+    acc.run_start[who] = np.where(month > through + 1, month, acc.run_start[who])
     acc.deposit_months[who] += np.maximum(last - np.maximum(through, month - 1), 0)
     acc.covered_through[who] = np.maximum(through, last)
 
@@ -97,7 +100,7 @@ def deposit(acc: Accounts, policy: Policy, month: int, who: np.ndarray, amount: 
         codes, who, amount, months, allowed, policy.floor_fen(month), policy.cap_fen(month),
         month, acc.is_open, acc.balance, acc.deposited_total, acc.last_deposit_month,
         acc.month_deposited, acc.month_covered, acc.covered_through, acc.deposit_months,
-        acc.bonus_due,
+        acc.bonus_due, acc.run_start,
     )  # fmt: skip
     return codes, int(total), int(count), bool(bonus)
 
@@ -105,7 +108,7 @@ def deposit(acc: Accounts, policy: Policy, month: int, who: np.ndarray, amount: 
 @numba.njit(cache=True)
 def _deposit(codes, who, amount, months, allowed, floor, cap, month, is_open, balance,
              deposited_total, last_deposit_month, month_deposited, month_covered,
-             covered_through, deposit_months, bonus_due):  # fmt: skip
+             covered_through, deposit_months, bonus_due, run_start):  # fmt: skip
     """:func:`check_deposits` then :func:`apply_deposits`, person by person."""
     total = 0
     count = 0
@@ -132,6 +135,8 @@ def _deposit(codes, who, amount, months, allowed, floor, cap, month, is_open, ba
             last_deposit_month[i] = month
             last = month + k - 1
             through = covered_through[i]
+            if month > through + 1:
+                run_start[i] = month
             deposit_months[i] += max(last - max(through, month - 1), 0)
             covered_through[i] = max(through, last)
             total += a

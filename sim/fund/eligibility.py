@@ -11,6 +11,11 @@ quarterly deposit counts 1 in the month it is made, 2 the month after and 3
 the month after that, so six months paid in advance in one month do not
 qualify at once. Under ``lyg-draft`` a veteran's months of deposit during
 service count too (E5).
+
+X3 (Shenzhen, docs/rules.md): ``loan.min_consecutive_months`` > 0 also asks for
+that many months of unbroken deposits up to the application, counted the same
+way (months paid ahead count once they have come); a month with no deposit
+covering it breaks the run.
 """
 
 from __future__ import annotations
@@ -59,3 +64,11 @@ def loan_deposit_months(acc: Accounts, policy: Policy, month: int, who=slice(Non
 def meets_deposit_history(acc: Accounts, policy: Policy, month: int) -> np.ndarray:
     """True where the deposit history allows a fund loan application in ``month`` (L1)."""
     return loan_deposit_months(acc, policy, month) >= policy["loan.min_deposit_months"]
+
+
+def consecutive_deposit_months(acc: Accounts, month: int, who=slice(None)) -> np.ndarray:
+    """Months of the unbroken run of covered months that has come by ``month`` (X3): 0 when
+    the last month before ``month`` is not covered (the run is broken)."""
+    through = acc.covered_through[who]
+    run = np.minimum(through, month) - acc.run_start[who] + 1
+    return np.where(through >= month - 1, np.maximum(run, 0), 0)

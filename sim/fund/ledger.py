@@ -194,6 +194,7 @@ class Ledger:
         acc.is_open[ok] = True
         acc.ever_opened[ok] = True
         acc.opened_month[ok] = self.month
+        acc.clean_since[ok] = self.month  # X2: the holding condition counts from opening
         self._open_books().opened += len(ok)
         return self._count(codes)
 
@@ -241,7 +242,7 @@ class Ledger:
             self.acc, self.policy, self.month, who, amount, kind, limit, mortgage
         )
         ok = codes == 0
-        withdrawals.apply_withdrawals(self.acc, who[ok], amount[ok], kind)
+        withdrawals.apply_withdrawals(self.acc, who[ok], amount[ok], kind, self.month)
         ageing.record_withdrawals(self.acc, self.month, who[ok], amount[ok])
         self._open_books().add_withdrawal(kind, int(amount[ok].sum()))
         return self._count(codes)

@@ -25,6 +25,13 @@ Interpretation L3-i: the documents raise the *quota* (贷款额度上浮), so th
 multipliers apply to the deposit amount and the ceiling, never to the
 prudential limits (down payment, repayment capacity).
 
+Other cities' designs (docs/rules.md): ``balance_multiple`` (X4, Chongqing,
+Chengdu, Jinan, Hainan, Shenzhen) sets the deposit term to the balance ×
+``loan.balance_multiple``, raised to ``loan.amount_floor`` (Jinan's 200,000);
+``loan.long_ceiling`` replaces ``loan.ceiling`` once the deposit months reach
+``loan.long_ceiling_months`` (Chongqing: 500,000 after 6–12 months, 800,000
+after 12+). X3 adds a condition of consecutive months to L1.
+
 A centre replaces the formula by registering its own function under a new
 name with :func:`register_limit_formula` (and adding the name to
 ``loan.limit_formula``'s choices in ``params.py``): formulas are code, chosen
@@ -74,6 +81,7 @@ class LoanRequest:
     retirement_age_months: np.ndarray
     good_credit: np.ndarray
     loan_outstanding: np.ndarray
+    consecutive_months: np.ndarray | None = None  # the unbroken run up to now (X3)
 
 
 def loan_rate(policy: Policy, month: int, first_home, term_months) -> np.ndarray:
@@ -97,8 +105,14 @@ def annuity_factor(annual_rate, months) -> np.ndarray:
 def check_eligibility(policy: Policy, req: LoanRequest) -> np.ndarray:
     """Refusal codes for loan applications (L1, E5 and the national limits)."""
     max_age = req.retirement_age_months + 12 * policy["loan.age_limit_over_retirement"]
+    few = req.deposit_months < policy["loan.min_deposit_months"]
+    run = policy["loan.min_consecutive_months"]
+    if run:
+        if req.consecutive_months is None:
+            raise ValueError("loan.min_consecutive_months needs the consecutive months (X3)")
+        few = few | (req.consecutive_months < run)
     return first_refusal(
-        (req.deposit_months < policy["loan.min_deposit_months"], Refusal.TOO_FEW_DEPOSIT_MONTHS),
+        (few, Refusal.TOO_FEW_DEPOSIT_MONTHS),
         (req.loan_outstanding, Refusal.LOAN_OUTSTANDING),
         (~req.good_credit, Refusal.BAD_CREDIT),
         (req.term_months > 12 * policy["loan.max_term_years"], Refusal.TERM_TOO_LONG),
@@ -135,6 +149,28 @@ def deposit_more_borrow_more(
     w = policy["loan.frequency_weight"]
     multiple = policy.at("loan.balance_multiple", month) * multiple_factor
     return np.floor(base * multiple * duration * (1 - w + w * frequency)).astype(np.int64)
+
+
+@register_limit_formula("balance_multiple")
+def balance_multiple(
+    policy: Policy, month: int, req: LoanRequest, multiple_factor: float = 1.0
+) -> np.ndarray:
+    """X4: ``max(balance × loan.balance_multiple (× the rationing factor, F5),
+    loan.amount_floor)`` in fen — the published "N times the balance" designs."""
+    multiple = policy.at("loan.balance_multiple", month) * multiple_factor
+    amount = np.floor(req.balance * multiple).astype(np.int64)
+    return np.maximum(amount, yuan_to_fen(policy.at("loan.amount_floor", month)))
+
+
+def ceiling_fen(policy: Policy, month: int, deposit_months) -> np.ndarray:
+    """The loan ceiling by months deposited, in fen (L2, X4): ``loan.long_ceiling`` from
+    ``loan.long_ceiling_months`` on when that is above 0, else ``loan.ceiling``."""
+    base = yuan_to_fen(policy.at("loan.ceiling", month))
+    after = policy["loan.long_ceiling_months"]
+    if not after:
+        return np.full(np.shape(deposit_months), base, np.int64)
+    long = yuan_to_fen(policy.at("loan.long_ceiling", month))
+    return np.where(np.asarray(deposit_months) >= after, long, base).astype(np.int64)
 
 
 def max_ltv(policy: Policy, first_home) -> np.ndarray:
@@ -183,7 +219,7 @@ def loan_limit(
     rate = loan_rate(policy, month, req.first_home, req.term_months)
     share = policy["loan.max_repayment_share"]
     capacity = np.floor(req.income * share * annuity_factor(rate, req.term_months))
-    ceiling = np.floor(yuan_to_fen(policy["loan.ceiling"]) * boost)
+    ceiling = np.floor(ceiling_fen(policy, month, req.deposit_months) * boost)
     terms = np.stack([deposits, by_price, capacity, ceiling])
     binding = np.argmin(terms, axis=0)
     return np.maximum(terms.min(axis=0), 0).astype(np.int64), binding

@@ -5,7 +5,9 @@ alone, so it runs as one parallel loop that reads every account's state once:
 
 1. interest accrues on the opening balance (F1; :mod:`sim.fund.interest`);
 2. under ``monthly_average`` the holding subsidy accrues on the aged part of
-   the open month (S1-ii; :mod:`sim.fund.subsidy`);
+   the open month (S1-ii; :mod:`sim.fund.subsidy`), at the rate
+   :func:`~sim.fund.subsidy.subsidy_rate` (X1) and, under a holding
+   condition, only on clean accounts (X2);
 3. in the settlement month, interest is credited, then the year's subsidy,
    rounded to the fen once and cut to the lifetime cap (S2, S5);
 4. the month-end balance is written to the ageing ring, and the smallest of
@@ -47,6 +49,7 @@ from sim.core.chunks import add_in_order, chunk_plan, path_rows, rows_per_path
 from sim.core.money import yuan_to_fen
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
+from sim.fund.subsidy import subsidy_rate as rate_in_force
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,10 @@ class MonthEnd:
 def terms_read(policy: Policy, month: int) -> tuple:
     """The policy terms the one-pass month end reads in ``month``: paths whose terms differ
     cannot share one kernel call (:mod:`sim.engine.batch`)."""
-    rates = (policy.at("interest.deposit_rate", month), policy.at("subsidy.holding_rate", month))
+    rates = (policy.at("interest.deposit_rate", month), policy.at("subsidy.holding_rate", month),
+             policy.at("subsidy.interest_share", month))  # fmt: skip
     keys = ("subsidy.lifetime_cap", "subsidy.stops_at_loan", "subsidy.accrual",
-            "interest.settlement_month", "subsidy.ageing")  # fmt: skip
+            "interest.settlement_month", "subsidy.ageing", "subsidy.clean_months")  # fmt: skip
     return (month, *rates, *(policy[k] for k in keys))
 
 
@@ -117,8 +121,9 @@ def close_months(acc: Accounts, policy: Policy, month: int, aged: np.ndarray, *,
         acc.subsidy_total, acc.is_open, acc.forfeited, acc.loan_disbursed, acc.ever_opened,
         group, groups, aged, month % acc.ring.shape[1],
         policy.at("interest.deposit_rate", month) / 12.0,
-        policy.at("subsidy.holding_rate", month) / 12.0,
+        rate_in_force(policy, month) / 12.0,
         monthly_average, bool(policy["subsidy.stops_at_loan"]), settle, cap,
+        acc.clean_since, month, policy["subsidy.clean_months"],
     )  # fmt: skip
     ends = []
     for p in range(paths):
@@ -161,7 +166,8 @@ def _window_min(ring, i, smallest, leaving, entering):
 @numba.njit(parallel=True, cache=True)
 def _close(plan, balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_open,
            forfeited, loan_disbursed, ever_opened, group, groups, aged, slot, interest_rate,
-           subsidy_rate, accrue_subsidy, stops_at_loan, settle, cap):  # fmt: skip
+           subsidy_rate, accrue_subsidy, stops_at_loan, settle, cap, clean_since, month,
+           clean_months):  # fmt: skip
     """The fused loop over the chunks of ``plan`` (:func:`sim.core.chunks.chunk_plan`); per
     chunk: (accrual, payable) floats, (interest, subsidy, total, low) and counts (open
     accounts of each group, accounts at the cap, accounts ever opened)."""
@@ -193,6 +199,7 @@ def _close(plan, balance, ring, interest_accrued, subsidy_accrued, subsidy_total
                 payable += ia
             sa = subsidy_accrued[i]
             stopped = forfeited[i] or (stops_at_loan and loan_disbursed[i])
+            stopped = stopped or (clean_months > 0 and month - clean_since[i] < clean_months)
             if accrue_subsidy and is_open[i] and not stopped:
                 sa += aged[i] * subsidy_rate
             if settle:

@@ -106,7 +106,7 @@ SPECS: tuple[ParamSpec, ...] = (
     _num("loan.short_term_years", "years", "L2", 1, 30, dated="never", kind="int"),
     _num("loan.max_term_years", "years", "L2", 1, 40, dated="never", kind="int"),
     _num("loan.age_limit_over_retirement", "years", "L2", 0, 20, dated="never", kind="int"),
-    _choice("loan.limit_formula", "L2", "deposit_more_borrow_more"),
+    _choice("loan.limit_formula", "L2 X4", "deposit_more_borrow_more", "balance_multiple"),
     _num("loan.balance_multiple", "multiplier", "L2", 0, 100),
     _num("loan.duration_full_months", "months", "L2", 1, 240, dated="never", kind="int"),
     _num("loan.frequency_weight", "fraction", "L2", 0, 1),
@@ -136,6 +136,16 @@ SPECS: tuple[ParamSpec, ...] = (
     _num("tax.iit_basic_deduction", "yuan/year", "D3", 0, 1_000_000),
     ParamSpec("tax.iit_thresholds", "float_list", "yuan/year", "D3", low=0, high=1e8),
     ParamSpec("tax.iit_rates", "float_list", "fraction", "D3", low=0, high=1),
+    # X — other cities' designs (docs/rules.md, "Other cities' designs"); off under lyg-*
+    _num("subsidy.interest_share", "fraction", "X1", 0, 1),
+    _num("subsidy.clean_months", "months", "X2", 0, 120, dated="never", kind="int"),
+    _num("loan.min_consecutive_months", "months", "X3", 0, 120, dated="never", kind="int"),
+    _num("loan.amount_floor", "yuan", "X4", 0, 1e8),
+    _num("loan.long_ceiling_months", "months", "X4", 0, 240, dated="never", kind="int"),
+    _num("loan.long_ceiling", "yuan", "X4", 0, 1e8),
+    _flag("deposit.capped", "X5"),
+    _choice("withdrawal.rent_limit_basis", "X6", "yearly", "monthly", "deposit_share"),
+    _num("withdrawal.rent_deposit_share", "fraction", "X6", 0, 1),
 )
 
 SPEC_BY_KEY: dict[str, ParamSpec] = {s.key: s for s in SPECS}

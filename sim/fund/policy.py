@@ -34,7 +34,8 @@ from sim.core.months import first_month_in_force, format_month
 from sim.fund.params import SPEC_BY_KEY, SPECS, ParamSpec
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "policies"
-_META_KEYS = {"id", "title", "document", "issued"}
+NO_CAP_FEN = 10**15  # X5: ten trillion yuan a month, a bound no deposit reaches (× 12 fits int64)
+_META_KEYS = {"id", "title", "document", "issued", "summary_zh", "summary_en"}  # summary: X
 _PARAM_KEYS = {"description", "unit", "source", "assumption", "value", "values"}
 
 
@@ -112,7 +113,10 @@ class Policy:
         return round_yuan_to_fen(self.at("deposit.min_wage", month) * self["deposit.min_ratio"])
 
     def cap_fen(self, month: int) -> int:
-        """The monthly deposit cap in force in ``month``, in fen (D1)."""
+        """The monthly deposit cap in force in ``month``, in fen (D1); under
+        ``deposit.capped = false`` (X5, Suzhou) :data:`NO_CAP_FEN`, which no deposit reaches."""
+        if not self["deposit.capped"]:
+            return NO_CAP_FEN
         return yuan_to_fen(self.at("deposit.monthly_cap", month))
 
     def assumptions(self) -> list[Param]:

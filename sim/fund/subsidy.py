@@ -17,6 +17,12 @@ Eligible means: the account is open, its holder never exited (S4) and, with
 accrual from the disbursement month on; what accrued before is still paid).
 Every payment is cut to the room left under the lifetime cap (S2), never
 above, and rounded to the fen once.
+
+Other cities' designs (docs/rules.md): the rate in force is the holding rate
+plus ``subsidy.interest_share`` × the deposit rate (X1, Suzhou's interest
+subsidy of 30% of the deposit rate); with ``subsidy.clean_months`` = N > 0 an
+account accrues only once N whole months have passed with no partial
+withdrawal (X2, Hainan's holding condition; a loan ends accrual by S3).
 """
 
 from __future__ import annotations
@@ -29,32 +35,54 @@ from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
 
 
-def eligible(acc: Accounts, policy: Policy) -> np.ndarray:
-    """Accounts that accrue the holding subsidy now (S1, S3, S4)."""
+def subsidy_rate(policy: Policy, month: int) -> float:
+    """The subsidy a year in force in ``month``: the holding rate (S1, S5) plus the
+    interest subsidy, a share of the deposit rate (X1); the share is 0 under lyg-*."""
+    share = policy.at("subsidy.interest_share", month)
+    return policy.at("subsidy.holding_rate", month) + share * policy.at(
+        "interest.deposit_rate", month
+    )
+
+
+def is_clean(clean_since, month: int, clean_months: int):
+    """Whether ``clean_months`` whole months with no partial withdrawal have passed by
+    ``month`` (X2); always true when the condition is off (0)."""
+    return clean_months == 0 or month - clean_since >= clean_months
+
+
+def eligible(acc: Accounts, policy: Policy, month: int) -> np.ndarray:
+    """Accounts that accrue the holding subsidy in ``month`` (S1, S3, S4, X2)."""
     ok = acc.is_open & ~acc.forfeited
     if policy["subsidy.stops_at_loan"]:
         ok &= ~acc.loan_disbursed
+    n = policy["subsidy.clean_months"]
+    if n:
+        ok &= is_clean(acc.clean_since, month, n)
     return ok
 
 
 def accrue_monthly(acc: Accounts, policy: Policy, month: int, aged: np.ndarray) -> None:
     """Accrue one month of subsidy on the aged part (S1-ii ``monthly_average``)."""
-    monthly = policy.at("subsidy.holding_rate", month) / 12.0
+    monthly = subsidy_rate(policy, month) / 12.0
     _accrue(acc.subsidy_accrued, aged, acc.is_open, acc.forfeited, acc.loan_disbursed,
-            policy["subsidy.stops_at_loan"], monthly)  # fmt: skip
+            policy["subsidy.stops_at_loan"], monthly, acc.clean_since, month,
+            policy["subsidy.clean_months"])  # fmt: skip
 
 
 @numba.njit(parallel=True, cache=True)
-def _accrue(accrued, aged, is_open, forfeited, loan_disbursed, stops_at_loan, monthly):
+def _accrue(accrued, aged, is_open, forfeited, loan_disbursed, stops_at_loan, monthly,
+            clean_since, month, clean_months):  # fmt: skip
     """``accrued += aged × monthly`` where :func:`eligible` holds: one pass, no temporaries."""
     for i in numba.prange(len(accrued)):
-        if is_open[i] and not forfeited[i] and not (stops_at_loan and loan_disbursed[i]):
+        stopped = forfeited[i] or (stops_at_loan and loan_disbursed[i])
+        clean = clean_months == 0 or month - clean_since[i] >= clean_months
+        if is_open[i] and not stopped and clean:
             accrued[i] += aged[i] * monthly
 
 
 def snapshot_due(acc: Accounts, policy: Policy, month: int, aged: np.ndarray) -> np.ndarray:
     """The year's subsidy in float fen from the aged part on 30 June (S1-ii snapshot)."""
-    return aged * (eligible(acc, policy) * policy.at("subsidy.holding_rate", month))
+    return aged * (eligible(acc, policy, month) * subsidy_rate(policy, month))
 
 
 def pay_capped(

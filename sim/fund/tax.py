@@ -17,8 +17,9 @@ from sim.fund.policy import Policy
 
 
 def annual_cap_yuan(policy: Policy, month: int) -> float:
-    """The annual deposit amount that may be deducted (D3): 12 × the monthly cap."""
-    return 12 * policy.cap_fen(month) / 100
+    """The annual deposit amount that may be deducted (D3): 12 × the monthly cap; the
+    published cap still bounds the deduction where deposits have none (X5)."""
+    return 12 * policy.at("deposit.monthly_cap", month)
 
 
 def income_tax_yuan(policy: Policy, annual_income_yuan: np.ndarray) -> np.ndarray:
@@ -47,7 +48,9 @@ def tax_bracket(policy: Policy, annual_income_yuan: np.ndarray) -> np.ndarray:
     return np.where(taxable > 0, bracket, 0).astype(np.int8)
 
 
-def tax_forgone_fen(policy: Policy, bracket: np.ndarray, deposits_fen: np.ndarray) -> float:
+def tax_forgone_fen(
+    policy: Policy, bracket: np.ndarray, deposits_fen: np.ndarray, month: int | None = None
+) -> float:
     """Income tax the month's deposits save, at each depositor's marginal rate, in fen (D3).
 
     ``bracket`` is each depositor's :func:`tax_bracket` (set each January from
@@ -56,8 +59,12 @@ def tax_forgone_fen(policy: Policy, bracket: np.ndarray, deposits_fen: np.ndarra
     ignores a deduction that moves income into a lower bracket, which
     :func:`tax_saving_yuan` computes exactly for a whole year, so it can
     overstate the saving of a depositor near
-    a bracket's lower edge by at most the rate step on the part below it.
+    a bracket's lower edge by at most the rate step on the part below it. Where deposits
+    have no cap (X5), a month's deposit counts up to 12 × the published monthly cap
+    (``month`` names the cap in force).
     """
+    if not policy["deposit.capped"] and month is not None:
+        deposits_fen = np.minimum(deposits_fen, 12 * 100 * policy.at("deposit.monthly_cap", month))
     rates = np.array((0.0, *policy["tax.iit_rates"]))
     return float((deposits_fen * rates[bracket]).sum())
 

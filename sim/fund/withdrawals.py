@@ -1,7 +1,8 @@
 """Withdrawals (W1–W4) and closing an account.
 
 W1 gives flexible depositors the employees' withdrawal rights: rent (up to
-12 × the monthly rent limit per fund year), house purchase and loan
+12 × the monthly rent limit per fund year; other designs bind it each
+calendar month, or as a share of the month's deposit: X6), house purchase and loan
 repayment (up to a limit the caller derives from the price, the loan or the
 instalments due). W2: no lock-in, a member may withdraw before any loan.
 A withdrawal above the balance or a limit is refused whole, never clipped.
@@ -44,6 +45,26 @@ def rent_limit_fen(policy: Policy, month: int) -> int:
     return 12 * yuan_to_fen(policy.at("withdrawal.rent_monthly_limit", month))
 
 
+def over_rent_limit(acc: Accounts, policy: Policy, month: int, who: np.ndarray,
+                    amount: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Where a rent withdrawal of ``amount`` passes the rent limit (W1, X6).
+
+    ``yearly`` (W1): the fund year's rent withdrawals at most 12 × the monthly
+    limit. ``monthly`` (X6, Chongqing, Chengdu, Jinan): the calendar month's at
+    most the monthly limit. ``deposit_share`` (X6, Shenzhen): the month's at most
+    ``withdrawal.rent_deposit_share`` × what was deposited in that month.
+    """
+    basis = policy["withdrawal.rent_limit_basis"]
+    if basis == "yearly":
+        return acc.rent_this_year[who] + amount > rent_limit_fen(policy, month)
+    so_far = np.where(acc.rent_month[who] == month, acc.rent_month_total[who], 0) + amount
+    if basis == "monthly":
+        return so_far > yuan_to_fen(policy.at("withdrawal.rent_monthly_limit", month))
+    deposited = np.where(acc.last_deposit_month[who] == month, acc.month_deposited[who], 0)
+    share = policy.at("withdrawal.rent_deposit_share", month)
+    return so_far > np.floor(deposited * share)
+
+
 def check_withdrawals(
     acc: Accounts,
     policy: Policy,
@@ -62,11 +83,7 @@ def check_withdrawals(
     if kind not in PARTIAL:
         raise ValueError(f"{kind} is not a partial withdrawal; use close_accounts")
     no_limit = np.zeros(len(who), dtype=bool)
-    over_rent = (
-        acc.rent_this_year[who] + amount > rent_limit_fen(policy, month)
-        if kind is Kind.RENT
-        else no_limit
-    )
+    over_rent = over_rent_limit(acc, policy, month, who, amount) if kind is Kind.RENT else no_limit
     no_loan = ~acc.loan_outstanding[who] if kind is Kind.REPAYMENT else no_limit
     if mortgage is not None:
         no_loan = no_loan & ~mortgage
@@ -81,11 +98,18 @@ def check_withdrawals(
     )
 
 
-def apply_withdrawals(acc: Accounts, who: np.ndarray, amount: np.ndarray, kind: Kind) -> None:
-    """Pay out accepted partial withdrawals."""
+def apply_withdrawals(
+    acc: Accounts, who: np.ndarray, amount: np.ndarray, kind: Kind, month: int
+) -> None:
+    """Pay out accepted partial withdrawals; each restarts the holding condition's count
+    from the next month (X2)."""
     acc.balance[who] -= amount
+    acc.clean_since[who] = month + 1
     if kind is Kind.RENT:
         acc.rent_this_year[who] += amount
+        same = acc.rent_month[who] == month
+        acc.rent_month_total[who] = np.where(same, acc.rent_month_total[who], 0) + amount
+        acc.rent_month[who] = month
 
 
 def check_closures(acc: Accounts, policy: Policy, who: np.ndarray, kind: Kind) -> np.ndarray:
