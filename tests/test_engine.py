@@ -60,8 +60,8 @@ def test_a_shock_lowers_deposits_against_the_baseline_with_the_same_draws():
 def test_a_books_mismatch_aborts_the_run_naming_path_month_and_amounts(monkeypatch):
     original = Fund._repayments
 
-    def leak(self, capacity):
-        original(self, capacity)
+    def leak(self, *args):
+        original(self, *args)
         self.ledger.acc.balance[0] += 7  # seven fen from nowhere
 
     monkeypatch.setattr(Fund, "_repayments", leak)

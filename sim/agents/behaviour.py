@@ -62,12 +62,16 @@ class BehaviourState:
     mortgage_end: np.ndarray = None  # int32: month the commercial mortgage ends
     repayment_user: np.ndarray = None  # bool: withdraws for a commercial mortgage (W1)
     housing_user: np.ndarray = None  # bool: ever a rent, purchase or repayment withdrawal
+    repay_buffer_fen: np.ndarray = None  # int64: a borrower's repayment buffer (``repaying``)
+    income_record: np.ndarray = None  # uint16: bit k set = income k months ago (last 12)
 
     def __post_init__(self):
         n = len(self.alive)
         starts = {"dormant": (False, bool), "plan_month": (-1, np.int32),
                   "mortgage_fen": (0, np.int32), "mortgage_end": (0, np.int32),
-                  "repayment_user": (False, bool), "housing_user": (False, bool)}  # fmt: skip
+                  "repayment_user": (False, bool), "housing_user": (False, bool),
+                  "repay_buffer_fen": (0, np.int64),
+                  "income_record": (0xFFF, np.uint16)}  # fmt: skip
         for name, (value, dtype) in starts.items():
             if getattr(self, name) is None:
                 setattr(self, name, np.full(n, value, dtype))

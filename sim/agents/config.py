@@ -238,6 +238,8 @@ class Repaying:
     """Repayment capacity (see ``sim.agents.repaying``)."""
 
     max_repayment_share: float
+    buffer_instalments: float  # the repayment buffer a borrower keeps, in amounts due
+    saving_share: float  # share of a month's income a borrower adds to the buffer
 
 
 BEHAVIOUR_SPECS = {
@@ -297,7 +299,14 @@ BEHAVIOUR_SPECS = {
             "green_or_upgrade_share": _spec(0, 1),
         },
     ),
-    "repaying": (Repaying, {"max_repayment_share": _spec(0, 1)}),
+    "repaying": (
+        Repaying,
+        {
+            "max_repayment_share": _spec(0, 1),
+            "buffer_instalments": _spec(0, 120),
+            "saving_share": _spec(0, 1),
+        },
+    ),
 }
 FINANCING_SPECS = {
     "min_fund_loan": _spec(0, 1e7),

@@ -77,7 +77,8 @@ class Counter:
         self.policy = policy
         self.ledger.set_policy(policy)
 
-    def view(self, month: int, *, due_who: np.ndarray = _NONE) -> FundView:
+    def view(self, month: int, *, due_who: np.ndarray = _NONE,
+             due_fen: np.ndarray = _NONE) -> FundView:  # fmt: skip
         """Published terms and each person's own account, read-only (the month is open)."""
         policy, acc = self.policy, self.ledger.acc
         return FundView(
@@ -88,8 +89,8 @@ class Counter:
             tax_rates=policy["tax.iit_rates"], is_open=read_only(acc.is_open),
             forfeited=read_only(acc.forfeited), loan_outstanding=read_only(acc.loan_outstanding),
             balance=read_only(acc.balance), aged=read_only(self.ledger.aged()), policy=policy,
-            due_who=read_only(due_who), ever_opened=read_only(acc.ever_opened),
-            loan_disbursed=read_only(acc.loan_disbursed),
+            due_who=read_only(due_who), due_fen=read_only(due_fen),
+            ever_opened=read_only(acc.ever_opened), loan_disbursed=read_only(acc.loan_disbursed),
         )  # fmt: skip
 
     def handle(self, r: Requests) -> Answers:
@@ -152,7 +153,7 @@ class Counter:
             price=b.price_fen, term_months=term, first_home=b.first_home,
             green_or_upgrade=b.green_or_upgrade, talent=b.talent, age_months=b.age_months,
             retirement_age_months=b.retirement_age_months, good_credit=b.good_credit,
-            loan_outstanding=acc.loan_outstanding[who],
+            loan_outstanding=acc.loan_outstanding[who], income_months=b.income_months,
         )  # fmt: skip
         limit, _ = loan_limit(policy, month, req, level=level)
         self._quoted = Quotes(

@@ -74,6 +74,7 @@ class LoanRequest:
     retirement_age_months: np.ndarray
     good_credit: np.ndarray
     loan_outstanding: np.ndarray
+    income_months: np.ndarray | None = None  # months with income of the last 12 (None: 12)
 
 
 def loan_rate(policy: Policy, month: int, first_home, term_months) -> np.ndarray:
@@ -95,14 +96,17 @@ def annuity_factor(annual_rate, months) -> np.ndarray:
 
 
 def check_eligibility(policy: Policy, req: LoanRequest) -> np.ndarray:
-    """Refusal codes for loan applications (L1, E5 and the national limits)."""
+    """Refusal codes for loan applications (L1, E5, the national limits, and the pre-loan
+    check of a steady income: F4, B 21 贷前调查)."""
     max_age = req.retirement_age_months + 12 * policy["loan.age_limit_over_retirement"]
+    months = 12 if req.income_months is None else req.income_months
     return first_refusal(
         (req.deposit_months < policy["loan.min_deposit_months"], Refusal.TOO_FEW_DEPOSIT_MONTHS),
         (req.loan_outstanding, Refusal.LOAN_OUTSTANDING),
         (~req.good_credit, Refusal.BAD_CREDIT),
         (req.term_months > 12 * policy["loan.max_term_years"], Refusal.TERM_TOO_LONG),
         (req.age_months + req.term_months > max_age, Refusal.AGE_AT_MATURITY),
+        (np.asarray(months) < policy["loan.min_income_months"], Refusal.UNSTEADY_INCOME),
     )
 
 

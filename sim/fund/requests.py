@@ -74,6 +74,7 @@ class FundView:
     policy: Policy | None = None  # the published rules (tax law, loan-to-value, …); needed
     # by ``People.new_month`` each January
     due_who: np.ndarray = field(default_factory=lambda: _NONE)  # instalment due this month
+    due_fen: np.ndarray = field(default_factory=lambda: _NONE)  # and what each owes (fen)
     ever_opened: np.ndarray = field(default_factory=lambda: _NONE)  # ever had an account
     loan_disbursed: np.ndarray = field(default_factory=lambda: _NONE)  # ever had a fund loan
 
@@ -156,6 +157,7 @@ class Buyers:
     retirement_age_months: np.ndarray
     good_credit: np.ndarray
     income_fen: np.ndarray  # monthly income the fund assesses (L2)
+    income_months: np.ndarray | None = None  # months with income of the last 12 (B 21)
 
 
 @dataclass(frozen=True)
