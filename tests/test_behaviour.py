@@ -15,7 +15,7 @@ from sim.months import parse_month
 from sim.random import Draws
 
 CONFIG = load_agent_config()
-START = parse_month("2024-01")
+START = parse_month("2024-07")  # joining.pace 1.0: the hazard as its parameter says
 N = 40_000
 RATES = (0.03, 0.10, 0.20, 0.25, 0.30, 0.35, 0.45)
 

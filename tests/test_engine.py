@@ -99,7 +99,7 @@ def test_bad_sets_fail_in_one_line_naming_the_key(sets, key):
         ("[engine]", "[engin]", "engin"),
         ('switch_on = "2026-07"', 'switch_on = "2023-01"', "policy.switch_on"),
         ('id = "lyg-2023"', 'id = "lyg-1999"', "policy.id"),
-        ("size = 100000", "size = -5", "population.size"),
+        ("size = 575000", "size = -5", "population.size"),
     ],
 )
 def test_a_bad_scenario_file_fails_in_one_line_naming_file_and_key(tmp_path, old, new, key):

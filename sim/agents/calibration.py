@@ -47,6 +47,7 @@ DORMANT_AFTER = 6
 
 DERIVED = {
     "alive": "people not retired, dead or emigrated",
+    "people": "people simulated (those who might join), alive or not",
     "income_yuan": "total income of people alive (yuan)",
     "ever_members": "people who ever opened an account (cumulative)",
     "dormant": f"open accounts with no deposit in the last {DORMANT_AFTER} months",
@@ -218,6 +219,7 @@ def record(
         alive = world.state.alive
         row.update(
             alive=alive.sum(),
+            people=n,
             income_yuan=float(world.income.income[alive].sum()),
             ever_members=acc.ever_opened.sum(),
             dormant=dormant.sum(),
