@@ -54,6 +54,7 @@ def _synthetic_targets(params, truth, names, settings, *, seed):
 
 
 def test_a_fit_of_synthetic_targets_recovers_the_known_parameters_within_its_intervals(tmp_path):
+    """Through the engine's own month (record: sim.agents.engine_month), as the projection."""
     keys = [
         "behaviour.joining.base_annual_rate",
         "behaviour.withdrawing.rent_user_share",
@@ -89,7 +90,7 @@ def test_a_rerun_takes_every_evaluation_from_the_cache_and_finds_the_same_fit(
     def no_simulation(*args, **kwargs):
         raise AssertionError("a cached evaluation was simulated again")
 
-    monkeypatch.setattr(fitting, "record", no_simulation)
+    monkeypatch.setattr(fitting, "record_paths", no_simulation)
     lines = []
     again = fit(CONFIG, POLICY, params, settings, targets=targets, start_month=START,
                 out=tmp_path, progress=lines.append)  # fmt: skip

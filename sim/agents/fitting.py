@@ -49,8 +49,9 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import least_squares
 
-from sim.agents.calibration import DEFAULT_TARGETS, Target, moment, record
+from sim.agents.calibration import DEFAULT_TARGETS, Target, moment
 from sim.agents.config import BEHAVIOUR_SPECS, AgentConfig
+from sim.agents.engine_month import record_paths
 from sim.errors import InputError, read_toml
 from sim.fund.policy import Policy
 from sim.months import parse_month
@@ -253,11 +254,9 @@ class Evaluator:
             how = "cached"
         else:
             cfg = apply(self.config, self.params, key)
-            runs = [
-                record(cfg, self.policy, n=self.s.n, months=self.s.months, seed=self.s.seed,
-                       path=p, start_month=self.start_month)
-                for p in range(self.s.paths)
-            ]  # fmt: skip
+            runs = record_paths(cfg, self.policy, n=self.s.n, months=self.s.months,
+                                seed=self.s.seed, start_month=self.start_month,
+                                paths=range(self.s.paths))  # fmt: skip
             _save_atomic(file, runs)
             how = "run"
         self._memo[key] = runs
@@ -266,7 +265,7 @@ class Evaluator:
 
 
 def _code_digest() -> str:
-    """sha256 of the source the agents-alone world runs: a changed behaviour or rule never
+    """sha256 of the source the engine's month runs: a changed behaviour or rule never
     reads a stale evaluation (the fitting and reporting code is left out)."""
     root = Path(__file__).resolve().parents[1]
     files = [*root.glob("*.py"), *(root / "agents").glob("*.py"), *(root / "fund").glob("*.py")]

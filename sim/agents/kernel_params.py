@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -32,7 +32,6 @@ from sim.agents.response import rate_pull
 from sim.random import Draws, path_keys
 
 if TYPE_CHECKING:
-    from sim.agents.behaviour import BehaviourState
     from sim.fund.requests import FundView
 
 
@@ -74,7 +73,7 @@ class Memory(NamedTuple):
     repayment_user: np.ndarray  # bool: withdraws for a commercial mortgage (W1)
 
     @classmethod
-    def of(cls, state: BehaviourState) -> Memory:
+    def of(cls, state: Any) -> Memory:  # a ``behaviour.BehaviourState`` (which imports this)
         """The state's arrays (not copies)."""
         return cls(**{name: getattr(state, name) for name in cls._fields})
 

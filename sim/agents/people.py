@@ -2,9 +2,9 @@
 
 :class:`People` holds who they are (``population``), what they earn
 (``income``), what they remember (``behaviour.BehaviourState``) and how they
-choose (``behaviour``, ``financing``). :func:`visit` is their month at a fund
-— the engine's :class:`~sim.fund.fund.Fund` or the agents-alone stand-in
-(``world``) — through the boundary of :mod:`sim.fund.requests`:
+choose (``behaviour``, ``financing``). :func:`visit` is their month at the
+engine's :class:`~sim.fund.fund.Fund`, through the boundary of
+:mod:`sim.fund.requests`:
 
 1. they look at the fund's read-only view and choose (:meth:`People.ask`);
 2. the fund answers their requests and they learn from the answers (who

@@ -5,9 +5,8 @@ the batches of :mod:`sim.fund.requests` in the order a month runs them:
 leavers' full withdrawals (W4), joins (E1–E5), deposits (D1–D3), rent and
 commercial-mortgage withdrawals (W1), exits (W3); then buyers' quotes (L1–L4)
 and their purchase withdrawals (W1) and loan applications, checked against
-the quote it issued. It lends only as the agents-alone stand-in
-(:meth:`Counter.lend_at_once`); the engine's :class:`~sim.fund.fund.Fund`
-queues accepted applications at its loan desk instead.
+the quote it issued. It does not lend: the engine's :class:`~sim.fund.fund.Fund`
+queues accepted applications at its loan desk.
 """
 
 from __future__ import annotations
@@ -65,12 +64,6 @@ class Counter:
         ``end`` the one-pass month end already run (:meth:`Ledger.end_month`)."""
         self._quoted = None
         return self.ledger.end_month(end)
-
-    def lend_at_once(self, answers: PurchaseAnswers) -> np.ndarray:
-        """The agents-alone stand-in desk: every accepted application is lent now (S3, W3);
-        returns the borrowers."""
-        who = answers.buyers[answers.loan_fen > 0]
-        return who[accepted(self.ledger.disburse_loan(who))]
 
     def set_policy(self, policy: Policy) -> None:
         """A new policy in force (a switch date or a shock)."""

@@ -207,7 +207,7 @@ class PurchaseAnswers:
 
 
 class Counterparty(Protocol):
-    """What people can do with a fund: the real one or the agents-alone stand-in."""
+    """What people can do with a fund (the engine's :class:`~sim.fund.fund.Fund`)."""
 
     def view(self, month: int) -> FundView: ...
     def handle(self, requests: Requests) -> Answers: ...
