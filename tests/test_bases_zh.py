@@ -60,11 +60,20 @@ def test_the_translation_table_holds_no_basis_that_no_shipped_file_carries():
     assert not stale, f"bases_zh.toml renders texts no shipped file has: {sorted(stale)}"
 
 
-def test_the_calibrated_population_file_carries_the_source_files_bases_verbatim():
-    """``hpfsim calibrate --fit`` rewrites values only, so its bases stay translated."""
+def test_the_calibrated_population_file_carries_the_source_files_bases_or_names_the_fit():
+    """``hpfsim calibrate --fit`` rewrites the values, and a fitted table's basis so that it
+    names the fitted values before the source's own (``FITTED_BASIS``): each still rendered."""
     source = _bases_in(read_toml(SCENARIOS / "population/lianyungang.toml"), [])
     calibrated = _bases_in(read_toml(SCENARIOS / "population/lianyungang-calibrated.toml"), [])
-    assert calibrated == source
+    assert len(calibrated) == len(source)
+    fitted = 0
+    for c, s in zip(calibrated, source, strict=True):
+        if c != s:
+            assert c.startswith("Fitted by hpfsim calibrate --fit (")
+            assert c.endswith(f"Starting values: {s}")
+            fitted += 1
+        assert not shown(c, "zh").startswith(ORIGINAL), c
+    assert fitted >= 4, "joining, depositing, dormancy, withdrawing and buying are fitted"
 
 
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")

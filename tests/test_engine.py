@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.engine import SERIES, simulate
+from sim.engine import SERIES, simulate, simulate_batch
 from sim.errors import InputError
 from sim.fund.books import BooksError
 from sim.fund.fund import Fund
@@ -156,3 +156,16 @@ def test_every_shock_runs_at_both_ends_of_its_allowed_range(effect, end):
     shock = Shock("edge", sc.start + 2, 6, 3, effects={effect: value})
     out = simulate(with_shocks(sc, (shock,)), 0)  # the books are checked every month
     assert all(np.isfinite(v).all() for v in out.values())
+
+
+def test_F4_flexible_loans_default_under_half_a_percent_of_their_balance_a_year():
+    """Issue 21: defaults (principal written off) over years 3-10 ÷ the average loan balance
+    of those years, a year: under 0.5% (national HPF overdue rates are a few hundredths of a
+    percent, FACTS.md; the premium for flexible workers is stated in the README)."""
+    sc = load_scenario(sets={"population.size": 30_000, "montecarlo.paths": 2})
+    runs = simulate_batch(sc, [0, 1])
+    written_off = sum(o["defaults_amount"][24:].sum() for o in runs)
+    balance_years = sum(o["loan_balance"][24:].mean() * (sc.horizon - 24) / 12 for o in runs)
+    assert sum(o["loans_disbursed"].sum() for o in runs) > 500
+    rate = written_off / balance_years
+    assert 0 < rate < 0.005, rate
