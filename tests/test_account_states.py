@@ -5,10 +5,10 @@ import pytest
 
 from sim.agents.behaviour import Behaviour, BehaviourState, FundView
 from sim.agents.dormancy import log_hazards
+from sim.agents.engine_month import Recorder, month_scenario
 from sim.agents.income import IncomeState, step_income
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
-from sim.agents.world import AgentWorld
 from sim.core.months import calendar_month, parse_month
 from sim.core.random import Draws
 from sim.engine.simulation import simulate
@@ -76,14 +76,15 @@ def test_dormant_members_do_not_deposit_but_may_withdraw_and_exit(people):
 
 
 def test_dormant_accounts_keep_their_balance_and_earn_interest_and_subsidy():
-    world = AgentWorld(CONFIG, load_policy("lyg-2023"), 6_000, seed=7,
-                       start_month=parse_month("2023-09"))  # fmt: skip
-    world.run(21)  # to May 2025: the next month is a settlement month (June)
-    acc, st = world.ledger.acc, world.state
+    sc = month_scenario(CONFIG, load_policy("lyg-2023"), n=6_000, months=22, seed=7,
+                        start_month=parse_month("2023-09"))  # fmt: skip
+    path = Recorder(sc, 0)
+    path.env.run(until=21)  # to May 2025: the next month is a settlement month (June)
+    acc, st = path.fund.ledger.acc, path.people.state
     dormant = acc.is_open & st.dormant & (acc.balance > 0)
     before = acc.balance.copy()
     subsidy_before = acc.subsidy_total.copy()
-    world.step()
+    path.env.run(until=22)
     kept = dormant & st.dormant & acc.is_open & (acc.balance >= before)
     assert kept.sum() > 20
     assert (acc.balance[kept] > before[kept]).all(), "June credits interest to dormant accounts"

@@ -38,7 +38,8 @@ BAD = {
         "cohorts.gig.education",
     ),
     "missing basis": (
-        'basis = "FACTS.md: monthly repayment at most 50%-60% of monthly income (2015 circular)"\n',
+        'basis = "max_repayment_share: FACTS.md, monthly repayment at most 50%-60% of monthly '
+        'income (2015 circular). buffer_instalments and saving_share: assumptions (below)"\n',
         "",
         "behaviour.repaying.basis",
     ),

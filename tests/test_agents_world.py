@@ -1,10 +1,11 @@
-"""The agents alone against the real ledger: books close, refusals count, the CLI reports."""
+"""People through the engine's own month (sim.agents.engine_month): books close, refusals
+count, calibration and the CLI report."""
 
 import pytest
 
 from sim.agents.calibration import calibrate, load_targets
+from sim.agents.engine_month import Recorder, month_scenario, record_paths
 from sim.agents.population_file import load_agent_config
-from sim.agents.world import AgentWorld
 from sim.cli.main import main
 from sim.core.errors import InputError
 from sim.core.months import parse_month
@@ -14,23 +15,30 @@ CONFIG = load_agent_config()
 START = parse_month("2023-09")
 
 
-def test_agents_drive_the_ledger_and_the_books_close_every_month():
-    world = AgentWorld(CONFIG, load_policy("lyg-draft"), 5_000, seed=3, start_month=START)
-    stats = world.run(30)  # end_month raises if the books do not close
-    assert stats[-1].members > 0
-    assert sum(s.deposits for s in stats) > 0
-    assert sum(s.exits for s in stats) > 0
-    assert all(s.members <= 5_000 for s in stats)
-    assert world.ledger.acc.subsidy_total.max() > 0, "the draft's opening bonus was paid"
+def test_people_drive_the_engine_and_the_books_close_every_month():
+    sc = month_scenario(CONFIG, load_policy("lyg-draft"), n=5_000, months=30, seed=3,
+                        start_month=START)  # fmt: skip
+    path = Recorder(sc, 0)
+    path.env.run()  # every month's books are checked: a mismatch raises
+    run = path.series()
+    assert run["members"][-1] > 0
+    assert run["deposits"].sum() > 0
+    assert run["exits"].sum() > 0
+    assert run["loans_granted"].sum() > 0, "the engine's loan desk lends"
+    assert (run["members"] <= 5_000).all()
+    assert path.fund.ledger.acc.subsidy_total.max() > 0, "the draft's opening bonus was paid"
+    # the recorder's counts are the engine's own series
+    assert (run["members"] == path.out["members"]).all()
+    assert (run["deposits_fen"] == 100 * path.out["deposits"]).all()
 
 
 def test_refused_deposits_are_counted_not_clipped():
     policy = load_policy("lyg-2023").with_overrides({"deposit.floor": 3000}, origin="test")
-    world = AgentWorld(CONFIG, policy, 3_000, seed=3, start_month=START)
-    stats = world.run(6)
-    refused = sum(s.refused.get("below_floor", 0) for s in stats)
+    (run,) = record_paths(CONFIG, policy, n=3_000, months=6, seed=3, start_month=START,
+                          paths=[0])  # fmt: skip
+    refused = run["refused.below_floor"].sum()
     assert refused > 0
-    assert sum(s.deposit_requests - s.deposits for s in stats) == refused
+    assert (run["deposit_requests"] - run["deposits"]).sum() == refused
 
 
 def test_calibration_reports_every_target_moment():

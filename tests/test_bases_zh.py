@@ -60,11 +60,20 @@ def test_the_translation_table_holds_no_basis_that_no_shipped_file_carries():
     assert not stale, f"bases_zh.toml renders texts no shipped file has: {sorted(stale)}"
 
 
-def test_the_calibrated_population_file_carries_the_source_files_bases_verbatim():
-    """``hpfsim calibrate --fit`` rewrites values only, so its bases stay translated."""
+def test_the_calibrated_population_file_carries_the_source_files_bases_or_names_the_fit():
+    """``hpfsim calibrate --fit`` rewrites the values, and a fitted table's basis so that it
+    names the fitted values before the source's own (``FITTED_BASIS``): each still rendered."""
     source = _bases_in(read_toml(SCENARIOS / "population/lianyungang.toml"), [])
     calibrated = _bases_in(read_toml(SCENARIOS / "population/lianyungang-calibrated.toml"), [])
-    assert calibrated == source
+    assert len(calibrated) == len(source)
+    fitted = 0
+    for c, s in zip(calibrated, source, strict=True):
+        if c != s:
+            assert c.startswith("Fitted by hpfsim calibrate --fit (")
+            assert c.endswith(f"Starting values: {s}")
+            fitted += 1
+        assert not shown(c, "zh").startswith(ORIGINAL), c
+    assert fitted >= 4, "joining, depositing, dormancy, withdrawing and buying are fitted"
 
 
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
@@ -104,9 +113,11 @@ def test_every_chinese_basis_has_every_glyph_in_the_bundled_font():
 
 def test_a_set_basis_translates_the_wrapper_and_looks_up_the_files_basis():
     basis = "--set population.size=2500 (the file: assumption: the people who might join, " \
-            "about a fifth of the city's flexible workers)"  # fmt: skip
+            "Lianyungang's flexibly-employed: about 2.5 million workers x 23% (FACTS.md), " \
+            "derived above)"  # fmt: skip
     assert shown(basis, "zh") == (
-        "--set population.size=2500（文件中的依据：假设：可能参加的人数，约为全市灵活就业人员的五分之一）"
+        "--set population.size=2500（文件中的依据：假设：可能参加的人数，即连云港的灵活就业人员："
+        "约 250 万就业人员 × 23%（FACTS.md），推算见上）"
     )
     assert shown("--set fund.bank_rate=0.02 (the file: my guess)", "zh") == (
         f"--set fund.bank_rate=0.02（文件中的依据：{ORIGINAL}my guess）"
@@ -127,9 +138,10 @@ def test_a_basis_with_no_rendering_is_shown_in_the_original_and_marked():
 
 
 def test_the_english_report_shows_the_basis_as_written():
-    text = "FACTS.md: monthly repayment at most 50%-60% of monthly income (2015 circular)"
+    text = "Judgement: a tenth of income refills the reserve, +-5 pp; households save about a " \
+           "third of disposable income (NBS, not in FACTS.md)"  # fmt: skip
     assert shown(text, "en") == text
-    assert shown(text, "zh") == "FACTS.md：月还款额不超过月收入的 50%-60%（2015 年通知）"
+    assert shown(text, "zh").startswith("判断：以收入的十分之一补充还款储备")
 
 
 def test_a_table_giving_one_english_text_twice_is_refused(tmp_path):

@@ -8,14 +8,14 @@ from sim.agents.depositing import deposit_amount_fen
 from sim.agents.income import IncomeState, step_income
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
-from sim.agents.response import rate_response
+from sim.agents.rate_response import rate_response
 from sim.agents.withdrawing import rent_request_fen
 from sim.core.months import parse_month
 from sim.core.random import Draws
 from sim.fund.policy import load_policy
 
 CONFIG = load_agent_config()
-START = parse_month("2024-01")
+START = parse_month("2024-07")  # joining.pace 1.0: the hazard as its parameter says
 N = 40_000
 RATES = (0.03, 0.10, 0.20, 0.25, 0.30, 0.35, 0.45)
 
@@ -118,14 +118,16 @@ def test_kernel_choices_match_their_model_probabilities(world):
 
 
 def test_incomes_do_not_depend_on_the_subsidy_rate():
-    from sim.agents.world import AgentWorld
+    from sim.agents.engine_month import Recorder, month_scenario
 
     runs = []
     for rate in (0.010, 0.015):
         policy = load_policy("lyg-2023").with_overrides({"subsidy.holding_rate": rate}, origin="t")
-        w = AgentWorld(CONFIG, policy, 3_000, seed=8, start_month=parse_month("2023-09"))
-        w.run(12)
-        runs.append(w.income.income.copy())
+        sc = month_scenario(CONFIG, policy, n=3_000, months=12, seed=8,
+                            start_month=parse_month("2023-09"))  # fmt: skip
+        path = Recorder(sc, 0)
+        path.env.run()
+        runs.append(path.people.income.income.copy())
     assert np.array_equal(*runs)
 
 

@@ -75,7 +75,11 @@ def test_a_moment_is_a_ratio_of_sums_over_its_window_and_paths():
         ("band = [0.25, 0.50]", "band = [0.50, 0.25]", "not_contributing_share.band"),
         ('date = "2016-06"', "date = 2016", "not_contributing_share.date"),
         ('date = "2016-06"', 'dates = "2016-06"', "not_contributing_share.dates"),
-        ("\nfit = false", '\nfit = "no"', "dormancy.not_contributing_share.fit"),
+        (
+            "\nfit = false  # an input check",
+            '\nfit = "no"  # an input check',
+            "income.mean_annual_yuan.fit",
+        ),
     ],
 )
 def test_a_broken_targets_file_fails_in_one_line_naming_file_and_key(tmp_path, old, new, key):
@@ -136,3 +140,20 @@ def test_the_calibration_table_lists_every_target_and_fitted_parameter():
         assert f"`{name}`" in block, name
     for p in load_parameters()[0]:
         assert f"`{p.key}`" in block, p.key
+
+
+def test_the_calibrated_people_meet_the_pilots_2025_11_figures_through_the_engine():
+    """Issue 21: 47,300 accounts and 1.87 亿 yuan by 2025-11 (FACTS.md, grade D), measured per
+    person and scaled to the city's 575,000 flexibly-employed; 20,000 people stand for them."""
+    from sim.agents.calibrated import CALIBRATED_POPULATION
+    from sim.agents.calibration import calibrate
+
+    config = load_agent_config(CALIBRATED_POPULATION)
+    wanted = {k: t for k, t in load_targets().items() if k.startswith("pilot.")}
+    assert set(wanted) == {"pilot.ever_opened_2025_11", "pilot.deposits_to_2025_11_yuan"}
+    got = {m.name: m for m in calibrate(config, load_policy("lyg-2023"), n=20_000, months=27,
+                                        paths=2, start_month=parse_month("2023-09"))}  # fmt: skip
+    opened, deposits = got["pilot.ever_opened_2025_11"], got["pilot.deposits_to_2025_11_yuan"]
+    assert 35_000 <= opened.simulated <= 60_000
+    assert 1.4e8 <= deposits.simulated <= 2.4e8
+    assert 3_000 <= deposits.simulated / opened.simulated <= 5_000, "≈3,950 yuan each (FACTS.md)"

@@ -9,10 +9,10 @@ import sim.agents.fitting as fitting
 from sim.agents.calibrated import format_fit, markdown_table, sha256, write_calibrated
 from sim.agents.calibration import DEFAULT_TARGETS, load_targets, record
 from sim.agents.config import DEFAULT_POPULATION
+from sim.agents.fit_stats import bootstrap
 from sim.agents.fitting import (
     DEFAULT_PARAMETERS,
     FitSettings,
-    _bootstrap,
     apply,
     fit,
     load_parameters,
@@ -22,6 +22,7 @@ from sim.agents.population_file import load_agent_config
 from sim.cli.main import main
 from sim.core.months import parse_month
 from sim.fund.policy import load_policy
+from sim.report.bases import shown
 
 CONFIG = load_agent_config()
 POLICY = load_policy("lyg-2023")
@@ -46,7 +47,7 @@ def _synthetic_targets(params, truth, names, settings, *, seed):
     default = load_targets()
     targets = [dataclasses.replace(default[n], months=(1, settings.months)) for n in names]
     values = moments_of(targets, runs)
-    sds = _bootstrap(targets, runs, 400, seed).std(axis=0)
+    sds = bootstrap(moments_of, targets, runs, 400, seed).std(axis=0)
     return {
         t.name: dataclasses.replace(t, value=float(v), band=(float(v - 2 * s), float(v + 2 * s)))
         for t, v, s in zip(targets, values, sds, strict=True)
@@ -54,6 +55,7 @@ def _synthetic_targets(params, truth, names, settings, *, seed):
 
 
 def test_a_fit_of_synthetic_targets_recovers_the_known_parameters_within_its_intervals(tmp_path):
+    """Through the engine's own month (record: sim.agents.engine_month), as the projection."""
     keys = [
         "behaviour.joining.base_annual_rate",
         "behaviour.withdrawing.rent_user_share",
@@ -89,7 +91,7 @@ def test_a_rerun_takes_every_evaluation_from_the_cache_and_finds_the_same_fit(
     def no_simulation(*args, **kwargs):
         raise AssertionError("a cached evaluation was simulated again")
 
-    monkeypatch.setattr(fitting, "record", no_simulation)
+    monkeypatch.setattr(fitting, "record_paths", no_simulation)
     lines = []
     again = fit(CONFIG, POLICY, params, settings, targets=targets, start_month=START,
                 out=tmp_path, progress=lines.append)  # fmt: skip
@@ -124,6 +126,26 @@ def test_the_calibrated_file_carries_the_fitted_values_and_its_provenance(tmp_pa
     assert "# fitted (95% interval 28-33); the uncalibrated file has 32" in text
     assert "30.5" in format_fit(result)
     assert "| `behaviour.buying.age_peak` | 32 | 30.5 | 28-33 |" in markdown_table(result)
+    # the tables' bases name the fitted values, then the basis of the values the fit started from
+    basis = got_basis(dest, "behaviour.buying")
+    assert basis.startswith("Fitted by hpfsim calibrate --fit (")
+    assert (
+        "age_peak 30.5 (28-33) against targets.toml. Starting values: Assumption: 30% a year"
+        in (basis)
+    )
+    zh = shown(basis, "zh")
+    assert zh.startswith("由 hpfsim calibrate --fit 拟合（")
+    assert "age_peak 30.5 (28-33)，依据 targets.toml。起始值的依据：假设：" in zh
+
+
+def got_basis(path, table: str) -> str:
+    """The ``basis`` of ``[table]`` in a TOML file."""
+    import tomllib
+
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    for part in table.split("."):
+        data = data[part]
+    return data["basis"]
 
 
 def test_cli_calibrate_fit_writes_the_population_file_and_resumes(tmp_path, capsys):
@@ -143,3 +165,25 @@ def test_cli_calibrate_fit_writes_the_population_file_and_resumes(tmp_path, caps
     assert "(run)" not in capsys.readouterr().err
     assert "base_annual_rate" in (out / "calibration.md").read_text(encoding="utf-8")
     assert np.isfinite(load_agent_config(dest).joining.base_annual_rate)
+
+
+def test_a_parameter_the_targets_do_not_move_is_fixed_at_its_value_and_listed(tmp_path):
+    """Identification (fit_stats): the share of income deposited does not move the share of
+    people who ever joined, so a fit to that target alone keeps it at the file's value."""
+    params = [
+        PARAMS["behaviour.joining.base_annual_rate"],
+        PARAMS["behaviour.depositing.share_mean"],
+    ]
+    settings = _settings(n=2000, paths=4, months=18, iterations=4, bootstrap=100)
+    targets = _synthetic_targets(params[:1], [0.10], ["participation.ever_joined_3y"], settings,
+                                 seed=778)  # fmt: skip
+    result = fit(CONFIG, POLICY, params, settings, targets=targets, start_month=START,
+                 out=tmp_path)  # fmt: skip
+    joining, share = result.estimates
+    assert joining.identified
+    assert joining.low <= 0.10 <= joining.high
+    assert not share.identified
+    assert share.value == share.start == CONFIG.depositing.share_mean
+    assert "not identified (kept at the file's value): behaviour.depositing.share_mean" in (
+        format_fit(result)
+    )

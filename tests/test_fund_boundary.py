@@ -12,6 +12,7 @@ import simpy
 from sim.core.months import parse_month
 from sim.fund.counter import Counter
 from sim.fund.fund import Fund
+from sim.fund.liquidity import Application
 from sim.fund.policy import load_policy
 from sim.fund.refusals import Refusal, accepted
 from sim.fund.requests import Buyers, Joins, Purchases, Requests, per_ask
@@ -192,3 +193,42 @@ def test_per_ask_gives_one_read_only_entry_per_ask():
     assert per_ask(7, (2,)).tolist() == [7, 7]
     with pytest.raises(ValueError, match="broadcast"):
         per_ask(np.array([1, 2]), (3,))
+
+
+def _month(fund, env, sc, month, requests, then=lambda: None):
+    fund.open_month(month, in_force(sc, month))
+    fund.view(month)
+    fund.handle(requests)
+    then()
+
+    def desk():
+        yield from fund.desk()
+
+    env.process(desk())
+    env.run()
+    return fund.close_month()
+
+
+def test_W4_a_leaver_settles_the_fund_loan_in_full_and_never_defaults():
+    """A borrower who leaves (W4: retirement, death, emigration) with a loan settles it
+    (结清): this month's due and the rest of the principal come in; no arrears, no default."""
+    sc = load_scenario(sets={"population.size": 10})
+    env = simpy.Environment()
+    fund = Fund(env, sc.policy_in(sc.start), sc.pool, 2, sc.start, repay_from_balance=True,
+                group_names=("all",))  # fmt: skip
+
+    def lend():  # an application the desk grants: 200,000 yuan over 20 years
+        payload = (0, 240, True, 30_000_000)
+        fund.money.pool.submit(Application(20_000_000, sc.start, "flexible", payload))
+
+    _month(fund, env, sc, sc.start, _requests(joins=_joins([0], [30])), lend)
+    before = fund.book.outstanding()
+    assert fund.book.n == 1
+    month = sc.start + 1
+    closed = _month(fund, env, sc, month, _requests(leave=np.array([0]),
+                                                    repayment_capacity=np.array([0])))  # fmt: skip
+    loans = closed.loans
+    assert (loans.defaults, loans.arrears) == (0, (0, 0, 0, 0))
+    assert loans.principal_repaid + loans.prepaid == before == 20_000_000
+    assert fund.book.status[0] == 1  # REPAID
+    assert fund.book.outstanding() == 0

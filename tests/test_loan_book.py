@@ -186,3 +186,46 @@ def test_a_month_collected_on_the_due_the_caller_kept_matches_one_computed_afres
         assert kept.close_month() == afresh.close_month()
     np.testing.assert_array_equal(kept.principal, afresh.principal)
     np.testing.assert_array_equal(kept.arrears, afresh.arrears)
+
+
+def test_F4_arrears_are_instalments_overdue():
+    # 100 overdue of a 1,000 instalment: one (any shortfall counts); 1,000: one; 1,005: still
+    # one (within 1% of a whole instalment); 1,500: two; 3,000: three
+    from sim.fund.loan_book import instalments_overdue
+
+    got = instalments_overdue(np.array([0, 100, 1_000, 1_005, 1_500, 3_000]), 1_000)
+    assert got.tolist() == [0, 1, 1, 1, 2, 3]
+
+
+@pytest.mark.parametrize("schedule", ["equal_installment", "equal_principal"])
+def test_F4_one_missed_instalment_then_on_time_never_defaults(schedule):
+    """A borrower misses one instalment and then pays every later one on time, in full: one
+    instalment behind for good, never six (loan.default_after_months) behind."""
+    policy = POLICY.with_overrides({"loan.schedule": schedule}, origin="test")
+    book = LoanBook(policy)
+    book.disburse(JULY, 0, yuan(300_000), 240, True, yuan(400_000), 1.0)
+    book.collect(JULY, np.array([0]), 1.0)  # the missed instalment
+    assert book.close_month().arrears == (0, 1, 0, 0)
+    for k in range(1, 120):
+        _, interest, principal = due = book.due()
+        book.collect(JULY + k, interest + principal, 1.0, due=due)  # this month's, on time
+        month = book.close_month()
+        assert (month.defaults, month.arrears) == (0, (0, 1, 0, 0)), k
+    assert book.status[0] == ACTIVE
+    _, owed = book.amount_due()
+    book.collect(JULY + 120, owed, 1.0)  # catching up clears it
+    assert book.close_month().arrears == (1, 0, 0, 0)
+
+
+def test_F4_six_instalments_overdue_default_whenever_they_were_missed():
+    # missing every other instalment: 1, 1, 2, 2, … the sixth falls overdue in month 11
+    book = LoanBook(POLICY)
+    book.disburse(JULY, 0, yuan(300_000), 360, True, yuan(400_000), 1.0)
+    for k in range(12):
+        _, interest, principal = due = book.due()
+        pay = interest + principal if k % 2 else np.array([0])
+        book.collect(JULY + k, pay, 1.0, due=due)
+        if book.close_month().defaults:
+            break
+    assert k == 10
+    assert book.status[0] == DEFAULTED

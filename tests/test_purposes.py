@@ -25,7 +25,7 @@ def test_the_purpose_strings_are_the_keys_results_depend_on():
         "POP_LEVEL": "pop.level", "POP_SHARE": "pop.share", "POP_EDUCATION": "pop.education",
         "POP_CHILDREN": "pop.children", "POP_CREDIT": "pop.credit",
         "POP_INTENTION": "pop.intention", "POP_RESIDENCY": "pop.residency",
-        "POP_QUARTERLY": "pop.quarterly", "POP_RENT_USER": "pop.rent_user",
+        "POP_QUARTERLY": "pop.quarterly", "POP_RENT_USER": "pop.rent_user", "POP_DEPOSIT_STYLE": "pop.deposit_style",
         "BOOK_INTENTION": "book.intention", "REPAYMENT_USER": "repayment.user",
         "MORTGAGE_LEFT": "mortgage.left", "INCOME_START_ACTIVE": "income.start_active",
         "INCOME_START_PERSISTENT": "income.start_persistent", "INCOME_CHAIN": "income.chain",

@@ -258,7 +258,8 @@ def test_the_spreadsheet_holds_the_decision_table_summary_and_assumptions(compar
     assert flags == [False], "a boolean, not the text 'false'"
     assert (
         size[4]
-        == "--set population.size=2500（文件中的依据：假设：可能参加的人数，约为全市灵活就业人员的五分之一）"
+        == "--set population.size=2500（文件中的依据：假设：可能参加的人数，即连云港的灵活就业人员："
+        "约 250 万就业人员 × 23%（FACTS.md），推算见上）"
     )
     assert sheet["E1"].value == "依据"
 

@@ -135,3 +135,22 @@ def test_bad_loan_and_liquidity_parameters_fail_naming_the_key(overrides, key):
         load_policy("lyg-2023").with_overrides(overrides, origin="scenario.toml")
     assert err.value.key == key
     assert "\n" not in str(err.value)
+
+
+def test_F4_pre_loan_check_refuses_an_unsteady_income():
+    # B §3(5)21 贷前调查: income in at least loan.min_income_months = 9 of the last 12
+    p = load_policy("lyg-draft")
+    assert p["loan.min_income_months"] == 9
+    assert Refusal(check_eligibility(p, request(income_months=8))[0]) is Refusal.UNSTEADY_INCOME
+    assert Refusal(check_eligibility(p, request(income_months=9))[0]) is Refusal.OK
+    assert Refusal(check_eligibility(p, request())[0]) is Refusal.OK, "no record: 12 months"
+    # an irregular earner is also offered less: the capacity term uses the average income,
+    # idle months included. 4,000 a month × 50% × the annuity factor of 2.85% over 360 months
+    # (241.1) = 482,300 > 8,000 × 50% × 241.1 / 2: half the income, half the capacity limit.
+    full, _ = limit("lyg-2023", income=yuan(8_000), balance=yuan(200_000), price=yuan(2_000_000))
+    half, binding = limit("lyg-2023", income=yuan(4_000), balance=yuan(200_000),
+                          price=yuan(2_000_000))  # fmt: skip
+    assert binding == "capacity"
+    r = 0.0285 / 12
+    assert half == math.floor(yuan(4_000) * 0.5 * (1 - (1 + r) ** -360) / r)
+    assert half < full

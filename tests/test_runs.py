@@ -168,7 +168,7 @@ def test_killing_the_run_stops_its_workers(tmp_path):
 def test_a_bad_value_in_the_scenario_file_is_caught_even_where_set_overrides_it(tmp_path, capsys):
     from tests.helpers import broken_copy
 
-    bad = broken_copy(BASELINE, "size = 100000", "size = 0", tmp_path / "bad.toml")
+    bad = broken_copy(BASELINE, "size = 575000", "size = 0", tmp_path / "bad.toml")
     assert (
         main(["run", str(bad), "--set", "population.size=1500", "--out", str(tmp_path / "o")]) == 2
     )

@@ -63,7 +63,7 @@ def refusal_rule(code: int, action: str, policy) -> str:
         Refusal.TOO_YOUNG: "E1", Refusal.RETIRED: "E1", Refusal.BAD_CREDIT: "E2",
         Refusal.IN_EMPLOYEE_PENSION: "E1", Refusal.RESIDENCY: "E2",
         Refusal.TOO_FEW_DEPOSIT_MONTHS: "L1", Refusal.TERM_TOO_LONG: "L2",
-        Refusal.AGE_AT_MATURITY: "L2",
+        Refusal.AGE_AT_MATURITY: "L2", Refusal.UNSTEADY_INCOME: "F4",
     }[r]  # fmt: skip
 
 

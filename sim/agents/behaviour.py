@@ -33,10 +33,10 @@ import numpy as np
 from sim.agents import purposes
 from sim.agents.buying import Applications, purchase_probability
 from sim.agents.config import MORTGAGE, RENTING, AgentConfig
-from sim.agents.depositing import deposit_amount_fen, deposit_probability
+from sim.agents.depositing import deposit_probability, styled_amount_fen
 from sim.agents.dormancy import stop_probability
 from sim.agents.kernel_params import Account, DrawKeys, Memory, ModelParams, People, Requests
-from sim.agents.population import Population
+from sim.agents.population import LUMP_SUMS, Population
 from sim.agents.withdrawing import exit_probability, rent_request_fen, repayment_request_fen
 from sim.core.chunks import chunk_plan, rows_per_path
 from sim.core.months import calendar_month
@@ -62,12 +62,16 @@ class BehaviourState:
     mortgage_end: np.ndarray = None  # int32: month the commercial mortgage ends
     repayment_user: np.ndarray = None  # bool: withdraws for a commercial mortgage (W1)
     housing_user: np.ndarray = None  # bool: ever a rent, purchase or repayment withdrawal
+    repay_buffer_fen: np.ndarray = None  # int64: a borrower's repayment buffer (``repaying``)
+    income_record: np.ndarray = None  # uint16: bit k set = income k months ago (last 12)
 
     def __post_init__(self):
         n = len(self.alive)
         starts = {"dormant": (False, bool), "plan_month": (-1, np.int32),
                   "mortgage_fen": (0, np.int32), "mortgage_end": (0, np.int32),
-                  "repayment_user": (False, bool), "housing_user": (False, bool)}  # fmt: skip
+                  "repayment_user": (False, bool), "housing_user": (False, bool),
+                  "repay_buffer_fen": (0, np.int64),
+                  "income_record": (0xFFF, np.uint16)}  # fmt: skip
         for name, (value, dtype) in starts.items():
             if getattr(self, name) is None:
                 setattr(self, name, np.full(n, value, dtype))
@@ -187,6 +191,7 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
                     last = deposited_last[i]
                     deposited_last[i] = False  # set again by the caller if the fund accepts it
                     base = inc if (active and months == 1) else avg
+                    style = people.style[i]
                     if joining or restarted:
                         prob = 1.0
                     elif active:
@@ -195,10 +200,13 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
                                                    p.habit, last, p.rate_term)  # fmt: skip
                     else:
                         prob = deposit_probability(p.idle_logit, 0.0, 0.0, 0.0, False, p.rate_term)
+                    if style == LUMP_SUMS and not (joining or restarted):
+                        prob /= p.lump_months
                     if uniform_at(k_deposit, row) < prob:
                         factor = p.rate_factor * p.saving_factor if planning else p.rate_factor
-                        dep[i] = deposit_amount_fen(people.share[i], base, months, factor,
-                                                    fund.floor_fen, fund.cap_fen)  # fmt: skip
+                        dep[i] = styled_amount_fen(style, people.share[i], base, months, factor,
+                                                   fund.floor_fen, fund.cap_fen, p.minimum_fen,
+                                                   p.lump_months)  # fmt: skip
                         dep_months[i] = months
             if not member:
                 continue
@@ -288,7 +296,7 @@ class Behaviour:
                purchase_multiplier: float = 1.0) -> Requests:  # fmt: skip
         """The kernel's pass: every person's requests as arrays (reused month after month)."""
         params = ModelParams.of(self.config, fund, exit_multiplier=exit_multiplier,
-                                purchase_multiplier=purchase_multiplier)  # fmt: skip
+                                purchase_multiplier=purchase_multiplier, month=month)  # fmt: skip
         plan = chunk_plan(rows_per_path(self.pop.n, len(self.draws)), len(self.draws))
         _decide(plan, month, calendar_month(month), People.of(self.pop), income.arrays(),
                 Memory.of(state), Account.of(fund), params, DrawKeys.of(self.draws, month),

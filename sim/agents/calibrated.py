@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import math
 import os
 import re
+import tomllib
 from pathlib import Path
 
 from sim.agents.fitting import METHOD, FitResult
@@ -49,9 +51,14 @@ def write_calibrated(
         note = (
             f"# fitted (95% interval {e.low:.4g}-{e.high:.4g}); the uncalibrated file has "
             f"{e.start:.6g}"
+            if e.identified
+            else "# not identified by the fitted targets: kept at the uncalibrated file's value"
         )
         _replace(lines, source, f"behaviour.{model}", name, f"{e.value:.6g}", note)
     day = (date or datetime.date.today()).isoformat()
+    for table in dict.fromkeys(e.parameter.key.rsplit(".", 1)[0] for e in result.estimates):
+        mine = [e for e in result.estimates if e.parameter.key.startswith(table + ".")]
+        _rebase(lines, source, table, day, mine)
     s = result.settings
     head = [
         f"# CALIBRATED copy of {source.name}: written by `{command}` - do not edit by hand;",
@@ -64,6 +71,8 @@ def write_calibrated(
         f"# calibration.run = policy {s.policy}, start {s.start}, {s.n} people x {s.paths} paths,"
         f" {s.months} months, seed {s.seed}",
         f"# calibration.distance = {result.distance:.4g} ({result.evaluations} evaluations)",
+        f"# calibration.convergence = {result.status}",
+        f"# calibration.not_identified = {', '.join(_fixed(result)) or 'none'}",
         "",
     ]
     tmp = dest.with_name(f".{dest.name}.tmp{os.getpid()}")
@@ -76,6 +85,35 @@ def write_calibrated(
             raise RuntimeError(f"{dest}: {e.parameter.key} reads back as {got}, not {e.value}")
     os.replace(tmp, dest)
     return dest
+
+
+FITTED_BASIS = "Fitted by hpfsim calibrate --fit ({date}): {values} against {targets}{kept}. \
+Starting values: {start}"
+"""A fitted table's basis: what was fitted (and what the targets left at its value), then the
+source file's own basis for the values the fit started from (``sim.report.bases`` renders it)."""
+
+
+def _rebase(lines: list[str], origin: Path, table: str, day: str, estimates) -> None:
+    """Rewrite ``[table]``'s basis so that it names the fitted values, not only the start."""
+    fitted = [e for e in estimates if e.identified]
+    kept = [e for e in estimates if not e.identified]
+    values = ", ".join(f"{e.parameter.key.rsplit('.', 1)[1]} {e.value:.4g} "
+                       f"({e.low:.4g}-{e.high:.4g})" for e in fitted) or "nothing"  # fmt: skip
+    rest = ", ".join(f"{e.parameter.key.rsplit('.', 1)[1]} {e.value:.4g}" for e in kept)
+    inside = False
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = stripped == f"[{table}]"
+            continue
+        if inside and stripped.startswith("basis = "):
+            start = tomllib.loads(stripped)["basis"]
+            text = FITTED_BASIS.format(date=day, values=values, targets="targets.toml",
+                                       kept=f"; not identified, kept: {rest}" if kept else "",
+                                       start=start)  # fmt: skip
+            lines[i] = f"basis = {json.dumps(text, ensure_ascii=False)}"
+            return
+    raise InputError(origin, f"{table}.basis", "not found: cannot write the fitted basis")
 
 
 def _replace(lines: list[str], origin: Path, table: str, key: str, value: str, note: str) -> None:
@@ -94,13 +132,23 @@ def _replace(lines: list[str], origin: Path, table: str, key: str, value: str, n
     raise InputError(origin, f"{table}.{key}", "not found: cannot write the fitted value")
 
 
+def _fixed(result: FitResult) -> list[str]:
+    return [e.parameter.key for e in result.estimates if not e.identified]
+
+
+def _interval(e) -> str:
+    return f"{e.low:.4g} - {e.high:.4g}" if e.identified else "fixed: not identified"
+
+
 def format_fit(result: FitResult) -> str:
-    """The fit's report: each parameter with its interval, each target with its fit."""
-    out = [f"{'parameter':44} {'start':>9} {'fitted':>9}  95% interval"]
+    """The fit's report: objective, each parameter with its interval (or fixed, not
+    identified), each target with its fit, and how the search ended."""
+    out = [
+        "objective: sum over the fitted targets of ((simulated - target) / (band / 4))^2",
+        f"{'parameter':44} {'start':>9} {'fitted':>9}  95% interval",
+    ]
     for e in result.estimates:
-        out.append(
-            f"{e.parameter.key:44} {e.start:9.4g} {e.value:9.4g}  {e.low:.4g} - {e.high:.4g}"
-        )
+        out.append(f"{e.parameter.key:44} {e.start:9.4g} {e.value:9.4g}  {_interval(e)}")
     out += ["", f"{'target':36} {'value':>9} {'band':>19} {'fitted':>9} {'(95% sim.)':>19}  ok"]
     for m in result.moments:
         t = m.target
@@ -111,7 +159,9 @@ def format_fit(result: FitResult) -> str:
         out.append(f"{t.name:36} {t.value:9.4g} {band:>19} {m.simulated:9.4g} {sim:>19}  {ok}")
     out.append(
         f"\ndistance {result.distance:.4g}; {result.evaluations} evaluations "
-        f"({result.from_cache} from the cache), {result.seconds:.0f} s; {result.status}"
+        f"({result.from_cache} from the cache), {result.seconds:.0f} s; convergence: "
+        f"{result.status}; not identified (kept at the file's value): "
+        f"{', '.join(_fixed(result)) or 'none'}"
     )
     return "\n".join(out)
 
@@ -132,9 +182,8 @@ def markdown_table(result: FitResult) -> str:
         )
     rows += ["", "| parameter | uncalibrated | fitted | 95% interval |", "|---|---|---|---|"]
     for e in result.estimates:
-        rows.append(
-            f"| `{e.parameter.key}` | {e.start:.4g} | {e.value:.4g} | {e.low:.4g}-{e.high:.4g} |"
-        )
+        span = f"{e.low:.4g}-{e.high:.4g}" if e.identified else "not identified: kept"
+        rows.append(f"| `{e.parameter.key}` | {e.start:.4g} | {e.value:.4g} | {span} |")
     return "\n".join(rows)
 
 

@@ -8,71 +8,45 @@ a window of months::
     moment = scale * sum(numerator series over months a..b, all paths)
                    / sum(denominator series over months a..b, all paths)
 
-A series is any number field of :class:`~sim.agents.world.MonthStats` (a
-dict field such as ``refused`` gives ``refused.CODE``), or one the recorder
-here derives from people's accounts each month (:data:`DERIVED`). A series
-name prefixed with ``-`` is subtracted. So a new target needs one table in the
-targets file and no code, and a series the world gains later is a target's
-numerator at once.
+A series is any series :mod:`sim.agents.engine_month` records each month
+(:data:`~sim.agents.engine_month.SERIES`: the month's counts and sums, and what
+it derives from people's accounts; a by-key series such as ``refused`` gives
+``refused.CODE``). A series name prefixed with ``-`` is subtracted. So a new
+target needs one table in the targets file and no code.
 
 The band is read as a 95% range: the target's standard deviation is a quarter
 of its width, and its weight in a fit (``sim.agents.fitting``) is one over
 that variance. A target with ``fit = false`` is reported but not fitted (the
-agents-alone world cannot yet produce it).
+model cannot produce it: see the target's own note).
 
-:func:`calibrate` synthesises a population, runs the agents alone against the
-real ledger and the stand-in loan desk (``sim.agents.world``) and prints each
-moment beside its target.
+:func:`calibrate` synthesises a population, runs it through the engine's own
+month (:mod:`sim.agents.engine_month`: the counter, the loan desk and book, the
+pool) and prints each moment beside its target.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from sim.agents.config import RENTING, AgentConfig
-from sim.agents.world import AgentWorld, MonthStats
+from sim.agents.config import AgentConfig
+from sim.agents.engine_month import COUNTS, DERIVED, DICTS, record_paths
 from sim.core.errors import InputError, read_toml
-from sim.core.months import is_settlement_month
 from sim.fund.policy import Policy
 from sim.report.terminal import significant, table
 
 DEFAULT_TARGETS = Path(__file__).resolve().parents[2] / "scenarios/calibration/targets.toml"
-
-DORMANT_AFTER = 6
-"""An open account with no accepted deposit for this many months is dormant (not contributing)."""
-
-DERIVED = {
-    "alive": "people not retired, dead or emigrated",
-    "income_yuan": "total income of people alive (yuan)",
-    "ever_members": "people who ever opened an account (cumulative)",
-    "dormant": f"open accounts with no deposit in the last {DORMANT_AFTER} months",
-    "stops": "open accounts becoming dormant this month",
-    "restarts": "dormant open accounts depositing again this month",
-    "deposit_income_fen": "depositors' average monthly income x months their deposit covers (fen)",
-    "members_at_settlement": "open accounts in the settlement month (else 0)",
-    "rent_withdrawers_year": "accounts with a rent withdrawal in the fund year, at its settlement",
-    "rent_fen_year": "rent withdrawn in the fund year, at its settlement (fen)",
-    "loans_under_40": "fund loans disbursed this month to borrowers under 40",
-    "loans_first_home": "fund loans disbursed this month to renters (a first home)",
-}
-"""Series the recorder derives from people's accounts, beside the ``MonthStats`` fields."""
 
 _REQUIRED = {"description", "value", "band", "source", "date", "numerator", "denominator", "months"}
 _OPTIONAL = {"scale", "fit"}
 
 
 def stats_series() -> tuple[set[str], set[str]]:
-    """``MonthStats``' number fields and its dict fields (whose keys become ``field.KEY``)."""
-    numbers, dicts = set(), set()
-    for f in fields(MonthStats):
-        if f.name == "month":
-            continue
-        (dicts if str(f.type).startswith("dict") else numbers).add(f.name)
-    return numbers, dicts
+    """The recorder's count series and its by-key series (whose keys become ``field.KEY``)."""
+    return set(COUNTS), set(DICTS)
 
 
 @dataclass(frozen=True)
@@ -194,59 +168,9 @@ def record(
     config: AgentConfig, policy: Policy, *, n: int, months: int, seed: int, path: int,
     start_month: int,
 ) -> dict[str, np.ndarray]:  # fmt: skip
-    """One path of the agents alone: every series, one value a month (float64 arrays)."""
-    world = AgentWorld(config, policy, n, seed=seed, path=path, start_month=start_month)
-    acc, pop = world.ledger.acc, world.pop
-    settlement = policy["interest.settlement_month"]
-    last_dep = np.full(n, -(10**6), np.int64)
-    prev_months = np.zeros(n, np.int32)
-    prev_loan = np.zeros(n, bool)
-    was_dormant = np.zeros(n, bool)
-    rows: dict[str, list[float]] = {}
-    for t in range(months):
-        m = world.month
-        renter = pop.tenure == RENTING
-        s = world.step()
-        row = _stats_row(s)
-        depositing = acc.deposit_months > prev_months
-        covered = np.maximum(acc.deposit_months - prev_months, 0)
-        last_dep[depositing] = m
-        new_open = acc.is_open & (acc.opened_month == m)
-        dormant = acc.is_open & (m - last_dep >= DORMANT_AFTER)
-        new_loan = acc.loan_disbursed & ~prev_loan
-        age = (m - pop.birth_month) / 12.0
-        alive = world.state.alive
-        row.update(
-            alive=alive.sum(),
-            income_yuan=float(world.income.income[alive].sum()),
-            ever_members=acc.ever_opened.sum(),
-            dormant=dormant.sum(),
-            stops=(dormant & ~was_dormant & ~new_open).sum(),
-            restarts=(was_dormant & depositing & acc.is_open & ~new_open).sum(),
-            deposit_income_fen=100.0 * float((world.income.income_avg * covered).sum()),
-        )
-        settling = is_settlement_month(m, settlement)
-        row["members_at_settlement"] = acc.is_open.sum() if settling else 0
-        row["rent_withdrawers_year"] = (acc.rent_this_year > 0).sum() if settling else 0
-        row["rent_fen_year"] = float(acc.rent_this_year.sum()) if settling else 0
-        row["loans_under_40"] = (new_loan & (age < 40)).sum()
-        row["loans_first_home"] = (new_loan & renter).sum()
-        for key, v in row.items():
-            rows.setdefault(key, [0.0] * t).append(float(v))
-        for v in rows.values():
-            v.extend([0.0] * (t + 1 - len(v)))
-        prev_months = acc.deposit_months.copy()
-        prev_loan = acc.loan_disbursed.copy()
-        was_dormant = dormant
-    return {k: np.asarray(v, np.float64) for k, v in rows.items()}
-
-
-def _stats_row(s: MonthStats) -> dict[str, float]:
-    numbers, dicts = stats_series()
-    row = {k: float(getattr(s, k)) for k in numbers}
-    for d in dicts:
-        row.update({f"{d}.{k}": float(v) for k, v in getattr(s, d).items()})
-    return row
+    """One path through the engine's month: every series, one value a month (float64)."""
+    return record_paths(config, policy, n=n, months=months, seed=seed, start_month=start_month,
+                        paths=[path])[0]  # fmt: skip
 
 
 def moment(target: Target, paths: list[dict[str, np.ndarray]]) -> float:
@@ -281,10 +205,8 @@ def calibrate(
 ) -> list[Moment]:
     """Simulated moments beside their targets, in the targets file's order."""
     wanted = load_targets(targets)
-    runs = [
-        record(config, policy, n=n, months=months, seed=seed, path=p, start_month=start_month)
-        for p in range(paths)
-    ]
+    runs = record_paths(config, policy, n=n, months=months, seed=seed, start_month=start_month,
+                        paths=range(paths))  # fmt: skip
     return [Moment(t, moment(t, runs)) for t in wanted.values()]
 
 

@@ -136,6 +136,16 @@ class Joining:
     return_semi_elasticity: float
     loan_access_value: float
     tax_horizon_years: float
+    pace: tuple[tuple[int, float], ...] = ()  # (first month in force, multiplier): dated outreach
+
+    def pace_at(self, month: int | None) -> float:
+        """The dated multiplier of the joining hazard in force in ``month`` (1 without one):
+        the pilot's slow start and its June 2025 outreach, as data (FACTS.md)."""
+        value = 1.0
+        for start, m in self.pace:
+            if month is not None and start <= month:
+                value = m
+        return value
 
 
 @dataclass(frozen=True)
@@ -149,6 +159,10 @@ class Depositing:
     share_mean: float
     share_spread: float
     quarterly_share: float
+    minimum_share: float  # share of people who deposit the minimum, whatever their income
+    minimum_yuan: float  # the minimum they keep to, yuan a month (topped to the fund's floor)
+    lump_share: float  # share of people who pay in lump sums, at irregular times
+    lump_months: float  # a lump sum is this many months' amount, paid about as often
 
 
 @dataclass(frozen=True)
@@ -238,6 +252,8 @@ class Repaying:
     """Repayment capacity (see ``sim.agents.repaying``)."""
 
     max_repayment_share: float
+    buffer_instalments: float  # the repayment buffer a borrower keeps, in amounts due
+    saving_share: float  # share of a month's income a borrower adds to the buffer
 
 
 BEHAVIOUR_SPECS = {
@@ -261,6 +277,10 @@ BEHAVIOUR_SPECS = {
             "share_mean": _spec(0, 1),
             "share_spread": _spec(0, 5),
             "quarterly_share": _spec(0, 1),
+            "minimum_share": _spec(0, 1),
+            "minimum_yuan": _spec(0, 1e5),
+            "lump_share": _spec(0, 1),
+            "lump_months": _spec(1, 60),
         },
     ),
     "dormancy": (
@@ -297,7 +317,14 @@ BEHAVIOUR_SPECS = {
             "green_or_upgrade_share": _spec(0, 1),
         },
     ),
-    "repaying": (Repaying, {"max_repayment_share": _spec(0, 1)}),
+    "repaying": (
+        Repaying,
+        {
+            "max_repayment_share": _spec(0, 1),
+            "buffer_instalments": _spec(0, 120),
+            "saving_share": _spec(0, 1),
+        },
+    ),
 }
 FINANCING_SPECS = {
     "min_fund_loan": _spec(0, 1e7),

@@ -20,7 +20,12 @@ months at once. Someone opening an account always makes a first deposit.
 ``share_mean``), of this month's income (or their average income when idle or
 paying quarterly), scaled by the contribution pull, and by
 ``saving_up_factor`` in the months before a planned purchase
-(``sim.agents.financing``), rounded to the yuan. People know the bounds the fund publishes:
+(``sim.agents.financing``), rounded to the yuan. That is one person in
+``share_of_income`` style; a ``minimum_share`` of people deposit the minimum
+(``minimum_yuan``, or the fund's floor if higher) whatever they earn (FACTS.md:
+voluntary savers cluster at the minimum — NPS-Swavalamban, Mbao), and a
+``lump_share`` pay ``lump_months`` months' amount at once, about once in that
+many months, at irregular times. People know the bounds the fund publishes:
 they deposit no more than the cap, and top a small amount up to the floor when
 the floor is under half their monthly income. Otherwise they ask anyway — and
 the ledger refuses (D1, D2), which is counted.
@@ -60,3 +65,17 @@ def deposit_amount_fen(
     if fen < floor_fen * months and floor_fen <= 0.5 * base_income * 100:
         fen = floor_fen * months
     return min(fen, cap_fen * months)
+
+
+@numba.njit(inline="always")
+def styled_amount_fen(style: int, share: float, base_income: float, months: int,
+                      rate_factor: float, floor_fen: int, cap_fen: int, minimum_fen: int,
+                      lump_months: float) -> int:  # fmt: skip
+    """The amount asked for by a person of deposit ``style`` (0 share of income, 1 the
+    minimum, 2 lump sums; ``population``), in fen (whole yuan), within the cap."""
+    if style == 1:
+        return min(max(minimum_fen, floor_fen) * months, cap_fen * months)
+    fen = deposit_amount_fen(share, base_income, months, rate_factor, floor_fen, cap_fen)
+    if style == 2:
+        fen = min(int(fen * lump_months) // 100 * 100, cap_fen * months)
+    return fen

@@ -4,15 +4,24 @@
 path in the population file, bounds, basis), against the targets of
 ``scenarios/calibration/targets.toml`` (``sim.agents.calibration``) whose ``fit`` is true.
 
-**How.** The distance is the weighted sum of squares of ``(simulated - target) / sd`` with
-``sd`` a quarter of each target's band, minimised by ``scipy.optimize.least_squares``
+**Objective.** The distance is the weighted sum of squares of ``(simulated - target) / sd``
+over the fitted targets, ``sd`` a quarter of each target's band. A target the model cannot
+meet has ``fit = false`` in the targets file: reported beside the fit, never in the distance,
+so it cannot bend the rest.
+
+**Identification.** Before the search, each parameter's 95% interval at its starting value
+(below) tells whether the fitted targets pin it down (``sim.agents.fit_stats``); one they do
+not keeps the population file's value, is not searched over, and is listed as fixed.
+
+**How.** The distance is minimised by ``scipy.optimize.least_squares``
 (trust-region reflective, within the bounds) over the parameters rescaled to [0, 1]. Every
 evaluation runs the same ``paths`` populations with the same seeds (common random numbers,
 ``sim.core.random``), so two parameter vectors differ only by the parameters, and the Jacobian
 is a forward difference of ``step`` of each parameter's range — a step large enough to see
 through the small jumps of a simulated moment. It stops after ``iterations`` evaluations
 of the distance, or when a step moves the parameters by under 0.1% of their range or the
-distance by under 0.01% (below that, moves are simulation noise).
+distance by under 0.01% (below that, moves are simulation noise); the report states which
+(**convergence**: scipy's message).
 
 **Intervals.** By the delta method (the sandwich of the minimum-distance estimator)::
 
@@ -49,8 +58,11 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import least_squares
 
-from sim.agents.calibration import DEFAULT_TARGETS, Target, moment, record
+from sim.agents.calibration import DEFAULT_TARGETS, Target, moment
 from sim.agents.config import BEHAVIOUR_SPECS, AgentConfig
+from sim.agents.engine_month import record_paths
+from sim.agents.fit_stats import bootstrap, half_widths, identified, jacobian
+from sim.agents.fit_stats import conditional_half_widths as conditional
 from sim.core.errors import InputError, read_toml
 from sim.core.months import parse_month
 from sim.fund.policy import Policy
@@ -176,6 +188,7 @@ class Estimate:
     value: float
     low: float
     high: float
+    identified: bool = True  # False: the targets do not pin it; kept at the file's value
 
 
 @dataclass(frozen=True)
@@ -253,11 +266,9 @@ class Evaluator:
             how = "cached"
         else:
             cfg = apply(self.config, self.params, key)
-            runs = [
-                record(cfg, self.policy, n=self.s.n, months=self.s.months, seed=self.s.seed,
-                       path=p, start_month=self.start_month)
-                for p in range(self.s.paths)
-            ]  # fmt: skip
+            runs = record_paths(cfg, self.policy, n=self.s.n, months=self.s.months,
+                                seed=self.s.seed, start_month=self.start_month,
+                                paths=range(self.s.paths))  # fmt: skip
             _save_atomic(file, runs)
             how = "run"
         self._memo[key] = runs
@@ -266,7 +277,7 @@ class Evaluator:
 
 
 def _code_digest() -> str:
-    """sha256 of the source the agents-alone world runs: a changed behaviour or rule never
+    """sha256 of the source the engine's month runs: a changed behaviour or rule never
     reads a stale evaluation (the fitting and reporting code is left out)."""
     root = Path(__file__).resolve().parents[1]
     files = [*root.glob("*.py"), *(root / "agents").glob("*.py"), *(root / "fund").glob("*.py")]
@@ -338,28 +349,43 @@ def fit(
                         + _show(params, ev.theta(u)))  # fmt: skip
         return r
 
-    def jacobian(u) -> np.ndarray:
-        return _jacobian(residuals, u, settings.step)
-
     span = np.array([p.high - p.low for p in params])
     u0 = np.clip([(p.value(config) - p.low) / (p.high - p.low) for p in params], 0.0, 1.0)
+    free = np.ones(len(params), bool)  # identification at the start (fit_stats)
+
+    def full(u_free) -> np.ndarray:
+        u = np.array(u0, float)
+        u[free] = u_free
+        return u
+
+    def slopes(u) -> np.ndarray:
+        """d moment / d parameter of the free parameters at ``u`` (the others fixed)."""
+        g = jacobian(lambda w: residuals(full(w)), u[free], settings.step)
+        return g * sd[:, None] / span[None, free]
+
+    def intervals(u) -> np.ndarray:
+        """Half-widths of the free parameters' joint 95% intervals at ``u``."""
+        boot = bootstrap(moments_of, fitted, ev.paths(ev.theta(u)), settings.bootstrap,
+                         settings.seed)  # fmt: skip
+        return half_widths(slopes(u), sd, boot)
+
+    free = identified(conditional(slopes(u0), sd), span)
     sol = least_squares(
-        residuals, u0, jac=jacobian, bounds=(0.0, 1.0), method="trf", x_scale=1.0,
+        lambda v: residuals(full(v)), u0[free], bounds=(0.0, 1.0), method="trf", x_scale=1.0,
+        jac=lambda v: jacobian(lambda w: residuals(full(w)), v, settings.step),
         max_nfev=settings.iterations, xtol=1e-3, ftol=1e-4, gtol=1e-6,
-    )  # fmt: skip
-    u_hat = np.clip(sol.x, 0.0, 1.0)
+    ) if free.any() else None  # fmt: skip
+    u_hat = full(np.clip(sol.x, 0.0, 1.0)) if sol is not None else u0
     theta = ev.theta(u_hat)
     runs = ev.paths(theta)
-    g = jacobian(u_hat) * sd[:, None] / span[None, :]  # d moment / d theta
-    boot = _bootstrap(fitted, runs, settings.bootstrap, settings.seed)
-    s = np.diag(sd**2) + np.cov(boot, rowvar=False)
-    half = 1.96 * np.sqrt(np.maximum(np.diag(_sandwich(g, sd, s)), 0.0))
+    half = np.zeros(len(params))
+    half[free] = intervals(u_hat) if free.any() else 0.0
     estimates = [
-        Estimate(p, p.value(config), float(t), max(p.low, t - h), min(p.high, t + h))
-        for p, t, h in zip(params, theta, half, strict=True)
+        Estimate(p, p.value(config), float(t), max(p.low, t - h), min(p.high, t + h), bool(f))
+        for p, t, h, f in zip(params, theta, half, free, strict=True)
     ]
     every = list(targets.values())
-    all_boot = _bootstrap(every, runs, settings.bootstrap, settings.seed)
+    all_boot = bootstrap(moments_of, every, runs, settings.bootstrap, settings.seed)
     sims = moments_of(every, runs)
     with warnings.catch_warnings():  # a target past the run's end is NaN on every resample
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -367,37 +393,6 @@ def fit(
     moments = [Fitted(t, *map(float, x)) for t, *x in zip(every, sims, lo, hi, strict=True)]
     return FitResult(
         estimates, moments, float(np.sum(residuals(u_hat) ** 2)), ev.count, ev.cached,
-        time.perf_counter() - began, settings, str(sol.message),
+        time.perf_counter() - began, settings,
+        str(sol.message) if sol is not None else "no parameter identified: nothing fitted",
     )  # fmt: skip
-
-
-def _jacobian(residuals, u, step: float) -> np.ndarray:
-    """Forward differences in the unit cube (backward at the upper bound)."""
-    r0 = residuals(u)
-    cols = []
-    for j in range(len(u)):
-        h = step if u[j] + step <= 1.0 else -step
-        v = np.array(u, dtype=float)
-        v[j] += h
-        cols.append((residuals(v) - r0) / h)
-    return np.column_stack(cols)
-
-
-def _bootstrap(targets: list[Target], runs, times: int, seed: int) -> np.ndarray:
-    """Moments of ``times`` resamples of the paths (with replacement): a (times, k) array."""
-    rng = np.random.default_rng(seed)
-    picks = rng.integers(0, len(runs), size=(times, len(runs)))
-    return np.array([moments_of(targets, [runs[i] for i in pick]) for pick in picks])
-
-
-def _sandwich(g: np.ndarray, sd: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """``A S A'`` with ``A = (G'WG)^-1 G'W``; an unidentified parameter gets infinite variance."""
-    s = np.where(np.isfinite(s), s, 0.0)
-    w = np.diag(1.0 / sd**2)
-    info = g.T @ w @ g
-    dead = np.diag(info) <= 1e-12 * max(float(np.max(np.diag(info))), 1e-300)
-    inv = np.linalg.pinv(info)
-    a = inv @ g.T @ w
-    v = a @ s @ a.T
-    v[dead, dead] = math.inf
-    return v

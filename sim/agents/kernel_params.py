@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -32,7 +32,6 @@ from sim.agents.response import rate_pull
 from sim.core.random import Draws, path_keys
 
 if TYPE_CHECKING:
-    from sim.agents.behaviour import BehaviourState
     from sim.fund.requests import FundView
 
 
@@ -48,6 +47,7 @@ class People(NamedTuple):
     quarterly: np.ndarray  # bool: would deposit quarterly
     rent_user: np.ndarray  # bool: would withdraw for rent
     rent: np.ndarray  # float32 yuan a month
+    style: np.ndarray  # int8: deposits a share of income, the minimum or lump sums
 
     @classmethod
     def of(cls, pop: Population) -> People:
@@ -55,7 +55,7 @@ class People(NamedTuple):
         return cls(cohort=pop.cohort, birth_month=pop.birth_month,
                    retirement_month=pop.retirement_month, tenure=pop.tenure,
                    intends=pop.intends_to_buy, share=pop.deposit_share, quarterly=pop.quarterly,
-                   rent_user=pop.rent_user, rent=pop.rent)  # fmt: skip
+                   rent_user=pop.rent_user, rent=pop.rent, style=pop.deposit_style)  # fmt: skip
 
 
 class Memory(NamedTuple):
@@ -73,7 +73,7 @@ class Memory(NamedTuple):
     repayment_user: np.ndarray  # bool: withdraws for a commercial mortgage (W1)
 
     @classmethod
-    def of(cls, state: BehaviourState) -> Memory:
+    def of(cls, state: Any) -> Memory:  # a ``behaviour.BehaviourState`` (which imports this)
         """The state's arrays (not copies)."""
         return cls(**{name: getattr(state, name) for name in cls._fields})
 
@@ -109,6 +109,8 @@ class ModelParams(NamedTuple):
     habit: float  # log-odds added for having deposited last cycle
     rate_term: float  # log of the contribution pull of the subsidy rate
     rate_factor: float  # the contribution pull, multiplying the amount deposited
+    minimum_fen: int  # what a minimum depositor deposits a month (topped to the fund's floor)
+    lump_months: float  # a lump sum is this many months' amount, paid about as often
     log_stop: np.ndarray  # log monthly hazard of stopping deposits (dormancy.py)
     stop_loss: float  # log-hazard added for an income loss
     log_restart: np.ndarray  # log monthly hazard of restarting
@@ -132,11 +134,12 @@ class ModelParams(NamedTuple):
 
     @classmethod
     def of(cls, config: AgentConfig, fund: FundView, *, exit_multiplier: float,
-           purchase_multiplier: float) -> ModelParams:  # fmt: skip
+           purchase_multiplier: float, month: int | None = None) -> ModelParams:  # fmt: skip
         """This month's parameters under the fund's published terms and the stress hooks.
 
         The subsidy reaches them only through the rate response's pull
-        (``response.rate_pull``) of the holding rate in force.
+        (``response.rate_pull``) of the holding rate in force; the joining hazard
+        also moves with the pilot's dated pace (``joining.pace``) in ``month``.
         """
         j, d, z = config.joining, config.depositing, config.dormancy
         w, b = config.withdrawing, config.buying
@@ -148,13 +151,16 @@ class ModelParams(NamedTuple):
                                  1.0 / max(pull.participation, 1e-9))  # fmt: skip
         return cls(
             join_p=join_table(j, fund.deposit_rate, (0.0, *fund.tax_rates),
-                              multiplier=pull.participation, forfeited_multiplier=at_zero),
+                              multiplier=pull.participation * j.pace_at(month),
+                              forfeited_multiplier=at_zero * j.pace_at(month)),
             deposit_logit=_logit(d.base_probability),
             idle_logit=_logit(d.idle_probability),
             deposit_income=d.income_elasticity,
             habit=d.habit,
             rate_term=math.log(max(pull.contribution, 1e-9)),
             rate_factor=max(pull.contribution, 0.0),
+            minimum_fen=round(d.minimum_yuan * 100),
+            lump_months=d.lump_months,
             log_stop=log_hazards(z.stop_annual_rate, arr("stop_hazard_multiplier"),
                                  1.0 / max(pull.contribution, 1e-9)),
             stop_loss=z.stop_income_loss,

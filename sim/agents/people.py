@@ -2,9 +2,9 @@
 
 :class:`People` holds who they are (``population``), what they earn
 (``income``), what they remember (``behaviour.BehaviourState``) and how they
-choose (``behaviour``, ``financing``). :func:`visit` is their month at a fund
-— the engine's :class:`~sim.fund.fund.Fund` or the agents-alone stand-in
-(``world``) — through the boundary of :mod:`sim.fund.requests`:
+choose (``behaviour``, ``financing``). :func:`visit` is their month at the
+engine's :class:`~sim.fund.fund.Fund`, through the boundary of
+:mod:`sim.fund.requests`:
 
 1. they look at the fund's read-only view and choose (:meth:`People.ask`);
 2. the fund answers their requests and they learn from the answers (who
@@ -31,7 +31,7 @@ from sim.agents.financing import choose_fund_loan
 from sim.agents.housing import start_mortgages, term_of
 from sim.agents.income import CommonShock, IncomeState, step_income
 from sim.agents.population import synthesize
-from sim.agents.repaying import repayment_capacity_fen
+from sim.agents.repaying import next_buffer_fen, repayment_capacity_fen, start_buffers
 from sim.book.impute import people_from_book, state_from_book
 from sim.core.months import calendar_month
 from sim.core.random import Draws
@@ -49,6 +49,9 @@ from sim.fund.requests import (
     Requests,
 )
 from sim.fund.tax import tax_bracket
+
+_MONTHS_WITH_INCOME = np.array([bin(k).count("1") for k in range(4096)], np.int64)
+"""Months with income of the last 12, by ``BehaviourState.income_record``."""
 
 ACCOUNT_STATES = ("active_depositors", "dormant_accounts", "housing_users")
 """People's account states each month (:meth:`People.account_states`)."""
@@ -111,6 +114,7 @@ class People:
         ``decisions`` the choices already made with other paths' (``sim.engine.batch``).
         """
         pop, st = self.pop, self.state
+        st.income_record[:] = ((st.income_record << 1) | self.income.active) & 0xFFF
         d = decisions or self.behaviour.decide(month, self.income, st, view, **shocks)
         st.alive[d.leave] = False
         j = d.join
@@ -127,10 +131,19 @@ class People:
             rent_who=d.rent_who, rent_fen=d.rent_fen, repay_who=d.repay_who,
             repay_fen=d.repay_fen, repay_due_fen=3 * st.mortgage_fen[d.repay_who].astype(np.int64),
             exit=d.exit,
-            repayment_capacity=repayment_capacity_fen(self.config.repaying,
-                                                      self.income.income[view.due_who]),
+            repayment_capacity=self._repayment_capacity(view),
         )  # fmt: skip
         return d, requests
+
+    def _repayment_capacity(self, view: FundView) -> np.ndarray:
+        """What each borrower due this month can pay from income and their buffer
+        (``repaying``); the buffer moves on as the fund will take it (income first)."""
+        who, cfg = view.due_who, self.config.repaying
+        income, buffer = self.income.income[who], self.state.repay_buffer_fen[who]
+        capacity = repayment_capacity_fen(cfg, income, buffer)
+        if len(view.due_fen) == len(who):
+            self.state.repay_buffer_fen[who] = next_buffer_fen(cfg, income, buffer, view.due_fen)
+        return capacity
 
     def learn(self, month: int, answers: Answers) -> None:
         """What the fund's answers change in people's memory."""
@@ -156,6 +169,7 @@ class People:
             retirement_age_months=pop.retirement_month[who] - pop.birth_month[who],
             good_credit=pop.good_credit[who],
             income_fen=np.floor(self.income.income_avg[who] * 100).astype(np.int64),
+            income_months=_MONTHS_WITH_INCOME[st.income_record[who]],
         )  # fmt: skip
 
     def finance(self, month: int, view: FundView, quotes: Quotes) -> Purchases:
@@ -177,6 +191,7 @@ class People:
         """After the fund's answer: what a fund loan does not cover becomes a commercial
         mortgage; a purchase withdrawal makes a housing user."""
         self.state.housing_user[answers.withdrawn] = True
+        start_buffers(self.state, self.config.repaying, answers, quotes)
         commercial = max_loan_fen(view.policy, apps.price_fen, apps.first_home)
         commercial[members] -= answers.loan_fen
         start_mortgages(self.state, self.config, apps.who, commercial, month,

@@ -47,6 +47,11 @@ class Population:
     quarterly: np.ndarray  # bool: prefers to pay quarterly (where allowed, D2)
     rent_user: np.ndarray  # bool: would withdraw for rent while renting (W1)
     rent: np.ndarray  # float32 yuan a month
+    deposit_style: np.ndarray = None  # int8 SHARE_OF_INCOME, MINIMUM or LUMP_SUMS (depositing)
+
+    def __post_init__(self):
+        if self.deposit_style is None:
+            self.deposit_style = np.zeros(len(self.cohort), np.int8)
 
     @property
     def n(self) -> int:
@@ -130,4 +135,18 @@ def synthesize(config: AgentConfig, n: int, *, seed: int, path: int, start_month
         quarterly=rng.uniform(purposes.POP_QUARTERLY, 0) < dep.quarterly_share,
         rent_user=rng.uniform(purposes.POP_RENT_USER, 0) < config.withdrawing.rent_user_share,
         rent=(config.withdrawing.rent_share_of_income * np.exp(level)).astype(np.float32),
+        deposit_style=deposit_styles(dep, rng.uniform(purposes.POP_DEPOSIT_STYLE, 0)),
     )
+
+
+SHARE_OF_INCOME, MINIMUM, LUMP_SUMS = 0, 1, 2
+"""How a person deposits (``depositing``): a share of income, the minimum, or lump sums."""
+
+
+def deposit_styles(dep, u: np.ndarray) -> np.ndarray:
+    """Each person's deposit style from a uniform: ``minimum_share`` deposit the minimum,
+    ``lump_share`` pay lump sums, the rest a share of income."""
+    style = np.full(len(u), SHARE_OF_INCOME, np.int8)
+    style[u < dep.minimum_share + dep.lump_share] = LUMP_SUMS
+    style[u < dep.minimum_share] = MINIMUM
+    return style

@@ -69,6 +69,11 @@ def load_agent_config(path: str | Path = DEFAULT_POPULATION) -> AgentConfig:
     models = {}
     for name, (cls, specs) in BEHAVIOUR_SPECS.items():
         raw = table_at(origin, f"behaviour.{name}", behaviour.get(name))
+        if name == "joining":  # with its optional dated pace
+            values = check_table(origin, f"behaviour.{name}", raw, specs, extra={"pace"})
+            pace = _dated(origin, "behaviour.joining.pace", raw.get("pace", {}), 0.0, 100.0)
+            models[name] = cls(**values, pace=pace)
+            continue
         models[name] = cls(**check_table(origin, f"behaviour.{name}", raw, specs))
     models["financing"] = _financing(origin, behaviour.get("financing"))
     models["response"] = _response(origin, behaviour.get("response"))
@@ -79,19 +84,23 @@ def _financing(origin: str, raw) -> Financing:
     where = "behaviour.financing"
     raw = table_at(origin, where, raw)
     values = check_table(origin, where, raw, FINANCING_SPECS, extra={"commercial_rate"})
-    table = table_at(origin, f"{where}.commercial_rate", raw.get("commercial_rate"))
-    if not table:
+    if not raw.get("commercial_rate"):
         raise InputError(origin, f"{where}.commercial_rate", "empty", allowed='"YYYY-MM" = rate')
+    path = _dated(origin, f"{where}.commercial_rate", raw.get("commercial_rate"), 0, 0.2)
+    return Financing(commercial_rate=path, **values)
+
+
+def _dated(origin: str, where: str, raw, low: float, high: float) -> tuple[tuple[int, float], ...]:
+    """A dated table ``"YYYY-MM" = value``, checked, in month order."""
+    table = table_at(origin, where, raw)
     path = []
-    for when, rate in sorted(table.items()):
+    for when, value in sorted(table.items()):
         try:
             month = parse_month(when)
         except ValueError:
-            raise InputError(origin, f"{where}.commercial_rate.{when}", "not a month",
-                             allowed="YYYY-MM") from None  # fmt: skip
-        path.append((month, check_value(origin, f"{where}.commercial_rate.{when}", rate, 0, 0.2,
-                                        float)))  # fmt: skip
-    return Financing(commercial_rate=tuple(path), **values)
+            raise InputError(origin, f"{where}.{when}", "not a month", allowed="YYYY-MM") from None
+        path.append((month, check_value(origin, f"{where}.{when}", value, low, high, float)))
+    return tuple(path)
 
 
 def _response(origin: str, raw) -> RateResponse:

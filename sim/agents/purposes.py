@@ -26,6 +26,7 @@ POP_INTENTION = "pop.intention"  # intends to buy a home
 POP_RESIDENCY = "pop.residency"  # Hong Kong, Macao, Taiwan or foreign resident
 POP_QUARTERLY = "pop.quarterly"  # would deposit quarterly
 POP_RENT_USER = "pop.rent_user"  # would withdraw for rent
+POP_DEPOSIT_STYLE = "pop.deposit_style"  # deposits a share of income, the minimum or lump sums
 
 # A book's people (``sim.book.impute``)
 BOOK_INTENTION = "book.intention"  # a book member's intention to buy

@@ -1,6 +1,6 @@
-"""The agents-alone commands: ``hpfsim calibrate [--fit]`` and ``hpfsim response``.
+"""The behaviour commands: ``hpfsim calibrate [--fit]`` and ``hpfsim response``.
 
-Both run the people without the fund's pool (``sim.agents.world``): calibrate
+Both run the people through the engine's own month (``sim.agents.engine_month``): calibrate
 prints each calibration moment beside its published target, or with
 ``--fit`` estimates the behaviour parameters (SMM) and writes the calibrated
 population file; response runs the same people under several holding-subsidy
@@ -18,7 +18,7 @@ from sim.report.terminal import working
 
 def add_commands(sub) -> None:
     """Add ``calibrate`` and ``response`` to the ``hpfsim`` subcommands."""
-    cal = sub.add_parser("calibrate", help="agents alone: simulated moments vs targets")
+    cal = sub.add_parser("calibrate", help="simulated moments vs targets (the engine's month)")
     _agents_args(cal)
     cal.add_argument("--targets", default=None, help="targets file (TOML)")
     cal.add_argument("--paths", type=int, default=None, help="paths (plain: 1; --fit: the file's)")
@@ -30,7 +30,7 @@ def add_commands(sub) -> None:
                      "(default scenarios/population/lianyungang-calibrated.toml)")  # fmt: skip
     cal.set_defaults(run=calibrate, n=None, months=None, seed=None, start=None, policy=None)
 
-    rsp = sub.add_parser("response", help="agents alone under several subsidy rates (CRN)")
+    rsp = sub.add_parser("response", help="the same people under several subsidy rates (CRN)")
     _agents_args(rsp)
     rsp.add_argument("--rates", default="0.010,0.012,0.015", help="comma-separated rates")
     rsp.add_argument("--settings", default="none,low,central,high",
@@ -134,7 +134,7 @@ def _calibrate_fit(args: argparse.Namespace) -> int:
 
 def response(args: argparse.Namespace) -> int:
     from sim.agents.config import RESPONSE_SETTINGS
-    from sim.agents.response import format_response, rate_response
+    from sim.agents.rate_response import format_response, rate_response
 
     config, policy, start = _agents_inputs(args)
     try:

@@ -13,7 +13,7 @@ Subcommands:
   events and print their monthly statement (the account calculator).
 - ``hpfsim assumptions [POLICY ...]``: list every parameter whose value is an
   assumption rather than a published number, as a Markdown table.
-- ``hpfsim calibrate`` (``sim.cli.agents``): run the agents alone and print each calibration
+- ``hpfsim calibrate`` (``sim.cli.agents``): run the engine's month and print each calibration
   moment beside its target; ``hpfsim calibrate --fit`` estimates the behaviour
   parameters against them and writes the calibrated population file.
 - ``hpfsim response --rates 0.010,0.015``: the same people under each

@@ -130,10 +130,10 @@ def machine_memory() -> int:
 
 
 def check_memory(scenarios: dict[str, Scenario], workers: int, *, force: bool, say) -> None:
-    """Say a large run's memory before it starts; refuse one beyond the machine's unless
-    ``force``."""
+    """Say a run's memory before it starts when it would take more than half the machine's;
+    refuse one beyond the machine's unless ``force``."""
     need, have = memory_needed(scenarios, workers), machine_memory()
-    if need < 2**30:
+    if need <= have / 2:
         return
     text = f"about {need / 2**30:.1f} GB of memory ({have / 2**30:.1f} GB on this machine)"
     if need > have and not force:

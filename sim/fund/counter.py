@@ -5,9 +5,8 @@ the batches of :mod:`sim.fund.requests` in the order a month runs them:
 leavers' full withdrawals (W4), joins (E1–E5), deposits (D1–D3), rent and
 commercial-mortgage withdrawals (W1), exits (W3); then buyers' quotes (L1–L4)
 and their purchase withdrawals (W1) and loan applications, checked against
-the quote it issued. It lends only as the agents-alone stand-in
-(:meth:`Counter.lend_at_once`); the engine's :class:`~sim.fund.fund.Fund`
-queues accepted applications at its loan desk instead.
+the quote it issued. It does not lend: the engine's :class:`~sim.fund.fund.Fund`
+queues accepted applications at its loan desk.
 """
 
 from __future__ import annotations
@@ -67,18 +66,13 @@ class Counter:
         self._quoted = None
         return self.ledger.end_month(end)
 
-    def lend_at_once(self, answers: PurchaseAnswers) -> np.ndarray:
-        """The agents-alone stand-in desk: every accepted application is lent now (S3, W3);
-        returns the borrowers."""
-        who = answers.buyers[answers.loan_fen > 0]
-        return who[accepted(self.ledger.disburse_loan(who))]
-
     def set_policy(self, policy: Policy) -> None:
         """A new policy in force (a switch date or a shock)."""
         self.policy = policy
         self.ledger.set_policy(policy)
 
-    def view(self, month: int, *, due_who: np.ndarray = _NONE) -> FundView:
+    def view(self, month: int, *, due_who: np.ndarray = _NONE,
+             due_fen: np.ndarray = _NONE) -> FundView:  # fmt: skip
         """Published terms and each person's own account, read-only (the month is open)."""
         policy, acc = self.policy, self.ledger.acc
         return FundView(
@@ -87,7 +81,7 @@ class Counter:
             floor_fen=policy.floor_fen(month), cap_fen=policy.cap_fen(month),
             quarterly_allowed=3 in policy["deposit.allowed_months"],
             tax_rates=policy["tax.iit_rates"], policy=policy,
-            **own_accounts(acc, self.ledger.aged(), due_who),
+            **own_accounts(acc, self.ledger.aged(), due_who, due_fen),
         )  # fmt: skip
 
     def handle(self, r: Requests) -> Answers:
@@ -152,6 +146,7 @@ class Counter:
             retirement_age_months=b.retirement_age_months, good_credit=b.good_credit,
             loan_outstanding=acc.loan_outstanding[who],
             consecutive_months=consecutive_deposit_months(acc, month, who),
+            income_months=b.income_months,
         )  # fmt: skip
         limit, _ = loan_limit(policy, month, req, level=level)
         self._quoted = Quotes(

@@ -11,7 +11,8 @@ equity). People reach it only through :mod:`sim.fund.requests`. A month:
 2. :meth:`Fund.view` — what people may see (read-only);
 3. :meth:`Fund.handle` — the month's requests answered (the counter), then
    loan repayments: borrowers pay from income what they can, the rest from
-   their balance if the scenario allows (W1); arrears and defaults (F5);
+   their balance if the scenario allows (W1); leavers settle their loans (W4);
+   arrears and defaults (F4);
 4. :meth:`Fund.quote` and :meth:`Fund.apply` — buyers' quotes; purchase
    withdrawals; applications join the desk's first-come queue (F5);
 5. :meth:`Fund.desk` — the pool's cash flows, the employee segment, interest,
@@ -133,9 +134,10 @@ class Fund:
         self._open = OpenMonth(month, opening, shocks.employee)
 
     def view(self, month: int) -> FundView:
-        """What people see, with the borrowers who owe an instalment this month."""
-        rows, _, _ = self._due()
-        return self.counter.view(month, due_who=self.book.person[rows])
+        """What people see, with the borrowers who owe an instalment this month and what
+        each owes (overdue included)."""
+        rows, owed = self.book.amount_due(self._due())
+        return self.counter.view(month, due_who=self.book.person[rows], due_fen=owed)
 
     def handle(self, requests: Requests) -> Answers:
         """The month's requests (:meth:`Counter.handle`), then the loan repayments."""
@@ -145,7 +147,7 @@ class Fund:
         m.handled = True
         answers = self.counter.handle(requests)
         m.commercial_repayments += answers.mortgage_paid_fen
-        self._repayments(requests.repayment_capacity)
+        self._repayments(requests.repayment_capacity, requests.leave)
         return answers
 
     def quote(self, buyers: Buyers) -> Quotes:
@@ -212,8 +214,10 @@ class Fund:
         return m.due
 
     # ------------------------------------------------------------------ loans
-    def _repayments(self, capacity: np.ndarray) -> None:
-        """Borrowers pay from income, then (optionally) from their fund balance (W1)."""
+    def _repayments(self, capacity: np.ndarray, leavers: np.ndarray) -> None:
+        """Borrowers pay from income, then (optionally) from their fund balance (W1). A
+        borrower who leaves (W4: retirement, death, emigration) settles the loan in full:
+        a full withdrawal needs the loan repaid (结清), from the home's sale or the estate."""
         book, acc, m, due = self.book, self.ledger.acc, self._month(), self._due()
         rows, owed = book.amount_due(due)
         person = book.person[rows]
@@ -221,6 +225,8 @@ class Fund:
             raise ValueError(f"{len(capacity)} repayment capacities for {len(person)} borrowers")
         from_income, from_balance = split_payment(owed, capacity, acc.balance[person],
                                                   from_balance=self.repay_from_balance)  # fmt: skip
+        settling = np.isin(person, leavers)
+        from_income[settling], from_balance[settling] = owed[settling], 0
         take = from_balance > 0
         if take.any():
             codes = self.ledger.withdraw(person[take], from_balance[take], "repayment",
@@ -229,6 +235,8 @@ class Fund:
         loan_month = book.collect(m.month, from_income + from_balance, self.house_price_index,
                                   due=due)  # fmt: skip
         m.due = None  # collected: the book has moved on
+        if settling.any():
+            book.prepay(m.month, rows[settling], book.principal[rows[settling]])
         self.money.loan_receipts(m.month, loan_month, int(from_balance.sum()))
         ended = loan_month.repaid_in_full + loan_month.defaulted
         if ended:

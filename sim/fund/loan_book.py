@@ -10,9 +10,14 @@ State is one row per loan (struct of arrays, money in fen). Each month
 2. the borrower pays what their capacity allows (income share, plus a
    repayment withdrawal from their fund balance where the caller adds one,
    W1), overdue amounts first, interest before principal;
-3. a loan short of its due falls a month further into arrears (0, 1, 2, 3+
-   months overdue), a loan fully paid up returns to current;
-4. a loan ``loan.default_after_months`` overdue defaults: the collateral is
+3. arrears are counted in instalments overdue: the overdue amount ÷ the
+   equal instalment (equal principal: ÷ its first, largest, instalment),
+   rounded up (:func:`instalments_overdue`; 0, 1, 2, 3+
+   in the month's books). A borrower who misses one instalment and pays every
+   later one in full stays one instalment behind and never defaults; a loan
+   fully paid up returns to current;
+4. a loan ``loan.default_after_months`` instalments overdue (the key keeps its
+   name: with nothing paid, one instalment falls overdue a month) defaults: the collateral is
    sold at its value under the house-price index × ``loan.recovery_rate``;
    what it does not cover is written off against the loan risk reserve (F4).
 
@@ -101,6 +106,16 @@ def annuity_installment(principal, annual_rate, months) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         a = p * r * (1 + r) ** n / ((1 + r) ** n - 1)
     return round_fen(np.where(r > 0, a, p / np.maximum(n, 1)))
+
+
+def instalments_overdue(overdue_fen, instalment_fen) -> np.ndarray:
+    """Arrears as instalments overdue (F4): the overdue amount ÷ the instalment, rounded up,
+    so any shortfall counts; a remainder within 1% of a whole instalment does not count again
+    (an equal-principal instalment shrinks a little each month)."""
+    overdue = np.asarray(overdue_fen, np.int64)
+    ratio = overdue / np.maximum(np.asarray(instalment_fen, np.int64), 1)
+    count = np.ceil(ratio - 0.01).astype(np.int64)
+    return np.where(overdue > 0, np.maximum(count, 1), 0).astype(np.int16)
 
 
 def split_payment(owed, income_capacity, balance, *, from_balance: bool):
@@ -211,8 +226,7 @@ class LoanBook:
         books.interest_received += int(to_interest.sum())
         books.principal_repaid += int(to_principal.sum())
         self.months_left[a] = np.maximum(self.months_left[a] - 1, 0)
-        clear = (self.overdue_interest[a] == 0) & (self.overdue_principal[a] == 0)
-        self.arrears[a] = np.where(clear, 0, self.arrears[a] + 1)
+        self.arrears[a] = self._arrears(a)
         self._finish(a, books)
         self._defaults(hpi, books)
         return books
@@ -258,6 +272,17 @@ class LoanBook:
         return sum(getattr(self, f).nbytes for f in self._FIELDS)
 
     # -------------------------------------------------------------- internals
+    def _arrears(self, rows: np.ndarray) -> np.ndarray:
+        """Instalments overdue on ``rows``: the overdue amount ÷ the equal instalment; for
+        equal principal, whose instalment shrinks, ÷ its first (largest) instalment at
+        today's rate, so an instalment missed long ago still counts once."""
+        overdue = self.overdue_interest[rows] + self.overdue_principal[rows]
+        first = self.original[rows] // np.maximum(self.term[rows], 1) + round_fen(
+            self.original[rows] * (self.rate[rows] / 12.0)
+        )
+        unit = np.where(self.equal_principal[rows], first, self.installment[rows])
+        return instalments_overdue(overdue, unit)
+
     def _finish(self, rows: np.ndarray, books: LoanMonth) -> None:
         done = rows[
             (self.principal[rows] == 0)

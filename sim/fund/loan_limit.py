@@ -82,6 +82,7 @@ class LoanRequest:
     good_credit: np.ndarray
     loan_outstanding: np.ndarray
     consecutive_months: np.ndarray | None = None  # the unbroken run up to now (X3)
+    income_months: np.ndarray | None = None  # months with income of the last 12 (None: 12)
 
 
 def loan_rate(policy: Policy, month: int, first_home, term_months) -> np.ndarray:
@@ -103,7 +104,8 @@ def annuity_factor(annual_rate, months) -> np.ndarray:
 
 
 def check_eligibility(policy: Policy, req: LoanRequest) -> np.ndarray:
-    """Refusal codes for loan applications (L1, E5 and the national limits)."""
+    """Refusal codes for loan applications (L1, E5, the national limits, and the pre-loan
+    check of a steady income: F4, B 21 贷前调查)."""
     max_age = req.retirement_age_months + 12 * policy["loan.age_limit_over_retirement"]
     few = req.deposit_months < policy["loan.min_deposit_months"]
     run = policy["loan.min_consecutive_months"]
@@ -111,12 +113,14 @@ def check_eligibility(policy: Policy, req: LoanRequest) -> np.ndarray:
         if req.consecutive_months is None:
             raise ValueError("loan.min_consecutive_months needs the consecutive months (X3)")
         few = few | (req.consecutive_months < run)
+    months = 12 if req.income_months is None else req.income_months
     return first_refusal(
         (few, Refusal.TOO_FEW_DEPOSIT_MONTHS),
         (req.loan_outstanding, Refusal.LOAN_OUTSTANDING),
         (~req.good_credit, Refusal.BAD_CREDIT),
         (req.term_months > 12 * policy["loan.max_term_years"], Refusal.TERM_TOO_LONG),
         (req.age_months + req.term_months > max_age, Refusal.AGE_AT_MATURITY),
+        (np.asarray(months) < policy["loan.min_income_months"], Refusal.UNSTEADY_INCOME),
     )
 
 

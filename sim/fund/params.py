@@ -116,6 +116,7 @@ SPECS: tuple[ParamSpec, ...] = (
     _num("loan.max_repayment_share", "fraction", "L2", 0, 1),
     _choice("loan.schedule", "L2", "equal_installment", "equal_principal"),
     _num("loan.default_after_months", "months", "F4", 1, 60, dated="never", kind="int"),
+    _num("loan.min_income_months", "months", "F4", 0, 12, dated="never", kind="int"),
     _num("loan.recovery_rate", "fraction", "F4", 0, 1),
     # F4 — loan risk reserve
     _num("reserve.vai_share", "fraction", "F4", 0, 1),

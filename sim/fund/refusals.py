@@ -36,6 +36,7 @@ class Refusal(IntEnum):
     TOO_FEW_DEPOSIT_MONTHS = 17  # L1
     TERM_TOO_LONG = 18  # loan term over the maximum (FACTS.md)
     AGE_AT_MATURITY = 19  # borrower past retirement + 5 at maturity (FACTS.md)
+    UNSTEADY_INCOME = 20  # too few months with income in the last 12 (F4: B 21 pre-loan check)
 
     @property
     def code(self) -> str:

@@ -74,11 +74,13 @@ class FundView:
     policy: Policy | None = None  # the published rules (tax law, loan-to-value, …); needed
     # by ``People.new_month`` each January
     due_who: np.ndarray = field(default_factory=lambda: _NONE)  # instalment due this month
+    due_fen: np.ndarray = field(default_factory=lambda: _NONE)  # and what each owes (fen)
     ever_opened: np.ndarray = field(default_factory=lambda: _NONE)  # ever had an account
     loan_disbursed: np.ndarray = field(default_factory=lambda: _NONE)  # ever had a fund loan
 
 
-def own_accounts(acc, aged: np.ndarray, due_who: np.ndarray = _NONE) -> dict[str, np.ndarray]:
+def own_accounts(acc, aged: np.ndarray, due_who: np.ndarray = _NONE,
+                 due_fen: np.ndarray = _NONE) -> dict[str, np.ndarray]:  # fmt: skip
     """The per-person part of a :class:`FundView`: each person's own account, read-only.
 
     One builder for the view a path's people see (:meth:`sim.fund.counter.Counter.view`) and
@@ -87,7 +89,7 @@ def own_accounts(acc, aged: np.ndarray, due_who: np.ndarray = _NONE) -> dict[str
     return {
         "is_open": read_only(acc.is_open), "forfeited": read_only(acc.forfeited),
         "loan_outstanding": read_only(acc.loan_outstanding), "balance": read_only(acc.balance),
-        "aged": read_only(aged), "due_who": read_only(due_who),
+        "aged": read_only(aged), "due_who": read_only(due_who), "due_fen": read_only(due_fen),
         "ever_opened": read_only(acc.ever_opened), "loan_disbursed": read_only(acc.loan_disbursed),
     }  # fmt: skip
 
@@ -170,6 +172,7 @@ class Buyers:
     retirement_age_months: np.ndarray
     good_credit: np.ndarray
     income_fen: np.ndarray  # monthly income the fund assesses (L2)
+    income_months: np.ndarray | None = None  # months with income of the last 12 (B 21)
 
 
 @dataclass(frozen=True)
@@ -219,7 +222,7 @@ class PurchaseAnswers:
 
 
 class Counterparty(Protocol):
-    """What people can do with a fund: the real one or the agents-alone stand-in."""
+    """What people can do with a fund (the engine's :class:`~sim.fund.fund.Fund`)."""
 
     def view(self, month: int) -> FundView: ...
     def handle(self, requests: Requests) -> Answers: ...

@@ -9,7 +9,8 @@ reworded basis in a shipped file has no rendering until the table is updated
 not know — a user's own file — is shown in the original and marked
 :data:`ORIGINAL`, never silently. A ``--set`` value's basis (see
 :func:`sim.report.assumptions.in_force`) is composed: the wrapper translated,
-the file's own basis looked up; a book export's basis (one per month) by its pattern.
+the file's own basis looked up; a book export's basis (one per month) and a calibrated
+file's fitted basis (``sim.agents.calibrated.FITTED_BASIS``) by their patterns.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ ORIGINAL = "（原文）"
 """The mark before a basis shown in its original language in the Chinese report."""
 
 _EXPORT = re.compile(r"hpfsim book export at (?P<month>\d{4}-\d{2})")
+_FITTED = re.compile(
+    r"Fitted by hpfsim calibrate --fit \((?P<date>[\d-]+)\): (?P<values>.*?) against "
+    r"targets\.toml(?:; not identified, kept: (?P<kept>.*?))?\. Starting values: (?P<start>.*)",
+    re.DOTALL,
+)
 _SET = re.compile(r"--set (?P<key>[^=]+)=(?P<value>.*) \(the file: (?P<inner>.*)\)", re.DOTALL)
 
 
@@ -46,10 +52,18 @@ def translated(basis: str) -> str | None:
     """The Chinese rendering of a file's ``basis``, or None if it has none.
 
     Besides the table, the basis a book export writes (``sim.book.export``, one per
-    export month) is rendered by its pattern.
+    export month) and a calibrated file's fitted basis (its source basis looked up) are
+    rendered by their patterns.
     """
     if basis in zh_table():
         return zh_table()[basis]
+    fit = _FITTED.fullmatch(basis)
+    if fit:  # sim.agents.calibrated.FITTED_BASIS: rendered if the source's basis is
+        start = translated(fit["start"])
+        kept = f"；目标未能识别、保留原值：{fit['kept']}" if fit["kept"] else ""
+        return None if start is None else (
+            f"由 hpfsim calibrate --fit 拟合（{fit['date']}）：{fit['values']}，"
+            f"依据 targets.toml{kept}。起始值的依据：{start}")  # fmt: skip
     export = _EXPORT.fullmatch(basis)
     return f"hpfsim 账务导出，截至 {export['month']}" if export else None
 

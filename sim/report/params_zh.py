@@ -126,6 +126,15 @@ NAMES = {
     "max_loan_to_deposit": "停止放贷的个贷率",
     "rationing_ceiling": "各档位职工贷款额度系数",
     "withdrawal_stop_level": "暂停代际互助提取的档位",
+    # the pilot's deposits, joining pace, repayment buffer and pre-loan check (issue 21)
+    "lump_months": "一次性缴存的月份数",
+    "lump_share": "一次性缴存者比例",
+    "minimum_share": "按最低额缴存者比例",
+    "minimum_yuan": "最低月缴存额（元）",
+    "pace": "参加节奏",
+    "buffer_instalments": "还款储备（期数）",
+    "saving_share": "补充还款储备的收入比例",
+    "min_income_months": "贷前审查：近 12 个月有收入的月数",
 }  # fmt: skip
 """The last part of a key path, in Chinese."""
 
@@ -175,6 +184,8 @@ def basis_text(text: str) -> str:
     """A basis as the Chinese report shows it: no command line, no project file names."""
     text = re.sub(r"^--set [^=\s]+=(\S+?)（", r"命令行设定为 \1（", text)
     text = re.sub(r"[\w/]+\.py\b", "模型代码", text)
+    text = re.sub(r"[\w/.-]*targets\.toml\b", "校准目标", text)
+    text = re.sub(r"[\w/.-]+\.toml\b", "数据文件", text)
     text = re.sub(r"\b[a-z_]+(\.[a-z_]+)+\b", _named, text)
     return text.replace("FACTS.md", "公开资料汇编").replace("RULES.md", "规则汇编")
 
