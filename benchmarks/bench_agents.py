@@ -20,8 +20,9 @@ import time
 import numba
 import numpy as np
 
-from sim.agents.behaviour import Behaviour, BehaviourState, FundView
+from sim.agents.behaviour import Behaviour, FundView
 from sim.agents.income import IncomeState, step_income
+from sim.agents.memory import BehaviourState
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
 from sim.core.months import parse_month

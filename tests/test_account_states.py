@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from sim.agents.behaviour import Behaviour, BehaviourState, FundView
+from sim.agents.behaviour import Behaviour, FundView
 from sim.agents.dormancy import log_hazards
 from sim.agents.engine_month import Recorder, month_scenario
 from sim.agents.income import IncomeState, step_income
+from sim.agents.memory import BehaviourState
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
 from sim.core.months import calendar_month, parse_month

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from sim.agents.behaviour import Behaviour, BehaviourState, FundView
+from sim.agents.behaviour import Behaviour, FundView
 from sim.agents.depositing import deposit_amount_fen
 from sim.agents.income import IncomeState, step_income
+from sim.agents.memory import BehaviourState
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
 from sim.agents.rate_response import rate_response

@@ -4,9 +4,10 @@ import math
 
 import numpy as np
 
-from sim.agents.behaviour import Behaviour, BehaviourState, FundView
+from sim.agents.behaviour import Behaviour, FundView
 from sim.agents.financing import choose_fund_loan, instalment_fen, interest_per_yuan
 from sim.agents.income import IncomeState, step_income
+from sim.agents.memory import BehaviourState
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
 from sim.core.months import parse_month

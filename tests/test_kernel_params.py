@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 from sim.agents import behaviour, income
-from sim.agents.behaviour import BehaviourState, FundView
+from sim.agents.behaviour import FundView
 from sim.agents.income import IncomeParams, IncomeState, step_income
-from sim.agents.kernel_params import Account, DrawKeys, Memory, ModelParams, People, Requests
+from sim.agents.kernel_params import Account, Choices, DrawKeys, ModelParams, memory_of, people_of
+from sim.agents.memory import BehaviourState
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
 from sim.core.chunks import chunk_plan
@@ -55,16 +56,16 @@ def test_the_behaviour_kernel_writes_what_its_serial_compilation_writes(world):
     params = ModelParams.of(CONFIG, view, exit_multiplier=3.0, purchase_multiplier=3.0)
     retiring = pop.retirement_month.copy()
     retiring[:20] = month
-    people = People.of(pop)._replace(retirement_month=retiring)
+    people = people_of(pop)._replace(retirement_month=retiring)
     memories, outs = [], []
     for kernel in (behaviour._decide, _serial(behaviour._decide)):
-        st, out = copy.deepcopy(state), Requests.empty(N)
-        kernel(chunk_plan(N), month, 3, people, inc.arrays(), Memory.of(st), Account.of(view),
+        st, out = copy.deepcopy(state), Choices.empty(N)
+        kernel(chunk_plan(N), month, 3, people, inc.arrays(), memory_of(st), Account.of(view),
                params, DrawKeys.of([rng], month), out)  # fmt: skip
-        memories.append(Memory.of(st))
+        memories.append(memory_of(st))
         outs.append(out)
     parallel, serial = outs
-    for name in Requests._fields:
+    for name in Choices._fields:
         assert np.array_equal(getattr(parallel, name), getattr(serial, name)), name
     for name in ("dormant", "deposited_last", "plan_month"):
         assert np.array_equal(getattr(memories[0], name), getattr(memories[1], name)), name

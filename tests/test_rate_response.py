@@ -65,8 +65,9 @@ def test_every_setting_can_be_put_in_force(setting):
 def test_under_none_the_same_people_choose_the_same_at_any_rate():
     import numpy as np
 
-    from sim.agents.behaviour import Behaviour, BehaviourState, FundView
+    from sim.agents.behaviour import Behaviour, FundView
     from sim.agents.income import IncomeState, step_income
+    from sim.agents.memory import BehaviourState
     from sim.agents.population import synthesize
     from sim.core.months import parse_month
     from sim.core.random import Draws

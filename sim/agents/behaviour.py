@@ -32,10 +32,11 @@ import numpy as np
 
 from sim.agents import purposes
 from sim.agents.buying import Applications, purchase_probability
-from sim.agents.config import MORTGAGE, RENTING, AgentConfig
+from sim.agents.config import RENTING, AgentConfig
 from sim.agents.depositing import deposit_probability, styled_amount_fen
 from sim.agents.dormancy import stop_probability
-from sim.agents.kernel_params import Account, DrawKeys, Memory, ModelParams, People, Requests
+from sim.agents.kernel_params import Account, Choices, DrawKeys, ModelParams, memory_of, people_of
+from sim.agents.memory import BehaviourState
 from sim.agents.population import LUMP_SUMS, Population
 from sim.agents.withdrawing import exit_probability, rent_request_fen, repayment_request_fen
 from sim.core.chunks import chunk_plan, rows_per_path
@@ -45,58 +46,6 @@ from sim.fund.params import EDUCATION_LEVELS
 from sim.fund.requests import FundView
 
 _BACHELOR = EDUCATION_LEVELS.index("bachelor")
-
-
-@dataclass
-class BehaviourState:
-    """What people remember between months."""
-
-    alive: np.ndarray  # bool: not yet retired, dead or emigrated
-    deposited_last: np.ndarray  # bool: deposited in their last deposit cycle (habit)
-    join_month: np.ndarray  # int32: month the current account was opened (-1: none)
-    tax_bracket: np.ndarray  # int8: 0 untaxed, k = k-th bracket of D3's table; each January
-    join_refused: np.ndarray  # bool: the fund refused them; they stop asking
-    dormant: np.ndarray = None  # bool: a member who has stopped depositing (dormancy)
-    plan_month: np.ndarray = None  # int32: month of a planned purchase (-1: none)
-    mortgage_fen: np.ndarray = None  # int32: monthly instalment of a commercial mortgage
-    mortgage_end: np.ndarray = None  # int32: month the commercial mortgage ends
-    repayment_user: np.ndarray = None  # bool: withdraws for a commercial mortgage (W1)
-    housing_user: np.ndarray = None  # bool: ever a rent, purchase or repayment withdrawal
-    repay_buffer_fen: np.ndarray = None  # int64: a borrower's repayment buffer (``repaying``)
-    income_record: np.ndarray = None  # uint16: bit k set = income k months ago (last 12)
-
-    def __post_init__(self):
-        n = len(self.alive)
-        starts = {"dormant": (False, bool), "plan_month": (-1, np.int32),
-                  "mortgage_fen": (0, np.int32), "mortgage_end": (0, np.int32),
-                  "repayment_user": (False, bool), "housing_user": (False, bool),
-                  "repay_buffer_fen": (0, np.int64),
-                  "income_record": (0xFFF, np.uint16)}  # fmt: skip
-        for name, (value, dtype) in starts.items():
-            if getattr(self, name) is None:
-                setattr(self, name, np.full(n, value, dtype))
-
-    @classmethod
-    def start(cls, n: int, *, config: AgentConfig | None = None, pop: Population | None = None,
-              income=None, rng: Draws | None = None, month: int = 0) -> BehaviourState:  # fmt: skip
-        """Everyone alive, nobody a member yet.
-
-        Given the population, people who own with a mortgage at the start
-        carry a commercial mortgage of ``financing.mortgage_share_of_income``
-        of their average income, with 1-240 months left; a share
-        ``financing.repayment_user_share`` of everyone would withdraw for it.
-        """
-        st = cls(np.ones(n, bool), np.zeros(n, bool), np.full(n, -1, np.int32),
-                 np.zeros(n, np.int8), np.zeros(n, bool))  # fmt: skip
-        if config is not None:
-            f = config.financing
-            st.repayment_user[:] = rng.uniform(purposes.REPAYMENT_USER, 0) < f.repayment_user_share
-            owe = pop.tenure == MORTGAGE
-            yuan = f.mortgage_share_of_income * income.income_avg[owe]
-            st.mortgage_fen[owe] = np.floor(yuan).astype(np.int64) * 100
-            left = 1 + np.floor(240 * rng.uniform(purposes.MORTGAGE_LEFT, 0)[owe]).astype(np.int32)
-            st.mortgage_end[owe] = month + left
-        return st
 
 
 @dataclass(frozen=True)
@@ -161,7 +110,7 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
             member = fund.is_open[i]
             joining = False
             if not member and not state.join_refused[i]:
-                prob = p.join_p[state.tax_bracket[i], 1 if people.intends[i] else 0,
+                prob = p.join_p[state.tax_bracket[i], 1 if people.intends_to_buy[i] else 0,
                                 1 if fund.forfeited[i] else 0]  # fmt: skip
                 joining = uniform_at(k_join, row) < prob
                 join[i] = joining
@@ -191,7 +140,7 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
                     last = deposited_last[i]
                     deposited_last[i] = False  # set again by the caller if the fund accepts it
                     base = inc if (active and months == 1) else avg
-                    style = people.style[i]
+                    style = people.deposit_style[i]
                     if joining or restarted:
                         prob = 1.0
                     elif active:
@@ -204,7 +153,8 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
                         prob /= p.lump_months
                     if uniform_at(k_deposit, row) < prob:
                         factor = p.rate_factor * p.saving_factor if planning else p.rate_factor
-                        dep[i] = styled_amount_fen(style, people.share[i], base, months, factor,
+                        share = people.deposit_share[i]
+                        dep[i] = styled_amount_fen(style, share, base, months, factor,
                                                    fund.floor_fen, fund.cap_fen, p.minimum_fen,
                                                    p.lump_months)  # fmt: skip
                         dep_months[i] = months
@@ -235,7 +185,7 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
             ):
                 exit_[i] = True
                 continue
-            rate = p.buy_intending if people.intends[i] else p.buy_other
+            rate = p.buy_intending if people.intends_to_buy[i] else p.buy_other
             renter = p.renter_multiplier if renting else 1.0
             u = uniform_at(k_buy, row)
             bound = 1.0
@@ -268,7 +218,7 @@ class Behaviour:
         self.config, self.pop = config, pop
         self.draws = [rng] if isinstance(rng, Draws) else list(rng)
         self.rng = self.draws[0]
-        self.outputs = Requests.empty(pop.n)  # the kernel's, reused month after month
+        self.outputs = Choices.empty(pop.n)  # the kernel's, reused month after month
 
     def decide(
         self,
@@ -293,17 +243,17 @@ class Behaviour:
 
     def choose(self, month: int, income, state: BehaviourState, fund: FundView, *,
                exit_multiplier: float = 1.0,
-               purchase_multiplier: float = 1.0) -> Requests:  # fmt: skip
+               purchase_multiplier: float = 1.0) -> Choices:  # fmt: skip
         """The kernel's pass: every person's requests as arrays (reused month after month)."""
         params = ModelParams.of(self.config, fund, exit_multiplier=exit_multiplier,
                                 purchase_multiplier=purchase_multiplier, month=month)  # fmt: skip
         plan = chunk_plan(rows_per_path(self.pop.n, len(self.draws)), len(self.draws))
-        _decide(plan, month, calendar_month(month), People.of(self.pop), income.arrays(),
-                Memory.of(state), Account.of(fund), params, DrawKeys.of(self.draws, month),
+        _decide(plan, month, calendar_month(month), people_of(self.pop), income.arrays(),
+                memory_of(state), Account.of(fund), params, DrawKeys.of(self.draws, month),
                 self.outputs)  # fmt: skip
         return self.outputs
 
-    def decisions(self, month: int, out: Requests, house_price_index: float = 1.0) -> Decisions:
+    def decisions(self, month: int, out: Choices, house_price_index: float = 1.0) -> Decisions:
         """This path's requests as person indices, from the kernel's arrays for its people."""
         dep_who, rent_who = np.flatnonzero(out.deposit), np.flatnonzero(out.rent)
         repay_who = np.flatnonzero(out.repay)

@@ -11,7 +11,7 @@ The records: who people are (:class:`People`), what they remember
 (:class:`Memory`), what the fund shows them (:class:`Account`), the month's
 model parameters (:class:`ModelParams`, from the configuration and the fund's
 published terms), the month's draw keys (:class:`DrawKeys`) and the requests
-the kernel writes (:class:`Requests`). This month's income is the income
+the kernel writes (:class:`Choices`). This month's income is the income
 step's own record (``income.IncomeArrays``).
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -27,7 +27,8 @@ from sim.agents import purposes
 from sim.agents.config import AgentConfig
 from sim.agents.dormancy import log_hazards
 from sim.agents.joining import join_table, monthly_from_annual
-from sim.agents.population import Population
+from sim.agents.memory import KERNEL_READS, BehaviourState
+from sim.agents.population import KERNEL_PEOPLE, Population
 from sim.agents.response import rate_pull
 from sim.core.random import Draws, path_keys
 
@@ -35,47 +36,25 @@ if TYPE_CHECKING:
     from sim.fund.requests import FundView
 
 
-class People(NamedTuple):
-    """Who each person is (``Population``); tenure and intention change on a purchase."""
-
-    cohort: np.ndarray  # int8 index into config.cohorts
-    birth_month: np.ndarray  # int32
-    retirement_month: np.ndarray  # int32: they leave at it (W4)
-    tenure: np.ndarray  # int8 RENTING, OWNING or MORTGAGE
-    intends: np.ndarray  # bool: intends to buy a home
-    share: np.ndarray  # float32: share of income they would deposit
-    quarterly: np.ndarray  # bool: would deposit quarterly
-    rent_user: np.ndarray  # bool: would withdraw for rent
-    rent: np.ndarray  # float32 yuan a month
-    style: np.ndarray  # int8: deposits a share of income, the minimum or lump sums
-
-    @classmethod
-    def of(cls, pop: Population) -> People:
-        """The population's arrays (not copies)."""
-        return cls(cohort=pop.cohort, birth_month=pop.birth_month,
-                   retirement_month=pop.retirement_month, tenure=pop.tenure,
-                   intends=pop.intends_to_buy, share=pop.deposit_share, quarterly=pop.quarterly,
-                   rent_user=pop.rent_user, rent=pop.rent, style=pop.deposit_style)  # fmt: skip
+People = NamedTuple("People", [(name, np.ndarray) for name in KERNEL_PEOPLE])
+"""Who each person is, as the kernel reads it: the fields of
+:class:`~sim.agents.population.Population` that :data:`sim.agents.population.KERNEL_PEOPLE`
+names (described there), under the same names, as a typed named tuple."""
 
 
-class Memory(NamedTuple):
-    """What people remember between months (``BehaviourState``); the kernel updates some."""
+def people_of(pop: Population) -> People:
+    """The population's arrays the kernel reads (not copies)."""
+    return People(**{name: getattr(pop, name) for name in KERNEL_PEOPLE})
 
-    alive: np.ndarray  # bool: not yet retired, dead or emigrated
-    deposited_last: np.ndarray  # bool (updated): deposited in their last deposit cycle
-    join_month: np.ndarray  # int32: month the current account was opened (-1: none)
-    tax_bracket: np.ndarray  # int8: 0 untaxed, k = k-th bracket of D3's table
-    join_refused: np.ndarray  # bool: the fund refused them; they stop asking
-    dormant: np.ndarray  # bool (updated): a member who has stopped depositing
-    plan_month: np.ndarray  # int32 (updated): month of a planned purchase (-1: none)
-    mortgage_fen: np.ndarray  # int32: monthly instalment of a commercial mortgage
-    mortgage_end: np.ndarray  # int32: month the commercial mortgage ends
-    repayment_user: np.ndarray  # bool: withdraws for a commercial mortgage (W1)
 
-    @classmethod
-    def of(cls, state: Any) -> Memory:  # a ``behaviour.BehaviourState`` (which imports this)
-        """The state's arrays (not copies)."""
-        return cls(**{name: getattr(state, name) for name in cls._fields})
+Memory = NamedTuple("Memory", [(name, np.ndarray) for name in KERNEL_READS])
+"""What the kernel reads of what people remember: the fields :data:`sim.agents.memory.KERNEL_READS`
+names of :class:`~sim.agents.memory.BehaviourState` (described there), as a typed named tuple."""
+
+
+def memory_of(state: BehaviourState) -> Memory:
+    """The state's arrays the kernel reads (not copies)."""
+    return Memory(**{name: getattr(state, name) for name in KERNEL_READS})
 
 
 class Account(NamedTuple):
@@ -208,8 +187,10 @@ class DrawKeys(NamedTuple):
                    buy=path_keys(draws, purposes.BUY, month))  # fmt: skip
 
 
-class Requests(NamedTuple):
-    """What the kernel writes for each person (zero or False: no request)."""
+class Choices(NamedTuple):
+    """What the kernel writes for each person, this month's choices (zero or False: none).
+
+    People turn them into the fund's :class:`sim.fund.requests.Requests` (``people.ask``)."""
 
     leave: np.ndarray  # bool: retires, dies or emigrates
     join: np.ndarray  # bool: asks to open an account
@@ -221,7 +202,7 @@ class Requests(NamedTuple):
     repay: np.ndarray  # int32 fen to withdraw for a commercial mortgage (W1)
 
     @classmethod
-    def empty(cls, n: int) -> Requests:
+    def empty(cls, n: int) -> Choices:
         """Arrays for ``n`` people, reused month after month."""
         return cls(leave=np.zeros(n, bool), join=np.zeros(n, bool),
                    deposit=np.zeros(n, np.int32), months=np.ones(n, np.int8),

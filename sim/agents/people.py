@@ -24,12 +24,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.agents.account_states import count_states
-from sim.agents.behaviour import Behaviour, BehaviourState, Decisions
+from sim.agents.behaviour import Behaviour, Decisions
 from sim.agents.buying import Applications
 from sim.agents.config import MORTGAGE, AgentConfig
 from sim.agents.financing import choose_fund_loan
 from sim.agents.housing import start_mortgages, term_of
 from sim.agents.income import CommonShock, IncomeState, step_income
+from sim.agents.memory import BehaviourState
 from sim.agents.population import synthesize
 from sim.agents.repaying import next_buffer_fen, repayment_capacity_fen, start_buffers
 from sim.book.impute import people_from_book, state_from_book

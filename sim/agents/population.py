@@ -26,6 +26,11 @@ from sim.agents.config import AgentConfig
 from sim.agents.retirement import retirement_month
 from sim.core.random import Draws
 
+KERNEL_PEOPLE = ("cohort", "birth_month", "retirement_month", "tenure", "intends_to_buy",
+                 "deposit_share", "quarterly", "rent_user", "rent", "deposit_style")  # fmt: skip
+"""The fields of :class:`Population` the behaviour kernel reads (``kernel_params.People``);
+tenure and the intention to buy change on a purchase."""
+
 
 @dataclass
 class Population:

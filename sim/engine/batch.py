@@ -38,7 +38,7 @@ import simpy
 
 from sim.agents.behaviour import Behaviour
 from sim.agents.income import step_income
-from sim.agents.kernel_params import Requests
+from sim.agents.kernel_params import Choices
 from sim.agents.people import People
 from sim.core.months import is_settlement_month
 from sim.fund.fund import Fund
@@ -145,7 +145,7 @@ class Batch:
                                        [p.rng for p in self.people])  # fmt: skip
             out = self.behaviour.outputs
             for k, p in enumerate(self.people):  # each path reads its rows of the batch's
-                p.behaviour.outputs = Requests(*(a[k * self.n : (k + 1) * self.n] for a in out))
+                p.behaviour.outputs = Choices(*(a[k * self.n : (k + 1) * self.n] for a in out))
         groups = [f.ledger.group for f in self.funds]
         self.group = groups[0] if self.paths == 1 else np.concatenate(groups)
         self._aged_parts: list[np.ndarray] = []
