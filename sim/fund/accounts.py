@@ -8,7 +8,9 @@ about them (an earlier opening, a forfeited subsidy) stays in the row.
 Money is ``int64`` fen. Interest and subsidy accrue in ``float64`` fen and are
 rounded once, when credited. The ageing ring keeps the last
 ``min_holding_months + 1`` month-end balances, which is all the ageing rule
-(S1-i) needs; the withdrawal ring is kept only for ``fifo`` ageing.
+(S1-i) needs, and only for accounts ever opened: a slot per person into a
+table of rows (:mod:`sim.fund.ring`); the withdrawal ring is kept only for
+``fifo`` ageing, a row per person.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from sim.fund.ring import MAX_FEN, BalanceOutOfRange, RingTable
 
 
 @dataclass
@@ -41,7 +45,8 @@ class Accounts:
     opened_month: np.ndarray  # int32 month the current account was opened (L2 frequency)
     service_months: np.ndarray  # int32: veterans' service months transferred in (E5)
     rent_this_year: np.ndarray  # int64 fen withdrawn for rent in this fund year (W1)
-    ring: np.ndarray  # int64 fen [N, H+1]: month-end balance of month k in column k % (H+1)
+    slot: np.ndarray  # int32: the person's row of ``rings`` (-1: never opened)
+    rings: RingTable  # int32 fen [rows, H+1]: month-end balance of month k in column k % (H+1)
     out_ring: np.ndarray | None  # int64 fen [N, H+1]: withdrawals of month k (fifo only)
 
     @classmethod
@@ -72,7 +77,8 @@ class Accounts:
             opened_month=z(np.int32),
             service_months=z(np.int32),
             rent_this_year=z(np.int64),
-            ring=np.zeros(ring_shape, dtype=np.int64),
+            slot=np.full(n, -1, dtype=np.int32),
+            rings=RingTable(n, holding_months + 1),
             out_ring=np.zeros(ring_shape, dtype=np.int64) if fifo else None,
         )
 
@@ -84,13 +90,47 @@ class Accounts:
     @property
     def holding_months(self) -> int:
         """The ageing window the rings were sized for (S1)."""
-        return self.ring.shape[1] - 1
+        return self.rings.slots - 1
+
+    def give_rings(self, who: np.ndarray) -> None:
+        """Rows of the ring for the accounts in ``who`` that have none (a first opening)."""
+        new = who[self.slot[who] < 0]
+        if len(new):
+            self.slot[new] = self.rings.take(len(new))
+
+    def ring_of(self, who: np.ndarray) -> np.ndarray:
+        """The month-end rows of ``who`` (int64 fen ``[len(who), H+1]``; 0 with no row)."""
+        slot = self.slot[who]
+        out = np.zeros((len(slot), self.rings.slots), np.int64)
+        has = slot >= 0
+        out[has] = self.rings.rows[slot[has]]
+        return out
 
     def month_end(self, month: int) -> np.ndarray:
-        """Every account's balance at the end of ``month`` (one of the last H + 1), a view."""
-        return self.ring[:, month % self.ring.shape[1]]
+        """Every account's balance at the end of ``month`` (one of the last H + 1), int64."""
+        out = np.zeros(self.n, np.int64)
+        has = np.flatnonzero(self.slot >= 0)
+        out[has] = self.rings.rows[self.slot[has], month % self.rings.slots]
+        return out
+
+    def record_month_end(self, month: int) -> None:
+        """Store every ringed account's balance of ``month`` (:data:`sim.fund.ring.MAX_FEN`
+        checked before)."""
+        has = np.flatnonzero(self.slot >= 0)
+        check_in_range(self.balance, has)
+        self.rings.rows[self.slot[has], month % self.rings.slots] = self.balance[has]
 
     def nbytes(self) -> int:
-        """Memory held by the state arrays, for the benchmarks."""
+        """Memory held by the state (the ring's rows in use), for the benchmarks."""
         arrays = [v for v in vars(self).values() if isinstance(v, np.ndarray)]
-        return sum(a.nbytes for a in arrays)
+        return sum(a.nbytes for a in arrays) + self.rings.nbytes()
+
+
+def check_in_range(balance: np.ndarray, who: np.ndarray | None = None) -> None:
+    """Refuse a balance the int32 ring cannot hold (:class:`sim.fund.ring.BalanceOutOfRange`)."""
+    b = balance if who is None else balance[who]
+    if len(b) and b.max() > MAX_FEN:
+        k = int(np.argmax(b))
+        i = k if who is None else int(who[k])
+        raise BalanceOutOfRange(f"account {i} holds {int(b[k]) / 100:,.2f} yuan, above "
+                                f"the {MAX_FEN / 100:,.2f} any rule allows")  # fmt: skip

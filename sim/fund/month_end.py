@@ -23,9 +23,13 @@ alone, so it runs as one parallel loop that reads every account's state once:
 A person who never opened an account holds nothing (the ledger credits only
 open accounts), so the pass reads no more of them than that flag and their
 balance, which still goes into the total the books are checked against: most
-of a population never joins. The ring keeps each account's month-ends side by
-side (``Accounts.ring`` is ``[N, H + 1]``), so a member's window is one or
-two cache lines however sparse the members are.
+of a population never joins. The ring keeps each member's month-ends side by
+side in a row of their own (:mod:`sim.fund.ring`: ``Accounts.slot`` into a
+table of rows for accounts ever opened), so a member's window is one cache
+line however sparse the members are; a batch's kernel reads row ``offset +
+slot``, the path's offset from the chunk plan. The month's highest balance is
+returned with the lowest, so the ledger can refuse one the int32 ring cannot
+hold (:data:`sim.fund.ring.MAX_FEN`).
 
 The results equal those of the separate steps to the fen. The float totals
 (the month's interest accrual and the interest payable) are summed in fixed
@@ -47,6 +51,9 @@ from sim.core.chunks import add_in_order, chunk_plan, path_rows, rows_per_path
 from sim.core.money import yuan_to_fen
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
+from sim.fund.ring import MAX_FEN
+
+_MAX_FEN = np.int64(MAX_FEN)
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ class MonthEnd:
     subsidy_credited: int  # paid at settlement within the cap (0 otherwise)
     closing_total: int  # all balances after the month end
     lowest_balance: int  # the smallest balance (0 when there are no accounts)
+    highest_balance: int  # the largest balance (0 when there are no accounts)
     next_aged: np.ndarray  # aged part of every account for the next month (S1-i lifo)
     open_by_group: tuple[int, ...] = ()  # open accounts at month end, by reporting group
     at_lifetime_cap: int = 0  # accounts with subsidy_total >= the lifetime cap (S2)
@@ -113,9 +121,9 @@ def close_months(acc: Accounts, policy: Policy, month: int, aged: np.ndarray, *,
     n = rows_per_path(acc.n, paths)
     plan = chunk_plan(n, paths)
     floats, ints, counts, next_aged = _close(
-        plan, acc.balance, acc.ring, acc.interest_accrued, acc.subsidy_accrued,
+        plan, acc.balance, acc.rings.rows, acc.slot, acc.interest_accrued, acc.subsidy_accrued,
         acc.subsidy_total, acc.is_open, acc.forfeited, acc.loan_disbursed, acc.ever_opened,
-        group, groups, aged, month % acc.ring.shape[1],
+        group, groups, aged, month % acc.rings.slots,
         policy.at("interest.deposit_rate", month) / 12.0,
         policy.at("subsidy.holding_rate", month) / 12.0,
         monthly_average, bool(policy["subsidy.stops_at_loan"]), settle, cap,
@@ -131,6 +139,7 @@ def close_months(acc: Accounts, policy: Policy, month: int, aged: np.ndarray, *,
             subsidy_credited=int(totals[1]),
             closing_total=int(totals[2]),
             lowest_balance=min(0, int(ints[mine, 3].min(initial=0))),
+            highest_balance=max(0, int(ints[mine, 4].max(initial=0))),
             next_aged=next_aged[p * n : (p + 1) * n],
             open_by_group=tuple(int(x) for x in count[:groups]),
             at_lifetime_cap=int(count[groups]),
@@ -140,8 +149,8 @@ def close_months(acc: Accounts, policy: Policy, month: int, aged: np.ndarray, *,
 
 
 @numba.njit(inline="always")
-def _window_min(ring, i, smallest, leaving, entering):
-    """The smallest month-end in account ``i``'s window after ``entering`` replaced ``leaving``.
+def _window_min(ring, r, smallest, leaving, entering):
+    """The smallest month-end in row ``r``'s window after ``entering`` replaced ``leaving``.
 
     ``smallest`` is the window's minimum before the swap. Unless the month-end
     leaving was that minimum and the one entering is larger, the new minimum
@@ -154,27 +163,29 @@ def _window_min(ring, i, smallest, leaving, entering):
         return entering
     m = entering
     for k in range(ring.shape[1]):
-        m = min(m, ring[i, k])
+        m = min(m, np.int64(ring[r, k]))
     return m
 
 
 @numba.njit(parallel=True, cache=True)
-def _close(plan, balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_open,
-           forfeited, loan_disbursed, ever_opened, group, groups, aged, slot, interest_rate,
+def _close(plan, balance, ring, slot, interest_accrued, subsidy_accrued, subsidy_total, is_open,
+           forfeited, loan_disbursed, ever_opened, group, groups, aged, column, interest_rate,
            subsidy_rate, accrue_subsidy, stops_at_loan, settle, cap):  # fmt: skip
     """The fused loop over the chunks of ``plan`` (:func:`sim.core.chunks.chunk_plan`); per
-    chunk: (accrual, payable) floats, (interest, subsidy, total, low) and counts (open
-    accounts of each group, accounts at the cap, accounts ever opened)."""
+    chunk: (accrual, payable) floats, (interest, subsidy, total, low, high) and counts (open
+    accounts of each group, accounts at the cap, accounts ever opened). An account's ring
+    row is ``offset + slot[i]``; a month-end above the int32 range is not written (the
+    ledger refuses the month on ``high``)."""
     n = len(balance)
     slots = ring.shape[1]
-    opening_slot = (slot + slots - 1) % slots
+    opening_slot = (column + slots - 1) % slots
     chunks = len(plan)
     floats = np.zeros((chunks, 2), np.float64)
-    ints = np.zeros((chunks, 4), np.int64)
+    ints = np.zeros((chunks, 5), np.int64)
     counts = np.zeros((chunks, groups + 2), np.int64)
     next_aged = np.empty(n, np.int64)
     for c in numba.prange(chunks):
-        lo, hi = np.uint64(plan[c, 1]), np.uint64(plan[c, 2])
+        lo, hi, offset = np.uint64(plan[c, 1]), np.uint64(plan[c, 2]), plan[c, 3]
         accrual = 0.0
         payable = 0.0
         credited = 0
@@ -187,7 +198,7 @@ def _close(plan, balance, ring, interest_accrued, subsidy_accrued, subsidy_total
             ia = interest_accrued[i]
             if is_open[i]:
                 counts[c, group[i]] += 1
-                x = ring[i, opening_slot] * interest_rate
+                x = np.int64(ring[offset + slot[i], opening_slot]) * interest_rate
                 ia += x
                 accrual += x
                 payable += ia
@@ -209,20 +220,25 @@ def _close(plan, balance, ring, interest_accrued, subsidy_accrued, subsidy_total
             subsidy_accrued[i] = sa
         total = 0
         low = 0
+        high = 0
         for i in range(lo, hi):
             if not ever_opened[i]:  # holds nothing; its balance still counts in the books
                 b = balance[i]
                 total += b
                 low = min(low, b)
+                high = max(high, b)
                 next_aged[i] = 0
                 at_cap += cap <= 0
                 continue
             b = balance[i]
-            leaving = ring[i, slot]
-            ring[i, slot] = b
-            next_aged[i] = _window_min(ring, i, aged[i], leaving, b)
+            r = offset + slot[i]
+            leaving = np.int64(ring[r, column])
+            if b <= _MAX_FEN:
+                ring[r, column] = b
+            next_aged[i] = _window_min(ring, r, aged[i], leaving, b)
             total += b
             low = min(low, b)
+            high = max(high, b)
             at_cap += subsidy_total[i] >= cap
             ever += ever_opened[i]
         floats[c, 0] = accrual
@@ -231,6 +247,7 @@ def _close(plan, balance, ring, interest_accrued, subsidy_accrued, subsidy_total
         ints[c, 1] = paid
         ints[c, 2] = total
         ints[c, 3] = low
+        ints[c, 4] = high
         counts[c, groups] = at_cap
         counts[c, groups + 1] = ever
     return floats, ints, counts, next_aged
