@@ -154,7 +154,9 @@ def _case(args: argparse.Namespace) -> dict:
 
 def _spawn(case: str, args: argparse.Namespace, threads: int) -> dict:
     """Run one case in a fresh interpreter with ``threads`` numba threads."""
-    env = dict(os.environ, NUMBA_NUM_THREADS=str(threads), OMP_NUM_THREADS="1")
+    # the checkout this file is in, not an installed sim (a venv may hold another's)
+    path = os.pathsep.join(filter(None, (str(HERE.parent), os.environ.get("PYTHONPATH"))))
+    env = dict(os.environ, NUMBA_NUM_THREADS=str(threads), OMP_NUM_THREADS="1", PYTHONPATH=path)
     cmd = [sys.executable, __file__, "--case", case, "--n", str(args.n), "--months",
            str(args.months), "--mc-n", str(args.mc_n), "--paths", str(args.paths),
            "--workers", str(args.workers)]  # fmt: skip
@@ -241,6 +243,10 @@ def main() -> None:
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
+        import sim
+
+        if Path(sim.__file__).resolve().parent.parent != HERE.parent:
+            raise SystemExit(f"bench_compare: measuring {sim.__file__}, not {HERE.parent}")
         print(json.dumps(_case(args)))
         return
     if args.city:

@@ -46,9 +46,10 @@ def aged_part(acc: Accounts, month: int, method: str) -> np.ndarray:
 
 @numba.njit(parallel=True, cache=True)
 def _row_min(rows: np.ndarray, slot: np.ndarray) -> np.ndarray:
-    """The smallest of each account's month-ends (0 with no ring row): one pass."""
+    """The smallest of each account's month-ends (0 with no ring row), int32 fen like the
+    ring: one pass."""
     n = len(slot)
-    out = np.zeros(n, dtype=np.int64)
+    out = np.zeros(n, dtype=np.int32)
     for i in numba.prange(n):
         s = slot[i]
         if s < 0:

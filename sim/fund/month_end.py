@@ -183,7 +183,7 @@ def _close(plan, balance, ring, slot, interest_accrued, subsidy_accrued, subsidy
     floats = np.zeros((chunks, 2), np.float64)
     ints = np.zeros((chunks, 5), np.int64)
     counts = np.zeros((chunks, groups + 2), np.int64)
-    next_aged = np.empty(n, np.int64)
+    next_aged = np.empty(n, np.int32)  # under MAX_FEN: a larger balance is refused
     for c in numba.prange(chunks):
         lo, hi, offset = np.uint64(plan[c, 1]), np.uint64(plan[c, 2]), plan[c, 3]
         accrual = 0.0
