@@ -171,9 +171,10 @@ def _window_min(ring, r, smallest, leaving, entering):
 def _close(plan, balance, ring, slot, interest_accrued, subsidy_accrued, subsidy_total, is_open,
            forfeited, loan_disbursed, ever_opened, group, groups, aged, column, interest_rate,
            subsidy_rate, accrue_subsidy, stops_at_loan, settle, cap):  # fmt: skip
-    """The fused loop over the chunks of ``plan`` (:func:`sim.core.chunks.chunk_plan`); per
-    chunk: (accrual, payable) floats, (interest, subsidy, total, low, high) and counts (open
-    accounts of each group, accounts at the cap, accounts ever opened). An account's ring
+    """The fused loop over the chunks of ``plan`` (:func:`sim.core.chunks.chunk_plan`), one
+    pass over each chunk's people; per chunk: (accrual, payable) floats, (interest, subsidy,
+    total, low, high) and counts (open accounts of each group, accounts at the cap, accounts
+    ever opened). An account's ring
     row is ``offset + slot[i]``; a month-end above the int32 range is not written (the
     ledger refuses the month on ``high``)."""
     n = len(balance)
@@ -192,13 +193,23 @@ def _close(plan, balance, ring, slot, interest_accrued, subsidy_accrued, subsidy
         paid = 0
         at_cap = 0
         ever = 0
+        total = 0
+        low = 0
+        high = 0
         for i in range(lo, hi):
-            if not ever_opened[i]:
+            b = balance[i]
+            if not ever_opened[i]:  # holds nothing; its balance still counts in the books
+                total += b
+                low = min(low, b)
+                high = max(high, b)
+                next_aged[i] = 0
+                at_cap += cap <= 0
                 continue
             ia = interest_accrued[i]
+            r = offset + slot[i]
             if is_open[i]:
                 counts[c, group[i]] += 1
-                x = np.int64(ring[offset + slot[i], opening_slot]) * interest_rate
+                x = np.int64(ring[r, opening_slot]) * interest_rate
                 ia += x
                 accrual += x
                 payable += ia
@@ -213,25 +224,12 @@ def _close(plan, balance, ring, slot, interest_accrued, subsidy_accrued, subsidy
                 due = min(due, max(cap - subsidy_total[i], 0))
                 sa = 0.0
                 subsidy_total[i] += due
-                balance[i] += amount + due
+                b += amount + due
+                balance[i] = b
                 credited += amount
                 paid += due
             interest_accrued[i] = ia
             subsidy_accrued[i] = sa
-        total = 0
-        low = 0
-        high = 0
-        for i in range(lo, hi):
-            if not ever_opened[i]:  # holds nothing; its balance still counts in the books
-                b = balance[i]
-                total += b
-                low = min(low, b)
-                high = max(high, b)
-                next_aged[i] = 0
-                at_cap += cap <= 0
-                continue
-            b = balance[i]
-            r = offset + slot[i]
             leaving = np.int64(ring[r, column])
             if b <= _MAX_FEN:
                 ring[r, column] = b
@@ -240,7 +238,7 @@ def _close(plan, balance, ring, slot, interest_accrued, subsidy_accrued, subsidy
             low = min(low, b)
             high = max(high, b)
             at_cap += subsidy_total[i] >= cap
-            ever += ever_opened[i]
+            ever += 1
         floats[c, 0] = accrual
         floats[c, 1] = payable
         ints[c, 0] = credited
