@@ -11,8 +11,9 @@ where a rule bounds the amount far below 2^31 fen (21.47 million yuan): the
 opening bonus due (S7), the subsidy counted against the lifetime cap (S2:
 10,000 yuan), the year's rent withdrawals (W1: 12 × the monthly limit) and
 the ageing ring's month-ends and aged part (every balance is held under
-:data:`sim.fund.ring.MAX_FEN`, checked every month end). Flags are ``bool``
-and small counts ``int8``. Interest and subsidy accrue in ``float64`` fen and
+:data:`sim.fund.ring.MAX_FEN`, checked every month end). Flags are ``bool``,
+small counts ``int8`` and counts of months ``int16`` (a working life is under
+900 months; E5's service months at most 600). Interest and subsidy accrue in ``float64`` fen and
 are rounded once, when credited. The ageing ring keeps the last
 ``min_holding_months + 1`` month-end balances, which is all the ageing rule
 (S1-i) needs, and only for accounts ever opened: a slot per person into a
@@ -43,14 +44,14 @@ class Accounts:
     subsidy_total: np.ndarray  # int32 fen counted against the lifetime cap (S2)
     subsidy_accrued: np.ndarray  # float64 fen, paid at settlement (S1, S5)
     interest_accrued: np.ndarray  # float64 fen, credited at settlement or closure (F1)
-    deposit_months: np.ndarray  # int32: distinct months covered by accepted deposits (L1)
+    deposit_months: np.ndarray  # int16: distinct months covered by accepted deposits (L1)
     covered_through: np.ndarray  # int32: last month the deposits cover (L1: prepaid months)
     last_deposit_month: np.ndarray  # int32: month of the latest accepted deposit (-1: none)
     month_deposited: np.ndarray  # int64 fen deposited in ``last_deposit_month`` (D1, D2)
     month_covered: np.ndarray  # int8: most months one deposit of that month covers (D2)
     deposited_total: np.ndarray  # int64 fen deposited into the current account (L2)
     opened_month: np.ndarray  # int32 month the current account was opened (L2 frequency)
-    service_months: np.ndarray  # int32: veterans' service months transferred in (E5)
+    service_months: np.ndarray  # int16: veterans' service months transferred in (E5)
     rent_this_year: np.ndarray  # int32 fen withdrawn for rent in this fund year (W1)
     slot: np.ndarray  # int32: the person's row of ``rings`` (-1: never opened)
     rings: RingTable  # int32 fen [rows, H+1]: month-end balance of month k in column k % (H+1)
@@ -75,14 +76,14 @@ class Accounts:
             subsidy_total=z(np.int32),
             subsidy_accrued=z(np.float64),
             interest_accrued=z(np.float64),
-            deposit_months=z(np.int32),
+            deposit_months=z(np.int16),
             covered_through=z(np.int32),
             last_deposit_month=np.full(n, -1, dtype=np.int32),
             month_deposited=z(np.int64),
             month_covered=z(np.int8),
             deposited_total=z(np.int64),
             opened_month=z(np.int32),
-            service_months=z(np.int32),
+            service_months=z(np.int16),
             rent_this_year=z(np.int32),
             slot=np.full(n, -1, dtype=np.int32),
             rings=RingTable(n, holding_months + 1),
