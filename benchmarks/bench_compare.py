@@ -37,9 +37,9 @@ figure to quote; the load average before and after each case is printed.
     .venv/bin/python benchmarks/bench_compare.py --n 100000 --threads 1
     .venv/bin/python benchmarks/bench_compare.py --mc --no-single --json out.json
 
-Targets (issue 11): the full model ≥ 50 M agent-months/s at N = 1M on 2 cores
-and at least the yardstick's speed; a 1,000-path × 50,000 × 120 Monte Carlo in
-under 60 s (≥ 100 M agent-months/s); ≤ 250 bytes per agent.
+Targets (issue 26): the full model at least half the yardstick's speed at N =
+1M; a 1,000-path × 50,000 × 120 Monte Carlo in under 2 minutes on 2 idle cores;
+≤ 250 bytes per agent at peak.
 """
 
 from __future__ import annotations
