@@ -92,3 +92,11 @@ def test_a_full_ring_table_refuses_more_rows_and_joins_copy_only_rows_in_use():
     assert (a.used, b.used) == (1, 2)
     b.rows[3, 0] = 9  # a path's rows are a view of the batch's table
     assert joined.rows[7, 0] == 9
+
+
+def test_a_ledger_of_nobody_closes_its_months_with_empty_books():
+    ledger = _ledger(0)
+    books = ledger.end_month()
+    assert books.closing_total == 0
+    assert books.open_by_group == (0,)
+    assert ledger.aged().shape == (0,)

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from sim.core.chunks import add_in_order, chunk_plan, path_rows, rows_per_path
+from sim.core.chunks import chunk_plan, rows_per_path
 from sim.core.money import yuan_to_fen
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
@@ -128,22 +128,33 @@ def close_months(acc: Accounts, policy: Policy, month: int, aged: np.ndarray, *,
         policy.at("subsidy.holding_rate", month) / 12.0,
         monthly_average, bool(policy["subsidy.stops_at_loan"]), settle, cap,
     )  # fmt: skip
+    # the plan is path by path, a path's chunks together: per-path totals in one numpy
+    # call each; the floats added chunk by chunk in order from 0.0, as add_in_order does
+    per = len(plan) // paths
+    ints = ints.reshape(paths, per, ints.shape[1])
+    sums, counts = (
+        ints.sum(axis=1).tolist(),
+        counts.reshape(paths, per, groups + 2).sum(axis=1).tolist(),
+    )
+    lows, highs = ints[:, :, 3].min(axis=1, initial=0), ints[:, :, 4].max(axis=1, initial=0)
+    start = np.zeros((paths, 1, 2))
+    floats = np.cumsum(np.concatenate([start, floats.reshape(paths, per, 2)], axis=1),
+                       axis=1)[:, -1].tolist()  # fmt: skip
     ends = []
     for p in range(paths):
-        mine = path_rows(plan, p)
-        totals, count = ints[mine].sum(axis=0), counts[mine].sum(axis=0)
+        totals, count = sums[p], counts[p]
         ends.append(MonthEnd(
-            interest_accrued=add_in_order(floats[mine, 0]),
-            interest_payable=add_in_order(floats[mine, 1]),
-            interest_credited=int(totals[0]),
-            subsidy_credited=int(totals[1]),
-            closing_total=int(totals[2]),
-            lowest_balance=min(0, int(ints[mine, 3].min(initial=0))),
-            highest_balance=max(0, int(ints[mine, 4].max(initial=0))),
+            interest_accrued=floats[p][0],
+            interest_payable=floats[p][1],
+            interest_credited=totals[0],
+            subsidy_credited=totals[1],
+            closing_total=totals[2],
+            lowest_balance=min(0, int(lows[p])),
+            highest_balance=max(0, int(highs[p])),
             next_aged=next_aged[p * n : (p + 1) * n],
-            open_by_group=tuple(int(x) for x in count[:groups]),
-            at_lifetime_cap=int(count[groups]),
-            ever_opened=int(count[groups + 1]),
+            open_by_group=tuple(count[:groups]),
+            at_lifetime_cap=count[groups],
+            ever_opened=count[groups + 1],
         ))  # fmt: skip
     return ends, next_aged
 
