@@ -15,7 +15,11 @@ Target (issue 3): at least 20 million person-months per second on one core.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's sim
 
 import numba
 import numpy as np

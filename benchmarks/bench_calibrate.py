@@ -17,9 +17,12 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's sim
 
 from sim.agents.calibrated import format_fit, write_calibrated
 from sim.agents.calibration import DEFAULT_TARGETS, load_targets

@@ -19,6 +19,9 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's sim
 
 
 def one(n: int, months: int) -> dict:

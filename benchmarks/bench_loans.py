@@ -11,7 +11,11 @@ borrowers pay nothing each month so arrears and defaults occur.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's sim
 
 import numpy as np
 

@@ -73,16 +73,24 @@ def test_chunks_cover_every_row_once_and_never_straddle_two_paths():
 
 
 def test_laid_end_to_end_the_paths_arrays_are_views_of_the_batchs():
-    sims = [Simulation(load_scenario(sets=SMALL), p) for p in (0, 1)]
+    sc = load_scenario(sets={**SMALL, "book": str(SCENARIO_DIR / "books/example")})
+    sims = [Simulation(sc, p) for p in (0, 1)]
     accounts = [s.fund.ledger.acc for s in sims]
-    before = [a.ring.copy() for a in accounts]
+    everyone = np.arange(accounts[0].n)
+    before = [a.ring_of(everyone) for a in accounts]
+    used = [a.rings.used for a in accounts]
+    assert used[0] > 0  # the book's accounts have ring rows before the batch forms
     joined = lay_end_to_end(accounts)
-    n = SMALL["population.size"]
-    assert joined.ring.shape == (2 * n, accounts[0].ring.shape[1])
-    joined.balance[n + 3] = 123
-    assert accounts[1].balance[3] == 123
-    assert accounts[0].balance[3] == 0
-    assert all(np.array_equal(a.ring, b) for a, b in zip(accounts, before, strict=True))
+    n = people_of(sc)
+    assert joined.rings.rows.shape == (2 * n, accounts[0].rings.slots)
+    joined.balance[2 * n - 1] = 123
+    assert accounts[1].balance[n - 1] == 123
+    assert accounts[0].balance[n - 1] == 0
+    assert all(np.array_equal(a.ring_of(everyone), b) for a, b in zip(accounts, before,
+                                                                       strict=True))  # fmt: skip
+    assert [a.rings.used for a in accounts] == used  # each path hands out its own rows
+    accounts[1].rings.rows[0, 0] = 7  # a path's rows are its share of the batch's table
+    assert joined.rings.rows[n, 0] == 7
 
 
 def test_a_batch_refuses_paths_of_different_scenarios():

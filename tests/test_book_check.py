@@ -142,6 +142,9 @@ BAD = {
     "more deposit months than months open": ("accounts", _swap(ACCOUNTS, 1, "deposit_months",
                                                                "12"),
                                              "row 2, column deposit_months", "more months"),
+    "balance above the int32 state (D1 bound)": ("accounts", _swap(ACCOUNTS, 1, "balance",
+                                                                  "21474836.48"),
+                                                 "row 2, column balance", "above what any rule"),
     "not a month": ("accounts", _swap(ACCOUNTS, 1, "opened_month", "2023-13"),
                     "row 2, column opened_month", "not a month"),
 }  # fmt: skip

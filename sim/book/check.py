@@ -38,6 +38,7 @@ from sim.core.errors import InputError, read_toml
 from sim.core.money import fen_to_yuan, yuan_to_fen
 from sim.core.months import format_month, parse_month
 from sim.fund.policy import Policy, policy_named_in
+from sim.fund.ring import MAX_FEN
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,10 @@ def _check_accounts(path, header, policy, acc, empty, given) -> None:
         for name in MONTH_ENDS:
             acc.pop(name)
     acc["aged"], acc["month_ends"] = aged, month_ends
+    fail(path, month_ends.max(axis=0, initial=0) > MAX_FEN, "balance",
+         "above what any rule lets an account hold",
+         f"at most {MAX_FEN / 100:,.2f} yuan in every month-end (sim.fund.ring)",
+         month_ends.max(axis=0, initial=0) / 100)  # fmt: skip
     cap = yuan_to_fen(policy["subsidy.lifetime_cap"])
     counted = acc["subsidy_paid"] + acc["bonus_paid"] * policy["subsidy.cap_includes_bonus"]
     fail(path, counted > cap, "subsidy_paid", "above the lifetime cap",

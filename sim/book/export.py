@@ -139,10 +139,11 @@ def book_tables(sim: Simulation, bonus: np.ndarray, month: int) -> tuple[pa.Tabl
         "status": pa.array(status),
         "balance": _yuan(acc.balance[rows]),
     }
-    slots = acc.ring.shape[1]
+    slots = acc.rings.slots
     if policy["subsidy.ageing"] == "lifo" and slots == len(MONTH_ENDS):
+        ring = acc.ring_of(rows)
         for k, name in zip(range(12, -1, -1), MONTH_ENDS, strict=True):
-            columns[name] = _yuan(acc.month_end(month - k)[rows])
+            columns[name] = _yuan(ring[:, (month - k) % slots])
     else:
         columns["aged"] = _yuan(ageing.aged_part(acc, month + 1, policy["subsidy.ageing"])[rows])
     columns |= {

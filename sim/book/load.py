@@ -126,13 +126,15 @@ def _accounts(ledger, policy, book: Book) -> None:
     acc.opened_month[:b] = a["opened_month"]
     acc.service_months[:b] = np.where(is_open, a["veteran_months"], 0)
     acc.rent_this_year[:b] = a["rent_withdrawn"]
-    slots = acc.ring.shape[1]
+    slots = acc.rings.slots
     if slots > len(a["month_ends"]):
         raise InputError(book.header.file, "book.policy", f"an ageing window of {slots - 1} "
                          "months needs more month-ends than a book holds",
                          allowed="12 months")  # fmt: skip
+    rows = np.arange(b)
+    acc.give_rings(rows)
     for j, row in enumerate(a["month_ends"][-slots:]):
-        acc.ring[:b, (date - slots + 1 + j) % slots] = row
+        acc.rings.rows[acc.slot[rows], (date - slots + 1 + j) % slots] = row
     ledger._total = int(a["balance"].sum())
     ledger._payable = int(a["interest_accrued"].sum())
 

@@ -93,13 +93,17 @@ class Meeting:
 
 def lay_end_to_end(parts: Sequence[Any]) -> Any:
     """One dataclass of arrays over the rows of all ``parts`` (same type, ``n`` rows each);
-    every part's arrays become views of its rows. Fields that are not arrays of ``n``
-    rows are taken from the first part."""
+    every part's arrays become views of its rows. A field with an ``end_to_end`` method
+    (:class:`sim.fund.ring.RingTable`) joins itself; other fields that are not arrays of
+    ``n`` rows are taken from the first part."""
     first = parts[0]
     n = _rows(first)
     joined = {}
     for f in dataclasses.fields(first):
         arrays = [getattr(p, f.name) for p in parts]
+        if hasattr(arrays[0], "end_to_end"):  # a table that joins itself (sim.fund.ring)
+            joined[f.name] = type(arrays[0]).end_to_end(arrays)
+            continue
         if not isinstance(arrays[0], np.ndarray) or arrays[0].shape[:1] != (n,):
             continue
         if any(not isinstance(a, np.ndarray) or a.shape != arrays[0].shape

@@ -5,10 +5,20 @@ every array, so there can be no duplicate accounts. A person who exits and
 later re-joins opens a new account in the same row; what the rules remember
 about them (an earlier opening, a forfeited subsidy) stays in the row.
 
-Money is ``int64`` fen. Interest and subsidy accrue in ``float64`` fen and are
-rounded once, when credited. The ageing ring keeps the last
+Money is whole fen: ``int64`` for the balance and the deposits' flows (what
+the people's kernels and the fund's other books read and add up), ``int32``
+where a rule bounds the amount far below 2^31 fen (21.47 million yuan): the
+opening bonus due (S7), the subsidy counted against the lifetime cap (S2:
+10,000 yuan), the year's rent withdrawals (W1: 12 × the monthly limit) and
+the ageing ring's month-ends and aged part (every balance is held under
+:data:`sim.fund.ring.MAX_FEN`, checked every month end). Flags are ``bool``,
+small counts ``int8`` and counts of months ``int16`` (a working life is under
+900 months; E5's service months at most 600). Interest and subsidy accrue in ``float64`` fen and
+are rounded once, when credited. The ageing ring keeps the last
 ``min_holding_months + 1`` month-end balances, which is all the ageing rule
-(S1-i) needs; the withdrawal ring is kept only for ``fifo`` ageing.
+(S1-i) needs, and only for accounts ever opened: a slot per person into a
+table of rows (:mod:`sim.fund.ring`); the withdrawal ring is kept only for
+``fifo`` ageing, a row per person.
 """
 
 from __future__ import annotations
@@ -16,6 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from sim.fund.ring import MAX_FEN, BalanceOutOfRange, RingTable
 
 
 @dataclass
@@ -25,27 +37,28 @@ class Accounts:
     balance: np.ndarray  # int64 fen
     is_open: np.ndarray  # bool
     ever_opened: np.ndarray  # bool: the opening bonus is for a first opening only (S6)
-    bonus_due: np.ndarray  # int64 fen of opening bonus paid with the first deposit (S6, S7)
+    bonus_due: np.ndarray  # int32 fen of opening bonus paid with the first deposit (S6, S7)
     forfeited: np.ndarray  # bool: an exit forfeited all subsidy for good (S4)
     loan_disbursed: np.ndarray  # bool: a fund loan was disbursed, ever (S3)
     loan_outstanding: np.ndarray  # bool: a fund loan is not yet repaid (W3)
-    subsidy_total: np.ndarray  # int64 fen counted against the lifetime cap (S2)
+    subsidy_total: np.ndarray  # int32 fen counted against the lifetime cap (S2)
     subsidy_accrued: np.ndarray  # float64 fen, paid at settlement (S1, S5)
     interest_accrued: np.ndarray  # float64 fen, credited at settlement or closure (F1)
-    deposit_months: np.ndarray  # int32: distinct months covered by accepted deposits (L1)
+    deposit_months: np.ndarray  # int16: distinct months covered by accepted deposits (L1)
     covered_through: np.ndarray  # int32: last month the deposits cover (L1: prepaid months)
     last_deposit_month: np.ndarray  # int32: month of the latest accepted deposit (-1: none)
     month_deposited: np.ndarray  # int64 fen deposited in ``last_deposit_month`` (D1, D2)
-    month_covered: np.ndarray  # int16: most months one deposit of that month covers (D2)
+    month_covered: np.ndarray  # int8: most months one deposit of that month covers (D2)
     deposited_total: np.ndarray  # int64 fen deposited into the current account (L2)
     opened_month: np.ndarray  # int32 month the current account was opened (L2 frequency)
-    service_months: np.ndarray  # int32: veterans' service months transferred in (E5)
-    rent_this_year: np.ndarray  # int64 fen withdrawn for rent in this fund year (W1)
+    service_months: np.ndarray  # int16: veterans' service months transferred in (E5)
+    rent_this_year: np.ndarray  # int32 fen withdrawn for rent in this fund year (W1)
     rent_month: np.ndarray  # int32: month of the latest rent withdrawal (-1: none) (X6)
     rent_month_total: np.ndarray  # int64 fen withdrawn for rent in ``rent_month`` (X6)
     clean_since: np.ndarray  # int32: first month with no partial withdrawal since (X2)
     run_start: np.ndarray  # int32: first month of the unbroken run of covered months (X3)
-    ring: np.ndarray  # int64 fen [N, H+1]: month-end balance of month k in column k % (H+1)
+    slot: np.ndarray  # int32: the person's row of ``rings`` (-1: never opened)
+    rings: RingTable  # int32 fen [rows, H+1]: month-end balance of month k in column k % (H+1)
     out_ring: np.ndarray | None  # int64 fen [N, H+1]: withdrawals of month k (fifo only)
 
     @classmethod
@@ -60,27 +73,28 @@ class Accounts:
             balance=z(np.int64),
             is_open=z(bool),
             ever_opened=z(bool),
-            bonus_due=z(np.int64),
+            bonus_due=z(np.int32),
             forfeited=z(bool),
             loan_disbursed=z(bool),
             loan_outstanding=z(bool),
-            subsidy_total=z(np.int64),
+            subsidy_total=z(np.int32),
             subsidy_accrued=z(np.float64),
             interest_accrued=z(np.float64),
-            deposit_months=z(np.int32),
+            deposit_months=z(np.int16),
             covered_through=z(np.int32),
             last_deposit_month=np.full(n, -1, dtype=np.int32),
             month_deposited=z(np.int64),
-            month_covered=z(np.int16),
+            month_covered=z(np.int8),
             deposited_total=z(np.int64),
             opened_month=z(np.int32),
-            service_months=z(np.int32),
-            rent_this_year=z(np.int64),
+            service_months=z(np.int16),
+            rent_this_year=z(np.int32),
             rent_month=np.full(n, -1, dtype=np.int32),
             rent_month_total=z(np.int64),
             clean_since=z(np.int32),
             run_start=z(np.int32),
-            ring=np.zeros(ring_shape, dtype=np.int64),
+            slot=np.full(n, -1, dtype=np.int32),
+            rings=RingTable(n, holding_months + 1),
             out_ring=np.zeros(ring_shape, dtype=np.int64) if fifo else None,
         )
 
@@ -92,13 +106,47 @@ class Accounts:
     @property
     def holding_months(self) -> int:
         """The ageing window the rings were sized for (S1)."""
-        return self.ring.shape[1] - 1
+        return self.rings.slots - 1
+
+    def give_rings(self, who: np.ndarray) -> None:
+        """Rows of the ring for the accounts in ``who`` that have none (a first opening)."""
+        new = who[self.slot[who] < 0]
+        if len(new):
+            self.slot[new] = self.rings.take(len(new))
+
+    def ring_of(self, who: np.ndarray) -> np.ndarray:
+        """The month-end rows of ``who`` (int64 fen ``[len(who), H+1]``; 0 with no row)."""
+        slot = self.slot[who]
+        out = np.zeros((len(slot), self.rings.slots), np.int64)
+        has = slot >= 0
+        out[has] = self.rings.rows[slot[has]]
+        return out
 
     def month_end(self, month: int) -> np.ndarray:
-        """Every account's balance at the end of ``month`` (one of the last H + 1), a view."""
-        return self.ring[:, month % self.ring.shape[1]]
+        """Every account's balance at the end of ``month`` (one of the last H + 1), int64."""
+        out = np.zeros(self.n, np.int64)
+        has = np.flatnonzero(self.slot >= 0)
+        out[has] = self.rings.rows[self.slot[has], month % self.rings.slots]
+        return out
+
+    def record_month_end(self, month: int) -> None:
+        """Store every ringed account's balance of ``month`` (:data:`sim.fund.ring.MAX_FEN`
+        checked before)."""
+        has = np.flatnonzero(self.slot >= 0)
+        check_in_range(self.balance, has)
+        self.rings.rows[self.slot[has], month % self.rings.slots] = self.balance[has]
 
     def nbytes(self) -> int:
-        """Memory held by the state arrays, for the benchmarks."""
+        """Memory held by the state (the ring's rows in use), for the benchmarks."""
         arrays = [v for v in vars(self).values() if isinstance(v, np.ndarray)]
-        return sum(a.nbytes for a in arrays)
+        return sum(a.nbytes for a in arrays) + self.rings.nbytes()
+
+
+def check_in_range(balance: np.ndarray, who: np.ndarray | None = None) -> None:
+    """Refuse a balance the int32 ring cannot hold (:class:`sim.fund.ring.BalanceOutOfRange`)."""
+    b = balance if who is None else balance[who]
+    if len(b) and b.max() > MAX_FEN:
+        k = int(np.argmax(b))
+        i = k if who is None else int(who[k])
+        raise BalanceOutOfRange(f"account {i} holds {int(b[k]) / 100:,.2f} yuan, above "
+                                f"the {MAX_FEN / 100:,.2f} any rule allows")  # fmt: skip

@@ -35,24 +35,28 @@ def aged_part(acc: Accounts, month: int, method: str) -> np.ndarray:
     must be called before the month-end of ``month`` is recorded.
     """
     if method == "lifo":
-        return _column_min(acc.ring)
+        return _row_min(acc.rings.rows, acc.slot)
     if acc.out_ring is None:
         raise ValueError("fifo ageing needs Accounts.empty(..., fifo=True)")
-    slots = acc.ring.shape[1]
+    slots = acc.rings.slots
     start = acc.month_end(month - slots)
     withdrawn = acc.out_ring.sum(axis=1) - acc.out_ring[:, month % slots]
     return np.maximum(start - withdrawn, 0)
 
 
 @numba.njit(parallel=True, cache=True)
-def _column_min(ring: np.ndarray) -> np.ndarray:
-    """The smallest of each account's month-ends: one pass, no temporaries."""
-    n, slots = ring.shape
-    out = np.empty(n, dtype=ring.dtype)
+def _row_min(rows: np.ndarray, slot: np.ndarray) -> np.ndarray:
+    """The smallest of each account's month-ends (0 with no ring row), int32 fen like the
+    ring: one pass."""
+    n = len(slot)
+    out = np.zeros(n, dtype=np.int32)
     for i in numba.prange(n):
-        m = ring[i, 0]
-        for k in range(1, slots):
-            m = min(m, ring[i, k])
+        s = slot[i]
+        if s < 0:
+            continue
+        m = np.int64(rows[s, 0])
+        for k in range(1, rows.shape[1]):
+            m = min(m, np.int64(rows[s, k]))
         out[i] = m
     return out
 
@@ -71,4 +75,4 @@ def record_withdrawals(acc: Accounts, month: int, who: np.ndarray, amount: np.nd
 
 def record_month_end(acc: Accounts, month: int) -> None:
     """Store every account's month-end balance of ``month`` in the ring."""
-    acc.ring[:, month % acc.ring.shape[1]] = acc.balance
+    acc.record_month_end(month)

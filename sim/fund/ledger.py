@@ -28,12 +28,13 @@ import numpy as np
 
 from sim.core.months import format_month, is_settlement_month
 from sim.fund import ageing, deposits, interest, month_end, month_end_steps, subsidy, withdrawals
-from sim.fund.accounts import Accounts
+from sim.fund.accounts import Accounts, check_in_range
 from sim.fund.bonus import opening_bonus_fen
 from sim.fund.books import BooksDoNotBalance, MonthBooks
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
 from sim.fund.requests import per_ask
+from sim.fund.ring import MAX_FEN
 from sim.fund.withdrawals import Kind
 
 _REASONS = [r.code for r in Refusal]
@@ -120,6 +121,8 @@ class Ledger:
             books.interest_credited += end.interest_credited
             books.subsidy_credited += end.subsidy_credited
             closing, lowest, next_aged = end.closing_total, end.lowest_balance, end.next_aged
+            if end.highest_balance > MAX_FEN:
+                check_in_range(acc.balance)
             books.open_by_group, books.at_lifetime_cap = end.open_by_group, end.at_lifetime_cap
             books.ever_opened = end.ever_opened
         else:
@@ -192,6 +195,7 @@ class Ledger:
         )
         acc.bonus_due[ok] = np.where(first, bonus, 0)
         acc.is_open[ok] = True
+        acc.give_rings(ok)
         acc.ever_opened[ok] = True
         acc.opened_month[ok] = self.month
         acc.clean_since[ok] = self.month  # X2: the holding condition counts from opening

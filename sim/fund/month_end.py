@@ -25,9 +25,13 @@ alone, so it runs as one parallel loop that reads every account's state once:
 A person who never opened an account holds nothing (the ledger credits only
 open accounts), so the pass reads no more of them than that flag and their
 balance, which still goes into the total the books are checked against: most
-of a population never joins. The ring keeps each account's month-ends side by
-side (``Accounts.ring`` is ``[N, H + 1]``), so a member's window is one or
-two cache lines however sparse the members are.
+of a population never joins. The ring keeps each member's month-ends side by
+side in a row of their own (:mod:`sim.fund.ring`: ``Accounts.slot`` into a
+table of rows for accounts ever opened), so a member's window is one cache
+line however sparse the members are; a batch's kernel reads row ``offset +
+slot``, the path's offset from the chunk plan. The month's highest balance is
+returned with the lowest, so the ledger can refuse one the int32 ring cannot
+hold (:data:`sim.fund.ring.MAX_FEN`).
 
 The results equal those of the separate steps to the fen. The float totals
 (the month's interest accrual and the interest payable) are summed in fixed
@@ -45,11 +49,14 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from sim.core.chunks import add_in_order, chunk_plan, path_rows, rows_per_path
+from sim.core.chunks import chunk_plan, rows_per_path
 from sim.core.money import yuan_to_fen
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
+from sim.fund.ring import MAX_FEN
 from sim.fund.subsidy import subsidy_rate as rate_in_force
+
+_MAX_FEN = np.int64(MAX_FEN)
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,7 @@ class MonthEnd:
     subsidy_credited: int  # paid at settlement within the cap (0 otherwise)
     closing_total: int  # all balances after the month end
     lowest_balance: int  # the smallest balance (0 when there are no accounts)
+    highest_balance: int  # the largest balance (0 when there are no accounts)
     next_aged: np.ndarray  # aged part of every account for the next month (S1-i lifo)
     open_by_group: tuple[int, ...] = ()  # open accounts at month end, by reporting group
     at_lifetime_cap: int = 0  # accounts with subsidy_total >= the lifetime cap (S2)
@@ -117,36 +125,48 @@ def close_months(acc: Accounts, policy: Policy, month: int, aged: np.ndarray, *,
     n = rows_per_path(acc.n, paths)
     plan = chunk_plan(n, paths)
     floats, ints, counts, next_aged = _close(
-        plan, acc.balance, acc.ring, acc.interest_accrued, acc.subsidy_accrued,
+        plan, acc.balance, acc.rings.rows, acc.slot, acc.interest_accrued, acc.subsidy_accrued,
         acc.subsidy_total, acc.is_open, acc.forfeited, acc.loan_disbursed, acc.ever_opened,
-        group, groups, aged, month % acc.ring.shape[1],
+        group, groups, aged, month % acc.rings.slots,
         policy.at("interest.deposit_rate", month) / 12.0,
         rate_in_force(policy, month) / 12.0,
         monthly_average, bool(policy["subsidy.stops_at_loan"]), settle, cap,
         acc.clean_since, month, policy["subsidy.clean_months"],
     )  # fmt: skip
+    # the plan is path by path, a path's chunks together: per-path totals in one numpy
+    # call each; the floats added chunk by chunk in order from 0.0, as add_in_order does
+    per = len(plan) // paths
+    ints = ints.reshape(paths, per, ints.shape[1])
+    sums, counts = (
+        ints.sum(axis=1).tolist(),
+        counts.reshape(paths, per, groups + 2).sum(axis=1).tolist(),
+    )
+    lows, highs = ints[:, :, 3].min(axis=1, initial=0), ints[:, :, 4].max(axis=1, initial=0)
+    start = np.zeros((paths, 1, 2))
+    floats = np.cumsum(np.concatenate([start, floats.reshape(paths, per, 2)], axis=1),
+                       axis=1)[:, -1].tolist()  # fmt: skip
     ends = []
     for p in range(paths):
-        mine = path_rows(plan, p)
-        totals, count = ints[mine].sum(axis=0), counts[mine].sum(axis=0)
+        totals, count = sums[p], counts[p]
         ends.append(MonthEnd(
-            interest_accrued=add_in_order(floats[mine, 0]),
-            interest_payable=add_in_order(floats[mine, 1]),
-            interest_credited=int(totals[0]),
-            subsidy_credited=int(totals[1]),
-            closing_total=int(totals[2]),
-            lowest_balance=min(0, int(ints[mine, 3].min(initial=0))),
+            interest_accrued=floats[p][0],
+            interest_payable=floats[p][1],
+            interest_credited=totals[0],
+            subsidy_credited=totals[1],
+            closing_total=totals[2],
+            lowest_balance=min(0, int(lows[p])),
+            highest_balance=max(0, int(highs[p])),
             next_aged=next_aged[p * n : (p + 1) * n],
-            open_by_group=tuple(int(x) for x in count[:groups]),
-            at_lifetime_cap=int(count[groups]),
-            ever_opened=int(count[groups + 1]),
+            open_by_group=tuple(count[:groups]),
+            at_lifetime_cap=count[groups],
+            ever_opened=count[groups + 1],
         ))  # fmt: skip
     return ends, next_aged
 
 
 @numba.njit(inline="always")
-def _window_min(ring, i, smallest, leaving, entering):
-    """The smallest month-end in account ``i``'s window after ``entering`` replaced ``leaving``.
+def _window_min(ring, r, smallest, leaving, entering):
+    """The smallest month-end in row ``r``'s window after ``entering`` replaced ``leaving``.
 
     ``smallest`` is the window's minimum before the swap. Unless the month-end
     leaving was that minimum and the one entering is larger, the new minimum
@@ -159,41 +179,54 @@ def _window_min(ring, i, smallest, leaving, entering):
         return entering
     m = entering
     for k in range(ring.shape[1]):
-        m = min(m, ring[i, k])
+        m = min(m, np.int64(ring[r, k]))
     return m
 
 
 @numba.njit(parallel=True, cache=True)
-def _close(plan, balance, ring, interest_accrued, subsidy_accrued, subsidy_total, is_open,
-           forfeited, loan_disbursed, ever_opened, group, groups, aged, slot, interest_rate,
+def _close(plan, balance, ring, slot, interest_accrued, subsidy_accrued, subsidy_total, is_open,
+           forfeited, loan_disbursed, ever_opened, group, groups, aged, column, interest_rate,
            subsidy_rate, accrue_subsidy, stops_at_loan, settle, cap, clean_since, month,
            clean_months):  # fmt: skip
-    """The fused loop over the chunks of ``plan`` (:func:`sim.core.chunks.chunk_plan`); per
-    chunk: (accrual, payable) floats, (interest, subsidy, total, low) and counts (open
-    accounts of each group, accounts at the cap, accounts ever opened)."""
+    """The fused loop over the chunks of ``plan`` (:func:`sim.core.chunks.chunk_plan`), one
+    pass over each chunk's people; per chunk: (accrual, payable) floats, (interest, subsidy,
+    total, low, high) and counts (open accounts of each group, accounts at the cap, accounts
+    ever opened). An account's ring row is ``offset + slot[i]``; a month-end above the int32
+    range is not written (the ledger refuses the month on ``high``). Under X2 no subsidy
+    accrues until ``clean_months`` have passed since ``clean_since``."""
     n = len(balance)
     slots = ring.shape[1]
-    opening_slot = (slot + slots - 1) % slots
+    opening_slot = (column + slots - 1) % slots
     chunks = len(plan)
     floats = np.zeros((chunks, 2), np.float64)
-    ints = np.zeros((chunks, 4), np.int64)
+    ints = np.zeros((chunks, 5), np.int64)
     counts = np.zeros((chunks, groups + 2), np.int64)
-    next_aged = np.empty(n, np.int64)
+    next_aged = np.empty(n, np.int32)  # under MAX_FEN: a larger balance is refused
     for c in numba.prange(chunks):
-        lo, hi = np.uint64(plan[c, 1]), np.uint64(plan[c, 2])
+        lo, hi, offset = np.uint64(plan[c, 1]), np.uint64(plan[c, 2]), plan[c, 3]
         accrual = 0.0
         payable = 0.0
         credited = 0
         paid = 0
         at_cap = 0
         ever = 0
+        total = 0
+        low = 0
+        high = 0
         for i in range(lo, hi):
-            if not ever_opened[i]:
+            b = balance[i]
+            if not ever_opened[i]:  # holds nothing; its balance still counts in the books
+                total += b
+                low = min(low, b)
+                high = max(high, b)
+                next_aged[i] = 0
+                at_cap += cap <= 0
                 continue
             ia = interest_accrued[i]
+            r = offset + slot[i]
             if is_open[i]:
                 counts[c, group[i]] += 1
-                x = ring[i, opening_slot] * interest_rate
+                x = np.int64(ring[r, opening_slot]) * interest_rate
                 ia += x
                 accrual += x
                 payable += ia
@@ -209,35 +242,28 @@ def _close(plan, balance, ring, interest_accrued, subsidy_accrued, subsidy_total
                 due = min(due, max(cap - subsidy_total[i], 0))
                 sa = 0.0
                 subsidy_total[i] += due
-                balance[i] += amount + due
+                b += amount + due
+                balance[i] = b
                 credited += amount
                 paid += due
             interest_accrued[i] = ia
             subsidy_accrued[i] = sa
-        total = 0
-        low = 0
-        for i in range(lo, hi):
-            if not ever_opened[i]:  # holds nothing; its balance still counts in the books
-                b = balance[i]
-                total += b
-                low = min(low, b)
-                next_aged[i] = 0
-                at_cap += cap <= 0
-                continue
-            b = balance[i]
-            leaving = ring[i, slot]
-            ring[i, slot] = b
-            next_aged[i] = _window_min(ring, i, aged[i], leaving, b)
+            leaving = np.int64(ring[r, column])
+            if b <= _MAX_FEN:
+                ring[r, column] = b
+            next_aged[i] = _window_min(ring, r, aged[i], leaving, b)
             total += b
             low = min(low, b)
+            high = max(high, b)
             at_cap += subsidy_total[i] >= cap
-            ever += ever_opened[i]
+            ever += 1
         floats[c, 0] = accrual
         floats[c, 1] = payable
         ints[c, 0] = credited
         ints[c, 1] = paid
         ints[c, 2] = total
         ints[c, 3] = low
+        ints[c, 4] = high
         counts[c, groups] = at_cap
         counts[c, groups + 1] = ever
     return floats, ints, counts, next_aged

@@ -1,0 +1,88 @@
+"""The ageing ring, kept only for accounts ever opened (S1-i; issue 26).
+
+The ageing rule reads an account's last ``H + 1`` month-end balances
+(:mod:`sim.fund.ageing`). Most of a population never opens an account, so the
+month-ends are not kept a row per person: each person holds a *slot*
+(``Accounts.slot``, int32, -1 until their first opening) into a table of rows,
+``[capacity, H + 1]`` int32 fen, handed out in the order of first openings
+and kept for good (a re-opened account, or a closed one whose month-ends are
+0, keeps its row). The month end walks the people in order and reads a
+member's window from their row; a never-opened person has no row and holds
+nothing.
+
+**Capacity without copies.** A path's table has a row for each of its ``n``
+people, allocated zeroed (:func:`numpy.zeros`): the operating system backs only
+the pages that are written, and the rows are written in order from the first,
+so the resident table is the rows in use — about 52 bytes for each account
+ever opened instead of 104 bytes for every person — and it never moves or
+grows (no reallocation, no view left pointing at freed memory).
+
+**In a batch** (:mod:`sim.engine.batch`) the paths' tables are laid end to end
+like every per-person array: path ``p`` owns rows ``p * n … (p + 1) * n - 1``
+and its slots are *local* to its own rows, so a kernel over the batch reads
+row ``offset + slot`` with the path's offset from the chunk plan
+(:mod:`sim.core.chunks`), and a path's slots are the same alone or in a batch.
+:meth:`RingTable.end_to_end` joins them copying only the rows in use.
+
+**int32 fen.** A month-end balance is at most the deposit cap (D1: 5,000 yuan
+a month in both Lianyungang policies) for every month of a working life (16 to
+70, 648 months: 3.24 million yuan) with interest (1.5% a year for 54 years at
+most doubles it) and the subsidy's lifetime cap (S2: 10,000 yuan) — under
+:data:`MAX_FEN`, 21,474,836.47 yuan. A balance above it is refused: a book
+that holds one (:mod:`sim.book.check`), and any month end that would record
+one (:class:`BalanceOutOfRange`), naming the account.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.fund.books import BooksError
+
+MAX_FEN = 2**31 - 1
+"""The largest balance the int32 state holds: 21,474,836.47 yuan (see the module doc)."""
+
+
+class BalanceOutOfRange(BooksError):
+    """A balance above :data:`MAX_FEN`: no rule lets an account hold it."""
+
+
+class RingTable:
+    """The month-end rows of the accounts ever opened; see the module docstring."""
+
+    def __init__(self, capacity: int, slots: int) -> None:
+        self.rows = np.zeros((capacity, slots), np.int32)
+        self.used = 0
+
+    @property
+    def slots(self) -> int:
+        """Month-ends a row holds (``H + 1``)."""
+        return self.rows.shape[1]
+
+    def take(self, k: int) -> np.ndarray:
+        """The next ``k`` rows, as int32 slots."""
+        if self.used + k > len(self.rows):
+            raise RuntimeError(f"ring table full: {self.used} + {k} rows of {len(self.rows)}")
+        out = np.arange(self.used, self.used + k, dtype=np.int32)
+        self.used += k
+        return out
+
+    def nbytes(self) -> int:
+        """The bytes of the rows in use (the rest are not resident)."""
+        return self.used * self.rows.shape[1] * self.rows.itemsize
+
+    @classmethod
+    def end_to_end(cls, parts: list[RingTable]) -> RingTable:
+        """One table over every part's rows, each part's rows a view of its share; only the
+        rows in use are copied, so the rest stay unbacked."""
+        sizes = [len(p.rows) for p in parts]
+        joined = cls(sum(sizes), parts[0].slots)
+        start = 0
+        for p, size in zip(parts, sizes, strict=True):
+            if p.slots != joined.slots:
+                raise ValueError("the paths' ageing windows differ")
+            joined.rows[start : start + p.used] = p.rows[: p.used]
+            p.rows = joined.rows[start : start + size]
+            start += size
+        joined.used = start
+        return joined
