@@ -171,15 +171,20 @@ def replay(case: Case) -> dict[str, Any]:
         books = ledger.end_month()
         trace = []
         for event, code in done:
-            amount = books.withdrawals.get(event.kind, 0) if event.kind in ("exit", "full") else (
-                event.amount_fen)  # fmt: skip
+            amount = (
+                books.withdrawals.get(event.kind, 0)
+                if event.kind in ("exit", "full")
+                else (event.amount_fen)
+            )
             trace += account_trace.event_lines(event, code, amount, case.policy)
         trace += account_trace.month_lines(
-            books, ledger.acc, case.policy, aged_year=sum(aged_year),
+            books,
+            ledger.acc,
+            case.policy,
+            aged_year=sum(aged_year),
             settlement=is_settlement_month(month, settle),
-        )  # fmt: skip
-        events = [EVENT_NAMES[e.action] for e, code in done
-                  if not code and e.action in EVENT_NAMES]  # fmt: skip
+        )
+        events = [EVENT_NAMES[e.action] for e, code in done if not code and e.action in EVENT_NAMES]
         credited = books.subsidy_credited + books.bonus_credited
         subsidy_total += credited
         rows.append(
@@ -253,8 +258,9 @@ def to_text(statement: dict[str, Any]) -> str:
 def to_csv(statement: dict[str, Any]) -> str:
     """The statement as CSV, one row a month; refusals joined by ``;``."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=["month", *MONEY_COLUMNS, "events", "refused"],
-                            extrasaction="ignore")  # fmt: skip
+    writer = csv.DictWriter(
+        buf, fieldnames=["month", *MONEY_COLUMNS, "events", "refused"], extrasaction="ignore"
+    )
     writer.writeheader()
     for r in statement["rows"]:
         refused = ";".join(f"{x['event']}: {x['reason']}" for x in r["refused"])

@@ -55,29 +55,51 @@ def refusal_rule(code: int, action: str, policy) -> str:
     if r is Refusal.OVER_RENT_LIMIT:
         return _rent_rule(policy)
     return {
-        Refusal.NOT_OPEN: "E3", Refusal.ALREADY_OPEN: "E3",
+        Refusal.NOT_OPEN: "E3",
+        Refusal.ALREADY_OPEN: "E3",
         Refusal.NOT_POSITIVE: deposit if action == "deposit" else "W1",
-        Refusal.BELOW_FLOOR: deposit, Refusal.ABOVE_CAP: "D1", Refusal.MONTHS_NOT_ALLOWED: deposit,
-        Refusal.INSUFFICIENT_BALANCE: "W1", Refusal.OVER_RENT_LIMIT: "W1",
-        Refusal.OVER_LIMIT: "W1", Refusal.LOAN_OUTSTANDING: "W3", Refusal.NO_LOAN: "W1",
-        Refusal.TOO_YOUNG: "E1", Refusal.RETIRED: "E1", Refusal.BAD_CREDIT: "E2",
-        Refusal.IN_EMPLOYEE_PENSION: "E1", Refusal.RESIDENCY: "E2",
-        Refusal.TOO_FEW_DEPOSIT_MONTHS: "L1", Refusal.TERM_TOO_LONG: "L2",
-        Refusal.AGE_AT_MATURITY: "L2", Refusal.UNSTEADY_INCOME: "F4",
-    }[r]  # fmt: skip
+        Refusal.BELOW_FLOOR: deposit,
+        Refusal.ABOVE_CAP: "D1",
+        Refusal.MONTHS_NOT_ALLOWED: deposit,
+        Refusal.INSUFFICIENT_BALANCE: "W1",
+        Refusal.OVER_RENT_LIMIT: "W1",
+        Refusal.OVER_LIMIT: "W1",
+        Refusal.LOAN_OUTSTANDING: "W3",
+        Refusal.NO_LOAN: "W1",
+        Refusal.TOO_YOUNG: "E1",
+        Refusal.RETIRED: "E1",
+        Refusal.BAD_CREDIT: "E2",
+        Refusal.IN_EMPLOYEE_PENSION: "E1",
+        Refusal.RESIDENCY: "E2",
+        Refusal.TOO_FEW_DEPOSIT_MONTHS: "L1",
+        Refusal.TERM_TOO_LONG: "L2",
+        Refusal.AGE_AT_MATURITY: "L2",
+        Refusal.UNSTEADY_INCOME: "F4",
+    }[r]
 
 
 def _line(item: str, decision: str, rule: str, fen: int | None, why: str = "") -> dict[str, Any]:
-    return {"item": item, "decision": decision, "rule": rule,
-            "amount": None if fen is None else fen_to_yuan(fen), "why": why}  # fmt: skip
+    return {
+        "item": item,
+        "decision": decision,
+        "rule": rule,
+        "amount": None if fen is None else fen_to_yuan(fen),
+        "why": why,
+    }
 
 
 def event_lines(event, code: int, amount_fen: int, policy) -> list[dict[str, Any]]:
     """What one request came to: accepted under its rule, or refused naming the rule."""
     if code:
-        return [_line(f"{event.action} {event.kind}".strip(), "refused",
-                      refusal_rule(code, event.action, policy), event.amount_fen or None,
-                      Refusal(code).code)]  # fmt: skip
+        return [
+            _line(
+                f"{event.action} {event.kind}".strip(),
+                "refused",
+                refusal_rule(code, event.action, policy),
+                event.amount_fen or None,
+                Refusal(code).code,
+            )
+        ]
     if event.action == "deposit":
         rule = _deposit_rule(policy)
         why = f"{event.months} month(s), within the floor and the monthly cap"
@@ -104,8 +126,15 @@ def month_lines(books, acc, policy, *, settlement: bool, aged_year: int) -> list
         out.append(_line("interest", "credited", "F1", books.interest_credited, why))
     if books.bonus_credited:
         talent = books.bonus_credited == yuan_to_fen(policy["subsidy.opening_bonus_talent"])
-        out.append(_line("opening bonus", "credited", "S7" if talent else "S6",
-                         books.bonus_credited, "first opening"))  # fmt: skip
+        out.append(
+            _line(
+                "opening bonus",
+                "credited",
+                "S7" if talent else "S6",
+                books.bonus_credited,
+                "first opening",
+            )
+        )
     holding = _holding_rule(policy)
     cap = yuan_to_fen(policy["subsidy.lifetime_cap"])
     at_cap = int(acc.subsidy_total[0]) >= cap

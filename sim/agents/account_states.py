@@ -28,14 +28,20 @@ def count_states(
     and ``(housing_user | loan_disbursed).sum()``.
     """
     n = len(is_open)
-    for name, flag in (("is_open", is_open), ("loan_disbursed", loan_disbursed),
-                       ("dormant", dormant), ("housing_user", housing_user)):  # fmt: skip
+    for name, flag in (
+        ("is_open", is_open),
+        ("loan_disbursed", loan_disbursed),
+        ("dormant", dormant),
+        ("housing_user", housing_user),
+    ):
         if flag.shape != (n,) or flag.dtype != np.bool_:
             raise ValueError(f"{name} must be {n} bools, got shape {flag.shape} of {flag.dtype}")
     active, asleep, users = _count(
-        is_open.view(np.uint8), loan_disbursed.view(np.uint8), dormant.view(np.uint8),
+        is_open.view(np.uint8),
+        loan_disbursed.view(np.uint8),
+        dormant.view(np.uint8),
         housing_user.view(np.uint8),
-    )  # fmt: skip
+    )
     return int(active), int(asleep), int(users)
 
 

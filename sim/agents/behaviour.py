@@ -110,8 +110,11 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
             member = fund.is_open[i]
             joining = False
             if not member and not state.join_refused[i]:
-                prob = p.join_p[state.tax_bracket[i], 1 if people.intends_to_buy[i] else 0,
-                                1 if fund.forfeited[i] else 0]  # fmt: skip
+                prob = p.join_p[
+                    state.tax_bracket[i],
+                    1 if people.intends_to_buy[i] else 0,
+                    1 if fund.forfeited[i] else 0,
+                ]
                 joining = uniform_at(k_join, row) < prob
                 join[i] = joining
             if not (member or joining):
@@ -145,8 +148,9 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
                         prob = 1.0
                     elif active:
                         ratio = earned.log_income[i] - p.log_mean_income[c]
-                        prob = deposit_probability(p.deposit_logit, p.deposit_income, ratio,
-                                                   p.habit, last, p.rate_term)  # fmt: skip
+                        prob = deposit_probability(
+                            p.deposit_logit, p.deposit_income, ratio, p.habit, last, p.rate_term
+                        )
                     else:
                         prob = deposit_probability(p.idle_logit, 0.0, 0.0, 0.0, False, p.rate_term)
                     if style == LUMP_SUMS and not (joining or restarted):
@@ -154,9 +158,17 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
                     if uniform_at(k_deposit, row) < prob:
                         factor = p.rate_factor * p.saving_factor if planning else p.rate_factor
                         share = people.deposit_share[i]
-                        dep[i] = styled_amount_fen(style, share, base, months, factor,
-                                                   fund.floor_fen, fund.cap_fen, p.minimum_fen,
-                                                   p.lump_months)  # fmt: skip
+                        dep[i] = styled_amount_fen(
+                            style,
+                            share,
+                            base,
+                            months,
+                            factor,
+                            fund.floor_fen,
+                            fund.cap_fen,
+                            p.minimum_fen,
+                            p.lump_months,
+                        )
                         dep_months[i] = months
             if not member:
                 continue
@@ -164,9 +176,13 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
             renting = people.tenure[i] == RENTING
             if rent_month and people.rent_user[i] and renting:
                 rent[i] = rent_request_fen(people.rent[i], fund.balance[i])
-            if (rent_month and state.repayment_user[i] and state.mortgage_fen[i] > 0
-                    and month < state.mortgage_end[i]
-                    and not fund.loan_outstanding[i]):  # fmt: skip
+            if (
+                rent_month
+                and state.repayment_user[i]
+                and state.mortgage_fen[i] > 0
+                and month < state.mortgage_end[i]
+                and not fund.loan_outstanding[i]
+            ):
                 repay[i] = repayment_request_fen(state.mortgage_fen[i], fund.balance[i])
             if fund.loan_outstanding[i]:
                 continue
@@ -195,9 +211,17 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
             if u < bound:
                 age = (month - people.birth_month[i]) / 12.0
                 ratio = math.log(np.float32(avg)) - p.log_mean_income[c]
-                prob = purchase_probability(rate, age, p.age_peak, p.age_width, ratio,
-                                            p.buy_income, renter, fund.balance[i] / 100.0,
-                                            p.buy_balance)  # fmt: skip
+                prob = purchase_probability(
+                    rate,
+                    age,
+                    p.age_peak,
+                    p.age_width,
+                    ratio,
+                    p.buy_income,
+                    renter,
+                    fund.balance[i] / 100.0,
+                    p.buy_balance,
+                )
                 if u < prob:
                     if p.saving_months > 0:
                         plan_month[i] = month + p.saving_months  # saving up starts next month
@@ -237,20 +261,47 @@ class Behaviour:
         multiplies the exit hazard, a housing stimulus the purchase hazard.
         Prices of homes bought move with ``house_price_index``.
         """
-        out = self.choose(month, income, state, fund, exit_multiplier=exit_multiplier,
-                          purchase_multiplier=purchase_multiplier)  # fmt: skip
+        out = self.choose(
+            month,
+            income,
+            state,
+            fund,
+            exit_multiplier=exit_multiplier,
+            purchase_multiplier=purchase_multiplier,
+        )
         return self.decisions(month, out, house_price_index)
 
-    def choose(self, month: int, income, state: BehaviourState, fund: FundView, *,
-               exit_multiplier: float = 1.0,
-               purchase_multiplier: float = 1.0) -> Choices:  # fmt: skip
+    def choose(
+        self,
+        month: int,
+        income,
+        state: BehaviourState,
+        fund: FundView,
+        *,
+        exit_multiplier: float = 1.0,
+        purchase_multiplier: float = 1.0,
+    ) -> Choices:
         """The kernel's pass: every person's requests as arrays (reused month after month)."""
-        params = ModelParams.of(self.config, fund, exit_multiplier=exit_multiplier,
-                                purchase_multiplier=purchase_multiplier, month=month)  # fmt: skip
+        params = ModelParams.of(
+            self.config,
+            fund,
+            exit_multiplier=exit_multiplier,
+            purchase_multiplier=purchase_multiplier,
+            month=month,
+        )
         plan = chunk_plan(rows_per_path(self.pop.n, len(self.draws)), len(self.draws))
-        _decide(plan, month, calendar_month(month), people_of(self.pop), income.arrays(),
-                memory_of(state), Account.of(fund), params, DrawKeys.of(self.draws, month),
-                self.outputs)  # fmt: skip
+        _decide(
+            plan,
+            month,
+            calendar_month(month),
+            people_of(self.pop),
+            income.arrays(),
+            memory_of(state),
+            Account.of(fund),
+            params,
+            DrawKeys.of(self.draws, month),
+            self.outputs,
+        )
         return self.outputs
 
     def decisions(self, month: int, out: Choices, house_price_index: float = 1.0) -> Decisions:

@@ -97,8 +97,13 @@ def _rebase(lines: list[str], origin: Path, table: str, day: str, estimates) -> 
     """Rewrite ``[table]``'s basis so that it names the fitted values, not only the start."""
     fitted = [e for e in estimates if e.identified]
     kept = [e for e in estimates if not e.identified]
-    values = ", ".join(f"{e.parameter.key.rsplit('.', 1)[1]} {e.value:.4g} "
-                       f"({e.low:.4g}-{e.high:.4g})" for e in fitted) or "nothing"  # fmt: skip
+    values = (
+        ", ".join(
+            f"{e.parameter.key.rsplit('.', 1)[1]} {e.value:.4g} ({e.low:.4g}-{e.high:.4g})"
+            for e in fitted
+        )
+        or "nothing"
+    )
     rest = ", ".join(f"{e.parameter.key.rsplit('.', 1)[1]} {e.value:.4g}" for e in kept)
     inside = False
     for i, line in enumerate(lines):
@@ -108,9 +113,13 @@ def _rebase(lines: list[str], origin: Path, table: str, day: str, estimates) -> 
             continue
         if inside and stripped.startswith("basis = "):
             start = tomllib.loads(stripped)["basis"]
-            text = FITTED_BASIS.format(date=day, values=values, targets="targets.toml",
-                                       kept=f"; not identified, kept: {rest}" if kept else "",
-                                       start=start)  # fmt: skip
+            text = FITTED_BASIS.format(
+                date=day,
+                values=values,
+                targets="targets.toml",
+                kept=f"; not identified, kept: {rest}" if kept else "",
+                start=start,
+            )
             lines[i] = f"basis = {json.dumps(text, ensure_ascii=False)}"
             return
     raise InputError(origin, f"{table}.basis", "not found: cannot write the fitted basis")

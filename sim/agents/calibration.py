@@ -135,11 +135,18 @@ def _target(origin: str, name: str, m) -> Target:
     if not isinstance(m.get("fit", True), bool):
         raise InputError(origin, f"{where}.fit", f"got {m['fit']!r}", allowed="true or false")
     return Target(
-        name, m["description"], value, (lo, hi), m["source"], m["date"],
+        name,
+        m["description"],
+        value,
+        (lo, hi),
+        m["source"],
+        m["date"],
         _series(origin, f"{where}.numerator", m["numerator"]),
         _series(origin, f"{where}.denominator", m["denominator"]),
-        (months[0], months[1]), scale, m.get("fit", True),
-    )  # fmt: skip
+        (months[0], months[1]),
+        scale,
+        m.get("fit", True),
+    )
 
 
 def _number(origin: str, key: str, v) -> float:
@@ -165,12 +172,19 @@ def _series(origin: str, key: str, names) -> tuple[str, ...]:
 
 
 def record(
-    config: AgentConfig, policy: Policy, *, n: int, months: int, seed: int, path: int,
+    config: AgentConfig,
+    policy: Policy,
+    *,
+    n: int,
+    months: int,
+    seed: int,
+    path: int,
     start_month: int,
-) -> dict[str, np.ndarray]:  # fmt: skip
+) -> dict[str, np.ndarray]:
     """One path through the engine's month: every series, one value a month (float64)."""
-    return record_paths(config, policy, n=n, months=months, seed=seed, start_month=start_month,
-                        paths=[path])[0]  # fmt: skip
+    return record_paths(
+        config, policy, n=n, months=months, seed=seed, start_month=start_month, paths=[path]
+    )[0]
 
 
 def moment(target: Target, paths: list[dict[str, np.ndarray]]) -> float:
@@ -205,8 +219,9 @@ def calibrate(
 ) -> list[Moment]:
     """Simulated moments beside their targets, in the targets file's order."""
     wanted = load_targets(targets)
-    runs = record_paths(config, policy, n=n, months=months, seed=seed, start_month=start_month,
-                        paths=range(paths))  # fmt: skip
+    runs = record_paths(
+        config, policy, n=n, months=months, seed=seed, start_month=start_month, paths=range(paths)
+    )
     return [Moment(t, moment(t, runs)) for t in wanted.values()]
 
 

@@ -68,9 +68,17 @@ def deposit_amount_fen(
 
 
 @numba.njit(inline="always")
-def styled_amount_fen(style: int, share: float, base_income: float, months: int,
-                      rate_factor: float, floor_fen: int, cap_fen: int, minimum_fen: int,
-                      lump_months: float) -> int:  # fmt: skip
+def styled_amount_fen(
+    style: int,
+    share: float,
+    base_income: float,
+    months: int,
+    rate_factor: float,
+    floor_fen: int,
+    cap_fen: int,
+    minimum_fen: int,
+    lump_months: float,
+) -> int:
     """The amount asked for by a person of deposit ``style`` (0 share of income, 1 the
     minimum, 2 lump sums; ``population``), in fen (whole yuan), within the cap."""
     if style == 1:

@@ -88,13 +88,32 @@ def _baseline() -> Scenario:
     return load_scenario()
 
 
-def month_scenario(config: AgentConfig, policy: Policy, *, n: int, months: int, seed: int,
-                   start_month: int, base: Scenario | None = None) -> Scenario:  # fmt: skip
+def month_scenario(
+    config: AgentConfig,
+    policy: Policy,
+    *,
+    n: int,
+    months: int,
+    seed: int,
+    start_month: int,
+    base: Scenario | None = None,
+) -> Scenario:
     """The baseline scenario (or ``base``) with these people, this policy throughout, ``n``
     people, ``months`` months from ``start_month``; no switch, shocks or book."""
-    return replace(base or _baseline(), agents=config, policy=policy, switch_on=None,
-                   switch_policy=None, population_size=n, horizon=months, seed=seed,
-                   start=start_month, shocks=(), book=None, paths=1)  # fmt: skip
+    return replace(
+        base or _baseline(),
+        agents=config,
+        policy=policy,
+        switch_on=None,
+        switch_policy=None,
+        population_size=n,
+        horizon=months,
+        seed=seed,
+        start=start_month,
+        shocks=(),
+        book=None,
+        paths=1,
+    )
 
 
 class Recorder(Simulation):
@@ -127,17 +146,23 @@ class Recorder(Simulation):
         new = np.flatnonzero(book.disbursed_month[: book.n] == m)
         row = {
             "members": int(self.fund.ledger.acc.is_open.sum()),
-            "new_members": len(answers.joined), "exits": answers.exits, "leavers": len(d.leave),
-            "deposit_requests": answers.deposit_asks, "deposits": len(answers.deposited),
-            "deposits_fen": books.deposits, "rent_fen": books.withdrawals.get("rent", 0),
-            "exit_fen": books.withdrawals.get("exit", 0), "applications": len(d.applications),
-            "loans_granted": len(new), "loans_fen": int(book.original[new].sum()),
+            "new_members": len(answers.joined),
+            "exits": answers.exits,
+            "leavers": len(d.leave),
+            "deposit_requests": answers.deposit_asks,
+            "deposits": len(answers.deposited),
+            "deposits_fen": books.deposits,
+            "rent_fen": books.withdrawals.get("rent", 0),
+            "exit_fen": books.withdrawals.get("exit", 0),
+            "applications": len(d.applications),
+            "loans_granted": len(new),
+            "loans_fen": int(book.original[new].sum()),
             "active_share": float(income.active[alive].mean()) if alive.any() else 0.0,
             "mean_income": float(income.income[alive].mean()) if alive.any() else 0.0,
             "active_depositors": self.out["active_depositors"][t],
             "dormant_accounts": self.out["dormant_accounts"][t],
             "subsidy_fen": books.subsidy_credited + books.bonus_credited,
-        }  # fmt: skip
+        }
         row |= {f"refused.{k}": v for k, v in books.refused.items()}
         row |= {f"withdrawals_fen.{k}": v for k, v in books.withdrawals.items()}
         self._new_loans = new
@@ -154,9 +179,11 @@ class Recorder(Simulation):
         age = (m - pop.birth_month[book.person[new]]) / 12.0
         settling = is_settlement_month(m, self.fund.policy["interest.settlement_month"])
         row = {
-            "alive": int(st.alive.sum()), "people": pop.n,
+            "alive": int(st.alive.sum()),
+            "people": pop.n,
             "income_yuan": float(self.people.income.income[st.alive].sum()),
-            "ever_members": int(acc.ever_opened.sum()), "dormant": int(dormant.sum()),
+            "ever_members": int(acc.ever_opened.sum()),
+            "dormant": int(dormant.sum()),
             "stops": int((dormant & ~self._was_dormant & ~new_open).sum()),
             "restarts": int((self._was_dormant & depositing & acc.is_open & ~new_open).sum()),
             "deposit_income_fen": 100.0 * float((self.people.income.income_avg * covered).sum()),
@@ -165,14 +192,22 @@ class Recorder(Simulation):
             "rent_fen_year": float(acc.rent_this_year.sum()) if settling else 0.0,
             "loans_under_40": int((age < 40).sum()),
             "loans_first_home": int(book.first_home[new].sum()),
-        }  # fmt: skip
+        }
         self._months_before = acc.deposit_months.copy()
         self._was_dormant = dormant
         return row
 
 
-def record_paths(config: AgentConfig, policy: Policy, *, n: int, months: int, seed: int,
-                 start_month: int, paths: Sequence[int]) -> list[Series]:  # fmt: skip
+def record_paths(
+    config: AgentConfig,
+    policy: Policy,
+    *,
+    n: int,
+    months: int,
+    seed: int,
+    start_month: int,
+    paths: Sequence[int],
+) -> list[Series]:
     """Each path's monthly :data:`SERIES` through the engine's month (see the module
     docstring), in batches of at most :data:`BATCH_PEOPLE` people."""
     sc = month_scenario(config, policy, n=n, months=months, seed=seed, start_month=start_month)

@@ -118,8 +118,13 @@ class IncomeState:
 
     def arrays(self) -> IncomeArrays:
         """The state's arrays as one record for a kernel."""
-        return IncomeArrays(active=self.active, persistent=self.persistent, income=self.income,
-                            log_income=self.log_income, income_avg=self.income_avg)  # fmt: skip
+        return IncomeArrays(
+            active=self.active,
+            persistent=self.persistent,
+            income=self.income,
+            log_income=self.log_income,
+            income_avg=self.income_avg,
+        )
 
 
 @numba.njit(parallel=True, cache=True, fastmath=True)
@@ -193,6 +198,14 @@ def step_income(
         shock_level=np.asarray(shock.level, float),
         shock_idle=np.asarray(shock.idle_multiplier, float),
     )
-    _step(chunk_plan(rows_per_path(pop.n, len(draws)), len(draws)), pop.cohort, pop.income_level,
-          alive, state.arrays(), params, path_keys(draws, purposes.INCOME_CHAIN, month),
-          path_keys(draws, purposes.INCOME_SHOCKS, month), NORMAL_TABLE)  # fmt: skip
+    _step(
+        chunk_plan(rows_per_path(pop.n, len(draws)), len(draws)),
+        pop.cohort,
+        pop.income_level,
+        alive,
+        state.arrays(),
+        params,
+        path_keys(draws, purposes.INCOME_CHAIN, month),
+        path_keys(draws, purposes.INCOME_SHOCKS, month),
+        NORMAL_TABLE,
+    )

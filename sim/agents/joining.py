@@ -77,20 +77,30 @@ def join_table(
     only with the policy or a shock, so a table is computed once per set of
     terms (each month gets its own copy).
     """
-    return _join_table(cfg, deposit_rate, tuple(tax_rates), multiplier,
-                       forfeited_multiplier).copy()  # fmt: skip
+    return _join_table(cfg, deposit_rate, tuple(tax_rates), multiplier, forfeited_multiplier).copy()
 
 
 @functools.lru_cache(maxsize=64)
-def _join_table(cfg: Joining, deposit_rate: float, tax_rates: tuple[float, ...],
-                multiplier: float, forfeited_multiplier: float) -> np.ndarray:  # fmt: skip
+def _join_table(
+    cfg: Joining,
+    deposit_rate: float,
+    tax_rates: tuple[float, ...],
+    multiplier: float,
+    forfeited_multiplier: float,
+) -> np.ndarray:
     ref = reference_logit(cfg)
     table = np.empty((len(tax_rates), 2, 2))
     for b, tax in enumerate(tax_rates):
         for intends in (0, 1):
             for forfeited, m in ((0, multiplier), (1, forfeited_multiplier)):
                 table[b, intends, forfeited] = join_probability(
-                    ref, cfg.return_semi_elasticity, cfg.reference_return, deposit_rate, m,
-                    tax / cfg.tax_horizon_years, bool(intends), cfg.loan_access_value,
-                )  # fmt: skip
+                    ref,
+                    cfg.return_semi_elasticity,
+                    cfg.reference_return,
+                    deposit_rate,
+                    m,
+                    tax / cfg.tax_horizon_years,
+                    bool(intends),
+                    cfg.loan_access_value,
+                )
     return table

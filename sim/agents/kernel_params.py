@@ -72,10 +72,16 @@ class Account(NamedTuple):
     @classmethod
     def of(cls, fund: FundView) -> Account:
         """The view's arrays and deposit terms."""
-        return cls(is_open=fund.is_open, forfeited=fund.forfeited,
-                   loan_outstanding=fund.loan_outstanding, balance=fund.balance, aged=fund.aged,
-                   floor_fen=fund.floor_fen, cap_fen=fund.cap_fen,
-                   quarterly_allowed=fund.quarterly_allowed)  # fmt: skip
+        return cls(
+            is_open=fund.is_open,
+            forfeited=fund.forfeited,
+            loan_outstanding=fund.loan_outstanding,
+            balance=fund.balance,
+            aged=fund.aged,
+            floor_fen=fund.floor_fen,
+            cap_fen=fund.cap_fen,
+            quarterly_allowed=fund.quarterly_allowed,
+        )
 
 
 class ModelParams(NamedTuple):
@@ -112,8 +118,15 @@ class ModelParams(NamedTuple):
     saving_factor: float  # multiplies deposits while saving up
 
     @classmethod
-    def of(cls, config: AgentConfig, fund: FundView, *, exit_multiplier: float,
-           purchase_multiplier: float, month: int | None = None) -> ModelParams:  # fmt: skip
+    def of(
+        cls,
+        config: AgentConfig,
+        fund: FundView,
+        *,
+        exit_multiplier: float,
+        purchase_multiplier: float,
+        month: int | None = None,
+    ) -> ModelParams:
         """This month's parameters under the fund's published terms and the stress hooks.
 
         The subsidy reaches them only through the rate response's pull
@@ -125,13 +138,19 @@ class ModelParams(NamedTuple):
         pull = rate_pull(config.response, fund.holding_rate)
         at_zero = rate_pull(config.response, 0.0).participation
         arr = config.cohort_array
-        exit_log_h = log_hazards(w.exit_annual_rate,
-                                 arr("exit_hazard_multiplier") * exit_multiplier,
-                                 1.0 / max(pull.participation, 1e-9))  # fmt: skip
+        exit_log_h = log_hazards(
+            w.exit_annual_rate,
+            arr("exit_hazard_multiplier") * exit_multiplier,
+            1.0 / max(pull.participation, 1e-9),
+        )
         return cls(
-            join_p=join_table(j, fund.deposit_rate, (0.0, *fund.tax_rates),
-                              multiplier=pull.participation * j.pace_at(month),
-                              forfeited_multiplier=at_zero * j.pace_at(month)),
+            join_p=join_table(
+                j,
+                fund.deposit_rate,
+                (0.0, *fund.tax_rates),
+                multiplier=pull.participation * j.pace_at(month),
+                forfeited_multiplier=at_zero * j.pace_at(month),
+            ),
             deposit_logit=_logit(d.base_probability),
             idle_logit=_logit(d.idle_probability),
             deposit_income=d.income_elasticity,
@@ -140,11 +159,15 @@ class ModelParams(NamedTuple):
             rate_factor=max(pull.contribution, 0.0),
             minimum_fen=round(d.minimum_yuan * 100),
             lump_months=d.lump_months,
-            log_stop=log_hazards(z.stop_annual_rate, arr("stop_hazard_multiplier"),
-                                 1.0 / max(pull.contribution, 1e-9)),
+            log_stop=log_hazards(
+                z.stop_annual_rate,
+                arr("stop_hazard_multiplier"),
+                1.0 / max(pull.contribution, 1e-9),
+            ),
             stop_loss=z.stop_income_loss,
-            log_restart=log_hazards(z.restart_annual_rate, arr("restart_hazard_multiplier"),
-                                    pull.contribution),
+            log_restart=log_hazards(
+                z.restart_annual_rate, arr("restart_hazard_multiplier"), pull.contribution
+            ),
             exit_log_h=exit_log_h,
             exit_loss=w.exit_income_loss,
             exit_aged=w.exit_aged_elasticity,
@@ -162,7 +185,7 @@ class ModelParams(NamedTuple):
             log_mean_income=np.log(arr("income_mean")),
             saving_months=config.financing.saving_up_months,
             saving_factor=config.financing.saving_up_factor,
-        )  # fmt: skip
+        )
 
 
 class DrawKeys(NamedTuple):
@@ -179,12 +202,14 @@ class DrawKeys(NamedTuple):
     @classmethod
     def of(cls, draws: Sequence[Draws], month: int) -> DrawKeys:
         """Keyed by the purposes of ``purposes``, for each path's draws."""
-        return cls(leave=path_keys(draws, purposes.LEAVE, month),
-                   join=path_keys(draws, purposes.JOIN, month),
-                   dormancy=path_keys(draws, purposes.DORMANCY, month),
-                   deposit=path_keys(draws, purposes.DEPOSIT, month),
-                   exit=path_keys(draws, purposes.EXIT, month),
-                   buy=path_keys(draws, purposes.BUY, month))  # fmt: skip
+        return cls(
+            leave=path_keys(draws, purposes.LEAVE, month),
+            join=path_keys(draws, purposes.JOIN, month),
+            dormancy=path_keys(draws, purposes.DORMANCY, month),
+            deposit=path_keys(draws, purposes.DEPOSIT, month),
+            exit=path_keys(draws, purposes.EXIT, month),
+            buy=path_keys(draws, purposes.BUY, month),
+        )
 
 
 class Choices(NamedTuple):
@@ -204,10 +229,16 @@ class Choices(NamedTuple):
     @classmethod
     def empty(cls, n: int) -> Choices:
         """Arrays for ``n`` people, reused month after month."""
-        return cls(leave=np.zeros(n, bool), join=np.zeros(n, bool),
-                   deposit=np.zeros(n, np.int32), months=np.ones(n, np.int8),
-                   rent=np.zeros(n, np.int32), exit=np.zeros(n, bool), buy=np.zeros(n, bool),
-                   repay=np.zeros(n, np.int32))  # fmt: skip
+        return cls(
+            leave=np.zeros(n, bool),
+            join=np.zeros(n, bool),
+            deposit=np.zeros(n, np.int32),
+            months=np.ones(n, np.int8),
+            rent=np.zeros(n, np.int32),
+            exit=np.zeros(n, bool),
+            buy=np.zeros(n, bool),
+            repay=np.zeros(n, np.int32),
+        )
 
 
 def _logit(p: float) -> float:

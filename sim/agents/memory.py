@@ -45,18 +45,31 @@ class BehaviourState:
 
     def __post_init__(self):
         n = len(self.alive)
-        starts = {"dormant": (False, bool), "plan_month": (-1, np.int32),
-                  "mortgage_fen": (0, np.int32), "mortgage_end": (0, np.int32),
-                  "repayment_user": (False, bool), "housing_user": (False, bool),
-                  "repay_buffer_fen": (0, np.int64),
-                  "income_record": (0xFFF, np.uint16)}  # fmt: skip
+        starts = {
+            "dormant": (False, bool),
+            "plan_month": (-1, np.int32),
+            "mortgage_fen": (0, np.int32),
+            "mortgage_end": (0, np.int32),
+            "repayment_user": (False, bool),
+            "housing_user": (False, bool),
+            "repay_buffer_fen": (0, np.int64),
+            "income_record": (0xFFF, np.uint16),
+        }
         for name, (value, dtype) in starts.items():
             if getattr(self, name) is None:
                 setattr(self, name, np.full(n, value, dtype))
 
     @classmethod
-    def start(cls, n: int, *, config: AgentConfig | None = None, pop: Population | None = None,
-              income=None, rng: Draws | None = None, month: int = 0) -> BehaviourState:  # fmt: skip
+    def start(
+        cls,
+        n: int,
+        *,
+        config: AgentConfig | None = None,
+        pop: Population | None = None,
+        income=None,
+        rng: Draws | None = None,
+        month: int = 0,
+    ) -> BehaviourState:
         """Everyone alive, nobody a member yet.
 
         Given the population, people who own with a mortgage at the start
@@ -64,8 +77,13 @@ class BehaviourState:
         of their average income, with 1-240 months left; a share
         ``financing.repayment_user_share`` of everyone would withdraw for it.
         """
-        st = cls(np.ones(n, bool), np.zeros(n, bool), np.full(n, -1, np.int32),
-                 np.zeros(n, np.int8), np.zeros(n, bool))  # fmt: skip
+        st = cls(
+            np.ones(n, bool),
+            np.zeros(n, bool),
+            np.full(n, -1, np.int32),
+            np.zeros(n, np.int8),
+            np.zeros(n, bool),
+        )
         if config is not None:
             f = config.financing
             st.repayment_user[:] = rng.uniform(purposes.REPAYMENT_USER, 0) < f.repayment_user_share

@@ -75,16 +75,26 @@ class People:
     ``0 … B-1`` (:mod:`sim.book`).
     """
 
-    def __init__(self, config: AgentConfig, n: int, *, seed: int, path: int, start: int,
-                 policy: Policy, book=None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        config: AgentConfig,
+        n: int,
+        *,
+        seed: int,
+        path: int,
+        start: int,
+        policy: Policy,
+        book=None,
+    ) -> None:
         self.config = config
         self.rng = Draws(seed, path, n)
         self.pop = synthesize(config, n, seed=seed, path=path, start_month=start)
         if book is not None:
             people_from_book(book, self.pop, config, seed=seed, path=path, month=start)
         self.income = IncomeState.start(config, self.pop, self.rng)
-        self.state = BehaviourState.start(n, config=config, pop=self.pop, income=self.income,
-                                          rng=self.rng, month=start)  # fmt: skip
+        self.state = BehaviourState.start(
+            n, config=config, pop=self.pop, income=self.income, rng=self.rng, month=start
+        )
         self.behaviour = Behaviour(config, self.pop, self.rng)
         update_tax_brackets(self.state, self.income, policy)
         if book is not None:
@@ -106,8 +116,9 @@ class People:
                 raise ValueError("People.new_month: a January view must carry the policy (D3)")
             update_tax_brackets(self.state, self.income, view.policy)
 
-    def ask(self, month: int, view: FundView, decisions: Decisions | None = None,
-            **shocks: float) -> tuple[Decisions, Requests]:  # fmt: skip
+    def ask(
+        self, month: int, view: FundView, decisions: Decisions | None = None, **shocks: float
+    ) -> tuple[Decisions, Requests]:
         """Everyone's choices (``behaviour``) and the requests they send the fund.
 
         ``shocks`` are the behaviour hooks of :meth:`Behaviour.decide`
@@ -120,20 +131,31 @@ class People:
         st.alive[d.leave] = False
         j = d.join
         joins = Joins(
-            who=j, age=(month - pop.birth_month[j]) // 12,
+            who=j,
+            age=(month - pop.birth_month[j]) // 12,
             retirement_age=(pop.retirement_month[j] - pop.birth_month[j]) // 12,
-            good_credit=pop.good_credit[j], in_employee_pension=np.zeros(len(j), bool),
-            hmt_or_foreign=pop.hmt_or_foreign[j], children=pop.children[j],
-            education=pop.education[j], veteran_months=pop.veteran_months[j],
-        )  # fmt: skip
+            good_credit=pop.good_credit[j],
+            in_employee_pension=np.zeros(len(j), bool),
+            hmt_or_foreign=pop.hmt_or_foreign[j],
+            children=pop.children[j],
+            education=pop.education[j],
+            veteran_months=pop.veteran_months[j],
+        )
         requests = Requests(
-            leave=d.leave, joins=joins, deposit_who=d.deposit_who, deposit_fen=d.deposit_fen,
-            deposit_months=d.deposit_months, deposit_bracket=st.tax_bracket[d.deposit_who],
-            rent_who=d.rent_who, rent_fen=d.rent_fen, repay_who=d.repay_who,
-            repay_fen=d.repay_fen, repay_due_fen=3 * st.mortgage_fen[d.repay_who].astype(np.int64),
+            leave=d.leave,
+            joins=joins,
+            deposit_who=d.deposit_who,
+            deposit_fen=d.deposit_fen,
+            deposit_months=d.deposit_months,
+            deposit_bracket=st.tax_bracket[d.deposit_who],
+            rent_who=d.rent_who,
+            rent_fen=d.rent_fen,
+            repay_who=d.repay_who,
+            repay_fen=d.repay_fen,
+            repay_due_fen=3 * st.mortgage_fen[d.repay_who].astype(np.int64),
             exit=d.exit,
             repayment_capacity=self._repayment_capacity(view),
-        )  # fmt: skip
+        )
         return d, requests
 
     def _repayment_capacity(self, view: FundView) -> np.ndarray:
@@ -164,14 +186,17 @@ class People:
         members = view.is_open[apps.who]
         who = apps.who[members]
         return members, Buyers(
-            who=who, price_fen=apps.price_fen[members], first_home=apps.first_home[members],
-            green_or_upgrade=apps.green_or_upgrade[members], talent=apps.talent[members],
+            who=who,
+            price_fen=apps.price_fen[members],
+            first_home=apps.first_home[members],
+            green_or_upgrade=apps.green_or_upgrade[members],
+            talent=apps.talent[members],
             age_months=month - pop.birth_month[who],
             retirement_age_months=pop.retirement_month[who] - pop.birth_month[who],
             good_credit=pop.good_credit[who],
             income_fen=np.floor(self.income.income_avg[who] * 100).astype(np.int64),
             income_months=_MONTHS_WITH_INCOME[st.income_record[who]],
-        )  # fmt: skip
+        )
 
     def finance(self, month: int, view: FundView, quotes: Quotes) -> Purchases:
         """Withdraw toward the down payment what the balance allows in whole yuan (W1), and
@@ -181,22 +206,41 @@ class People:
         take = np.minimum((balance // 100) * 100, price - quotes.max_loan_fen)
         monthly = np.floor(self.pop.deposit_share[who] * self.income.income_avg[who]) * 100
         loan = choose_fund_loan(
-            self.config.financing, month, need_fen=quotes.max_loan_fen, limit_fen=quotes.limit_fen,
-            fund_rate=quotes.rate, term_months=quotes.term_months, holding_rate=view.holding_rate,
-            kept_balance_fen=balance - take, monthly_deposit_fen=monthly,
-        )  # fmt: skip
+            self.config.financing,
+            month,
+            need_fen=quotes.max_loan_fen,
+            limit_fen=quotes.limit_fen,
+            fund_rate=quotes.rate,
+            term_months=quotes.term_months,
+            holding_rate=view.holding_rate,
+            kept_balance_fen=balance - take,
+            monthly_deposit_fen=monthly,
+        )
         return Purchases(quotes, take, loan)
 
-    def settle(self, month: int, view: FundView, apps: Applications, members: np.ndarray,
-               quotes: Quotes, answers: PurchaseAnswers) -> None:  # fmt: skip
+    def settle(
+        self,
+        month: int,
+        view: FundView,
+        apps: Applications,
+        members: np.ndarray,
+        quotes: Quotes,
+        answers: PurchaseAnswers,
+    ) -> None:
         """After the fund's answer: what a fund loan does not cover becomes a commercial
         mortgage; a purchase withdrawal makes a housing user."""
         self.state.housing_user[answers.withdrawn] = True
         start_buffers(self.state, self.config.repaying, answers, quotes)
         commercial = max_loan_fen(view.policy, apps.price_fen, apps.first_home)
         commercial[members] -= answers.loan_fen
-        start_mortgages(self.state, self.config, apps.who, commercial, month,
-                        term_of(apps.who, members, quotes.term_months))  # fmt: skip
+        start_mortgages(
+            self.state,
+            self.config,
+            apps.who,
+            commercial,
+            month,
+            term_of(apps.who, members, quotes.term_months),
+        )
 
     def deposits_by_cohort(self, answers: Answers) -> dict[str, float]:
         """The month's accepted deposits by cohort, in fen (F7: ``deposits.<cohort>``)."""
@@ -212,8 +256,14 @@ class People:
         return dict(zip(ACCOUNT_STATES, counts, strict=True))
 
 
-def visit(people: People, fund: Counterparty, month: int, view: FundView,
-          decisions: Decisions | None = None, **shocks: float) -> Visit:  # fmt: skip
+def visit(
+    people: People,
+    fund: Counterparty,
+    month: int,
+    view: FundView,
+    decisions: Decisions | None = None,
+    **shocks: float,
+) -> Visit:
     """People's month at ``fund``, whose ``view`` they see: ask, learn; buyers get quotes,
     finance, apply. ``decisions``: the choices already made (:meth:`People.ask`)."""
     d, requests = people.ask(month, view, decisions, **shocks)

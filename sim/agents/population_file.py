@@ -110,10 +110,15 @@ def _response(origin: str, raw) -> RateResponse:
     if not isinstance(raw.get("basis"), str) or not raw["basis"].strip():
         raise InputError(origin, f"{where}.basis", "missing", allowed="a string naming the source")
     if raw.get("setting") not in RESPONSE_SETTINGS:
-        raise InputError(origin, f"{where}.setting", f"got {raw.get('setting')!r}",
-                         allowed=", ".join(RESPONSE_SETTINGS))  # fmt: skip
-    reference = check_value(origin, f"{where}.reference_rate", raw.get("reference_rate"), 0.0001,
-                            0.05, float)  # fmt: skip
+        raise InputError(
+            origin,
+            f"{where}.setting",
+            f"got {raw.get('setting')!r}",
+            allowed=", ".join(RESPONSE_SETTINGS),
+        )
+    reference = check_value(
+        origin, f"{where}.reference_rate", raw.get("reference_rate"), 0.0001, 0.05, float
+    )
     settings = []
     for name in RESPONSE_SETTINGS:
         table = table_at(origin, f"{where}.{name}", raw.get(name))

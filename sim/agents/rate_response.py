@@ -58,8 +58,9 @@ def rate_response(
         cfg = with_setting(config, setting)
         for rate in rates:
             varied = policy.with_overrides({"subsidy.holding_rate": rate}, origin="rate_response")
-            (run,) = record_paths(cfg, varied, n=n, months=months, seed=seed,
-                                  start_month=start_month, paths=[path])  # fmt: skip
+            (run,) = record_paths(
+                cfg, varied, n=n, months=months, seed=seed, start_month=start_month, paths=[path]
+            )
             out.append(
                 Response(
                     setting=setting,

@@ -31,15 +31,17 @@ def income_share_fen(cfg: Repaying, income_yuan: np.ndarray) -> np.ndarray:
     return np.floor(np.asarray(income_yuan, float) * cfg.max_repayment_share * 100).astype(np.int64)
 
 
-def repayment_capacity_fen(cfg: Repaying, income_yuan: np.ndarray,
-                           buffer_fen: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+def repayment_capacity_fen(
+    cfg: Repaying, income_yuan: np.ndarray, buffer_fen: np.ndarray | None = None
+) -> np.ndarray:
     """Monthly repayment capacity in fen: the income share, plus the buffer if given."""
     share = income_share_fen(cfg, income_yuan)
     return share if buffer_fen is None else share + np.asarray(buffer_fen, np.int64)
 
 
-def next_buffer_fen(cfg: Repaying, income_yuan: np.ndarray, buffer_fen: np.ndarray,
-                    owed_fen: np.ndarray) -> np.ndarray:  # fmt: skip
+def next_buffer_fen(
+    cfg: Repaying, income_yuan: np.ndarray, buffer_fen: np.ndarray, owed_fen: np.ndarray
+) -> np.ndarray:
     """The buffer after this month's payment of ``owed_fen``: income pays first, the buffer
     next; what the income share leaves over and ``saving_share`` of income are added, up to
     ``buffer_instalments`` × owed."""

@@ -59,8 +59,9 @@ def run_scenario(run_dir: str | Path) -> tuple[Scenario, dict]:
     return scenario, manifest
 
 
-def export_book(run_dir: str | Path, *, path: int, out: str | Path, month: int | None = None
-                ) -> Path:  # fmt: skip
+def export_book(
+    run_dir: str | Path, *, path: int, out: str | Path, month: int | None = None
+) -> Path:
     """Write the book of ``path`` at the end of ``month`` (default: the run's last month)."""
     scenario, _ = run_scenario(run_dir)
     last = scenario.start + scenario.horizon - 1
@@ -69,8 +70,9 @@ def export_book(run_dir: str | Path, *, path: int, out: str | Path, month: int |
         span = f"{format_month(scenario.start)} to {format_month(last)}"
         raise InputError("(command line)", "--month", format_month(month), allowed=span)
     if not 0 <= path < scenario.paths:
-        raise InputError("(command line)", "--path", str(path),
-                         allowed=f"0 to {scenario.paths - 1}")  # fmt: skip
+        raise InputError(
+            "(command line)", "--path", str(path), allowed=f"0 to {scenario.paths - 1}"
+        )
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         raise InputError(out, "--out", "folder exists and is not empty", allowed="a new folder")
@@ -108,10 +110,14 @@ def simulate_to(scenario: Scenario, path: int, month: int) -> tuple[Simulation, 
     sim.env.run(until=month - scenario.start + 1)
     owed = sim.fund.money.pool.unmet_withdrawals + sim.fund.money.pool.unpaid_costs
     if owed:
-        raise InputError("(command line)", "--month", f"{format_month(month)}: the fund owes "
-                         f"{fen_to_yuan(owed)} yuan of withdrawals or costs it could not pay, "
-                         "which a book cannot hold",
-                         allowed="a month without unmet withdrawals or unpaid costs")  # fmt: skip
+        raise InputError(
+            "(command line)",
+            "--month",
+            f"{format_month(month)}: the fund owes "
+            f"{fen_to_yuan(owed)} yuan of withdrawals or costs it could not pay, "
+            "which a book cannot hold",
+            allowed="a month without unmet withdrawals or unpaid costs",
+        )
     return sim, bonus
 
 
@@ -125,8 +131,9 @@ def book_tables(sim: Simulation, bonus: np.ndarray, month: int) -> tuple[pa.Tabl
     )
     counts = bool(policy["subsidy.cap_includes_bonus"])
     ahead = np.maximum(acc.covered_through[rows] - month, 0)
-    paid = np.where(acc.covered_through[rows] > 0, acc.covered_through[rows],
-                    acc.last_deposit_month[rows])  # fmt: skip
+    paid = np.where(
+        acc.covered_through[rows] > 0, acc.covered_through[rows], acc.last_deposit_month[rows]
+    )
     interest = np.where(is_open, round_fen(acc.interest_accrued[rows]), 0)
     names = [c.name for c in sim.scenario.agents.cohorts]
     cohort = np.array([COHORTS.index(c) for c in names])[pop.cohort[rows]]
@@ -160,9 +167,10 @@ def book_tables(sim: Simulation, bonus: np.ndarray, month: int) -> tuple[pa.Tabl
         "subsidy_accrued": _yuan(np.where(is_open, round_fen(acc.subsidy_accrued[rows]), 0)),
         "children": pa.array(pop.children[rows].astype(np.int64)),
         "education": pa.array(np.array(EDUCATION_LEVELS)[pop.education[rows]]),
-        "veteran_months": pa.array(np.where(is_open, acc.service_months[rows],
-                                            pop.veteran_months[rows]).astype(np.int64)),
-    }  # fmt: skip
+        "veteran_months": pa.array(
+            np.where(is_open, acc.service_months[rows], pop.veteran_months[rows]).astype(np.int64)
+        ),
+    }
     book = sim.fund.book
     a = book.active()
     value = np.floor(
@@ -184,25 +192,38 @@ def book_tables(sim: Simulation, bonus: np.ndarray, month: int) -> tuple[pa.Tabl
         "disbursed_month": _months(book.disbursed_month[a]),
     }
     lines = {
-        "accounts": len(rows), "balance": int(acc.balance[rows].sum()),
-        "interest_accrued": int(interest.sum()), "loans": len(a),
+        "accounts": len(rows),
+        "balance": int(acc.balance[rows].sum()),
+        "interest_accrued": int(interest.sum()),
+        "loans": len(a),
         "principal": int(book.principal[a].sum()),
-    }  # fmt: skip
+    }
     return pa.table(columns), pa.table(loans), lines
 
 
 def book_toml(sim: Simulation, month: int, source: str, lines: dict) -> str:
     """``book.toml`` of an exported book."""
     reserve = sim.fund.money.segment.reserve.balance
-    return "\n".join([
-        "# A synthetic book: simulated by hpfsim, not a fund centre's data.",
-        "[book]", f'date = "{format_month(month)}"', f'policy = "{sim.fund.policy.id}"',
-        f"source = {json.dumps(source, ensure_ascii=False)}", "synthetic = true",
-        'fund_file = "fund.toml"', f"segment_reserve = {fen_to_yuan(reserve)}", "",
-        "[totals]", f"accounts = {lines['accounts']}", f"balance = {fen_to_yuan(lines['balance'])}",
-        f"interest_accrued = {fen_to_yuan(lines['interest_accrued'])}",
-        f"loans = {lines['loans']}", f"principal = {fen_to_yuan(lines['principal'])}", "",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            "# A synthetic book: simulated by hpfsim, not a fund centre's data.",
+            "[book]",
+            f'date = "{format_month(month)}"',
+            f'policy = "{sim.fund.policy.id}"',
+            f"source = {json.dumps(source, ensure_ascii=False)}",
+            "synthetic = true",
+            'fund_file = "fund.toml"',
+            f"segment_reserve = {fen_to_yuan(reserve)}",
+            "",
+            "[totals]",
+            f"accounts = {lines['accounts']}",
+            f"balance = {fen_to_yuan(lines['balance'])}",
+            f"interest_accrued = {fen_to_yuan(lines['interest_accrued'])}",
+            f"loans = {lines['loans']}",
+            f"principal = {fen_to_yuan(lines['principal'])}",
+            "",
+        ]
+    )
 
 
 def fund_toml(sim: Simulation, month: int, lines: dict) -> str:
@@ -210,22 +231,37 @@ def fund_toml(sim: Simulation, month: int, lines: dict) -> str:
     pool, emp, sc = sim.fund.money.pool, sim.fund.money.employee, sim.scenario
     fund, employee = sc.pool.fund, sc.pool.employee
     years = (month + 1 - sc.start) / 12.0
-    equity = (pool.cash + emp.loan_balance + lines["principal"] - emp.deposit_balance
-              - lines["balance"] - lines["interest_accrued"] - sim.fund.money.reserve.balance
-              - sim.fund.money.segment.reserve.balance - pool.credit_line)  # fmt: skip
+    equity = (
+        pool.cash
+        + emp.loan_balance
+        + lines["principal"]
+        - emp.deposit_balance
+        - lines["balance"]
+        - lines["interest_accrued"]
+        - sim.fund.money.reserve.balance
+        - sim.fund.money.segment.reserve.balance
+        - pool.credit_line
+    )
     values = {
-        "fund": {f.name: getattr(fund, f.name) for f in fields(fund)} | {
-            "start_cash": pool.cash / 100, "start_reserve": sim.fund.money.reserve.balance / 100,
-            "start_credit_line": pool.credit_line / 100, "start_equity": equity / 100,
+        "fund": {f.name: getattr(fund, f.name) for f in fields(fund)}
+        | {
+            "start_cash": pool.cash / 100,
+            "start_reserve": sim.fund.money.reserve.balance / 100,
+            "start_credit_line": pool.credit_line / 100,
+            "start_equity": equity / 100,
         },
-        "employee": {f.name: getattr(employee, f.name) for f in fields(employee)} | {
-            "deposit_balance": emp.deposit_balance / 100, "loan_balance": emp.loan_balance / 100,
-            "monthly_deposits": round(employee.monthly_deposits
-                                      * (1 + employee.deposit_growth) ** years, 2),
-            "monthly_loan_demand": round(employee.monthly_loan_demand
-                                         * (1 + employee.loan_demand_growth) ** years, 2),
+        "employee": {f.name: getattr(employee, f.name) for f in fields(employee)}
+        | {
+            "deposit_balance": emp.deposit_balance / 100,
+            "loan_balance": emp.loan_balance / 100,
+            "monthly_deposits": round(
+                employee.monthly_deposits * (1 + employee.deposit_growth) ** years, 2
+            ),
+            "monthly_loan_demand": round(
+                employee.monthly_loan_demand * (1 + employee.loan_demand_growth) ** years, 2
+            ),
         },
-    }  # fmt: skip
+    }
     out = [f"# The pool's lines at the end of {format_month(month)}, exported with the book."]
     for table, items in values.items():
         out += ["", f"[{table}]", f'basis = "hpfsim book export at {format_month(month)}"']

@@ -240,8 +240,10 @@ def column(columns: tuple[Column, ...], name: str) -> Column:
 
 def markdown_table(columns: tuple[Column, ...]) -> str:
     """The columns as a Markdown table (the README's)."""
-    rows = ["| column | 中文列名 | required | unit | meaning | allowed |",
-            "|---|---|---|---|---|---|"]  # fmt: skip
+    rows = [
+        "| column | 中文列名 | required | unit | meaning | allowed |",
+        "|---|---|---|---|---|---|",
+    ]
     for c in columns:
         need = "yes" if c.required else "no"
         zh = " / ".join(ZH_HEADERS.get(c.name, ()))

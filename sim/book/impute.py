@@ -53,8 +53,9 @@ CREDIBILITY_MONTHS = 6
 """Deposit months at which the book's history and the population's draw weigh the same."""
 
 
-def people_from_book(book: Book, pop: Population, config: AgentConfig, *, seed: int, path: int,
-                     month: int) -> None:  # fmt: skip
+def people_from_book(
+    book: Book, pop: Population, config: AgentConfig, *, seed: int, path: int, month: int
+) -> None:
     """Overwrite rows ``0 … B-1`` of a synthesised ``pop`` with the book's people (in place)."""
     a, given, b = book.accounts, book.given, book.n
     names = [c.name for c in config.cohorts]
@@ -75,9 +76,13 @@ def people_from_book(book: Book, pop: Population, config: AgentConfig, *, seed: 
     pop.good_credit[:b] = True
     pop.hmt_or_foreign[:b] = False
     c = pop.cohort[:b]
-    pop.income_level[:b] = imputed_level(book, pop.income_level[:b], pop.deposit_share[:b],
-                                         config.cohort_array("income_mean")[c],
-                                         config.cohort_array("income_sigma")[c])  # fmt: skip
+    pop.income_level[:b] = imputed_level(
+        book,
+        pop.income_level[:b],
+        pop.deposit_share[:b],
+        config.cohort_array("income_mean")[c],
+        config.cohort_array("income_sigma")[c],
+    )
     pop.rent[:b] = config.withdrawing.rent_share_of_income * np.exp(pop.income_level[:b])
     borrower = np.zeros(b, bool)
     borrower[book.loans["row"]] = True

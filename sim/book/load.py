@@ -41,21 +41,29 @@ from sim.fund.pool_config import BookLines, load_pool_config
 __all__ = ["checked_book", "open_from_book", "shift_scenario"]
 
 
-def shift_scenario(origin: str, folder: str, *, start: int, policy, switch_on, switch_policy,
-                   fund_file: Path) -> tuple:  # fmt: skip
+def shift_scenario(
+    origin: str, folder: str, *, start: int, policy, switch_on, switch_policy, fund_file: Path
+) -> tuple:
     """The scenario's start, policies and fund lines when it projects from the book in
     ``folder``: ``(header, start, policy, switch_on, switch_policy, pool)``."""
     header = read_header(folder)
     switched = switch_on is not None and switch_on <= header.date
     in_force = switch_policy if switched else policy
     if header.policy != in_force.id:
-        raise InputError(header.file, "book.policy",
-                         f"{header.policy!r}, but {origin} has {in_force.id!r} in force on "
-                         f"{format_month(header.date)}", allowed=in_force.id)  # fmt: skip
+        raise InputError(
+            header.file,
+            "book.policy",
+            f"{header.policy!r}, but {origin} has {in_force.id!r} in force on "
+            f"{format_month(header.date)}",
+            allowed=in_force.id,
+        )
     if header.date + 1 < start:
-        raise InputError(header.file, "book.date", f"{format_month(header.date)} is before "
-                         f"{origin} starts ({format_month(start)})",
-                         allowed="the month before the scenario's start, or later")  # fmt: skip
+        raise InputError(
+            header.file,
+            "book.date",
+            f"{format_month(header.date)} is before {origin} starts ({format_month(start)})",
+            allowed="the month before the scenario's start, or later",
+        )
     start = header.date + 1
     if switch_on is not None and switch_on <= start:
         policy, switch_on, switch_policy = switch_policy, None, None
@@ -71,8 +79,11 @@ def checked_book(folder: str | Path, policy) -> Book:
     """:func:`read_book`, once per book and policy in a process: the scenario checks the book
     while it loads, and the path that runs it reuses the result (the files unchanged)."""
     folder = Path(folder).resolve()
-    stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in
-                   sorted(folder.iterdir()) if p.is_file())  # fmt: skip
+    stamps = tuple(
+        (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    )
     key = (
         str(folder),
         stamps,
@@ -88,8 +99,12 @@ def checked_book(folder: str | Path, policy) -> Book:
 
 def book_lines(header: Header):
     """The book's lines of the pool's balance sheet, in fen, for the fund file's check."""
-    return BookLines(str(header.folder), deposits=header.balance + header.interest_accrued,
-                     loans=header.principal, reserve=header.segment_reserve)  # fmt: skip
+    return BookLines(
+        str(header.folder),
+        deposits=header.balance + header.interest_accrued,
+        loans=header.principal,
+        reserve=header.segment_reserve,
+    )
 
 
 def open_from_book(fund, book: Book) -> None:
@@ -128,9 +143,12 @@ def _accounts(ledger, policy, book: Book) -> None:
     acc.rent_this_year[:b] = a["rent_withdrawn"]
     slots = acc.rings.slots
     if slots > len(a["month_ends"]):
-        raise InputError(book.header.file, "book.policy", f"an ageing window of {slots - 1} "
-                         "months needs more month-ends than a book holds",
-                         allowed="12 months")  # fmt: skip
+        raise InputError(
+            book.header.file,
+            "book.policy",
+            f"an ageing window of {slots - 1} months needs more month-ends than a book holds",
+            allowed="12 months",
+        )
     rows = np.arange(b)
     acc.give_rings(rows)
     for j, row in enumerate(a["month_ends"][-slots:]):
@@ -163,6 +181,7 @@ def _loans(loan_book, policy, book: Book) -> None:
     loan_book.collateral[rows] = value.astype(np.int64)
     loan_book.hpi_at_start[rows] = 1.0
     since = book.header.date - (lo["term"] - left)
-    loan_book.disbursed_month[rows] = np.where(lo["disbursed_month"] >= 0,
-                                               lo["disbursed_month"], since)  # fmt: skip
+    loan_book.disbursed_month[rows] = np.where(
+        lo["disbursed_month"] >= 0, lo["disbursed_month"], since
+    )
     loan_book.n = k

@@ -92,8 +92,12 @@ def _canonical(path: Path, names: list[str], columns: tuple[Column, ...]) -> lis
     for written, name in zip(names, out, strict=True):
         if name in seen:
             both = f"{seen[name]} and {written}" if seen[name] != written else written
-            raise InputError(path, f"column {name}", f"appears twice in the header ({both})",
-                             allowed="each column once")  # fmt: skip
+            raise InputError(
+                path,
+                f"column {name}",
+                f"appears twice in the header ({both})",
+                allowed="each column once",
+            )
         seen[name] = written
     return out
 
@@ -120,8 +124,12 @@ def _raw(path: Path) -> bytes:
     except OSError as exc:
         raise InputError(path, "(file)", f"cannot be read: {exc.strerror or exc}") from None
     if data[:4] == b"PK\x03\x04":
-        raise InputError(path, "(file)", "an Excel workbook saved under a .csv name",
-                         allowed=f"rename it {path.stem}.xlsx")  # fmt: skip
+        raise InputError(
+            path,
+            "(file)",
+            "an Excel workbook saved under a .csv name",
+            allowed=f"rename it {path.stem}.xlsx",
+        )
     if b"\x00" in data[:65536]:
         raise InputError(path, "(file)", "a binary file, not CSV text", allowed=_TEXT)
     return data
@@ -146,8 +154,9 @@ def _csv(path: Path, columns: tuple[Column, ...]) -> tuple[int, list[str], list[
     skip = _header_line(first, columns)
     names = [n.strip() for n in first[skip]] if len(first) > skip else []
     if not any(names):
-        raise InputError(path, "(file)", "empty: no header line",
-                         allowed="a header line naming the columns")  # fmt: skip
+        raise InputError(
+            path, "(file)", "empty: no header line", allowed="a header line naming the columns"
+        )
     pos = bom  # the body starts after the header line ("\n" is one byte in UTF-8 and GBK alike)
     for _ in range(skip + 1):
         pos = data.find(b"\n", pos) + 1 or len(data)
@@ -168,11 +177,16 @@ def _csv(path: Path, columns: tuple[Column, ...]) -> tuple[int, list[str], list[
 
 def _parse(body, width: int) -> pa.Table:
     names = [f"c{i}" for i in range(width)]
-    options = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
-                                   strings_can_be_null=True,
-                                   quoted_strings_can_be_null=True)  # fmt: skip
-    return pacsv.read_csv(pa.BufferReader(body), read_options=pacsv.ReadOptions(column_names=names),
-                          convert_options=options)  # fmt: skip
+    options = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()),
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
+    return pacsv.read_csv(
+        pa.BufferReader(body),
+        read_options=pacsv.ReadOptions(column_names=names),
+        convert_options=options,
+    )
 
 
 def _xlsx(path: Path, columns: tuple[Column, ...]) -> tuple[int, list[str], list[pa.Array]]:
@@ -183,8 +197,12 @@ def _xlsx(path: Path, columns: tuple[Column, ...]) -> tuple[int, list[str], list
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(path, "(file)", f"not an Excel workbook (.xlsx): {exc}",
-                         allowed="a workbook saved by Excel or WPS as .xlsx") from None  # fmt: skip
+        raise InputError(
+            path,
+            "(file)",
+            f"not an Excel workbook (.xlsx): {exc}",
+            allowed="a workbook saved by Excel or WPS as .xlsx",
+        ) from None
     try:
         sheet = book.worksheets[0]
         rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -192,14 +210,19 @@ def _xlsx(path: Path, columns: tuple[Column, ...]) -> tuple[int, list[str], list
         book.close()
     skip = _header_line(rows, columns)
     if len(rows) <= skip or not any(rows[skip]):
-        raise InputError(path, "(file)", "empty: no header row in the first sheet",
-                         allowed="a first sheet whose header row names the columns")  # fmt: skip
+        raise InputError(
+            path,
+            "(file)",
+            "empty: no header row in the first sheet",
+            allowed="a first sheet whose header row names the columns",
+        )
     header = rows[skip]
     width = max((i + 1 for i, v in enumerate(header) if v), default=0)
     names = [(header[i] or "").strip() for i in range(width)]
     body = rows[skip + 1 :]
-    cells = [pa.array([r[i] if i < len(r) else None for r in body], pa.string())
-             for i in range(width)]  # fmt: skip
+    cells = [
+        pa.array([r[i] if i < len(r) else None for r in body], pa.string()) for i in range(width)
+    ]
     return skip + 1, names, cells
 
 

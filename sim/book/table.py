@@ -49,8 +49,7 @@ NO_MONTH = -1
 
 def find_file(folder: Path, stem: str) -> Path:
     """``stem.csv``, ``stem.xlsx`` or ``stem.parquet`` in ``folder`` (exactly one of them)."""
-    found = [folder / f"{stem}.{ext}" for ext in FILE_TYPES if (folder / f"{stem}.{ext}")
-             .is_file()]  # fmt: skip
+    found = [folder / f"{stem}.{ext}" for ext in FILE_TYPES if (folder / f"{stem}.{ext}").is_file()]
     allowed = f"one of {stem}.csv, {stem}.xlsx or {stem}.parquet"
     if len(found) != 1:
         problem = "both " + " and ".join(p.name for p in found) if found else "no such file"
@@ -83,8 +82,12 @@ def check_columns(path: Path, table: pa.Table, columns: tuple[Column, ...]) -> N
     known = {c.name for c in columns}
     for name in table.column_names:
         if name not in known:
-            raise InputError(path, f"column {name}", "unknown column",
-                             allowed=", ".join(f"{c.name} ({c.zh})" for c in columns))  # fmt: skip
+            raise InputError(
+                path,
+                f"column {name}",
+                "unknown column",
+                allowed=", ".join(f"{c.name} ({c.zh})" for c in columns),
+            )
     for c in columns:
         if c.required and c.name not in table.column_names:
             raise InputError(path, f"column {c.name}", "missing column", allowed=c.allowed)
@@ -94,8 +97,11 @@ def given_columns(table: pa.Table, columns: tuple[Column, ...]) -> set[str]:
     """The columns the file holds: an optional column left wholly empty (a template's) counts
     as absent, so its default applies."""
     n = table.num_rows
-    return {c.name for c in columns if c.name in table.column_names
-            and (c.required or n == 0 or table[c.name].null_count < n)}  # fmt: skip
+    return {
+        c.name
+        for c in columns
+        if c.name in table.column_names and (c.required or n == 0 or table[c.name].null_count < n)
+    }
 
 
 def fail(path: Path, rows: np.ndarray, column: str, problem: str, allowed: str, values=None):
@@ -195,8 +201,11 @@ def _normalise(col: Column, text: pa.Array) -> tuple[pa.Array, np.ndarray | None
         for pattern, to in _DATES:
             text = pc.replace_substring_regex(text, pattern, to)
     elif col.kind in ("choice", "bool"):
-        words = _TRUE_FALSE if col.kind == "bool" else {
-            zh: en for en, zh in ZH_VALUES.get(col.name, {}).items()}  # fmt: skip
+        words = (
+            _TRUE_FALSE
+            if col.kind == "bool"
+            else {zh: en for en, zh in ZH_VALUES.get(col.name, {}).items()}
+        )
         text = pc.utf8_lower(text)
         for zh, en in words.items():
             text = pc.if_else(pc.equal(text, zh), en, text)
@@ -244,14 +253,21 @@ def _typed(path: Path, raw: pa.Array, col: Column) -> np.ndarray:
 def _diagnose(kind: str, value: str) -> str:
     """Why one cell failed its kind's pattern (only the first bad cell is looked at)."""
     if kind == "money" and re.fullmatch(r"-?[0-9]+\.[0-9]*", value):
-        return "more than 2 decimals" if len(value.split(".")[1].rstrip("0")) > 2 else (
-            "out of range")  # fmt: skip
+        return (
+            "more than 2 decimals" if len(value.split(".")[1].rstrip("0")) > 2 else ("out of range")
+        )
     if kind in ("money", "int") and re.fullmatch(r"-?[0-9]+", value):
         return "out of range"
     return _WHAT[kind]
 
 
 def _empty(col: Column, n: int) -> np.ndarray:
-    dtype = {"int": np.int64, "money": np.int64, "float": np.float64, "month": np.int32,
-             "bool": bool, "choice": np.int8}[col.kind]  # fmt: skip
+    dtype = {
+        "int": np.int64,
+        "money": np.int64,
+        "float": np.float64,
+        "month": np.int32,
+        "bool": bool,
+        "choice": np.int8,
+    }[col.kind]
     return np.full(n, NO_MONTH if col.kind == "month" else 0, dtype=dtype)

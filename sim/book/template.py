@@ -106,10 +106,12 @@ def doc_rows(columns: tuple[Column, ...], lang: str) -> list[list[str]]:
 def book_toml(lang: str) -> str:
     """``book.toml`` with every key explained and the centre's values left blank."""
     say = _ZH_KEYS if lang == "zh" else {**BOOK_KEYS, **TOTAL_KEYS}
-    intro = ("# 账册说明：填写日期、政策、来源和合计后运行 hpfsim book check 本文件夹"
-             if lang == "zh" else
-             "# The book's header: fill in the date, policy, source and totals, then run "
-             "hpfsim book check on this folder")  # fmt: skip
+    intro = (
+        "# 账册说明：填写日期、政策、来源和合计后运行 hpfsim book check 本文件夹"
+        if lang == "zh"
+        else "# The book's header: fill in the date, policy, source and totals, then run "
+        "hpfsim book check on this folder"
+    )
     values = {"date": '""', "policy": '"lyg-draft"', "source": '""', "segment_reserve": "0"}
     lines = [intro, "[book]"]
     for key in BOOK_KEYS:
@@ -126,8 +128,7 @@ def write_template(out: Path, *, lang: str = "zh", form: str = "xlsx") -> list[P
     if form not in FORMATS:
         raise InputError("(command line)", "--format", f"got {form!r}", allowed="xlsx | csv")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InputError(out, "--out", "exists and is not an empty folder",
-                         allowed="a new folder")  # fmt: skip
+        raise InputError(out, "--out", "exists and is not an empty folder", allowed="a new folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = [out / "book.toml"]
@@ -141,8 +142,12 @@ def write_template(out: Path, *, lang: str = "zh", form: str = "xlsx") -> list[P
             docs = doc_rows(ACCOUNT_COLUMNS, lang) + doc_rows(LOAN_COLUMNS, lang)[1:]
             written.append(_csv(out / "columns.csv", docs))
     except OSError as exc:
-        raise InputError(out, "--out", f"cannot write: {exc.strerror or exc}",
-                         allowed="a folder you can write to") from None  # fmt: skip
+        raise InputError(
+            out,
+            "--out",
+            f"cannot write: {exc.strerror or exc}",
+            allowed="a folder you can write to",
+        ) from None
     return written
 
 

@@ -24,24 +24,37 @@ def add_commands(sub) -> None:
     cal.add_argument("--paths", type=int, default=None, help="paths (plain: 1; --fit: the file's)")
     cal.add_argument("--fit", action="store_true", help="fit the behaviour parameters (SMM)")
     cal.add_argument("--parameters", default=None, help="--fit: parameters file (TOML)")
-    cal.add_argument("--out", default="results/calibration",
-                     help="--fit: folder of cached evaluations; rerun to resume")  # fmt: skip
-    cal.add_argument("--write", default=None, help="--fit: the population file to write "
-                     "(default scenarios/population/lianyungang-calibrated.toml)")  # fmt: skip
+    cal.add_argument(
+        "--out",
+        default="results/calibration",
+        help="--fit: folder of cached evaluations; rerun to resume",
+    )
+    cal.add_argument(
+        "--write",
+        default=None,
+        help="--fit: the population file to write "
+        "(default scenarios/population/lianyungang-calibrated.toml)",
+    )
     cal.set_defaults(run=calibrate, n=None, months=None, seed=None, start=None, policy=None)
 
     rsp = sub.add_parser("response", help="the same people under several subsidy rates (CRN)")
     _agents_args(rsp)
     rsp.add_argument("--rates", default="0.010,0.012,0.015", help="comma-separated rates")
-    rsp.add_argument("--settings", default="none,low,central,high",
-                     help="rate-response settings (comma-separated)")  # fmt: skip
+    rsp.add_argument(
+        "--settings",
+        default="none,low,central,high",
+        help="rate-response settings (comma-separated)",
+    )
     rsp.set_defaults(run=response)
 
 
 def _agents_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--population", default=None,
-                   help="population file (TOML); default the calibrated Lianyungang file "
-                   "(calibrate --fit: the uncalibrated one, its starting values)")  # fmt: skip
+    p.add_argument(
+        "--population",
+        default=None,
+        help="population file (TOML); default the calibrated Lianyungang file "
+        "(calibrate --fit: the uncalibrated one, its starting values)",
+    )
     p.add_argument("--policy", default="lyg-2023", help="policy ID or file (default lyg-2023)")
     p.add_argument("--n", type=int, default=20_000, help="people (default 20,000)")
     p.add_argument("--months", type=int, default=36, help="months (default 36)")
@@ -80,9 +93,15 @@ def calibrate(args: argparse.Namespace) -> int:
     config, policy, start = _agents_inputs(args)
     with working("calibrating"):
         moments = calibrate(
-            config, policy, targets=args.targets or DEFAULT_TARGETS, n=args.n,
-            months=args.months, seed=args.seed, paths=args.paths or 1, start_month=start,
-        )  # fmt: skip
+            config,
+            policy,
+            targets=args.targets or DEFAULT_TARGETS,
+            n=args.n,
+            months=args.months,
+            seed=args.seed,
+            paths=args.paths or 1,
+            start_month=start,
+        )
     print(format_moments(moments))
     return 0
 
@@ -116,8 +135,16 @@ def _calibrate_fit(args: argparse.Namespace) -> int:
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    result = fit(config, policy, params, settings, targets=targets, start_month=start,
-                 out=args.out, progress=progress)  # fmt: skip
+    result = fit(
+        config,
+        policy,
+        params,
+        settings,
+        targets=targets,
+        start_month=start,
+        out=args.out,
+        progress=progress,
+    )
     print(format_fit(result))
     save_report(result, args.out)
     command = "hpfsim calibrate --fit" + "".join(
@@ -125,9 +152,13 @@ def _calibrate_fit(args: argparse.Namespace) -> int:
     )
     source = args.population or DEFAULT_POPULATION
     dest = write_calibrated(
-        source, args.write or CALIBRATED_POPULATION, result,
-        targets=targets_file, parameters=params_file, command=command,
-    )  # fmt: skip
+        source,
+        args.write or CALIBRATED_POPULATION,
+        result,
+        targets=targets_file,
+        parameters=params_file,
+        command=command,
+    )
     print(f"calibrated population file: {dest}")
     return 0
 
@@ -145,12 +176,22 @@ def response(args: argparse.Namespace) -> int:
         ) from None
     settings = args.settings.split(",")
     if not set(settings) <= set(RESPONSE_SETTINGS):
-        raise InputError("(command line)", "--settings", f"{args.settings!r}",
-                         allowed=", ".join(RESPONSE_SETTINGS))  # fmt: skip
+        raise InputError(
+            "(command line)",
+            "--settings",
+            f"{args.settings!r}",
+            allowed=", ".join(RESPONSE_SETTINGS),
+        )
     with working("simulating"):
         rows = rate_response(
-            config, policy, rates, n=args.n, months=args.months, seed=args.seed,
-            start_month=start, settings=settings,
-        )  # fmt: skip
+            config,
+            policy,
+            rates,
+            n=args.n,
+            months=args.months,
+            seed=args.seed,
+            start_month=start,
+            settings=settings,
+        )
     print(format_response(rows))
     return 0

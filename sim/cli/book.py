@@ -40,10 +40,18 @@ def add_commands(sub) -> None:
     exp.set_defaults(run=_export)
     tpl = cmds.add_parser("template", help="write an empty book a fund centre can fill")
     tpl.add_argument("--out", required=True, help="a new folder for the empty book")
-    tpl.add_argument("--lang", choices=("zh", "en"), default="zh",
-                     help="headers and notes in Chinese (default) or English")  # fmt: skip
-    tpl.add_argument("--format", choices=("xlsx", "csv"), default="xlsx",
-                     help="accounts and loans as Excel workbooks (default) or CSV")  # fmt: skip
+    tpl.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="headers and notes in Chinese (default) or English",
+    )
+    tpl.add_argument(
+        "--format",
+        choices=("xlsx", "csv"),
+        default="xlsx",
+        help="accounts and loans as Excel workbooks (default) or CSV",
+    )
     tpl.set_defaults(run=_template)
 
 
@@ -53,19 +61,24 @@ def book_totals(book) -> list[tuple[str, str]]:
     status = np.bincount(a["status"], minlength=3)
     arrears = int((lo["arrears_months"] > 0).sum())
     rows = [
-        ("date", format_month(book.header.date)), ("policy", book.header.policy),
+        ("date", format_month(book.header.date)),
+        ("policy", book.header.policy),
         ("source", book.header.source + (" (synthetic)" if book.header.synthetic else "")),
-        ("accounts", f"{book.n:,}"), ("active", f"{status[0]:,}"), ("dormant", f"{status[1]:,}"),
-        ("closed", f"{status[2]:,}"), ("balances", fen_to_yuan(int(a["balance"].sum()))),
+        ("accounts", f"{book.n:,}"),
+        ("active", f"{status[0]:,}"),
+        ("dormant", f"{status[1]:,}"),
+        ("closed", f"{status[2]:,}"),
+        ("balances", fen_to_yuan(int(a["balance"].sum()))),
         ("aged part", fen_to_yuan(int(a["aged"].sum()))),
         ("interest accrued", fen_to_yuan(int(a["interest_accrued"].sum()))),
         ("subsidy paid", fen_to_yuan(int(a["subsidy_paid"].sum()))),
         ("bonus paid", fen_to_yuan(int(a["bonus_paid"].sum()))),
         ("forfeited", f"{int(a['forfeited'].sum()):,}"),
-        ("loans", f"{len(lo['row']):,}"), ("principal", fen_to_yuan(int(lo["principal"].sum()))),
+        ("loans", f"{len(lo['row']):,}"),
+        ("principal", fen_to_yuan(int(lo["principal"].sum()))),
         ("in arrears", f"{arrears:,}"),
         ("segment reserve", fen_to_yuan(book.header.segment_reserve)),
-    ]  # fmt: skip
+    ]
     return rows
 
 

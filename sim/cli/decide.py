@@ -64,12 +64,27 @@ def sensitivity(args: argparse.Namespace) -> int:
     space = load_uncertainty(args.uncertainty)
     out = _out(args, f"sensitivity-{args.method}")
     with progress("samples") as bar:
-        a = run_sensitivity(scenario, sets, space, method=args.method, samples=args.samples,
-                            paths=paths, seed=seed, out=out, workers=workers, dask=args.dask,
-                            resume=args.resume, screen=Path(args.screen) if args.screen else None,
-                            screen_samples=args.screen_samples, progress=bar)  # fmt: skip
-    print(sensitivity_text(a, paths=paths, file=os.path.relpath(space.path), top=args.top,
-                           lang=_lang(args)))  # fmt: skip
+        a = run_sensitivity(
+            scenario,
+            sets,
+            space,
+            method=args.method,
+            samples=args.samples,
+            paths=paths,
+            seed=seed,
+            out=out,
+            workers=workers,
+            dask=args.dask,
+            resume=args.resume,
+            screen=Path(args.screen) if args.screen else None,
+            screen_samples=args.screen_samples,
+            progress=bar,
+        )
+    print(
+        sensitivity_text(
+            a, paths=paths, file=os.path.relpath(space.path), top=args.top, lang=_lang(args)
+        )
+    )
     print(f"\nresults: {out}")
     return 0
 
@@ -85,8 +100,12 @@ def robust(args: argparse.Namespace) -> int:
     from sim.scenario.setargs import swept_sets
 
     if args.stress and not args.report:
-        raise InputError("(command line)", "--stress", "with --robust it is only for the report",
-                         allowed="add --report, or leave --stress out")  # fmt: skip
+        raise InputError(
+            "(command line)",
+            "--stress",
+            "with --robust it is only for the report",
+            allowed="add --report, or leave --stress out",
+        )
     fixed, swept = swept_sets(args.scenario, args.set)
     key, values = swept or ("subsidy.holding_rate", [(f"{r:.3f}", r) for r in DEFAULT_GRID])
     scenario, _, paths, seed, workers = _common(args, fixed)
@@ -95,17 +114,30 @@ def robust(args: argparse.Namespace) -> int:
     objective = objective_of(args.objective)
     out = _out(args, "robust")
     with progress("samples") as bar:
-        rows = run_robust(scenario, fixed, load_uncertainty(args.uncertainty), key=key,
-                          values=[v for _, v in values], draws=args.draws, paths=paths, seed=seed,
-                          objective=objective, out=out, workers=workers, dask=args.dask,
-                          progress=bar)  # fmt: skip
+        rows = run_robust(
+            scenario,
+            fixed,
+            load_uncertainty(args.uncertainty),
+            key=key,
+            values=[v for _, v in values],
+            draws=args.draws,
+            paths=paths,
+            seed=seed,
+            objective=objective,
+            out=out,
+            workers=workers,
+            dask=args.dask,
+            progress=bar,
+        )
     print(robust_text(rows, objective, robust_choice(rows)["candidate"], lang=_lang(args)))
     if args.report:
         plain = out / "compare"
         print()
         resume = (plain / "manifest.json").exists()  # the same command again finishes it
-        compare(argparse.Namespace(**{**vars(args), "out": str(plain), "resume": resume}),
-                 robust_dir=out)  # fmt: skip
+        compare(
+            argparse.Namespace(**{**vars(args), "out": str(plain), "resume": resume}),
+            robust_dir=out,
+        )
     print(f"results: {out}")
     return 0
 
@@ -128,17 +160,36 @@ def optimise(args: argparse.Namespace) -> int:
     levers = [k.strip() for k in args.levers.split(",")]
     for k in levers:
         if k not in problem.levers:
-            raise InputError(problem.path, f"levers.{k}", "not a lever of this file",
-                             allowed=", ".join(problem.levers))  # fmt: skip
+            raise InputError(
+                problem.path,
+                f"levers.{k}",
+                "not a lever of this file",
+                allowed=", ".join(problem.levers),
+            )
     if args.points < 2 or args.rounds < 1:
-        raise InputError("(command line)", "--points/--rounds", "too small",
-                         allowed="--points 2 or more, --rounds 1 or more")  # fmt: skip
+        raise InputError(
+            "(command line)",
+            "--points/--rounds",
+            "too small",
+            allowed="--points 2 or more, --rounds 1 or more",
+        )
     out = _out(args, "optimise")
     with progress("samples") as bar:
-        scored, sure, rows = run_optimise(scenario, sets, load_uncertainty(args.uncertainty),
-                                          problem, levers=levers, paths=paths, seed=seed, out=out,
-                                          points=args.points, rounds=args.rounds, workers=workers,
-                                          dask=args.dask, progress=bar)  # fmt: skip
+        scored, sure, rows = run_optimise(
+            scenario,
+            sets,
+            load_uncertainty(args.uncertainty),
+            problem,
+            levers=levers,
+            paths=paths,
+            seed=seed,
+            out=out,
+            points=args.points,
+            rounds=args.rounds,
+            workers=workers,
+            dask=args.dask,
+            progress=bar,
+        )
     print(optimise_text(scored, sure, rows, problem, levers, paths=paths, lang=_lang(args)))
     print(f"results: {out} (pareto.csv, pareto.png)")
     return 0

@@ -133,10 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
     acc.add_argument(
         "--check", action="store_true", help="compare with the case's [expected] figures"
     )
-    acc.add_argument("--lang", choices=LANGS, default=None,
-                     help="statement in Chinese or English (default: from the locale)")  # fmt: skip
-    acc.add_argument("--trace", action="store_true",
-                     help="name the rule (RULES.md ID) behind each amount credited or refused")  # fmt: skip
+    acc.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=None,
+        help="statement in Chinese or English (default: from the locale)",
+    )
+    acc.add_argument(
+        "--trace",
+        action="store_true",
+        help="name the rule (RULES.md ID) behind each amount credited or refused",
+    )
     acc.set_defaults(run=_account)
 
     asm = sub.add_parser("assumptions", help="list assumption parameters of policies")

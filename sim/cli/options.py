@@ -52,14 +52,24 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--paths", type=int, help="Monte Carlo paths (default: the scenario's)")
     p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
-    p.add_argument("--lang", choices=LANGS, default=None,
-                   help="language of tables and report (default: from the locale)")  # fmt: skip
+    p.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=None,
+        help="language of tables and report (default: from the locale)",
+    )
     p.add_argument("--out", help="results folder (default: results/<run-id>)")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a scenario or policy key path")  # fmt: skip
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a scenario or policy key path",
+    )
     p.add_argument("--dask", metavar="ADDRESS", help="Dask scheduler address, or local")
-    p.add_argument("--force", action="store_true",
-                   help="run even if the memory estimate exceeds the machine's")  # fmt: skip
+    p.add_argument(
+        "--force", action="store_true", help="run even if the memory estimate exceeds the machine's"
+    )
 
 
 def execute_variants(args: argparse.Namespace, variants) -> tuple:
@@ -71,9 +81,16 @@ def execute_variants(args: argparse.Namespace, variants) -> tuple:
         v.sets.update(opts.sets_with_runs())
     with progress("paths") as bar:
         resume = getattr(args, "resume", False)
-        return execute(opts.scenario, variants, out=args.out, workers=opts.workers,
-                       dask=args.dask, resume=resume, progress=bar,
-                       force=getattr(args, "force", False))  # fmt: skip
+        return execute(
+            opts.scenario,
+            variants,
+            out=args.out,
+            workers=opts.workers,
+            dask=args.dask,
+            resume=resume,
+            progress=bar,
+            force=getattr(args, "force", False),
+        )
 
 
 def checked_sets_of(args: argparse.Namespace) -> dict:

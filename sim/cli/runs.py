@@ -47,8 +47,7 @@ def project(args: argparse.Namespace) -> int:
         variants = _resumed(args)
     else:
         sets = checked_sets_of(args) | ({"book": args.book} if args.book else {})
-        variants = [Variant("baseline" if not args.scenario else _label(args.scenario),
-                            sets)]  # fmt: skip
+        variants = [Variant("baseline" if not args.scenario else _label(args.scenario), sets)]
     run_dir, runs = execute_variants(args, variants)
     from sim.report.reserve_funding import reserve_funding_table
     from sim.report.tables import summary_table
@@ -83,8 +82,12 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
     sets, swept = swept_sets(args.scenario or str(BASELINE), args.set)
     if not swept:
         if not args.report:
-            raise InputError("(command line)", "--set", "compare needs KEY=V1,V2,...",
-                             allowed="e.g. subsidy.holding_rate=0.010,0.012,0.015")  # fmt: skip
+            raise InputError(
+                "(command line)",
+                "--set",
+                "compare needs KEY=V1,V2,...",
+                allowed="e.g. subsidy.holding_rate=0.010,0.012,0.015",
+            )
         swept = ("subsidy.holding_rate", [(f"{r:.3f}", r) for r in DEFAULT_GRID])
     key, values = swept
     if key == "policy.id":
@@ -137,9 +140,12 @@ def _one_policy(scenario_file: str, sets: dict) -> None:
     from sim.scenario.files import load_scenario
 
     if load_scenario(scenario_file, sets=sets).switch_policy is not None:
-        raise InputError(scenario_file, "policy.switch_to",
-                         "comparing designs needs one policy for the whole run",
-                         allowed="a scenario with no switch, e.g. scenarios/designs.toml")  # fmt: skip
+        raise InputError(
+            scenario_file,
+            "policy.switch_to",
+            "comparing designs needs one policy for the whole run",
+            allowed="a scenario with no switch, e.g. scenarios/designs.toml",
+        )
 
 
 def design_ids() -> list[str]:
@@ -170,8 +176,12 @@ def report(args: argparse.Namespace) -> int:
     from sim.report.html import render_reports
 
     if args.sensitivity and not args.robust:
-        raise InputError("(command line)", "--sensitivity", "given without --robust",
-                         allowed="--robust DIR --sensitivity DIR")  # fmt: skip
+        raise InputError(
+            "(command line)",
+            "--sensitivity",
+            "given without --robust",
+            allowed="--robust DIR --sensitivity DIR",
+        )
     designs = _designs_run(args.run_dir)
     if designs is not None:
         from sim.report.designs import render_designs
@@ -179,8 +189,9 @@ def report(args: argparse.Namespace) -> int:
         manifest, runs = designs
         print(f"report: {render_designs(args.run_dir, runs, manifest, lang=args.lang)}")
         return 0
-    for out in render_reports(args.run_dir, lang=args.lang, robust_dir=args.robust,
-                              sensitivity_dir=args.sensitivity):  # fmt: skip
+    for out in render_reports(
+        args.run_dir, lang=args.lang, robust_dir=args.robust, sensitivity_dir=args.sensitivity
+    ):
         print(f"report: {out}")
     return 0
 
@@ -206,8 +217,11 @@ def add_commands(sub) -> None:
     run = sub.add_parser("run", help="project the fund over many paths (default: the baseline)")
     run.add_argument("scenario", nargs="?", help="scenario file (default scenarios/baseline.toml)")
     add_run_options(run)
-    run.add_argument("--resume", action="store_true",
-                     help="finish the run in --out (scenario and --set from its manifest)")  # fmt: skip
+    run.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish the run in --out (scenario and --set from its manifest)",
+    )
     run.add_argument("--book", help="project from a book's date (a folder; see hpfsim book)")
     run.set_defaults(run=project)
 
@@ -215,16 +229,26 @@ def add_commands(sub) -> None:
     cmp_.add_argument("scenario", help="scenario file")
     add_run_options(cmp_)
     cmp_.add_argument("--stress", help="also run every value under this stress (for the report)")
-    cmp_.add_argument("--report", action="store_true",
-                      help="write report.html (Chinese; with --lang en also report.en.html)")  # fmt: skip
-    cmp_.add_argument("--designs", action="store_true",
-                      help="compare every design of scenarios/policies/ (sets policy.id)")  # fmt: skip
+    cmp_.add_argument(
+        "--report",
+        action="store_true",
+        help="write report.html (Chinese; with --lang en also report.en.html)",
+    )
+    cmp_.add_argument(
+        "--designs",
+        action="store_true",
+        help="compare every design of scenarios/policies/ (sets policy.id)",
+    )
     cmp_.set_defaults(run=compare)
 
     rep = sub.add_parser("report", help="the committee's HTML report of a compare run")
     rep.add_argument("run_dir", help="a results folder made by hpfsim compare")
-    rep.add_argument("--lang", default="zh", choices=LANGS,
-                     help="report.html (Chinese) always; en: report.en.html too")  # fmt: skip
+    rep.add_argument(
+        "--lang",
+        default="zh",
+        choices=LANGS,
+        help="report.html (Chinese) always; en: report.en.html too",
+    )
     rep.add_argument("--robust", help="a compare --robust folder: add the robust rate table")
     rep.add_argument("--sensitivity", help="with --robust: an hpfsim sensitivity folder")
     rep.set_defaults(run=report)

@@ -53,13 +53,22 @@ def stress_table(rows, *, lang: str = "en") -> str:
     """Metric × scenario: median and (worst 5% path); breach probabilities."""
     from sim.report.params_zh import variant_name
 
-    head = ["中位数（最差 5% 路径）" if lang == "zh" else "median (worst 5% path)",
-            *(variant_name(r["scenario"]) if lang == "zh" else r["scenario"] for r in rows)]  # fmt: skip
-    body = [[label(name, lang)] + [f"{value(name, r[name + '.median'], lang)} "
-                                   f"({value(name, r[name + '.worst5'], lang)})" for r in rows]
-            for name in SHOWN]  # fmt: skip
-    body += [[label(key, lang)] + [value(key, r[key], lang) for r in rows]
-             for key in (f"P({b} breach)" for b in BREACHES)]  # fmt: skip
+    head = [
+        "中位数（最差 5% 路径）" if lang == "zh" else "median (worst 5% path)",
+        *(variant_name(r["scenario"]) if lang == "zh" else r["scenario"] for r in rows),
+    ]
+    body = [
+        [label(name, lang)]
+        + [
+            f"{value(name, r[name + '.median'], lang)} ({value(name, r[name + '.worst5'], lang)})"
+            for r in rows
+        ]
+        for name in SHOWN
+    ]
+    body += [
+        [label(key, lang)] + [value(key, r[key], lang) for r in rows]
+        for key in (f"P({b} breach)" for b in BREACHES)
+    ]
     return table(head, body)
 
 
@@ -113,12 +122,20 @@ def stress(args: argparse.Namespace) -> int:
     cohort = format_month(first.start + min(w[0] for _, w in stresses.values()))
     sets = {**sets, "stress.window_start": cohort}
     variants = [Variant("baseline", dict(sets))]
-    variants += [Variant(label, {**sets, "stress": str(path.resolve())})
-                 for label, (path, _) in stresses.items()]  # fmt: skip
+    variants += [
+        Variant(label, {**sets, "stress": str(path.resolve())})
+        for label, (path, _) in stresses.items()
+    ]
     with progress("paths") as bar:
-        run_dir, runs = execute(scenario, variants, out=args.out, workers=workers,
-                                dask=args.dask, progress=bar,
-                                force=getattr(args, "force", False))  # fmt: skip
+        run_dir, runs = execute(
+            scenario,
+            variants,
+            out=args.out,
+            workers=workers,
+            dask=args.dask,
+            progress=bar,
+            force=getattr(args, "force", False),
+        )
     base = load_scenario(scenario, sets=sets)
     fund = base.pool.fund
     rows = table_rows(runs, fund.credit_line_rate, fund.credit_line_limit, base.start)
@@ -130,8 +147,11 @@ def stress(args: argparse.Namespace) -> int:
     write_atomic(run_dir / "stress.csv", buf.getvalue().encode())
     lang = args.lang or default_lang()
     print(stress_table(rows, lang=lang))
-    print("最差 5%：生存期、准备金覆盖和缴存额取 5% 分位数，其余取 95% 分位数" if lang == "zh" else
-          "worst 5%: the 5% quantile for survival, reserve cover and deposits, else the 95%")  # fmt: skip
+    print(
+        "最差 5%：生存期、准备金覆盖和缴存额取 5% 分位数，其余取 95% 分位数"
+        if lang == "zh"
+        else "worst 5%: the 5% quantile for survival, reserve cover and deposits, else the 95%"
+    )
     print()
     print(breach_text(rows, lang))
     paired = effects(runs, {label: w for label, (_, w) in stresses.items()})
@@ -187,27 +207,54 @@ def reverse_stress(args: argparse.Namespace) -> int:
 
             shutil.rmtree(folder)
         with progress(f"severity {severity:.3f}" if tag is None else tag) as bar:
-            _, runs = execute(scenario, [Variant("x", run_sets)], out=folder, workers=workers,
-                              dask=args.dask, progress=bar,
-                              force=getattr(args, "force", False))  # fmt: skip
-        return {name: breach_probability(runs["x"], name, fund.credit_line_rate,
-                                         fund.credit_line_limit) for name in BREACHES}  # fmt: skip
+            _, runs = execute(
+                scenario,
+                [Variant("x", run_sets)],
+                out=folder,
+                workers=workers,
+                dask=args.dask,
+                progress=bar,
+                force=getattr(args, "force", False),
+            )
+        return {
+            name: breach_probability(runs["x"], name, fund.credit_line_rate, fund.credit_line_limit)
+            for name in BREACHES
+        }
 
     def probe(severity: float) -> float:
         return probe_all(severity)[args.breach]
 
-    result = find_threshold(probe, level=args.level, hi=args.max_severity,
-                            tolerance=args.tolerance, paths=base.paths)  # fmt: skip
-    report = {"stress": path, "breach": args.breach, "level": args.level,
-              "found": result.found, "severity_bracket": [result.lo, result.hi],
-              "probability_at_hi": result.p_hi, "wilson90_at_hi": list(result.ci_hi),
-              "paths": result.paths, "evaluations": result.evaluations}  # fmt: skip
+    result = find_threshold(
+        probe, level=args.level, hi=args.max_severity, tolerance=args.tolerance, paths=base.paths
+    )
+    report = {
+        "stress": path,
+        "breach": args.breach,
+        "level": args.level,
+        "found": result.found,
+        "severity_bracket": [result.lo, result.hi],
+        "probability_at_hi": result.p_hi,
+        "wilson90_at_hi": list(result.ci_hi),
+        "paths": result.paths,
+        "evaluations": result.evaluations,
+    }
     lang = args.lang or default_lang()
     t, breach = REVERSE_TEXT[lang], label(f"P({args.breach} breach)", lang)
     lo, hi = result.ci_hi
-    print(t["found" if result.found else "not_found"].format(
-        breach=breach, name=args.breach, level=args.level, lo=result.lo, hi=result.hi,
-        p=result.p_hi, a=lo, b=hi, paths=result.paths, max=args.max_severity))  # fmt: skip
+    print(
+        t["found" if result.found else "not_found"].format(
+            breach=breach,
+            name=args.breach,
+            level=args.level,
+            lo=result.lo,
+            hi=result.hi,
+            p=result.p_hi,
+            a=lo,
+            b=hi,
+            paths=result.paths,
+            max=args.max_severity,
+        )
+    )
     if args.discover:
         stress_file = load_stress(path, start=base.start)
         if not stress_file.ranges:
@@ -223,17 +270,34 @@ def reverse_stress(args: argparse.Namespace) -> int:
         names = list(stress_file.ranges)
         boxes = prim(x, y, names)
         box = choose_box(boxes)
-        print(t["discovery"].format(k=int(y.sum()), n=len(y), box=box.describe(boxes[0].bounds),
-                                    coverage=box.coverage, density=box.density,
-                                    support=box.support))  # fmt: skip
+        print(
+            t["discovery"].format(
+                k=int(y.sum()),
+                n=len(y),
+                box=box.describe(boxes[0].bounds),
+                coverage=box.coverage,
+                density=box.density,
+                support=box.support,
+            )
+        )
         kinds = discover_kinds(x, names, stress_file.ranges, probabilities, level=args.level)
         print(table(*discovery_table(kinds, names, stress_file.ranges, lang)))
-        report["discovery"] = {"samples": x.tolist(), "breach": y.tolist(), "names": names,
-                               "box": box.bounds, "coverage": box.coverage,
-                               "density": box.density, "probabilities": probabilities,
-                               "by_kind": [{k: (v.bounds if k == "box" else v.tolist()
-                                                if k == "smallest" else v)
-                                            for k, v in r.items()} for r in kinds]}  # fmt: skip
+        report["discovery"] = {
+            "samples": x.tolist(),
+            "breach": y.tolist(),
+            "names": names,
+            "box": box.bounds,
+            "coverage": box.coverage,
+            "density": box.density,
+            "probabilities": probabilities,
+            "by_kind": [
+                {
+                    k: (v.bounds if k == "box" else v.tolist() if k == "smallest" else v)
+                    for k, v in r.items()
+                }
+                for r in kinds
+            ],
+        }
     write_atomic(out / "reverse.json", json.dumps(report, indent=1, default=float).encode())
     print(f"results: {out}")
     return 0

@@ -39,12 +39,12 @@ def whatif(args: argparse.Namespace) -> int:
     scenario = load_scenario(scenario_file, sets=sets)
     months = len(next(iter(by_point[0].values()))["members"])
     years = [format_month(scenario.start + 12 * k) for k in range(months // 12 + 1)]
-    data = page_data(grid, [figures_of(r) for r in by_point], [series_of(r) for r in by_point],
-                     years)  # fmt: skip
+    data = page_data(
+        grid, [figures_of(r) for r in by_point], [series_of(r) for r in by_point], years
+    )
     lever_keys = {lever.key for lever in _levers(grid)}
     assumptions = [a for a in in_force(scenario, sets) if a.key not in lever_keys]
-    about = {"n": len(grid_points), "p": len(by_point[0]), "m": months,
-             "s": scenario.name}  # fmt: skip
+    about = {"n": len(grid_points), "p": len(by_point[0]), "m": months, "s": scenario.name}
     page = render_whatif(run_dir, data, assumptions, about=about)
     (run_dir / "whatif.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     print(f"what-if page: {page} ({len(grid_points)} grid points)")
@@ -63,8 +63,9 @@ def _check_grid(scenario_file: str, grid) -> None:
                 checked_sets(scenario_file, [f"{LEVERS[name].key}={v!r}"])
             except InputError as exc:
                 where = f"--grid {name}={','.join(f'{x:g}' for x in values)}"
-                raise InputError("(command line)", where, exc.problem,
-                                 allowed=exc.allowed) from None  # fmt: skip
+                raise InputError(
+                    "(command line)", where, exc.problem, allowed=exc.allowed
+                ) from None
 
 
 def _levers(grid):
@@ -78,8 +79,13 @@ def add_commands(sub) -> None:
     p = sub.add_parser("whatif", help="a what-if page over the committee's levers (whatif.html)")
     p.add_argument("scenario", nargs="?", help="scenario file (default scenarios/baseline.toml)")
     add_run_options(p)
-    p.add_argument("--grid", action="append", default=[], metavar="LEVER=V1,V2,...",
-                   help="a lever's grid values (rate, bonus, multiple, ceiling, share, cap); "
-                   "default rate=0.010,0.0125,0.015 bonus=0,200,400 multiple=15,25 "
-                   "ceiling=500000,800000")  # fmt: skip
+    p.add_argument(
+        "--grid",
+        action="append",
+        default=[],
+        metavar="LEVER=V1,V2,...",
+        help="a lever's grid values (rate, bonus, multiple, ceiling, share, cap); "
+        "default rate=0.010,0.0125,0.015 bonus=0,200,400 multiple=15,25 "
+        "ceiling=500000,800000",
+    )
     p.set_defaults(run=whatif)

@@ -44,16 +44,18 @@ def batch_figures(
     return [(p, path_outputs(series)) for p, series in run_batch(scenario_file, sets, paths)]
 
 
-def _batch(scenario_file: str, samples: list[dict[str, Any]], paths: int, todo: list[int],
-           workers: int) -> int:  # fmt: skip
+def _batch(
+    scenario_file: str, samples: list[dict[str, Any]], paths: int, todo: list[int], workers: int
+) -> int:
     """Paths per batch (``montecarlo.batch_size``) over all the samples' paths; the
     largest population a sample asks for sets the memory limit."""
     if not todo:
         return 1
     first = load_scenario(scenario_file, sets=samples[todo[0]])
     book = people_of(first) - first.population_size
-    people = book + max(first.population_size,
-                        *(int(samples[i].get("population.size", 0)) for i in todo))  # fmt: skip
+    people = book + max(
+        first.population_size, *(int(samples[i].get("population.size", 0)) for i in todo)
+    )
     return min(paths, batch_size(len(todo) * paths, people, workers))
 
 
@@ -124,8 +126,9 @@ def run_samples(
     todo = [i for i in range(len(samples)) if i not in done]
     with open_executor(workers, dask) as executor:
         size = _batch(scenario_file, samples, paths, todo, executor_workers(executor, workers))
-        tasks = [(i, list(range(k, min(k + size, paths))))
-                 for i in todo for k in range(0, paths, size)]  # fmt: skip
+        tasks = [
+            (i, list(range(k, min(k + size, paths)))) for i in todo for k in range(0, paths, size)
+        ]
         if executor is None:
             for i, group in tasks:
                 for p, figures in batch_figures(scenario_file, samples[i], group):
@@ -160,8 +163,9 @@ def open_folder(out: Path, manifest: dict, *, resume: bool | None = None) -> Non
                 if resume is not None
                 else ("a new folder, or the same command to resume")
             )
-            raise InputError(out, "--out", "folder holds another run or none to resume",
-                             allowed=hint)  # fmt: skip
+            raise InputError(
+                out, "--out", "folder holds another run or none to resume", allowed=hint
+            )
     out.mkdir(parents=True, exist_ok=True)
     results.write_manifest(out, manifest)
 

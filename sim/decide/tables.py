@@ -57,19 +57,30 @@ def sensitivity_text(a, *, paths: int, file: str, top: int, lang: str) -> str:
     t = TEXT[lang]
     key, conf = ("mu_star", "mu_star_conf") if a.method == "morris" else ("ST", "ST_conf")
     extra = "σ" if a.method == "morris" else "S1"
-    lines = [t["sa_head"].format(method=a.method, n=len(a.values), paths=paths,
-                                 d=len(a.space.names), file=file)]  # fmt: skip
+    lines = [
+        t["sa_head"].format(
+            method=a.method, n=len(a.values), paths=paths, d=len(a.space.names), file=file
+        )
+    ]
     for name in a.outputs:
         figure = OUTPUTS[name].label(lang)
         if not any(r[key] for r in a.rows if r["output"] == name):
             lines += ["", t["same"].format(figure=figure)]
             continue
-        rows = [[param_name(r["parameter"]) if lang == "zh" else r["parameter"], fmt(r[key]),
-                 fmt(r[conf]),
-                 fmt(r["sigma"]) if a.method == "morris" else f"{r['S1']:.2f}"]
-                for r in ranking(a.rows, name)[:top]]  # fmt: skip
-        lines += ["", t["top"].format(figure=figure, key=key),
-                  table([t["parameter"], key, t["conf"], extra], rows)]  # fmt: skip
+        rows = [
+            [
+                param_name(r["parameter"]) if lang == "zh" else r["parameter"],
+                fmt(r[key]),
+                fmt(r[conf]),
+                fmt(r["sigma"]) if a.method == "morris" else f"{r['S1']:.2f}",
+            ]
+            for r in ranking(a.rows, name)[:top]
+        ]
+        lines += [
+            "",
+            t["top"].format(figure=figure, key=key),
+            table([t["parameter"], key, t["conf"], extra], rows),
+        ]
     return "\n".join(lines)
 
 
@@ -80,23 +91,40 @@ def robust_text(rows: list[dict], objective, choice: str, *, lang: str) -> str:
     t, r_t = TEXT[lang], REPORT_TEXT[lang]
     name = objective.zh if lang == "zh" else objective.en
     holds = [k for k in rows[0] if k.startswith("holds.")]
-    head = [r_t["candidate"], t["cost"], t["deposits"],
-            t["objective"].format(objective=name), r_t["regret"], r_t["best"],
-            *(LIMITS[k[6:]].zh if lang == "zh" else k[6:] for k in holds)]  # fmt: skip
+    head = [
+        r_t["candidate"],
+        t["cost"],
+        t["deposits"],
+        t["objective"].format(objective=name),
+        r_t["regret"],
+        r_t["best"],
+        *(LIMITS[k[6:]].zh if lang == "zh" else k[6:] for k in holds),
+    ]
     body = []
     for r in rows:
         cells = [variant_name(r["candidate"]) if lang == "zh" else r["candidate"]]
         for figure in ("subsidy_cost", "deposits"):
             q = {p: fmt(r[f"{figure}.{p}"]) for p in ("p50", "p05", "p95")}
             cells.append(f"{q['p50']} [{q['p05']}–{q['p95']}]")
-        cells += [fmt(r["objective.mean"]), f"{fmt(r['regret.mean'])} / {fmt(r['regret.max'])}",
-                  f"{r['share_best']:.0%}", *(f"{r[k]:.0%}" for k in holds)]  # fmt: skip
+        cells += [
+            fmt(r["objective.mean"]),
+            f"{fmt(r['regret.mean'])} / {fmt(r['regret.max'])}",
+            f"{r['share_best']:.0%}",
+            *(f"{r[k]:.0%}" for k in holds),
+        ]
         body.append(cells)
-    limits = t["sep"].join(LIMITS[k[6:]].zh if lang == "zh" else
-                           f"{k[6:]} = {LIMITS[k[6:]].en}" for k in holds)  # fmt: skip
-    return "\n".join([table(head, body), "", r_t["robust_note"].format(objective=name),
-                      r_t["choice"].format(c=variant_name(choice) if lang == "zh" else choice),
-                      t["limits"] + limits])  # fmt: skip
+    limits = t["sep"].join(
+        LIMITS[k[6:]].zh if lang == "zh" else f"{k[6:]} = {LIMITS[k[6:]].en}" for k in holds
+    )
+    return "\n".join(
+        [
+            table(head, body),
+            "",
+            r_t["robust_note"].format(objective=name),
+            r_t["choice"].format(c=variant_name(choice) if lang == "zh" else choice),
+            t["limits"] + limits,
+        ]
+    )
 
 
 def _described(c, lang: str) -> str:
@@ -114,22 +142,30 @@ def optimise_text(scored, sure, rows, problem, levers, *, paths: int, lang: str)
     t = TEXT[lang]
     best = scored.best
     named = [param_name(k) if lang == "zh" else k for k in levers]
-    setting = ", ".join(f"{k} = {x:g}" for k, x in zip(named, scored.settings[best],
-                                                           strict=True))  # fmt: skip
+    setting = ", ".join(f"{k} = {x:g}" for k, x in zip(named, scored.settings[best], strict=True))
     lines = [t["best"].format(setting=setting) + ("" if scored.feasible[best] else t["infeasible"])]
     share = sure["share_still_best"]
     lo, hi = sure["objective_interval"]
     objective = problem.objective.zh if lang == "zh" else problem.objective.en
-    lines.append(t["interval"].format(objective=objective, value=fmt(scored.objective[best]),
-                                      lo=fmt(lo), hi=fmt(hi),
-                                      stays=t["stays"].format(share=share) if share == share
-                                      else ""))  # fmt: skip
+    lines.append(
+        t["interval"].format(
+            objective=objective,
+            value=fmt(scored.objective[best]),
+            lo=fmt(lo),
+            hi=fmt(hi),
+            stays=t["stays"].format(share=share) if share == share else "",
+        )
+    )
     described = [_described(c, lang) for c in problem.constraints]
     width = max((len(d) for d in described), default=0)
-    for d, p, (a, b) in zip(described, scored.probability[best], sure["constraint_intervals"],
-                            strict=True):  # fmt: skip
+    for d, p, (a, b) in zip(
+        described, scored.probability[best], sure["constraint_intervals"], strict=True
+    ):
         lines.append(f"  {d:{width}}   " + t["constraint"].format(p=p, a=a, b=b))
-    lines.append(t["count"].format(n=len(rows), draws=problem.draws, paths=paths,
-                                   front=sum(r["pareto"] for r in rows))
-                 + ("" if scored.feasible.any() else t["none"]))  # fmt: skip
+    lines.append(
+        t["count"].format(
+            n=len(rows), draws=problem.draws, paths=paths, front=sum(r["pareto"] for r in rows)
+        )
+        + ("" if scored.feasible.any() else t["none"])
+    )
     return "\n".join(lines)

@@ -85,8 +85,12 @@ def parse_grid(texts: list[str]) -> dict[str, tuple[float, ...]]:
         name, eq, raw = text.partition("=")
         name = name.strip()
         if not eq or name not in LEVERS:
-            raise InputError("(command line)", where, "expected LEVER=V1,V2,...",
-                             allowed="levers " + ", ".join(LEVERS))  # fmt: skip
+            raise InputError(
+                "(command line)",
+                where,
+                "expected LEVER=V1,V2,...",
+                allowed="levers " + ", ".join(LEVERS),
+            )
         if name in grid:
             raise InputError("(command line)", where, f"{name} given twice")
         try:
@@ -98,8 +102,12 @@ def parse_grid(texts: list[str]) -> dict[str, tuple[float, ...]]:
         grid[name] = tuple(values)
     points = int(np.prod([len(v) for v in grid.values()]))
     if points > 400:
-        raise InputError("(command line)", "--grid", f"{points} grid points",
-                         allowed="at most 400 (each point is a run)")  # fmt: skip
+        raise InputError(
+            "(command line)",
+            "--grid",
+            f"{points} grid points",
+            allowed="at most 400 (each point is a run)",
+        )
     return grid
 
 

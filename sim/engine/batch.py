@@ -59,8 +59,13 @@ class Meeting:
     result per path, which becomes the value of that path's event.
     """
 
-    def __init__(self, env: simpy.Environment, paths: int, step: Callable[[list], list],
-                 name: str = "meeting") -> None:  # fmt: skip
+    def __init__(
+        self,
+        env: simpy.Environment,
+        paths: int,
+        step: Callable[[list], list],
+        name: str = "meeting",
+    ) -> None:
         self.env, self.paths, self.step, self.name = env, paths, step, name
         self._args: dict[int, tuple] = {}
         self._events: dict[int, simpy.Event] = {}
@@ -106,10 +111,15 @@ def lay_end_to_end(parts: Sequence[Any]) -> Any:
             continue
         if not isinstance(arrays[0], np.ndarray) or arrays[0].shape[:1] != (n,):
             continue
-        if any(not isinstance(a, np.ndarray) or a.shape != arrays[0].shape
-               or a.dtype != arrays[0].dtype for a in arrays):  # fmt: skip
-            raise ValueError(f"{type(first).__name__}.{f.name}: the paths' arrays differ in "
-                             "shape or type")  # fmt: skip
+        if any(
+            not isinstance(a, np.ndarray)
+            or a.shape != arrays[0].shape
+            or a.dtype != arrays[0].dtype
+            for a in arrays
+        ):
+            raise ValueError(
+                f"{type(first).__name__}.{f.name}: the paths' arrays differ in shape or type"
+            )
         whole = np.concatenate(arrays)
         for k, p in enumerate(parts):
             setattr(p, f.name, whole[k * n : (k + 1) * n])
@@ -145,8 +155,9 @@ class Batch:
             self.income = lay_end_to_end([p.income for p in self.people])
             self.state = lay_end_to_end([p.state for p in self.people])
             self.acc = lay_end_to_end([f.ledger.acc for f in self.funds])
-            self.behaviour = Behaviour(self.people[0].config, self.pop,
-                                       [p.rng for p in self.people])  # fmt: skip
+            self.behaviour = Behaviour(
+                self.people[0].config, self.pop, [p.rng for p in self.people]
+            )
             out = self.behaviour.outputs
             for k, p in enumerate(self.people):  # each path reads its rows of the batch's
                 p.behaviour.outputs = Choices(*(a[k * self.n : (k + 1) * self.n] for a in out))
@@ -163,8 +174,10 @@ class Batch:
         different horizons are not one scenario)."""
         for meeting in (self.earning, self.deciding, self.ending):
             if meeting.waiting():
-                raise RuntimeError(f"paths {meeting.waiting()} of the batch were left waiting "
-                                   f"at the {meeting.name}: a batch runs one scenario")  # fmt: skip
+                raise RuntimeError(
+                    f"paths {meeting.waiting()} of the batch were left waiting "
+                    f"at the {meeting.name}: a batch runs one scenario"
+                )
 
     # ------------------------------------------------------------------ the meetings
     # In a SimPy process: ``value = yield from batch.earn(...)``.
@@ -187,8 +200,15 @@ class Batch:
         if self.paths == 1:
             self.people[0].earn(month, shock)
         else:
-            step_income(self.people[0].config, self.pop, self.income,
-                        [p.rng for p in self.people], month, self.state.alive, shock)  # fmt: skip
+            step_income(
+                self.people[0].config,
+                self.pop,
+                self.income,
+                [p.rng for p in self.people],
+                month,
+                self.state.alive,
+                shock,
+            )
         return [None] * self.paths
 
     def _decide(self, args: list) -> list:
@@ -208,15 +228,23 @@ class Batch:
         if not all(ledger.closes_in_one_pass() for ledger in ledgers):
             return [None] * self.paths
         if self.paths > 1:
-            _same([(ledger.month_end_terms(),) for ledger in ledgers], "month-end terms",
-                  lambda a: a)  # fmt: skip
+            _same(
+                [(ledger.month_end_terms(),) for ledger in ledgers], "month-end terms", lambda a: a
+            )
         first = ledgers[0]
         month = first.month
         settle = is_settlement_month(month, first.policy["interest.settlement_month"])
         acc = first.acc if self.paths == 1 else self.acc
-        ends, self._aged_whole = close_months(acc, first.policy, month, self._aged(),
-                                              paths=self.paths, settle=settle, group=self.group,
-                                              groups=first.groups)  # fmt: skip
+        ends, self._aged_whole = close_months(
+            acc,
+            first.policy,
+            month,
+            self._aged(),
+            paths=self.paths,
+            settle=settle,
+            group=self.group,
+            groups=first.groups,
+        )
         self._aged_parts = [e.next_aged for e in ends]
         return ends
 
@@ -240,8 +268,9 @@ def _same(args: list, what: str, key: Callable) -> tuple:
     first = key(args[0])
     for a in args[1:]:
         if key(a) != first:
-            raise ValueError(f"the paths of a batch disagree on the {what}: "
-                             "a batch runs one scenario")  # fmt: skip
+            raise ValueError(
+                f"the paths of a batch disagree on the {what}: a batch runs one scenario"
+            )
     return args[0]
 
 
@@ -249,8 +278,11 @@ def _shock_key(args: tuple) -> tuple:
     month, shock = args
     if shock is None:
         return (month, None)
-    return (month, tuple(np.asarray(shock.level).tolist()),
-            tuple(np.asarray(shock.idle_multiplier).tolist()))  # fmt: skip
+    return (
+        month,
+        tuple(np.asarray(shock.level).tolist()),
+        tuple(np.asarray(shock.idle_multiplier).tolist()),
+    )
 
 
 def _decide_key(args: tuple) -> tuple:

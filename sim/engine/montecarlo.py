@@ -58,8 +58,9 @@ def run_batch(
 ) -> list[tuple[int, dict[str, np.ndarray]]]:
     """Several paths of a scenario as one batch (:mod:`sim.engine.batch`): each path's series are
     bit-identical to :func:`run_path`'s, the per-person kernels run once for all of them."""
-    return list(zip(paths, simulate_batch(load_scenario(scenario_file, sets=sets), paths),
-                    strict=True))  # fmt: skip
+    return list(
+        zip(paths, simulate_batch(load_scenario(scenario_file, sets=sets), paths), strict=True)
+    )
 
 
 BATCH_PEOPLE = 200_000
@@ -124,9 +125,11 @@ def local_executor(workers: int) -> Executor:
     """A local process pool whose workers are spawned, not forked, one numba thread each;
     a worker stops by itself when the process that started it dies."""
     return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start,
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_start,
         initargs=(os.getpid(),),
-    )  # fmt: skip
+    )
 
 
 @contextmanager
@@ -141,9 +144,13 @@ def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[Executo
                 "--dask needs the optional extra: pip install 'hpfsim[dask]'"
             ) from None
         if dask == "local":
-            with _env(NUMBA_NUM_THREADS="1"), LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            ) as cluster, Client(cluster) as client:  # fmt: skip
+            with (
+                _env(NUMBA_NUM_THREADS="1"),
+                LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                ) as cluster,
+                Client(cluster) as client,
+            ):
                 client.run(one_thread)
                 with _counted(client) as executor:
                     yield executor

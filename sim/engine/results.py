@@ -132,16 +132,26 @@ def summary_rows(runs: dict[str, dict[int, dict[str, np.ndarray]]]) -> list[dict
             per_year = yearly(stack(by_path, name), kind)
             q = np.quantile(per_year, [0.05, 0.5, 0.95], axis=0)
             for y in range(per_year.shape[1]):
-                rows.append({"scenario": label, "figure": name, "summary": kind, "year": y + 1,
-                             "p05": q[0, y], "median": q[1, y], "p95": q[2, y]})  # fmt: skip
+                rows.append(
+                    {
+                        "scenario": label,
+                        "figure": name,
+                        "summary": kind,
+                        "year": y + 1,
+                        "p05": q[0, y],
+                        "median": q[1, y],
+                        "p95": q[2, y],
+                    }
+                )
     return rows
 
 
 def write_summary(run_dir: Path, rows: list[dict[str, Any]]) -> None:
     """``summary.csv``, atomically."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=["scenario", "figure", "summary", "year", "p05",
-                                             "median", "p95"])  # fmt: skip
+    writer = csv.DictWriter(
+        buf, fieldnames=["scenario", "figure", "summary", "year", "p05", "median", "p95"]
+    )
     writer.writeheader()
     writer.writerows(rows)
     write_atomic(run_dir / "summary.csv", buf.getvalue().encode())
@@ -169,9 +179,13 @@ def git_commit() -> str | None:
     """The code's git commit, if it runs from a checkout."""
     try:
         return subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
-            text=True, check=True, timeout=5,
-        ).stdout.strip()  # fmt: skip
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=5,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
 

@@ -68,16 +68,24 @@ def locked(run_dir: Path) -> Iterator[None]:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         _tidy(made, None)
-        raise InputError(run_dir, "--out", f"cannot be made: {exc.strerror or exc}",
-                         allowed="a new folder you can write to") from None  # fmt: skip
+        raise InputError(
+            run_dir,
+            "--out",
+            f"cannot be made: {exc.strerror or exc}",
+            allowed="a new folder you can write to",
+        ) from None
     held = done = False
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             held = True
         except BlockingIOError:
-            raise InputError(run_dir, "--out", "another run is writing into this folder",
-                             allowed="another --out, or wait for it to end") from None  # fmt: skip
+            raise InputError(
+                run_dir,
+                "--out",
+                "another run is writing into this folder",
+                allowed="another --out, or wait for it to end",
+            ) from None
         yield
         done = True
     finally:
@@ -137,9 +145,12 @@ def check_memory(scenarios: dict[str, Scenario], workers: int, *, force: bool, s
         return
     text = f"about {need / 2**30:.1f} GB of memory ({have / 2**30:.1f} GB on this machine)"
     if need > have and not force:
-        raise InputError("(command line)", "population.size, --paths, --workers",
-                         f"the run needs {text}",
-                         allowed="fewer people, paths or workers, or --force")  # fmt: skip
+        raise InputError(
+            "(command line)",
+            "population.size, --paths, --workers",
+            f"the run needs {text}",
+            allowed="fewer people, paths or workers, or --force",
+        )
     if say:
         say(f"the run needs {text}")
 
@@ -171,26 +182,38 @@ def execute(
     run_dir = Path(out) if out else results.RESULTS_DIR / run_id(first)
     try:
         with locked(run_dir):
-            return _execute_locked(run_dir, scenario_file, variants, first, scenarios,
-                                   workers=workers, dask=dask, resume=resume,
-                                   progress=progress)  # fmt: skip
+            return _execute_locked(
+                run_dir,
+                scenario_file,
+                variants,
+                first,
+                scenarios,
+                workers=workers,
+                dask=dask,
+                resume=resume,
+                progress=progress,
+            )
     except KeyboardInterrupt:
         if not (run_dir / "manifest.json").exists():  # stopped before it began: nothing to finish
             raise
         raise Interrupted(run_dir) from None
     except OSError as exc:
         where = exc.filename or run_dir
-        raise InputError(run_dir, "--out", f"cannot write {where}: {exc.strerror or exc}",
-                         allowed="a folder with room on its disk; then hpfsim run --resume "
-                         f"--out {run_dir}") from None  # fmt: skip
+        raise InputError(
+            run_dir,
+            "--out",
+            f"cannot write {where}: {exc.strerror or exc}",
+            allowed=f"a folder with room on its disk; then hpfsim run --resume --out {run_dir}",
+        ) from None
 
 
 def _stderr(text: str) -> None:
     print(f"hpfsim: warning: {text}", file=sys.stderr)
 
 
-def _execute_locked(run_dir, scenario_file, variants, first, scenarios, *, workers, dask, resume,
-                    progress):  # fmt: skip
+def _execute_locked(
+    run_dir, scenario_file, variants, first, scenarios, *, workers, dask, resume, progress
+):
     if resume:
         if not (run_dir / "manifest.json").exists():
             raise InputError(run_dir, "manifest.json", "no run to resume here")
@@ -199,18 +222,27 @@ def _execute_locked(run_dir, scenario_file, variants, first, scenarios, *, worke
             old.get("variants") != [v.__dict__ for v in variants]
             or old.get("digest") != first.digest
         ):
-            raise InputError(run_dir, "manifest.json", "a different scenario or variants",
-                             allowed="the same scenario file and --set values")  # fmt: skip
+            raise InputError(
+                run_dir,
+                "manifest.json",
+                "a different scenario or variants",
+                allowed="the same scenario file and --set values",
+            )
     elif any(f.name != LOCK for f in run_dir.iterdir()):
         raise InputError(run_dir, "--out", "folder exists and is not empty", allowed="a new folder")
     manifest = {
-        "complete": False, "scenario_file": str(Path(scenario_file).resolve()),
-        "digest": first.digest, "variants": [v.__dict__ for v in variants],
+        "complete": False,
+        "scenario_file": str(Path(scenario_file).resolve()),
+        "digest": first.digest,
+        "variants": [v.__dict__ for v in variants],
         "resolved": {label: s.resolved for label, s in scenarios.items()},
-        "seed": first.seed, "paths": first.paths, "start": first.start,
-        "horizon_months": first.horizon, "versions": results.versions(),
+        "seed": first.seed,
+        "paths": first.paths,
+        "start": first.start,
+        "horizon_months": first.horizon,
+        "versions": results.versions(),
         "git_commit": results.git_commit(),
-    }  # fmt: skip
+    }
     results.write_manifest(run_dir, manifest)
     t0 = time.perf_counter()
     runs = {v.label: results.load_paths(run_dir, v.label) if resume else {} for v in variants}
@@ -230,13 +262,17 @@ def _execute_locked(run_dir, scenario_file, variants, first, scenarios, *, worke
 
             at_once = montecarlo.executor_workers(executor, workers)
             size = montecarlo.batch_size(len(missing), people_of(scenarios[v.label]), at_once)
-            montecarlo.run_paths(scenario_file, v.sets, missing, executor=executor,
-                                 on_done=finished, batch=size)  # fmt: skip
+            montecarlo.run_paths(
+                scenario_file, v.sets, missing, executor=executor, on_done=finished, batch=size
+            )
     runs = {label: dict(sorted(r.items())) for label, r in runs.items()}
     results.write_series(run_dir, results.series_table(runs, first.start))
     results.write_summary(run_dir, results.summary_rows(runs))
     write_figures(run_dir, runs, first.start)
-    manifest.update(complete=True, wall_seconds=round(time.perf_counter() - t0, 3),
-                    finished=datetime.now(UTC).isoformat())  # fmt: skip
+    manifest.update(
+        complete=True,
+        wall_seconds=round(time.perf_counter() - t0, 3),
+        finished=datetime.now(UTC).isoformat(),
+    )
     results.write_manifest(run_dir, manifest)
     return run_dir, runs

@@ -111,12 +111,20 @@ class Simulation:
         book = checked_book(sc.book, policy) if sc.book else None  # people 0 … B-1 (sim.book)
         n, seed = sc.population_size + (book.n if book else 0), path_seed(sc.seed, path)
         self.env = env or simpy.Environment()
-        self.people = People(sc.agents, n, seed=seed, path=path, start=sc.start, policy=policy,
-                             book=book)  # fmt: skip
-        self.fund = Fund(self.env, policy, sc.pool, n, sc.start,
-                         repay_from_balance=sc.repay_from_balance, group=self.people.pop.cohort,
-                         draws=(seed, path),
-                         group_names=tuple(c.name for c in sc.agents.cohorts))  # fmt: skip
+        self.people = People(
+            sc.agents, n, seed=seed, path=path, start=sc.start, policy=policy, book=book
+        )
+        self.fund = Fund(
+            self.env,
+            policy,
+            sc.pool,
+            n,
+            sc.start,
+            repay_from_balance=sc.repay_from_balance,
+            group=self.people.pop.cohort,
+            draws=(seed, path),
+            group_names=tuple(c.name for c in sc.agents.cohorts),
+        )
         self.fund.cohort_month = sc.cohort_month
         if book:
             open_from_book(self.fund, book)
@@ -141,9 +149,11 @@ class Simulation:
             view = fund.view(month)
             people.new_tax_year(month, view)
             yield from batch.earn(lane, month, shocks.income)
-            hooks = {"exit_multiplier": shocks.exit_multiplier,
-                     "purchase_multiplier": shocks.purchase_multiplier,
-                     "house_price_index": shocks.house_price_index}  # fmt: skip
+            hooks = {
+                "exit_multiplier": shocks.exit_multiplier,
+                "purchase_multiplier": shocks.purchase_multiplier,
+                "house_price_index": shocks.house_price_index,
+            }
             decisions = yield from batch.decide(lane, month, view, **hooks)
             seen = visit(people, fund, month, view, decisions, **hooks)
             yield from fund.desk()
@@ -171,16 +181,20 @@ class Simulation:
         answers, people = seen.answers, self.people
         values = dict(closed.figures)
         values |= {
-            "new_members": len(answers.joined), "exits": answers.exits,
-            "tax_forgone": answers.tax_saved, "loan_applications": seen.purchases.applied,
+            "new_members": len(answers.joined),
+            "exits": answers.exits,
+            "tax_forgone": answers.tax_saved,
+            "loan_applications": seen.purchases.applied,
             "loan_refusals": seen.purchases.refused,
-        }  # fmt: skip
+        }
         values |= people.deposits_by_cohort(answers)
         values |= people.account_states(view)
         o = self.out
         if t == 0 and values.keys() != o.keys():  # every series written, no other
-            raise RuntimeError(f"the record: missing {sorted(o.keys() - values.keys())}, "
-                               f"unknown {sorted(values.keys() - o.keys())}")  # fmt: skip
+            raise RuntimeError(
+                f"the record: missing {sorted(o.keys() - values.keys())}, "
+                f"unknown {sorted(values.keys() - o.keys())}"
+            )
         for name, value in values.items():
             o[name][t] = value / 100 if name in FEN_SERIES else value
 

@@ -148,5 +148,7 @@ def check_in_range(balance: np.ndarray, who: np.ndarray | None = None) -> None:
     if len(b) and b.max() > MAX_FEN:
         k = int(np.argmax(b))
         i = k if who is None else int(who[k])
-        raise BalanceOutOfRange(f"account {i} holds {int(b[k]) / 100:,.2f} yuan, above "
-                                f"the {MAX_FEN / 100:,.2f} any rule allows")  # fmt: skip
+        raise BalanceOutOfRange(
+            f"account {i} holds {int(b[k]) / 100:,.2f} yuan, above "
+            f"the {MAX_FEN / 100:,.2f} any rule allows"
+        )

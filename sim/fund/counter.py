@@ -48,8 +48,15 @@ class Counter:
     accounts by it.
     """
 
-    def __init__(self, n: int, policy: Policy, start: int, *, group: np.ndarray | None = None,
-                 groups: int = 1):  # fmt: skip
+    def __init__(
+        self,
+        n: int,
+        policy: Policy,
+        start: int,
+        *,
+        group: np.ndarray | None = None,
+        groups: int = 1,
+    ):
         group = None if group is None else np.array(group, copy=True)
         self.ledger = Ledger(n, policy, start, group=group, groups=groups)
         self.policy = policy
@@ -71,18 +78,21 @@ class Counter:
         self.policy = policy
         self.ledger.set_policy(policy)
 
-    def view(self, month: int, *, due_who: np.ndarray = _NONE,
-             due_fen: np.ndarray = _NONE) -> FundView:  # fmt: skip
+    def view(
+        self, month: int, *, due_who: np.ndarray = _NONE, due_fen: np.ndarray = _NONE
+    ) -> FundView:
         """Published terms and each person's own account, read-only (the month is open)."""
         policy, acc = self.policy, self.ledger.acc
         return FundView(
             deposit_rate=policy.at("interest.deposit_rate", month),
             holding_rate=subsidy_rate(policy, month),  # S1 with X1's interest subsidy
-            floor_fen=policy.floor_fen(month), cap_fen=policy.cap_fen(month),
+            floor_fen=policy.floor_fen(month),
+            cap_fen=policy.cap_fen(month),
             quarterly_allowed=3 in policy["deposit.allowed_months"],
-            tax_rates=policy["tax.iit_rates"], policy=policy,
+            tax_rates=policy["tax.iit_rates"],
+            policy=policy,
             **own_accounts(acc, self.ledger.aged(), due_who, due_fen),
-        )  # fmt: skip
+        )
 
     def handle(self, r: Requests) -> Answers:
         """Carry out the month's requests in order; asks from people with no open account
@@ -97,29 +107,42 @@ class Counter:
         ok = accepted(deposit_codes[opened])
         tax = tax_forgone_fen(self.policy, r.deposit_bracket[opened][ok], amount[ok], ledger.month)
         rent_codes = ledger.withdraw(r.rent_who, r.rent_fen, "rent")
-        mortgage_codes = ledger.withdraw(r.repay_who, r.repay_fen, "repayment", r.repay_due_fen,
-                                         mortgage=True)  # fmt: skip
+        mortgage_codes = ledger.withdraw(
+            r.repay_who, r.repay_fen, "repayment", r.repay_due_fen, mortgage=True
+        )
         paid = accepted(mortgage_codes)
         exit_codes = ledger.close(r.exit, "exit")
         joined = accepted(join_codes)
         return Answers(
-            joined=r.joins.who[joined], join_refused=r.joins.who[~joined], join_codes=join_codes,
-            deposit_codes=deposit_codes, rent_codes=rent_codes, mortgage_codes=mortgage_codes,
-            exit_codes=exit_codes, deposit_asks=len(who), deposited=who[ok],
-            deposited_fen=amount[ok], tax_saved=tax,
-            rent_paid=r.rent_who[accepted(rent_codes)], mortgage_paid=r.repay_who[paid],
+            joined=r.joins.who[joined],
+            join_refused=r.joins.who[~joined],
+            join_codes=join_codes,
+            deposit_codes=deposit_codes,
+            rent_codes=rent_codes,
+            mortgage_codes=mortgage_codes,
+            exit_codes=exit_codes,
+            deposit_asks=len(who),
+            deposited=who[ok],
+            deposited_fen=amount[ok],
+            tax_saved=tax,
+            rent_paid=r.rent_who[accepted(rent_codes)],
+            mortgage_paid=r.repay_who[paid],
             mortgage_paid_fen=int(r.repay_fen[paid].sum()),
             exits=int(accepted(exit_codes).sum()),
-        )  # fmt: skip
+        )
 
     def _join(self, r: Requests) -> np.ndarray:
         """E1/E2 checked, accounts opened (E3; bonus S6–S7), veterans' months taken in (E5);
         the refusal codes."""
         j, ledger = r.joins, self.ledger
         codes = may_join(
-            self.policy, age=j.age, retirement_age=j.retirement_age, good_credit=j.good_credit,
-            in_employee_pension=j.in_employee_pension, hmt_or_foreign=j.hmt_or_foreign,
-        )  # fmt: skip
+            self.policy,
+            age=j.age,
+            retirement_age=j.retirement_age,
+            good_credit=j.good_credit,
+            in_employee_pension=j.in_employee_pension,
+            hmt_or_foreign=j.hmt_or_foreign,
+        )
         ok = accepted(codes)
         who = j.who[ok]
         first = ~ledger.acc.ever_opened[who]
@@ -138,22 +161,32 @@ class Counter:
         term = np.maximum(room - b.age_months, 12)  # at least a year, at most the maximum term
         term = np.minimum(term, 12 * policy["loan.max_term_years"]).astype(np.int64)
         req = LoanRequest(
-            balance=acc.balance[who], deposited_total=acc.deposited_total[who],
+            balance=acc.balance[who],
+            deposited_total=acc.deposited_total[who],
             deposit_months=loan_deposit_months(acc, policy, month, who),
-            months_open=np.maximum(month - acc.opened_month[who], 1), income=b.income_fen,
-            price=b.price_fen, term_months=term, first_home=b.first_home,
-            green_or_upgrade=b.green_or_upgrade, talent=b.talent, age_months=b.age_months,
-            retirement_age_months=b.retirement_age_months, good_credit=b.good_credit,
+            months_open=np.maximum(month - acc.opened_month[who], 1),
+            income=b.income_fen,
+            price=b.price_fen,
+            term_months=term,
+            first_home=b.first_home,
+            green_or_upgrade=b.green_or_upgrade,
+            talent=b.talent,
+            age_months=b.age_months,
+            retirement_age_months=b.retirement_age_months,
+            good_credit=b.good_credit,
             loan_outstanding=acc.loan_outstanding[who],
             consecutive_months=consecutive_deposit_months(acc, month, who),
             income_months=b.income_months,
-        )  # fmt: skip
+        )
         limit, _ = loan_limit(policy, month, req, level=level)
         self._quoted = Quotes(
-            buyers=b, refusal=check_eligibility(policy, req), limit_fen=limit,
-            rate=loan_rate(policy, month, b.first_home, term), term_months=term,
+            buyers=b,
+            refusal=check_eligibility(policy, req),
+            limit_fen=limit,
+            rate=loan_rate(policy, month, b.first_home, term),
+            term_months=term,
             max_loan_fen=max_loan_fen(policy, b.price_fen, b.first_home),
-        )  # fmt: skip
+        )
         return self._quoted
 
     def apply(self, p: Purchases) -> PurchaseAnswers:
@@ -172,10 +205,15 @@ class Counter:
         ok = asked & accepted(loan_codes)
         w = p.withdraw_fen > 0
         withdrawal_codes = np.zeros(len(who), np.int8)
-        withdrawal_codes[w] = self.ledger.withdraw(who[w], p.withdraw_fen[w], "purchase",
-                                                   (price - q.max_loan_fen)[w])  # fmt: skip
+        withdrawal_codes[w] = self.ledger.withdraw(
+            who[w], p.withdraw_fen[w], "purchase", (price - q.max_loan_fen)[w]
+        )
         return PurchaseAnswers(
-            withdrawn=who[w & accepted(withdrawal_codes)], buyers=who,
-            loan_fen=np.where(ok, p.loan_fen, 0), withdrawal_codes=withdrawal_codes,
-            loan_codes=loan_codes, applied=int(asked.sum()), refused=int((asked & ~ok).sum()),
-        )  # fmt: skip
+            withdrawn=who[w & accepted(withdrawal_codes)],
+            buyers=who,
+            loan_fen=np.where(ok, p.loan_fen, 0),
+            withdrawal_codes=withdrawal_codes,
+            loan_codes=loan_codes,
+            applied=int(asked.sum()),
+            refused=int((asked & ~ok).sum()),
+        )

@@ -84,8 +84,9 @@ def apply_deposits(acc: Accounts, month: int, who: np.ndarray, amount: np.ndarra
     acc.covered_through[who] = np.maximum(through, last)
 
 
-def deposit(acc: Accounts, policy: Policy, month: int, who: np.ndarray, amount: np.ndarray,
-            months) -> tuple[np.ndarray, int, int, bool]:  # fmt: skip
+def deposit(
+    acc: Accounts, policy: Policy, month: int, who: np.ndarray, amount: np.ndarray, months
+) -> tuple[np.ndarray, int, int, bool]:
     """Check and credit a batch of deposits in one pass (D1, D2, L1).
 
     ``who`` must name each person once. Returns the refusal codes (those of
@@ -97,18 +98,49 @@ def deposit(acc: Accounts, policy: Policy, month: int, who: np.ndarray, amount: 
     months = per_ask(np.asarray(months, dtype=np.int64), who.shape)
     codes = np.empty(len(who), dtype=np.int8)
     total, count, bonus = _deposit(
-        codes, who, amount, months, allowed, policy.floor_fen(month), policy.cap_fen(month),
-        month, acc.is_open, acc.balance, acc.deposited_total, acc.last_deposit_month,
-        acc.month_deposited, acc.month_covered, acc.covered_through, acc.deposit_months,
-        acc.bonus_due, acc.run_start,
-    )  # fmt: skip
+        codes,
+        who,
+        amount,
+        months,
+        allowed,
+        policy.floor_fen(month),
+        policy.cap_fen(month),
+        month,
+        acc.is_open,
+        acc.balance,
+        acc.deposited_total,
+        acc.last_deposit_month,
+        acc.month_deposited,
+        acc.month_covered,
+        acc.covered_through,
+        acc.deposit_months,
+        acc.bonus_due,
+        acc.run_start,
+    )
     return codes, int(total), int(count), bool(bonus)
 
 
 @numba.njit(cache=True)
-def _deposit(codes, who, amount, months, allowed, floor, cap, month, is_open, balance,
-             deposited_total, last_deposit_month, month_deposited, month_covered,
-             covered_through, deposit_months, bonus_due, run_start):  # fmt: skip
+def _deposit(
+    codes,
+    who,
+    amount,
+    months,
+    allowed,
+    floor,
+    cap,
+    month,
+    is_open,
+    balance,
+    deposited_total,
+    last_deposit_month,
+    month_deposited,
+    month_covered,
+    covered_through,
+    deposit_months,
+    bonus_due,
+    run_start,
+):
     """:func:`check_deposits` then :func:`apply_deposits`, person by person."""
     total = 0
     count = 0

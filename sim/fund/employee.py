@@ -119,13 +119,23 @@ def expected_capped(mean: float, sigma: float, cap: float) -> float:
 class EmployeeSegment:
     """The employees' book (see the module docstring)."""
 
-    def __init__(self, params: EmployeeParams, policy: Policy, start_month: int, *,
-                 draws: tuple[int, int] = (0, 0)) -> None:  # fmt: skip
+    def __init__(
+        self,
+        params: EmployeeParams,
+        policy: Policy,
+        start_month: int,
+        *,
+        draws: tuple[int, int] = (0, 0),
+    ) -> None:
         self.params, self.policy, self.start = params, policy, start_month
         self.draws = Draws(draws[0], draws[1], 1)
         self.deposit_balance = round_yuan_to_fen(params.deposit_balance)
-        self.book = Vintages(round_yuan_to_fen(params.loan_balance), params.loan_count,
-                             params.repayment_months, params.loan_rate)  # fmt: skip
+        self.book = Vintages(
+            round_yuan_to_fen(params.loan_balance),
+            params.loan_count,
+            params.repayment_months,
+            params.loan_rate,
+        )
         self.gap0 = params.commercial_rate.at(start_month) - policy.at(
             "loan.rate_first_long", start_month
         )
@@ -140,9 +150,13 @@ class EmployeeSegment:
         p = self.params
         gap = p.commercial_rate.at(month) - self.policy.at("loan.rate_first_long", month)
         income = 1 + p.income_sensitivity * (shock.income - 1)
-        return (math.exp(p.rate_semi_elasticity * 100 * (gap - self.gap0))
-                * max(hpi, 1e-6) ** p.price_elasticity * max(income, 1e-6) ** p.income_elasticity
-                * shock.loan_demand * self.noise(month))  # fmt: skip
+        return (
+            math.exp(p.rate_semi_elasticity * 100 * (gap - self.gap0))
+            * max(hpi, 1e-6) ** p.price_elasticity
+            * max(income, 1e-6) ** p.income_elasticity
+            * shock.loan_demand
+            * self.noise(month)
+        )
 
     def noise(self, month: int) -> float:
         """The month's housing-market luck: lognormal, mean 1, log-sd ``activity_noise``;
@@ -150,8 +164,15 @@ class EmployeeSegment:
         sd = self.params.activity_noise
         return math.exp(sd * float(self.draws.normal(ACTIVITY, month)[0]) - sd * sd / 2)
 
-    def step(self, month: int, shock: EmployeeShock | None = None, *, hpi: float = 1.0,
-             level: int = 0, wait: int = 0) -> EmployeeFlows:  # fmt: skip
+    def step(
+        self,
+        month: int,
+        shock: EmployeeShock | None = None,
+        *,
+        hpi: float = 1.0,
+        level: int = 0,
+        wait: int = 0,
+    ) -> EmployeeFlows:
         """This month's flows at the centre's liquidity ``level`` and the desk's ``wait``;
         balances move by them (loans granted come via :meth:`lend`)."""
         p, shock = self.params, shock or EmployeeShock()
@@ -175,13 +196,14 @@ class EmployeeSegment:
             "retirement": n * p.retirement_rate,
             "other": n * p.other_rate * shock.withdrawals
             + p.contributors * heads * max(1 - shock.deposits, 0.0) / 12,
-        }  # fmt: skip
+        }
         amount = {
-            "purchase": p.purchase_amount * wage * hpi, "rent": p.rent_amount * wage,
+            "purchase": p.purchase_amount * wage * hpi,
+            "rent": p.rent_amount * wage,
             "repayment": p.repayment_amount * wage,
             "retirement": p.retirement_balance_multiple * per_head / 100,
             "other": p.other_balance_multiple * per_head / 100,
-        }  # fmt: skip
+        }
         by_kind = {k: round(people[k] * amount[k] * 100) for k in KINDS}
         stopped = round(by_kind["purchase"] * help_stopped)
         by_kind["purchase"] -= stopped
@@ -192,19 +214,20 @@ class EmployeeSegment:
         interest = round(self.deposit_balance * self.policy.at("interest.deposit_rate", month) / 12)
         if calendar_month(month) == 1:
             self.book.reprice(self.policy.at("loan.rate_first_long", month))
-        cpr = p.prepayment_rate * (1 - p.prepayment_turnover_share
-                                   + p.prepayment_turnover_share * housing)  # fmt: skip
-        loans = self.book.step(prepay=1 - (1 - min(cpr, 1.0)) ** (1 / 12),
-                               default=1 - (1 - p.default_rate) ** (1 / 12),
-                               recovery=p.recovery_rate * min(hpi, 1.0))  # fmt: skip
+        cpr = p.prepayment_rate * (
+            1 - p.prepayment_turnover_share + p.prepayment_turnover_share * housing
+        )
+        loans = self.book.step(
+            prepay=1 - (1 - min(cpr, 1.0)) ** (1 / 12),
+            default=1 - (1 - p.default_rate) ** (1 / 12),
+            recovery=p.recovery_rate * min(hpi, 1.0),
+        )
         demand = self.demand(month, heads * housing, wage * hpi, level, wait)
         self.deposit_balance += deposits - withdrawals + interest
         made = sum(people.values()) - people["purchase"] * help_stopped
-        return EmployeeFlows(deposits, withdrawals, interest, loans, demand, by_kind, made,
-                             stopped)  # fmt: skip
+        return EmployeeFlows(deposits, withdrawals, interest, loans, demand, by_kind, made, stopped)
 
-    def demand(self, month: int, scale: float, size_index: float, level: int,
-               wait: int) -> Demand:  # fmt: skip
+    def demand(self, month: int, scale: float, size_index: float, level: int, wait: int) -> Demand:
         """Whole loans asked for this month and their size (see the module docstring)."""
         p = self.params
         years = (month - self.start) / 12.0
@@ -230,8 +253,9 @@ class EmployeeSegment:
         single = p.ceiling_single.at(month) * ceiling_factor
         couple = p.ceiling_couple.at(month) * ceiling_factor
         sigma = p.loan_size_sigma
-        size = (p.couple_share * expected_capped(mean, sigma, couple)
-                + (1 - p.couple_share) * expected_capped(mean, sigma, single))  # fmt: skip
+        size = p.couple_share * expected_capped(mean, sigma, couple) + (
+            1 - p.couple_share
+        ) * expected_capped(mean, sigma, single)
         return round_yuan_to_fen(size)
 
     def lend(self, month: int, amount_fen: int, count: float) -> None:

@@ -141,12 +141,17 @@ def dated(origin: str, path: str, value, low: float, high: float) -> Dated:
             day = key if isinstance(key, dt.date) else dt.date.fromisoformat(str(key))
         except ValueError:
             raise InputError(origin, f"{path}.{key}", "not a date", allowed="YYYY-MM-DD") from None
-        steps.append((first_month_in_force(day), check_value(origin, f"{path}.{key}", v, low,
-                                                            high, float)))  # fmt: skip
+        steps.append(
+            (first_month_in_force(day), check_value(origin, f"{path}.{key}", v, low, high, float))
+        )
     months = [m for m, _ in steps]
     if months != sorted(months) or len(set(months)) != len(months):
-        raise InputError(origin, path, "dates out of order or in the same month",
-                         allowed="rising dates, one a month at most")  # fmt: skip
+        raise InputError(
+            origin,
+            path,
+            "dates out of order or in the same month",
+            allowed="rising dates, one a month at most",
+        )
     return Dated(tuple(steps))
 
 

@@ -52,8 +52,9 @@ def split_fen(total: int, weights: np.ndarray) -> np.ndarray:
 class Vintages:
     """The employees' loan book (see the module docstring)."""
 
-    def __init__(self, balance: int, count: float, remaining_months: int, rate: float,
-                 pieces: int = 20) -> None:  # fmt: skip
+    def __init__(
+        self, balance: int, count: float, remaining_months: int, rate: float, pieces: int = 20
+    ) -> None:
         """An opening book of ``balance`` fen in ``pieces`` seasoned vintages whose remaining
         terms spread evenly around ``remaining_months`` (balances in proportion to the term
         left, as an annuity book's are)."""
@@ -126,5 +127,12 @@ class Vintages:
             self.remaining, self.rate = self.remaining[live], self.rate[live]
         defaulted = int(gone.sum())
         recovered = round(defaulted * recovery)
-        return LoansMonth(int(interest.sum()), int(sched.sum()), int(early.sum()), defaulted,
-                          recovered, defaulted - recovered, ended_total)  # fmt: skip
+        return LoansMonth(
+            int(interest.sum()),
+            int(sched.sum()),
+            int(early.sum()),
+            defaulted,
+            recovered,
+            defaulted - recovered,
+            ended_total,
+        )

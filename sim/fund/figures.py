@@ -52,14 +52,17 @@ def cohort_figures(book: LoanBook, cohort_month: int | None) -> dict[str, float]
     cohort = book.disbursed_month[:n] < cohort_month
     gone = cohort & (book.status[:n] == DEFAULTED)
     active = cohort & (book.status[:n] == ACTIVE)
-    return {"cohort_loan_balance": int(book.principal[:n][active].sum()),
-            "cohort_written_off_to_date": int(book.written_off[:n][gone].sum()),
-            "cohort_losses_to_date": int(book.loss[:n][gone].sum()),
-            "cohort_defaults_to_date": int(gone.sum())}  # fmt: skip
+    return {
+        "cohort_loan_balance": int(book.principal[:n][active].sum()),
+        "cohort_written_off_to_date": int(book.written_off[:n][gone].sum()),
+        "cohort_losses_to_date": int(book.loss[:n][gone].sum()),
+        "cohort_defaults_to_date": int(gone.sum()),
+    }
 
 
-def month_figures(fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd
-                  ) -> dict[str, float]:  # fmt: skip
+def month_figures(
+    fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd
+) -> dict[str, float]:
     """Every fund series of the month (see :data:`sim.engine.simulation.SERIES`), money in fen."""
     money, policy, hpi = fund.money, fund.policy, fund.house_price_index
     pool, employee, segment = money.pool, money.employee, money.segment
@@ -76,45 +79,65 @@ def month_figures(fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMon
     waits = [a.served - a.arrival for a in cash.served if a.segment == "flexible"]
     values = {
         "value_added_income": end.value_added,
-        "deposits": lb.deposits, "withdrawals": lb.withdrawn,
-        "subsidy_paid": lb.subsidy_credited, "bonus_paid": lb.bonus_credited,
+        "deposits": lb.deposits,
+        "withdrawals": lb.withdrawn,
+        "subsidy_paid": lb.subsidy_credited,
+        "bonus_paid": lb.bonus_credited,
         "interest_credited": lb.interest_credited,
         "deposit_refusals": sum(lb.refused.values()),
         "loans_disbursed": loan.disbursed_count,
-        "loans_disbursed_amount": loan.disbursed, "loan_queue_length": queue_len,
+        "loans_disbursed_amount": loan.disbursed,
+        "loan_queue_length": queue_len,
         "loan_queue_wait_months": float(np.mean(waits)) if waits else 0.0,
-        "loan_balance": loan_balance, "deposit_balance": deposit_balance,
+        "loan_balance": loan_balance,
+        "deposit_balance": deposit_balance,
         "loan_to_deposit": loan_balance / deposit_balance if deposit_balance else 0.0,
-        "pool_deposit_balance": pool_dep, "pool_loan_balance": pool_loans,
+        "pool_deposit_balance": pool_dep,
+        "pool_loan_balance": pool_loans,
         "pool_loan_to_deposit": pool_loans / pool_dep if pool_dep else 0.0,
-        "cash": pool.cash, "survival_months": pool.survival_months(scheduled),
+        "cash": pool.cash,
+        "survival_months": pool.survival_months(scheduled),
         "survival_months_with_line": pool.survival_months(scheduled, with_line=True),
         "loan_queue_amount": queue_amount,
-        "credit_line_balance": pool.credit_line, "credit_line_drawn": cash.credit_drawn,
+        "credit_line_balance": pool.credit_line,
+        "credit_line_drawn": cash.credit_drawn,
         "risk_reserve": sheet.risk_reserve,
         "reserve_to_loans": sheet.risk_reserve / pool_loans if pool_loans else 0.0,
         "reserve_to_stressed_loss": min(ratios["reserve_to_stressed_loss"], 1e6),
         "reserve_uncovered": segment.reserve.uncovered,
-        "defaults_amount": loan.written_off, "credit_losses": loan.loss,
-        "defaults": loan.defaults, "arrears_3plus": loan.arrears[3],
-        "rationing_level": fund.rationing_level, "house_price_index": hpi,
-        "members": lb.open_accounts, "members_at_cap": lb.at_lifetime_cap,
+        "defaults_amount": loan.written_off,
+        "credit_losses": loan.loss,
+        "defaults": loan.defaults,
+        "arrears_3plus": loan.arrears[3],
+        "rationing_level": fund.rationing_level,
+        "house_price_index": hpi,
+        "members": lb.open_accounts,
+        "members_at_cap": lb.at_lifetime_cap,
         "ever_members": lb.ever_opened,
-        "pool_equity": sheet.equity, "interest_payable": sheet.interest_payable,
-        "unmet_withdrawals": sheet.unmet_withdrawals, "unpaid_costs": sheet.unpaid_costs,
+        "pool_equity": sheet.equity,
+        "interest_payable": sheet.interest_payable,
+        "unmet_withdrawals": sheet.unmet_withdrawals,
+        "unpaid_costs": sheet.unpaid_costs,
         "employee_reserve": money.reserve.balance,
-        "segment_value_added_income": seg.value_added, "segment_subsidy_cost": seg.subsidy_cost,
-        "segment_margin": seg.margin, "segment_reserve": segment.reserve.balance,
+        "segment_value_added_income": seg.value_added,
+        "segment_subsidy_cost": seg.subsidy_cost,
+        "segment_margin": seg.margin,
+        "segment_reserve": segment.reserve.balance,
         "segment_reserve_to_loans": min(ratios["reserve_to_loans"], 1e6)
-        if loan_balance or segment.reserve.balance else 0.0,
+        if loan_balance or segment.reserve.balance
+        else 0.0,
         "segment_net_funding": deposit_balance - loan_balance,
-        "segment_loan_interest": seg.loan_interest, "segment_funding_income": seg.funding_income,
-        "segment_interest_cost": seg.interest_cost, "segment_costs": seg.costs,
-    }  # fmt: skip
+        "segment_loan_interest": seg.loan_interest,
+        "segment_funding_income": seg.funding_income,
+        "segment_interest_cost": seg.interest_cost,
+        "segment_costs": seg.costs,
+    }
     values |= pool_flows(lb, loan, end) | {"liquidity_level": fund.liquidity_level}
     values |= {f"members.{c}": k for c, k in zip(fund.group_names, lb.open_by_group, strict=True)}
-    values |= {f"withdrawals.{name}": int(lb.withdrawals.get(kind, 0))
-               for name, kind in WITHDRAWAL_KINDS.items()}  # fmt: skip
+    values |= {
+        f"withdrawals.{name}": int(lb.withdrawals.get(kind, 0))
+        for name, kind in WITHDRAWAL_KINDS.items()
+    }
     values |= cohort_figures(fund.book, fund.cohort_month)
     values |= {f"cash_in.{k}": v for k, v in cash.cash_in.items()}
     values |= {f"cash_out.{k}": v for k, v in cash.cash_out.items()}
@@ -130,8 +153,11 @@ POOL_FLOW_SERIES = (
 """The whole pool's flows as the annual reports count them, and the centre's liquidity line
 (:func:`sim.fund.loan_limit.liquidity_level`) with what its rules held back."""
 POOL_FLOW_FEN = frozenset(POOL_FLOW_SERIES) - {
-    "pool_withdrawers", "pool_loans_issued", "employee_loans_asked", "liquidity_level",
-}  # fmt: skip
+    "pool_withdrawers",
+    "pool_loans_issued",
+    "employee_loans_asked",
+    "liquidity_level",
+}
 
 
 def pool_flows(lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd) -> dict[str, float]:
@@ -145,7 +171,10 @@ def pool_flows(lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd) -> dict[str, 
     emp, served = end.employee, end.cash.served
     employee_loans = sum(a.payload for a in served if a.segment == "employee")
     return {
-        "pool_deposits": lb.deposits + lb.transfers_in + lb.interest_credited + emp.deposits
+        "pool_deposits": lb.deposits
+        + lb.transfers_in
+        + lb.interest_credited
+        + emp.deposits
         + emp.interest_accrued,
         "pool_withdrawals": lb.withdrawn + emp.withdrawals,
         "pool_withdrawers": emp.people,
@@ -157,4 +186,4 @@ def pool_flows(lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd) -> dict[str, 
         "pool_withdrawals_stopped": emp.stopped,
         "employee_loans_asked": emp.demand.loans,
         "employee_defaults_amount": emp.loans.defaulted,
-    }  # fmt: skip
+    }

@@ -97,10 +97,19 @@ class Fund:
     the path's (seed, path), for the employees' monthly housing-activity draw.
     """
 
-    def __init__(self, env: simpy.Environment, policy: Policy, config: PoolConfig, n: int,
-                 start: int, *, repay_from_balance: bool, group: np.ndarray | None = None,
-                 group_names: tuple[str, ...] = (),
-                 draws: tuple[int, int] = (0, 0)) -> None:  # fmt: skip
+    def __init__(
+        self,
+        env: simpy.Environment,
+        policy: Policy,
+        config: PoolConfig,
+        n: int,
+        start: int,
+        *,
+        repay_from_balance: bool,
+        group: np.ndarray | None = None,
+        group_names: tuple[str, ...] = (),
+        draws: tuple[int, int] = (0, 0),
+    ) -> None:
         self.policy = policy
         self.group_names = group_names  # members.<name> in the record (F7)
         self.counter = Counter(n, policy, start, group=group, groups=max(len(group_names), 1))
@@ -129,8 +138,11 @@ class Fund:
         if calendar_month(month) == 1:
             self.book.reprice(month)
         self.counter.open_month()
-        opening = self.money.open_month(month, flexible_deposits=self.ledger.books.opening_total,
-                                        flexible_loans=self.book.outstanding())  # fmt: skip
+        opening = self.money.open_month(
+            month,
+            flexible_deposits=self.ledger.books.opening_total,
+            flexible_loans=self.book.outstanding(),
+        )
         self._open = OpenMonth(month, opening, shocks.employee)
 
     def view(self, month: int) -> FundView:
@@ -159,9 +171,14 @@ class Fund:
         answers = self.counter.apply(purchases)
         q, month = purchases.quotes, self._month().month
         i, b = np.flatnonzero(answers.loan_fen), q.buyers
-        rows = zip(answers.loan_fen[i].tolist(), b.who[i].tolist(), q.term_months[i].tolist(),
-                   b.first_home[i].astype(bool).tolist(), b.price_fen[i].tolist(),
-                   strict=True)  # fmt: skip
+        rows = zip(
+            answers.loan_fen[i].tolist(),
+            b.who[i].tolist(),
+            q.term_months[i].tolist(),
+            b.first_home[i].astype(bool).tolist(),
+            b.price_fen[i].tolist(),
+            strict=True,
+        )
         for amount, who, term, first, price in rows:
             payload = (who, term, first, price)
             self.money.pool.submit(Application(amount, month, "flexible", payload))
@@ -173,8 +190,9 @@ class Fund:
         if not m.handled:
             raise RuntimeError(f"{format_month(m.month)}: the desk opens after fund.handle()")
         money.member_flows(books, m.commercial_repayments)
-        m.employee = money.employee_month(m.month, m.employee_shock, hpi=self.house_price_index,
-                                          level=self.rationing_level)  # fmt: skip
+        m.employee = money.employee_month(
+            m.month, m.employee_shock, hpi=self.house_price_index, level=self.rationing_level
+        )
         m.interest = money.interest(m.opening)
         balance = books.opening_total + books.inflows - books.withdrawn  # no pass over accounts
         money.observe(flexible_deposits=balance, flexible_loans=self.book.outstanding())
@@ -190,13 +208,15 @@ class Fund:
         (``sim.engine.batch``; :meth:`Ledger.end_month`)."""
         m = self._month()
         if m.employee is None:
-            raise RuntimeError(f"{format_month(m.month)}: the desk has not run "
-                               "(yield from fund.desk() first)")  # fmt: skip
+            raise RuntimeError(
+                f"{format_month(m.month)}: the desk has not run (yield from fund.desk() first)"
+            )
         accounts = self.counter.close_month(end)
         loans = self.book.close_month()
         settle = is_settlement_month(m.month, self.policy["interest.settlement_month"])
-        pool = self.money.close_month(m.month, self.policy, accounts, loans, m.employee,
-                                      m.interest, m.opening, settle=settle)  # fmt: skip
+        pool = self.money.close_month(
+            m.month, self.policy, accounts, loans, m.employee, m.interest, m.opening, settle=settle
+        )
         self._open = None
         return FundMonth(accounts, loans, pool, month_figures(self, accounts, loans, pool))
 
@@ -223,17 +243,18 @@ class Fund:
         person = book.person[rows]
         if len(capacity) != len(person):
             raise ValueError(f"{len(capacity)} repayment capacities for {len(person)} borrowers")
-        from_income, from_balance = split_payment(owed, capacity, acc.balance[person],
-                                                  from_balance=self.repay_from_balance)  # fmt: skip
+        from_income, from_balance = split_payment(
+            owed, capacity, acc.balance[person], from_balance=self.repay_from_balance
+        )
         settling = np.isin(person, leavers)
         from_income[settling], from_balance[settling] = owed[settling], 0
         take = from_balance > 0
         if take.any():
-            codes = self.ledger.withdraw(person[take], from_balance[take], "repayment",
-                                         owed[take])  # fmt: skip
+            codes = self.ledger.withdraw(person[take], from_balance[take], "repayment", owed[take])
             from_balance[np.flatnonzero(take)[codes != 0]] = 0
-        loan_month = book.collect(m.month, from_income + from_balance, self.house_price_index,
-                                  due=due)  # fmt: skip
+        loan_month = book.collect(
+            m.month, from_income + from_balance, self.house_price_index, due=due
+        )
         m.due = None  # collected: the book has moved on
         if settling.any():
             book.prepay(m.month, rows[settling], book.principal[rows[settling]])
@@ -303,8 +324,10 @@ def _held_policy(policy: Policy, month: int, change) -> Policy:
         return policy.with_overrides({"subsidy.holding_rate": change.value}, origin=origin)
     changes = {}
     for key in LOAN_RATE_KEYS:
-        table = {f"{format_month(m)}-01": max(v - change.value, 0.0) if m >= month else v
-                 for m, v in policy.params[key].dated}  # fmt: skip
+        table = {
+            f"{format_month(m)}-01": max(v - change.value, 0.0) if m >= month else v
+            for m, v in policy.params[key].dated
+        }
         table[f"{format_month(month)}-01"] = max(policy.at(key, month) - change.value, 0.0)
         changes[key] = dict(sorted(table.items()))
     return policy.with_overrides(changes, origin=origin)

@@ -44,9 +44,14 @@ class Ledger:
     """Accounts of ``n`` people from ``start_month`` on, under ``policy``."""
 
     def __init__(
-        self, n: int, policy: Policy, start_month: int, *, group: np.ndarray | None = None,
+        self,
+        n: int,
+        policy: Policy,
+        start_month: int,
+        *,
+        group: np.ndarray | None = None,
         groups: int = 1,
-    ):  # fmt: skip
+    ):
         self.policy = policy
         self.acc = Accounts.empty(
             n,
@@ -114,8 +119,15 @@ class Ledger:
         next_aged = None
         if self.closes_in_one_pass():
             if end is None:
-                end = month_end.close_month(acc, policy, m, self.aged(), settle=settle,
-                                            group=self._group, groups=self._groups)  # fmt: skip
+                end = month_end.close_month(
+                    acc,
+                    policy,
+                    m,
+                    self.aged(),
+                    settle=settle,
+                    group=self._group,
+                    groups=self._groups,
+                )
             books.interest_accrued = round(end.interest_accrued)
             books.interest_payable = 0 if settle else round(end.interest_payable)
             books.interest_credited += end.interest_credited
@@ -130,8 +142,9 @@ class Ledger:
                 raise ValueError(f"{format_month(m)}: this month end takes the step-by-step path")
             monthly_average = policy["subsidy.accrual"] == "monthly_average"
             aged = self.aged() if monthly_average else None
-            closing, lowest = month_end_steps.end_by_steps(acc, policy, m, aged, books,
-                                                           settle=settle)  # fmt: skip
+            closing, lowest = month_end_steps.end_by_steps(
+                acc, policy, m, aged, books, settle=settle
+            )
             month_end_steps.count_accounts(acc, policy, self._group, self._groups, books)
         books.reconcile(closing)
         if lowest < 0:

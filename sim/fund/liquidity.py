@@ -235,8 +235,9 @@ class Pool:
         return books
 
     # -------------------------------------------------------------- loans
-    def observe(self, *, deposits: int, loans: int, flexible_deposits: int = 0,
-                flexible_loans: int = 0) -> None:  # fmt: skip
+    def observe(
+        self, *, deposits: int, loans: int, flexible_deposits: int = 0, flexible_loans: int = 0
+    ) -> None:
         """The pool's deposit and loan balances now (both segments, and the flexible
         segment's own), for the desk's limits."""
         self.deposits, self.loans = int(deposits), int(loans)

@@ -206,8 +206,9 @@ class LoanBook:
         owed = interest + principal + self.overdue_interest[a] + self.overdue_principal[a]
         return a, owed
 
-    def collect(self, month: int, paid_fen: np.ndarray, hpi: float, *, due: Due | None = None
-                ) -> LoanMonth:  # fmt: skip
+    def collect(
+        self, month: int, paid_fen: np.ndarray, hpi: float, *, due: Due | None = None
+    ) -> LoanMonth:
         """Apply this month's payments (aligned with :meth:`amount_due`'s rows), then
         arrears, defaults and the month's reconciliation. ``hpi`` is the house-price index;
         ``due`` this month's :meth:`due` if the caller has it (the book unchanged since)."""

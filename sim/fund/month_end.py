@@ -79,16 +79,32 @@ class MonthEnd:
 def terms_read(policy: Policy, month: int) -> tuple:
     """The policy terms the one-pass month end reads in ``month``: paths whose terms differ
     cannot share one kernel call (:mod:`sim.engine.batch`)."""
-    rates = (policy.at("interest.deposit_rate", month), policy.at("subsidy.holding_rate", month),
-             policy.at("subsidy.interest_share", month))  # fmt: skip
-    keys = ("subsidy.lifetime_cap", "subsidy.stops_at_loan", "subsidy.accrual",
-            "interest.settlement_month", "subsidy.ageing", "subsidy.clean_months")  # fmt: skip
+    rates = (
+        policy.at("interest.deposit_rate", month),
+        policy.at("subsidy.holding_rate", month),
+        policy.at("subsidy.interest_share", month),
+    )
+    keys = (
+        "subsidy.lifetime_cap",
+        "subsidy.stops_at_loan",
+        "subsidy.accrual",
+        "interest.settlement_month",
+        "subsidy.ageing",
+        "subsidy.clean_months",
+    )
     return (month, *rates, *(policy[k] for k in keys))
 
 
-def close_month(acc: Accounts, policy: Policy, month: int, aged: np.ndarray,
-                *, settle: bool, group: np.ndarray | None = None,
-                groups: int = 1) -> MonthEnd:  # fmt: skip
+def close_month(
+    acc: Accounts,
+    policy: Policy,
+    month: int,
+    aged: np.ndarray,
+    *,
+    settle: bool,
+    group: np.ndarray | None = None,
+    groups: int = 1,
+) -> MonthEnd:
     """Run the month end of ``month`` for every account in one pass; see the module doc.
 
     ``aged`` is the open month's aged part (:meth:`Ledger.aged`): the smallest
@@ -99,14 +115,23 @@ def close_month(acc: Accounts, policy: Policy, month: int, aged: np.ndarray,
     (checked by :meth:`Ledger.set_groups`); by default all accounts are in
     group 0.
     """
-    ends, _ = close_months(acc, policy, month, aged, paths=1, settle=settle, group=group,
-                           groups=groups)  # fmt: skip
+    ends, _ = close_months(
+        acc, policy, month, aged, paths=1, settle=settle, group=group, groups=groups
+    )
     return ends[0]
 
 
-def close_months(acc: Accounts, policy: Policy, month: int, aged: np.ndarray, *, paths: int,
-                 settle: bool, group: np.ndarray | None = None,
-                 groups: int = 1) -> tuple[list[MonthEnd], np.ndarray]:  # fmt: skip
+def close_months(
+    acc: Accounts,
+    policy: Policy,
+    month: int,
+    aged: np.ndarray,
+    *,
+    paths: int,
+    settle: bool,
+    group: np.ndarray | None = None,
+    groups: int = 1,
+) -> tuple[list[MonthEnd], np.ndarray]:
     """:func:`close_month` for ``paths`` ledgers laid end to end in ``acc`` (the rows of path
     ``p`` are ``p * n … (p + 1) * n - 1``), in one pass; one :class:`MonthEnd` per path,
     each equal to the fen and the last bit to that path's own month end
@@ -125,14 +150,31 @@ def close_months(acc: Accounts, policy: Policy, month: int, aged: np.ndarray, *,
     n = rows_per_path(acc.n, paths)
     plan = chunk_plan(n, paths)
     floats, ints, counts, next_aged = _close(
-        plan, acc.balance, acc.rings.rows, acc.slot, acc.interest_accrued, acc.subsidy_accrued,
-        acc.subsidy_total, acc.is_open, acc.forfeited, acc.loan_disbursed, acc.ever_opened,
-        group, groups, aged, month % acc.rings.slots,
+        plan,
+        acc.balance,
+        acc.rings.rows,
+        acc.slot,
+        acc.interest_accrued,
+        acc.subsidy_accrued,
+        acc.subsidy_total,
+        acc.is_open,
+        acc.forfeited,
+        acc.loan_disbursed,
+        acc.ever_opened,
+        group,
+        groups,
+        aged,
+        month % acc.rings.slots,
         policy.at("interest.deposit_rate", month) / 12.0,
         rate_in_force(policy, month) / 12.0,
-        monthly_average, bool(policy["subsidy.stops_at_loan"]), settle, cap,
-        acc.clean_since, month, policy["subsidy.clean_months"],
-    )  # fmt: skip
+        monthly_average,
+        bool(policy["subsidy.stops_at_loan"]),
+        settle,
+        cap,
+        acc.clean_since,
+        month,
+        policy["subsidy.clean_months"],
+    )
     # the plan is path by path, a path's chunks together: per-path totals in one numpy
     # call each; the floats added chunk by chunk in order from 0.0, as add_in_order does
     per = len(plan) // paths
@@ -143,24 +185,27 @@ def close_months(acc: Accounts, policy: Policy, month: int, aged: np.ndarray, *,
     )
     lows, highs = ints[:, :, 3].min(axis=1, initial=0), ints[:, :, 4].max(axis=1, initial=0)
     start = np.zeros((paths, 1, 2))
-    floats = np.cumsum(np.concatenate([start, floats.reshape(paths, per, 2)], axis=1),
-                       axis=1)[:, -1].tolist()  # fmt: skip
+    floats = np.cumsum(np.concatenate([start, floats.reshape(paths, per, 2)], axis=1), axis=1)[
+        :, -1
+    ].tolist()
     ends = []
     for p in range(paths):
         totals, count = sums[p], counts[p]
-        ends.append(MonthEnd(
-            interest_accrued=floats[p][0],
-            interest_payable=floats[p][1],
-            interest_credited=totals[0],
-            subsidy_credited=totals[1],
-            closing_total=totals[2],
-            lowest_balance=min(0, int(lows[p])),
-            highest_balance=max(0, int(highs[p])),
-            next_aged=next_aged[p * n : (p + 1) * n],
-            open_by_group=tuple(count[:groups]),
-            at_lifetime_cap=count[groups],
-            ever_opened=count[groups + 1],
-        ))  # fmt: skip
+        ends.append(
+            MonthEnd(
+                interest_accrued=floats[p][0],
+                interest_payable=floats[p][1],
+                interest_credited=totals[0],
+                subsidy_credited=totals[1],
+                closing_total=totals[2],
+                lowest_balance=min(0, int(lows[p])),
+                highest_balance=max(0, int(highs[p])),
+                next_aged=next_aged[p * n : (p + 1) * n],
+                open_by_group=tuple(count[:groups]),
+                at_lifetime_cap=count[groups],
+                ever_opened=count[groups + 1],
+            )
+        )
     return ends, next_aged
 
 
@@ -184,10 +229,32 @@ def _window_min(ring, r, smallest, leaving, entering):
 
 
 @numba.njit(parallel=True, cache=True)
-def _close(plan, balance, ring, slot, interest_accrued, subsidy_accrued, subsidy_total, is_open,
-           forfeited, loan_disbursed, ever_opened, group, groups, aged, column, interest_rate,
-           subsidy_rate, accrue_subsidy, stops_at_loan, settle, cap, clean_since, month,
-           clean_months):  # fmt: skip
+def _close(
+    plan,
+    balance,
+    ring,
+    slot,
+    interest_accrued,
+    subsidy_accrued,
+    subsidy_total,
+    is_open,
+    forfeited,
+    loan_disbursed,
+    ever_opened,
+    group,
+    groups,
+    aged,
+    column,
+    interest_rate,
+    subsidy_rate,
+    accrue_subsidy,
+    stops_at_loan,
+    settle,
+    cap,
+    clean_since,
+    month,
+    clean_months,
+):
     """The fused loop over the chunks of ``plan`` (:func:`sim.core.chunks.chunk_plan`), one
     pass over each chunk's people; per chunk: (accrual, payable) floats, (interest, subsidy,
     total, low, high) and counts (open accounts of each group, accounts at the cap, accounts

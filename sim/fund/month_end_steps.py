@@ -30,8 +30,15 @@ def one_pass(policy: Policy, month: int) -> bool:
     return policy["subsidy.ageing"] == "lifo" and (monthly_average or not settle)
 
 
-def end_by_steps(acc: Accounts, policy: Policy, month: int, aged: np.ndarray | None,
-                 books: MonthBooks, *, settle: bool) -> tuple[int, int]:  # fmt: skip
+def end_by_steps(
+    acc: Accounts,
+    policy: Policy,
+    month: int,
+    aged: np.ndarray | None,
+    books: MonthBooks,
+    *,
+    settle: bool,
+) -> tuple[int, int]:
     """The month end rule by rule, booked in ``books``; the closing total and the lowest
     balance. ``aged`` is the open month's aged part (read under ``monthly_average``)."""
     method = policy["subsidy.ageing"]
@@ -52,8 +59,9 @@ def end_by_steps(acc: Accounts, policy: Policy, month: int, aged: np.ndarray | N
     return int(acc.balance.sum()), int(acc.balance.min(initial=0))
 
 
-def count_accounts(acc: Accounts, policy: Policy, group: np.ndarray, groups: int,
-                   books: MonthBooks) -> None:  # fmt: skip
+def count_accounts(
+    acc: Accounts, policy: Policy, group: np.ndarray, groups: int, books: MonthBooks
+) -> None:
     """The counts the record reads, one numpy pass each: open accounts by group, accounts
     at the lifetime cap (S2), accounts ever opened."""
     by_group = np.bincount(group[acc.is_open], minlength=groups)

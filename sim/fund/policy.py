@@ -342,8 +342,11 @@ def _check_consistency(origin: str, params: Mapping[str, Param]) -> None:
     for key in ("liquidity.withdrawal_stop_level", "liquidity.flexible_cap_level"):
         if probe[key] > len(levels):
             raise InputError(origin, key, "above the last line", allowed=f"0 to {len(levels)}")
-    for key in ("liquidity.rationing_multiple", "liquidity.rationing_ltv",
-                "liquidity.rationing_ceiling"):  # fmt: skip
+    for key in (
+        "liquidity.rationing_multiple",
+        "liquidity.rationing_ltv",
+        "liquidity.rationing_ceiling",
+    ):
         if len(probe[key]) != len(levels):
             raise InputError(origin, key, f"{len(probe[key])} values", allowed=f"{len(levels)}")
         if list(probe[key]) != sorted(probe[key], reverse=True):

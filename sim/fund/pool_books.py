@@ -80,14 +80,26 @@ class PoolMonthEnd:
 class PoolBooks:
     """The pool's money for one path (see the module docstring)."""
 
-    def __init__(self, env: simpy.Environment, policy: Policy, config: PoolConfig, start: int,
-                 *, grant, draws: tuple[int, int] = (0, 0)) -> None:  # fmt: skip
+    def __init__(
+        self,
+        env: simpy.Environment,
+        policy: Policy,
+        config: PoolConfig,
+        start: int,
+        *,
+        grant,
+        draws: tuple[int, int] = (0, 0),
+    ) -> None:
         fund = config.fund
         self.config = config
         self.pool = Pool(
-            env, policy, fund, cash=round_yuan_to_fen(fund.start_cash), grant=grant,
+            env,
+            policy,
+            fund,
+            cash=round_yuan_to_fen(fund.start_cash),
+            grant=grant,
             credit_line=round_yuan_to_fen(fund.start_credit_line),
-        )  # fmt: skip
+        )
         self.employee = EmployeeSegment(config.employee, policy, start, draws=draws)
         self.reserve = Reserve(balance=round_yuan_to_fen(fund.start_reserve))  # employees' loans
         self.segment = SegmentBooks.start()
@@ -103,11 +115,13 @@ class PoolBooks:
         """Open the cash book; the balances the month's interest and costs are computed on."""
         self.pool.begin_month(month)
         return Opening(
-            cash=self.pool.cash, credit_line=self.pool.credit_line,
-            flexible_deposits=flexible_deposits, flexible_loans=flexible_loans,
+            cash=self.pool.cash,
+            credit_line=self.pool.credit_line,
+            flexible_deposits=flexible_deposits,
+            flexible_loans=flexible_loans,
             employee_deposits=self.employee.deposit_balance,
             employee_loans=self.employee.loan_balance,
-        )  # fmt: skip
+        )
 
     def loan_receipts(self, month: int, loans: LoanMonth, from_balance: int) -> None:
         """The flexible book's month: cash from income and collateral; losses to the reserve."""
@@ -127,8 +141,9 @@ class PoolBooks:
                 pool.pay(f"withdrawals.{kind}", amount)
         pool.pay("withdrawals.repayment", commercial_repayments)
 
-    def employee_month(self, month: int, shock: EmployeeShock, *, hpi: float = 1.0,
-                       level: int = 0) -> EmployeeFlows:  # fmt: skip
+    def employee_month(
+        self, month: int, shock: EmployeeShock, *, hpi: float = 1.0, level: int = 0
+    ) -> EmployeeFlows:
         """The employees' flows as cash, their losses against their reserve, and their loan
         demand at the desk (F6) at the centre's liquidity ``level``."""
         pool = self.pool
@@ -145,23 +160,39 @@ class PoolBooks:
     def interest(self, opening: Opening) -> ValueAdded:
         """Interest on the opening cash in, on the credit line drawn out (F3, F6)."""
         vai = month_value_added(
-            self.config.fund, loan_interest=0, depositor_interest=0, subsidies=0,
-            cash=opening.cash, deposits=0, credit_line=opening.credit_line,
-        )  # fmt: skip
+            self.config.fund,
+            loan_interest=0,
+            depositor_interest=0,
+            subsidies=0,
+            cash=opening.cash,
+            deposits=0,
+            credit_line=opening.credit_line,
+        )
         self.pool.receive("bank_interest", vai.bank_interest)
         self.pool.pay("credit_line_interest", vai.credit_line_interest)
         return vai
 
     def observe(self, *, flexible_deposits: int, flexible_loans: int) -> None:
         """The pool's deposit and loan balances now, for the desk's limits (F5)."""
-        self.pool.observe(deposits=flexible_deposits + self.employee.deposit_balance,
-                          loans=flexible_loans + self.employee.loan_balance,
-                          flexible_deposits=flexible_deposits,
-                          flexible_loans=flexible_loans)  # fmt: skip
+        self.pool.observe(
+            deposits=flexible_deposits + self.employee.deposit_balance,
+            loans=flexible_loans + self.employee.loan_balance,
+            flexible_deposits=flexible_deposits,
+            flexible_loans=flexible_loans,
+        )
 
-    def close_month(self, month: int, policy: Policy, accounts: MonthBooks, loans: LoanMonth,
-                    emp: EmployeeFlows, interest: ValueAdded, opening: Opening, *,
-                    settle: bool) -> PoolMonthEnd:  # fmt: skip
+    def close_month(
+        self,
+        month: int,
+        policy: Policy,
+        accounts: MonthBooks,
+        loans: LoanMonth,
+        emp: EmployeeFlows,
+        interest: ValueAdded,
+        opening: Opening,
+        *,
+        settle: bool,
+    ) -> PoolMonthEnd:
         """Value-added income, the June distribution when ``settle``, the cash book and the
         balance sheet, checked."""
         seg, total = self._value_added(accounts, loans, emp, interest, opening)
@@ -170,14 +201,17 @@ class PoolBooks:
         cash = self.pool.end_month()
         pool = self.pool
         sheet = BalanceSheet(
-            month=month, cash=pool.cash,
+            month=month,
+            cash=pool.cash,
             loans=loans.closing_principal + self.employee.loan_balance,
             deposits=accounts.closing_total + self.employee.deposit_balance,
             interest_payable=accounts.interest_payable,
-            unmet_withdrawals=pool.unmet_withdrawals, unpaid_costs=pool.unpaid_costs,
+            unmet_withdrawals=pool.unmet_withdrawals,
+            unpaid_costs=pool.unpaid_costs,
             credit_line=pool.credit_line,
-            risk_reserve=self.reserve.balance + self.segment.reserve.balance, equity=self.equity,
-        ).check()  # fmt: skip
+            risk_reserve=self.reserve.balance + self.segment.reserve.balance,
+            equity=self.equity,
+        ).check()
         return PoolMonthEnd(seg, total, cash, sheet, emp)
 
     def _value_added(self, accounts, loans, emp, interest, opening) -> tuple[SegmentMonth, int]:
@@ -185,24 +219,29 @@ class PoolBooks:
         deposits = accounts.closing_total + self.employee.deposit_balance
         flexible_interest = loans.interest_received + loans.recovered_interest
         month = month_value_added(
-            self.config.fund, loan_interest=flexible_interest + emp.interest_received,
+            self.config.fund,
+            loan_interest=flexible_interest + emp.interest_received,
             depositor_interest=accounts.interest_expense + emp.interest_accrued,
             subsidies=accounts.subsidy_credited + accounts.bonus_credited,
-            cash=opening.cash, deposits=deposits, credit_line=opening.credit_line,
-        )  # fmt: skip
+            cash=opening.cash,
+            deposits=deposits,
+            credit_line=opening.credit_line,
+        )
         self.pool.pay("management_costs", month.management_costs)
         self.year_vai.add(month)
         self.equity += month.total
         seg = segment_month(
-            loan_interest=flexible_interest, interest_cost=accounts.interest_expense,
+            loan_interest=flexible_interest,
+            interest_cost=accounts.interest_expense,
             subsidy_cost=accounts.subsidy_credited + accounts.bonus_credited,
-            credit_losses=loans.loss, deposits=opening.flexible_deposits,
+            credit_losses=loans.loss,
+            deposits=opening.flexible_deposits,
             loans=opening.flexible_loans,
             pool_deposits=opening.flexible_deposits + opening.employee_deposits,
             other_income=emp.interest_received + interest.bank_interest,
             other_assets=opening.employee_loans + opening.cash,
             pool_costs=month.management_costs + month.credit_line_interest,
-        )  # fmt: skip
+        )
         self.segment.add(seg)
         return seg, month.total
 
@@ -212,13 +251,17 @@ class PoolBooks:
         fund, pool = self.config.fund, self.pool
         borrowing = pool.credit_line > 0 or pool.unmet_withdrawals > 0 or pool.unpaid_costs > 0
         end = year_end(
-            policy, pool_income=self.year_vai.total,
+            policy,
+            pool_income=self.year_vai.total,
             segment_income=self.segment.year_value_added,
-            segment_reserve=self.segment.reserve.balance, segment_loans=flexible_loans,
-            employee_reserve=self.reserve.balance, employee_loans=self.employee.loan_balance,
-            distributable=0 if borrowing and not fund.distribute_while_borrowing
+            segment_reserve=self.segment.reserve.balance,
+            segment_loans=flexible_loans,
+            employee_reserve=self.reserve.balance,
+            employee_loans=self.employee.loan_balance,
+            distributable=0
+            if borrowing and not fund.distribute_while_borrowing
             else max(pool.cash, 0) + (pool.credit_limit - pool.credit_line) * borrowing,
-        )  # fmt: skip
+        )
         self.segment.reserve.add(end.segment_provision)
         self.reserve.add(end.employee_provision)
         if end.distributed > 0:

@@ -111,10 +111,11 @@ def check_opening_balance(
     beyond its limit."""
     if fund.start_credit_line > fund.credit_line_limit:
         raise InputError(
-            origin, "fund.start_credit_line",
+            origin,
+            "fund.start_credit_line",
             f"{fund.start_credit_line:,.2f} yuan drawn, over the line's limit",
             allowed=f"0 to fund.credit_line_limit ({fund.credit_line_limit:,.2f})",
-        )  # fmt: skip
+        )
 
     lines = book or BookLines("", 0, 0, 0)
     cash = round_yuan_to_fen(fund.start_cash)

@@ -79,19 +79,25 @@ class FundView:
     loan_disbursed: np.ndarray = field(default_factory=lambda: _NONE)  # ever had a fund loan
 
 
-def own_accounts(acc, aged: np.ndarray, due_who: np.ndarray = _NONE,
-                 due_fen: np.ndarray = _NONE) -> dict[str, np.ndarray]:  # fmt: skip
+def own_accounts(
+    acc, aged: np.ndarray, due_who: np.ndarray = _NONE, due_fen: np.ndarray = _NONE
+) -> dict[str, np.ndarray]:
     """The per-person part of a :class:`FundView`: each person's own account, read-only.
 
     One builder for the view a path's people see (:meth:`sim.fund.counter.Counter.view`) and
     the one a batch's kernel sees over every path's rows (:mod:`sim.engine.batch`). ``acc`` is
     an :class:`~sim.fund.accounts.Accounts` (or a batch's accounts laid end to end)."""
     return {
-        "is_open": read_only(acc.is_open), "forfeited": read_only(acc.forfeited),
-        "loan_outstanding": read_only(acc.loan_outstanding), "balance": read_only(acc.balance),
-        "aged": read_only(aged), "due_who": read_only(due_who), "due_fen": read_only(due_fen),
-        "ever_opened": read_only(acc.ever_opened), "loan_disbursed": read_only(acc.loan_disbursed),
-    }  # fmt: skip
+        "is_open": read_only(acc.is_open),
+        "forfeited": read_only(acc.forfeited),
+        "loan_outstanding": read_only(acc.loan_outstanding),
+        "balance": read_only(acc.balance),
+        "aged": read_only(aged),
+        "due_who": read_only(due_who),
+        "due_fen": read_only(due_fen),
+        "ever_opened": read_only(acc.ever_opened),
+        "loan_disbursed": read_only(acc.loan_disbursed),
+    }
 
 
 @dataclass(frozen=True)
@@ -109,8 +115,18 @@ class Joins:
     veteran_months: np.ndarray  # service months a veteran brings (E5)
 
     def __post_init__(self):
-        aligned(self, "who", "age", "retirement_age", "good_credit", "in_employee_pension",
-                "hmt_or_foreign", "children", "education", "veteran_months")  # fmt: skip
+        aligned(
+            self,
+            "who",
+            "age",
+            "retirement_age",
+            "good_credit",
+            "in_employee_pension",
+            "hmt_or_foreign",
+            "children",
+            "education",
+            "veteran_months",
+        )
 
 
 @dataclass(frozen=True)
@@ -198,8 +214,10 @@ class Purchases:
     def __post_init__(self):
         aligned(self, "withdraw_fen", "loan_fen")
         if len(self.loan_fen) != len(self.quotes.buyers.who):
-            raise ValueError(f"Purchases: {len(self.loan_fen)} rows for "
-                             f"{len(self.quotes.buyers.who)} quoted buyers")  # fmt: skip
+            raise ValueError(
+                f"Purchases: {len(self.loan_fen)} rows for "
+                f"{len(self.quotes.buyers.who)} quoted buyers"
+            )
 
 
 @dataclass(frozen=True)

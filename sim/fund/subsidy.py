@@ -64,14 +64,33 @@ def eligible(acc: Accounts, policy: Policy, month: int) -> np.ndarray:
 def accrue_monthly(acc: Accounts, policy: Policy, month: int, aged: np.ndarray) -> None:
     """Accrue one month of subsidy on the aged part (S1-ii ``monthly_average``)."""
     monthly = subsidy_rate(policy, month) / 12.0
-    _accrue(acc.subsidy_accrued, aged, acc.is_open, acc.forfeited, acc.loan_disbursed,
-            policy["subsidy.stops_at_loan"], monthly, acc.clean_since, month,
-            policy["subsidy.clean_months"])  # fmt: skip
+    _accrue(
+        acc.subsidy_accrued,
+        aged,
+        acc.is_open,
+        acc.forfeited,
+        acc.loan_disbursed,
+        policy["subsidy.stops_at_loan"],
+        monthly,
+        acc.clean_since,
+        month,
+        policy["subsidy.clean_months"],
+    )
 
 
 @numba.njit(parallel=True, cache=True)
-def _accrue(accrued, aged, is_open, forfeited, loan_disbursed, stops_at_loan, monthly,
-            clean_since, month, clean_months):  # fmt: skip
+def _accrue(
+    accrued,
+    aged,
+    is_open,
+    forfeited,
+    loan_disbursed,
+    stops_at_loan,
+    monthly,
+    clean_since,
+    month,
+    clean_months,
+):
     """``accrued += aged × monthly`` where :func:`eligible` holds: one pass, no temporaries."""
     for i in numba.prange(len(accrued)):
         stopped = forfeited[i] or (stops_at_loan and loan_disbursed[i])

@@ -45,8 +45,9 @@ def rent_limit_fen(policy: Policy, month: int) -> int:
     return 12 * yuan_to_fen(policy.at("withdrawal.rent_monthly_limit", month))
 
 
-def over_rent_limit(acc: Accounts, policy: Policy, month: int, who: np.ndarray,
-                    amount: np.ndarray) -> np.ndarray:  # fmt: skip
+def over_rent_limit(
+    acc: Accounts, policy: Policy, month: int, who: np.ndarray, amount: np.ndarray
+) -> np.ndarray:
     """Where a rent withdrawal of ``amount`` passes the rent limit (W1, X6).
 
     ``yearly`` (W1): the fund year's rent withdrawals at most 12 × the monthly

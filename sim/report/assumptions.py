@@ -99,26 +99,48 @@ def _comment_of(text: str, section: str, name: str) -> str:
 def scenario_assumptions(scenario) -> list[Assumption]:
     """The scenario's own numbers, with the comment beside each as its basis."""
     text = Path(scenario.path).read_text(encoding="utf-8")
-    values = {"population.size": scenario.population_size, "horizon.months": scenario.horizon,
-              "montecarlo.paths": scenario.paths, "montecarlo.seed": scenario.seed,
-              "policy.switch_on": scenario.resolved["policy"]["switch_on"]}  # fmt: skip
+    values = {
+        "population.size": scenario.population_size,
+        "horizon.months": scenario.horizon,
+        "montecarlo.paths": scenario.paths,
+        "montecarlo.seed": scenario.seed,
+        "policy.switch_on": scenario.resolved["policy"]["switch_on"],
+    }
     out = []
     for key in SCENARIO_KEYS:
         if values[key] is None:
             continue
         section, name = key.split(".")
-        out.append(Assumption("scenario", scenario.path, key, _shown(values[key]),
-                              _comment_of(text, section, name), key in DRIVERS,
-                              values[key]))  # fmt: skip
+        out.append(
+            Assumption(
+                "scenario",
+                scenario.path,
+                key,
+                _shown(values[key]),
+                _comment_of(text, section, name),
+                key in DRIVERS,
+                values[key],
+            )
+        )
     return out
 
 
 def policy_assumptions(scenario) -> list[Assumption]:
     """The assumption parameters of the policy (and the policy switched to)."""
     policies = [scenario.policy] + ([scenario.switch_policy] if scenario.switch_policy else [])
-    return [Assumption("policy", p.id, param.spec.key, param.shown(), param.assumption,
-                       param.spec.key in DRIVERS, None if param.dated else param.value)
-            for p in policies for param in p.assumptions()]  # fmt: skip
+    return [
+        Assumption(
+            "policy",
+            p.id,
+            param.spec.key,
+            param.shown(),
+            param.assumption,
+            param.spec.key in DRIVERS,
+            None if param.dated else param.value,
+        )
+        for p in policies
+        for param in p.assumptions()
+    ]
 
 
 def in_force(scenario, sets: dict[str, Any] | None = None) -> list[Assumption]:
@@ -126,11 +148,18 @@ def in_force(scenario, sets: dict[str, Any] | None = None) -> list[Assumption]:
 
     A value given by ``--set`` (``sets``) says so in its basis.
     """
-    rows = (policy_assumptions(scenario) + scenario_assumptions(scenario)
-            + file_assumptions(scenario.agents.path, "population")
-            + file_assumptions(scenario.pool.path, "fund"))  # fmt: skip
+    rows = (
+        policy_assumptions(scenario)
+        + scenario_assumptions(scenario)
+        + file_assumptions(scenario.agents.path, "population")
+        + file_assumptions(scenario.pool.path, "fund")
+    )
     sets = sets or {}
-    rows = [replace(a, basis=f"--set {a.key}={sets[a.key]} (the file: {a.basis})")
-            if a.key in sets else a for a in rows]  # fmt: skip
+    rows = [
+        replace(a, basis=f"--set {a.key}={sets[a.key]} (the file: {a.basis})")
+        if a.key in sets
+        else a
+        for a in rows
+    ]
     order = {k: i for i, k in enumerate(DRIVERS)}
     return sorted(rows, key=lambda a: (not a.drives, order.get(a.key, 0)))

@@ -61,9 +61,14 @@ def translated(basis: str) -> str | None:
     if fit:  # sim.agents.calibrated.FITTED_BASIS: rendered if the source's basis is
         start = translated(fit["start"])
         kept = f"；目标未能识别、保留原值：{fit['kept']}" if fit["kept"] else ""
-        return None if start is None else (
-            f"由 hpfsim calibrate --fit 拟合（{fit['date']}）：{fit['values']}，"
-            f"依据 targets.toml{kept}。起始值的依据：{start}")  # fmt: skip
+        return (
+            None
+            if start is None
+            else (
+                f"由 hpfsim calibrate --fit 拟合（{fit['date']}）：{fit['values']}，"
+                f"依据 targets.toml{kept}。起始值的依据：{start}"
+            )
+        )
     export = _EXPORT.fullmatch(basis)
     return f"hpfsim 账务导出，截至 {export['month']}" if export else None
 

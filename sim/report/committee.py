@@ -132,8 +132,10 @@ cash horizon under 12 months (the 个贷率 lines are in the summary, with their
 
 
 def _metrics(by_path, fund, start=None) -> list[dict[str, float]]:
-    return [path_metrics(s, fund.credit_line_rate, fund.credit_line_limit, start)
-            for s in by_path.values()]  # fmt: skip
+    return [
+        path_metrics(s, fund.credit_line_rate, fund.credit_line_limit, start)
+        for s in by_path.values()
+    ]
 
 
 def _liquidity(metrics) -> float:
@@ -151,10 +153,16 @@ def decision_table(runs, fund, *, years=(1, 3, 5), start: int | None = None) -> 
     for rate in sorted(base):
         by_path = base[rate]
         horizon_years = len(by_path[next(iter(by_path))]["members"]) // 12
-        members = {y: Band.of(yearly(stack(by_path, "members"), "stock")[:, y - 1])
-                   for y in years if y <= horizon_years}  # fmt: skip
-        balance = {y: Band.of(yearly(stack(by_path, "deposit_balance"), "stock")[:, y - 1])
-                   for y in years if y <= horizon_years}  # fmt: skip
+        members = {
+            y: Band.of(yearly(stack(by_path, "members"), "stock")[:, y - 1])
+            for y in years
+            if y <= horizon_years
+        }
+        balance = {
+            y: Band.of(yearly(stack(by_path, "deposit_balance"), "stock")[:, y - 1])
+            for y in years
+            if y <= horizon_years
+        }
         subsidy = _total(by_path, "subsidy_paid") + _total(by_path, "bonus_paid")
         paid = stack(by_path, "subsidy_paid") + stack(by_path, "bonus_paid")
         to_year = {y: Band.of(paid[:, : 12 * y].sum(axis=1)) for y in years if y <= horizon_years}
@@ -172,27 +180,40 @@ def decision_table(runs, fund, *, years=(1, 3, 5), start: int | None = None) -> 
         shortfall = np.array([m["reserve_shortfall"] for m in metrics])
         members_end = _final(by_path, "members")
         at_cap = np.where(members_end > 0, _final(by_path, "members_at_cap") / members_end, 0.0)
-        rows.append(RateRow(
-            rate=rate, members=members, deposit_balance=balance,
-            subsidy_per_year=Band.of(subsidy / max(horizon_years, 1)),
-            subsidy_total=Band.of(subsidy), share_at_cap=Band.of(at_cap),
-            cost_per_deposit_yuan=cost_dep, cost_per_member=cost_member,
-            tax_forgone=Band.of(_total(by_path, "tax_forgone")),
-            value_added_income=Band.of(_total(by_path, "value_added_income")),
-            peak_loan_to_deposit=Band.of(stack(by_path, "pool_loan_to_deposit").max(axis=1)),
-            min_survival_months=Band.of(stack(by_path, "survival_months").min(axis=1)),
-            reserve_to_loans=Band.of(_final(by_path, "reserve_to_loans")),
-            segment_margin=Band.of(_total(by_path, "segment_margin")),
-            segment_reserve_to_loans=Band.of(np.where(
-                _final(by_path, "loan_balance") > 0, _final(by_path, "segment_reserve_to_loans"),
-                np.nan)),  # no placeholder where the pilot has no loans
-            segment_net_funding=Band.of(_final(by_path, "segment_net_funding")),
-            breach_baseline=_liquidity(metrics),
-            breach_stress=_liquidity(stress_metrics) if stress_metrics else None,
-            reserve_short=float(np.mean(shortfall > 0)), reserve_shortfall=Band.of(shortfall),
-            paths=len(by_path), breaches=kind_stats(metrics), subsidy_to_year=to_year,
-            breaches_stress=kind_stats(stress_metrics) if stress_metrics else None,
-        ))  # fmt: skip
+        rows.append(
+            RateRow(
+                rate=rate,
+                members=members,
+                deposit_balance=balance,
+                subsidy_per_year=Band.of(subsidy / max(horizon_years, 1)),
+                subsidy_total=Band.of(subsidy),
+                share_at_cap=Band.of(at_cap),
+                cost_per_deposit_yuan=cost_dep,
+                cost_per_member=cost_member,
+                tax_forgone=Band.of(_total(by_path, "tax_forgone")),
+                value_added_income=Band.of(_total(by_path, "value_added_income")),
+                peak_loan_to_deposit=Band.of(stack(by_path, "pool_loan_to_deposit").max(axis=1)),
+                min_survival_months=Band.of(stack(by_path, "survival_months").min(axis=1)),
+                reserve_to_loans=Band.of(_final(by_path, "reserve_to_loans")),
+                segment_margin=Band.of(_total(by_path, "segment_margin")),
+                segment_reserve_to_loans=Band.of(
+                    np.where(
+                        _final(by_path, "loan_balance") > 0,
+                        _final(by_path, "segment_reserve_to_loans"),
+                        np.nan,
+                    )
+                ),  # no placeholder where the pilot has no loans
+                segment_net_funding=Band.of(_final(by_path, "segment_net_funding")),
+                breach_baseline=_liquidity(metrics),
+                breach_stress=_liquidity(stress_metrics) if stress_metrics else None,
+                reserve_short=float(np.mean(shortfall > 0)),
+                reserve_shortfall=Band.of(shortfall),
+                paths=len(by_path),
+                breaches=kind_stats(metrics),
+                subsidy_to_year=to_year,
+                breaches_stress=kind_stats(stress_metrics) if stress_metrics else None,
+            )
+        )
         previous = by_path
     return rows
 
@@ -242,19 +263,27 @@ def _segment_clause(n: dict[str, float], lang: str) -> str:
     """The pilot's own books, and a word on the pool-level figures that cannot tell rates apart."""
     low, high = money_text(n["margin_low"], lang), money_text(n["margin_high"], lang)
     if lang == "zh":
-        text = (f"灵活就业分账户自身的增值收益（扣除贷款损失）在整个预测期为：{n['rate_low']:.1%} 时 {low}，"
-                f"{n['rate_high']:.1%} 时 {high}")  # fmt: skip
+        text = (
+            f"灵活就业分账户自身的增值收益（扣除贷款损失）在整个预测期为：{n['rate_low']:.1%} 时 {low}，"
+            f"{n['rate_high']:.1%} 时 {high}"
+        )
         if n.get("pool_indistinct"):
-            text += ("。个贷率、流动性生存期和风险准备金/贷款是整个资金池的指标，职工缴存占资金池绝大部分，"
-                     "各补贴率下几乎相同，不能用来区分补贴率；补贴率的成本与效果请看灵活就业分账户各列")  # fmt: skip
+            text += (
+                "。个贷率、流动性生存期和风险准备金/贷款是整个资金池的指标，职工缴存占资金池绝大部分，"
+                "各补贴率下几乎相同，不能用来区分补贴率；补贴率的成本与效果请看灵活就业分账户各列"
+            )
         return text + "。"
-    text = (f"The pilot's own margin (its value-added income less credit losses) over the projection "
-            f"is {low} at {n['rate_low']:.1%} and {high} at {n['rate_high']:.1%}")  # fmt: skip
+    text = (
+        f"The pilot's own margin (its value-added income less credit losses) over the projection "
+        f"is {low} at {n['rate_low']:.1%} and {high} at {n['rate_high']:.1%}"
+    )
     if n.get("pool_indistinct"):
-        text += (". Loan-to-deposit, the survival horizon and reserve / loans are figures of the "
-                 "whole pool, which the employees' deposits dominate: they are nearly the same at "
-                 "every rate and cannot tell the rates apart — read the pilot's columns for what "
-                 "a rate costs and brings")  # fmt: skip
+        text += (
+            ". Loan-to-deposit, the survival horizon and reserve / loans are figures of the "
+            "whole pool, which the employees' deposits dominate: they are nearly the same at "
+            "every rate and cannot tell the rates apart — read the pilot's columns for what "
+            "a rate costs and brings"
+        )
     return text + "."
 
 
@@ -268,14 +297,25 @@ def _breach_clause(by_rate: dict, lang: str, where: str) -> str:
         alike = len(rates) > 1
         body = sentences(by_rate[rates[0]], lang)
         if lang == "zh":
-            lead = (f"{where}，各补贴率的突破情况相同、规模相近，不能用来区分补贴率（以下为 {rates[0]:.1%} 时）："
-                    if alike else f"{where}：")  # fmt: skip
+            lead = (
+                f"{where}，各补贴率的突破情况相同、规模相近，不能用来区分补贴率（以下为 {rates[0]:.1%} 时）："
+                if alike
+                else f"{where}："
+            )
             return lead + body
-        lead = (f"{where}, every rate has the same breaches of a similar size, so they do not tell "
-                f"the rates apart (at {rates[0]:.1%}): " if alike else f"{where}: ")  # fmt: skip
+        lead = (
+            f"{where}, every rate has the same breaches of a similar size, so they do not tell "
+            f"the rates apart (at {rates[0]:.1%}): "
+            if alike
+            else f"{where}: "
+        )
         return lead + body
-    parts = [f"{r:.1%} 时：{sentences(by_rate[r], lang)}" if lang == "zh"
-             else f"at {r:.1%}: {sentences(by_rate[r], lang)}" for r in rates]  # fmt: skip
+    parts = [
+        f"{r:.1%} 时：{sentences(by_rate[r], lang)}"
+        if lang == "zh"
+        else f"at {r:.1%}: {sentences(by_rate[r], lang)}"
+        for r in rates
+    ]
     return (f"{where}，" + "；".join(parts)) if lang == "zh" else (f"{where}, " + "; ".join(parts))
 
 
@@ -288,17 +328,21 @@ def summary_text(numbers: dict[str, float], lang: str, stress_name: str | None) 
     zh = lang == "zh"
     if zh:
         more = "多" if members >= 0 else "少"
-        parts = [f"将缴存补贴率从 {n['rate_low']:.1%} 提高到 {n['rate_high']:.1%}，到第 {n['year']} 年"
-                 f"约{more}吸引 {abs(members):,} 名缴存人，缴存余额约多 {money_text(n['extra_deposits'], 'zh')}"
-                 f"（含记入账户的补贴），同样 {n['year']} 年内多支出补贴 {subsidy}"
-                 f"（整个预测期 {money_text(n['extra_subsidy'], 'zh')}）"]  # fmt: skip
+        parts = [
+            f"将缴存补贴率从 {n['rate_low']:.1%} 提高到 {n['rate_high']:.1%}，到第 {n['year']} 年"
+            f"约{more}吸引 {abs(members):,} 名缴存人，缴存余额约多 {money_text(n['extra_deposits'], 'zh')}"
+            f"（含记入账户的补贴），同样 {n['year']} 年内多支出补贴 {subsidy}"
+            f"（整个预测期 {money_text(n['extra_subsidy'], 'zh')}）"
+        ]
     else:
         verb = "adds about" if members >= 0 else "loses about"
-        parts = [f"Raising the holding subsidy from {n['rate_low']:.1%} to {n['rate_high']:.1%} "
-                 f"{verb} {abs(members):,} members and {money_text(n['extra_deposits'], 'en')} of "
-                 f"deposits (the subsidy credited included) by year {n['year']}, for {subsidy} more "
-                 f"subsidy over the same {n['year']} years ({money_text(n['extra_subsidy'], 'en')} "
-                 "over the whole projection)"]  # fmt: skip
+        parts = [
+            f"Raising the holding subsidy from {n['rate_low']:.1%} to {n['rate_high']:.1%} "
+            f"{verb} {abs(members):,} members and {money_text(n['extra_deposits'], 'en')} of "
+            f"deposits (the subsidy credited included) by year {n['year']}, for {subsidy} more "
+            f"subsidy over the same {n['year']} years ({money_text(n['extra_subsidy'], 'en')} "
+            "over the whole projection)"
+        ]
     clause = _breach_clause(
         n.get("breaches", {}), lang, "基准情景下" if zh else "Under the baseline"
     )

@@ -83,8 +83,10 @@ def cell(value, kind: str, lang: str) -> str:
     if isinstance(value, float):
         return _num(number(value, kind, lang))
     lo, hi = number(value.lo, kind, lang), number(value.hi, kind, lang)
-    return (f"{_num(number(value.median, kind, lang))}<br><span class='band'>"
-            f"{_num('[' + lo + '–')}<wbr>{_num(hi + ']')}</span>")  # fmt: skip
+    return (
+        f"{_num(number(value.median, kind, lang))}<br><span class='band'>"
+        f"{_num('[' + lo + '–')}<wbr>{_num(hi + ']')}</span>"
+    )
 
 
 def decision_tables(rows, lang: str, stress_name: str | None) -> str:
@@ -94,8 +96,10 @@ def decision_tables(rows, lang: str, stress_name: str | None) -> str:
     out = []
     for part, title in zip((False, True), w["parts"], strict=True):
         mine = [c for c in cols if (c[0] in RISK) == part]
-        out.append(f"<h3 class='part'>{title}</h3><div class='scroll'><table class='decision'>"
-                   f"<thead>{_heads(mine, w)}</thead><tbody>")  # fmt: skip
+        out.append(
+            f"<h3 class='part'>{title}</h3><div class='scroll'><table class='decision'>"
+            f"<thead>{_heads(mine, w)}</thead><tbody>"
+        )
         for r in rows:
             cells = [_num(f"{r.rate:.1%}")]
             cells += [cell(cell_value(r, a, y), kind_of(a), lang) for a, _, _, y in mine]
@@ -113,8 +117,9 @@ def _heads(cols, w) -> str:
     while i < len(cols):
         attr, name, unit, y = cols[i]
         span = sum(1 for c in cols[i:] if c[0] == attr)
-        shown = html.escape(name) + (f"<br><span class='unit'>{html.escape(unit)}</span>"
-                                     if unit else "")  # fmt: skip
+        shown = html.escape(name) + (
+            f"<br><span class='unit'>{html.escape(unit)}</span>" if unit else ""
+        )
         if y is None:
             top.append(f"<th{two}>{shown}</th>")
         else:

@@ -121,20 +121,30 @@ def design_rows(runs) -> list[DesignRow]:
         design = design_of(label)
         count, amount = _sum(by_path, "loans_disbursed"), _sum(by_path, "loans_disbursed_amount")
         size = np.where(count > 0, amount / np.maximum(count, 1), np.nan)
-        rows.append(DesignRow(
-            design=design, summary=summary_of(design),
-            members=Band.of(_end(by_path, "members")), deposits=Band.of(_sum(by_path, "deposits")),
-            deposit_balance=Band.of(_end(by_path, "deposit_balance")),
-            subsidy=Band.of(_sum(by_path, "subsidy_paid") + _sum(by_path, "bonus_paid")),
-            loans=Band.of(count), loan_amount=Band.of(amount),
-            loan_size=Band.of(size) if np.isfinite(size).any() else Band(np.nan, np.nan, np.nan),
-            margin=Band.of(_sum(by_path, "segment_margin")),
-            reserve_to_loans=Band.of(np.minimum(_end(by_path, "segment_reserve_to_loans"), 1.0)),
-            net_funding=Band.of(_end(by_path, "segment_net_funding")),
-            pool_loan_to_deposit=Band.of(_end(by_path, "pool_loan_to_deposit")),
-            pool_survival=Band.of(_end(by_path, "survival_months")),
-            paths=len(by_path), assumptions=len(load_policy(design).assumptions()),
-        ))  # fmt: skip
+        rows.append(
+            DesignRow(
+                design=design,
+                summary=summary_of(design),
+                members=Band.of(_end(by_path, "members")),
+                deposits=Band.of(_sum(by_path, "deposits")),
+                deposit_balance=Band.of(_end(by_path, "deposit_balance")),
+                subsidy=Band.of(_sum(by_path, "subsidy_paid") + _sum(by_path, "bonus_paid")),
+                loans=Band.of(count),
+                loan_amount=Band.of(amount),
+                loan_size=Band.of(size)
+                if np.isfinite(size).any()
+                else Band(np.nan, np.nan, np.nan),
+                margin=Band.of(_sum(by_path, "segment_margin")),
+                reserve_to_loans=Band.of(
+                    np.minimum(_end(by_path, "segment_reserve_to_loans"), 1.0)
+                ),
+                net_funding=Band.of(_end(by_path, "segment_net_funding")),
+                pool_loan_to_deposit=Band.of(_end(by_path, "pool_loan_to_deposit")),
+                pool_survival=Band.of(_end(by_path, "survival_months")),
+                paths=len(by_path),
+                assumptions=len(load_policy(design).assumptions()),
+            )
+        )
     if not rows:
         raise ValueError(f"the run holds no {DESIGN_KEY} variants to compare")
     return rows
@@ -159,8 +169,10 @@ def markdown_table(rows: list[DesignRow], lang: str = "en") -> str:
 
 
 def _cell(b: Band, kind: str, lang: str) -> str:
-    return (f"{_num(b.median, kind, lang)}<br><span class='band'>[{_num(b.lo, kind, lang)}–"
-            f"{_num(b.hi, kind, lang)}]</span>")  # fmt: skip
+    return (
+        f"{_num(b.median, kind, lang)}<br><span class='band'>[{_num(b.lo, kind, lang)}–"
+        f"{_num(b.hi, kind, lang)}]</span>"
+    )
 
 
 def render_designs(run_dir: Path, runs, manifest, *, lang: str = "zh") -> Path:
@@ -174,24 +186,31 @@ def render_designs(run_dir: Path, runs, manifest, *, lang: str = "zh") -> Path:
     first = manifest["variants"][0]
     scenario = load_scenario(manifest["scenario_file"], sets=first["sets"])
     if scenario.switch_policy is not None:
-        raise InputError(manifest["scenario_file"], "policy.switch_to",
-                         "a design comparison runs one policy for the whole run",
-                         allowed="a scenario with no switch (scenarios/designs.toml)")  # fmt: skip
+        raise InputError(
+            manifest["scenario_file"],
+            "policy.switch_to",
+            "a design comparison runs one policy for the whole run",
+            allowed="a scenario with no switch (scenarios/designs.toml)",
+        )
     rows = design_rows(runs)
-    note = t["note"].format(p=rows[0].paths, n=f"{scenario.population_size:,}",
-                            m=scenario.horizon)  # fmt: skip
-    parts = [f"<h1>{t['title']}</h1>", f"<p class='summary'>{html.escape(note)}</p>",
-             f"<h2 class='first'>{t['what']}</h2><ul>"]  # fmt: skip
-    parts += [f"<li><b>{html.escape(r.design)}</b>: {html.escape(r.summary[lang])}</li>"
-              for r in rows]  # fmt: skip
+    note = t["note"].format(p=rows[0].paths, n=f"{scenario.population_size:,}", m=scenario.horizon)
+    parts = [
+        f"<h1>{t['title']}</h1>",
+        f"<p class='summary'>{html.escape(note)}</p>",
+        f"<h2 class='first'>{t['what']}</h2><ul>",
+    ]
+    parts += [
+        f"<li><b>{html.escape(r.design)}</b>: {html.escape(r.summary[lang])}</li>" for r in rows
+    ]
     parts.append(f"</ul><h2>{t['table']}</h2><div class='scroll'><table class='designs'><tr>")
     parts += [f"<th class='l'>{t['design']}</th>"]
     parts += [f"<th>{html.escape(c[1 if lang == 'zh' else 2])}</th>" for c in COLUMNS]
     parts.append(f"<th>{t['assumptions']}</th></tr>")
     for r in rows:
         cells = "".join(f"<td>{_cell(getattr(r, a), k, lang)}</td>" for a, _, _, k in COLUMNS)
-        parts.append(f"<tr><td class='l'>{html.escape(r.design)}</td>{cells}"
-                     f"<td>{r.assumptions}</td></tr>")  # fmt: skip
+        parts.append(
+            f"<tr><td class='l'>{html.escape(r.design)}</td>{cells}<td>{r.assumptions}</td></tr>"
+        )
     parts.append(f"</table></div><h2>{t['figures']}</h2><div class='figs'>")
     by_design = {design_of(k): v for k, v in runs.items() if DESIGN_KEY in k}
     for name in FIGURES:
@@ -199,13 +218,16 @@ def render_designs(run_dir: Path, runs, manifest, *, lang: str = "zh") -> Path:
         parts.append(f"<img alt='{name}' src='data:image/png;base64,{png}'>")
     parts.append("</div>")
     body = "".join(parts)
-    doc = (f"<!doctype html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head>"
-           "<meta charset='utf-8'>"
-           "<meta name='viewport' content='width=device-width,initial-scale=1'>"
-           f"<title>{t['title']}</title><style>{font_face(t['title'] + body)}{CSS}</style></head>"
-           f"<body>{body}</body></html>")  # fmt: skip
+    doc = (
+        f"<!doctype html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head>"
+        "<meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+        f"<title>{t['title']}</title><style>{font_face(t['title'] + body)}{CSS}</style></head>"
+        f"<body>{body}</body></html>"
+    )
     out = Path(run_dir) / f"{FILES[lang]}.html"
     write_atomic(out, doc.encode("utf-8"))
-    (Path(run_dir) / f"{FILES[lang]}.md").write_text(markdown_table(rows, lang) + "\n",
-                                                      encoding="utf-8")  # fmt: skip
+    (Path(run_dir) / f"{FILES[lang]}.md").write_text(
+        markdown_table(rows, lang) + "\n", encoding="utf-8"
+    )
     return out

@@ -60,8 +60,7 @@ def fan_chart(runs, name: str, start: int, *, lang: str = "en") -> bytes:
     if name in ("subsidy_paid", "loans_disbursed_amount"):
         unit += "/月" if lang == "zh" else " a month"
     cjk_font_file()
-    with rc_context({"font.family": "sans-serif",
-                     "font.sans-serif": [FAMILY, "DejaVu Sans"]}):  # fmt: skip
+    with rc_context({"font.family": "sans-serif", "font.sans-serif": [FAMILY, "DejaVu Sans"]}):
         fig = Figure(figsize=(7, 3.6), dpi=110)
         ax = fig.subplots()
         months = 0

@@ -54,5 +54,7 @@ def font_face(text: str) -> str:
     buf = io.BytesIO()
     font.save(buf)
     data = base64.b64encode(buf.getvalue()).decode()
-    return (f"@font-face{{font-family:'{EMBEDDED}';src:url(data:font/otf;base64,{data}) "
-            "format('opentype');unicode-range:U+0080-FFFF}")  # fmt: skip
+    return (
+        f"@font-face{{font-family:'{EMBEDDED}';src:url(data:font/otf;base64,{data}) "
+        "format('opentype');unicode-range:U+0080-FFFF}"
+    )

@@ -55,8 +55,7 @@ def reduce(by_path: dict[int, dict[str, np.ndarray]], series: str, how: str) -> 
     return {"peak": x.max(axis=1), "total": x.sum(axis=1), "end": x[:, -1]}[how]
 
 
-def liquidity_table(runs: dict[str, dict[int, dict[str, np.ndarray]]], *, lang: str = "en"
-                    ) -> str:  # fmt: skip
+def liquidity_table(runs: dict[str, dict[int, dict[str, np.ndarray]]], *, lang: str = "en") -> str:
     """The rows of :data:`ROWS`, one column per scenario label."""
     labels = list(runs)
     rows = []
@@ -64,8 +63,9 @@ def liquidity_table(runs: dict[str, dict[int, dict[str, np.ndarray]]], *, lang: 
         cells = [en if lang == "en" else zh]
         for lab in labels:
             lo, mid, hi = np.quantile(reduce(runs[lab], series, how), [0.05, 0.5, 0.95])
-            cells.append(f"{number(mid, kind, lang)} [{number(lo, kind, lang)} – "
-                         f"{number(hi, kind, lang)}]")  # fmt: skip
+            cells.append(
+                f"{number(mid, kind, lang)} [{number(lo, kind, lang)} – {number(hi, kind, lang)}]"
+            )
         rows.append(cells)
     title, metric = WORDS[lang]
     shown = [variant_name(lab) for lab in labels] if lang == "zh" else labels
@@ -85,23 +85,28 @@ SECTION = {
 }  # fmt: skip
 
 
-def liquidity_section(runs: dict[str, dict[int, dict[str, np.ndarray]]], *, lang: str = "zh"
-                      ) -> str:  # fmt: skip
+def liquidity_section(
+    runs: dict[str, dict[int, dict[str, np.ndarray]]], *, lang: str = "zh"
+) -> str:
     """The committee report's section: :data:`ROWS` per scenario label, as an HTML table."""
     import html
 
     title, note = SECTION[lang]
     labels = list(runs)
     heads = [_short(lab) for lab in labels]
-    out = [f"<h2>{html.escape(title)}</h2>",
-           "<div class='scroll'><table class='liquidity'><tr><th></th>"]  # fmt: skip
+    out = [
+        f"<h2>{html.escape(title)}</h2>",
+        "<div class='scroll'><table class='liquidity'><tr><th></th>",
+    ]
     out += [f"<th>{html.escape(h)}</th>" for h in heads] + ["</tr>"]
     for en, zh, series, how, kind in ROWS:
         cells = [html.escape(en if lang == "en" else zh)]
         for lab in labels:
             lo, mid, hi = np.quantile(reduce(runs[lab], series, how), [0.05, 0.5, 0.95])
-            cells.append(f"{number(mid, kind, lang)}<br><span class='band'>"
-                         f"{number(lo, kind, lang)} – {number(hi, kind, lang)}</span>")  # fmt: skip
+            cells.append(
+                f"{number(mid, kind, lang)}<br><span class='band'>"
+                f"{number(lo, kind, lang)} – {number(hi, kind, lang)}</span>"
+            )
         out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     out.append(f"</table></div><p class='band'>{html.escape(note)}</p>")
     return "".join(out)

@@ -110,8 +110,11 @@ def load_published(path: str | Path = DEFAULT_PUBLISHED) -> list[Published]:
             for key in ("source", "grade"):
                 if not isinstance(f.get(key), str) or not f[key].strip():
                     raise InputError(origin, f"{where}.{key}", "missing", allowed="a string")
-            out.append(Published(int(year), name, float(value) * UNITS[unit], unit, f["source"],
-                                 f["grade"]))  # fmt: skip
+            out.append(
+                Published(
+                    int(year), name, float(value) * UNITS[unit], unit, f["source"], f["grade"]
+                )
+            )
     return out
 
 
@@ -129,8 +132,9 @@ def year_values(series: np.ndarray, start: int, year: int, kind: str) -> np.ndar
     return series[:, december][:, 0] if december.any() else None
 
 
-def reconcile(by_path: dict[int, dict[str, np.ndarray]], start: int,
-              published: list[Published]) -> list[Row]:  # fmt: skip
+def reconcile(
+    by_path: dict[int, dict[str, np.ndarray]], start: int, published: list[Published]
+) -> list[Row]:
     """Each published figure beside the model's median and 5–95% band over paths."""
     rows = []
     for pub in published:
@@ -158,24 +162,49 @@ def _shown(value: float | None, unit: str) -> str:
 
 def table(rows: list[Row]) -> str:
     """The reconcile table as text: published beside the model, in the published units."""
-    head = ("year", "figure", "unit", "published", "grade", "model median", "90% band",
-            "difference", "")  # fmt: skip
+    head = (
+        "year",
+        "figure",
+        "unit",
+        "published",
+        "grade",
+        "model median",
+        "90% band",
+        "difference",
+        "",
+    )
     lines = [head]
     for r in rows:
         p = r.published
-        band = (f"{_shown(r.low, p.unit)} – {_shown(r.high, p.unit)}" if r.median is not None
-                else r.note)  # fmt: skip
+        band = (
+            f"{_shown(r.low, p.unit)} – {_shown(r.high, p.unit)}"
+            if r.median is not None
+            else r.note
+        )
         diff = f"{r.difference:+.1%}" if r.difference is not None else "—"
-        lines.append((str(p.year), p.figure, p.unit, _shown(p.value, p.unit), p.grade,
-                      _shown(r.median, p.unit), band, diff,
-                      "outside the band" if r.outside else ""))  # fmt: skip
+        lines.append(
+            (
+                str(p.year),
+                p.figure,
+                p.unit,
+                _shown(p.value, p.unit),
+                p.grade,
+                _shown(r.median, p.unit),
+                band,
+                diff,
+                "outside the band" if r.outside else "",
+            )
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
-    text = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-            for line in lines]  # fmt: skip
+    text = [
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines
+    ]
     outside = [f"{r.published.year} {r.published.figure}" for r in rows if r.outside]
     text.append("")
-    text.append("published figures outside the model's 90% band: "
-                + (", ".join(outside) if outside else "none"))  # fmt: skip
+    text.append(
+        "published figures outside the model's 90% band: "
+        + (", ".join(outside) if outside else "none")
+    )
     return "\n".join(text)
 
 
@@ -185,31 +214,44 @@ def reconcile_run(run_dir: str | Path, published: str | Path | None = None) -> s
 
     run_dir = Path(run_dir)
     if not (run_dir / "manifest.json").exists():
-        raise InputError(str(run_dir), "manifest.json", "not a results folder",
-                         allowed="a folder written by hpfsim run or compare")  # fmt: skip
+        raise InputError(
+            str(run_dir),
+            "manifest.json",
+            "not a results folder",
+            allowed="a folder written by hpfsim run or compare",
+        )
     manifest = read_manifest(run_dir)
     if not manifest.get("complete"):
-        raise InputError(str(run_dir), "manifest.json", "the run is incomplete",
-                         allowed="a complete run (finish it with --resume)")  # fmt: skip
+        raise InputError(
+            str(run_dir),
+            "manifest.json",
+            "the run is incomplete",
+            allowed="a complete run (finish it with --resume)",
+        )
     figures = load_published(published or DEFAULT_PUBLISHED)
     out = []
     for variant in manifest["variants"]:
         by_path = load_paths(run_dir, variant["label"])
         if not by_path:
             raise InputError(str(run_dir), f"paths/{variant['label']}", "no paths on disk")
-        out.append(f"{variant['label']} ({len(by_path)} paths) against "
-                   f"{published or DEFAULT_PUBLISHED}")  # fmt: skip
+        out.append(
+            f"{variant['label']} ({len(by_path)} paths) against {published or DEFAULT_PUBLISHED}"
+        )
         out.append(table(reconcile(by_path, manifest["start"], figures)))
     return "\n".join(out)
 
 
 def add_command(sub) -> None:
     """Register ``hpfsim reconcile RUN [--published FILE]``."""
-    cmd = sub.add_parser("reconcile", help="the run's calendar-year pool figures beside the "
-                         "fund centre's published ones (back-test)")  # fmt: skip
+    cmd = sub.add_parser(
+        "reconcile",
+        help="the run's calendar-year pool figures beside the "
+        "fund centre's published ones (back-test)",
+    )
     cmd.add_argument("run_dir", help="a results folder (hpfsim run or compare)")
-    cmd.add_argument("--published", help="published figures (default "
-                     "scenarios/published/lianyungang.toml)")  # fmt: skip
+    cmd.add_argument(
+        "--published", help="published figures (default scenarios/published/lianyungang.toml)"
+    )
     cmd.set_defaults(run=_run)
 
 

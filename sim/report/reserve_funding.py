@@ -68,9 +68,16 @@ def _path_years(s, scenario) -> dict[int, dict[str, float]]:
             would = min(before, max(share * before, target * loans - reserve_before))
         else:
             would = float("nan") if not june else 0.0
-        out[fy] = {"income_before": before, "subsidy": subsidy, "income_after": after,
-                   "losses": losses, "provision": provision, "provision_before": would,
-                   "reserve": res1, "uncovered": unc1}  # fmt: skip
+        out[fy] = {
+            "income_before": before,
+            "subsidy": subsidy,
+            "income_after": after,
+            "losses": losses,
+            "provision": provision,
+            "provision_before": would,
+            "reserve": res1,
+            "uncovered": unc1,
+        }
     return out
 
 
@@ -81,17 +88,26 @@ def reserve_funding(by_path, scenario) -> dict[int, dict[str, float]]:
         for fy, values in _path_years(s, scenario).items():
             for k, v in values.items():
                 rows.setdefault(fy, {}).setdefault(k, []).append(v)
-    return {fy: {k: float(np.nanmedian(v)) if not np.isnan(v).all() else float("nan")
-                 for k, v in cols.items()} for fy, cols in rows.items()}  # fmt: skip
+    return {
+        fy: {
+            k: float(np.nanmedian(v)) if not np.isnan(v).all() else float("nan")
+            for k, v in cols.items()
+        }
+        for fy, cols in rows.items()
+    }
 
 
 def reserve_funding_rows(by_path, scenario, *, lang: str = "en") -> tuple[list, list]:
     """The table's head and rows (strings), one row per fund year."""
     years = reserve_funding(by_path, scenario)
-    head = ["公积金年度" if lang == "zh" else "fund year",
-            *(COLUMNS[k][0 if lang == "zh" else 1] for k in COLUMNS)]  # fmt: skip
-    body = [[f"{fy}–{(fy + 1) % 100:02d}", *(number(v[k], "money", lang) for k in COLUMNS)]
-            for fy, v in years.items()]  # fmt: skip
+    head = [
+        "公积金年度" if lang == "zh" else "fund year",
+        *(COLUMNS[k][0 if lang == "zh" else 1] for k in COLUMNS),
+    ]
+    body = [
+        [f"{fy}–{(fy + 1) % 100:02d}", *(number(v[k], "money", lang) for k in COLUMNS)]
+        for fy, v in years.items()
+    ]
     return head, body
 
 

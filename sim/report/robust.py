@@ -67,8 +67,12 @@ TEXT = {
 def _read_csv(path: Path, made_by: str) -> list[dict]:
     """A results table, or a one-line error naming the folder and what should have made it."""
     if not path.is_file():
-        raise InputError(str(path.parent), path.name, "no such file in this folder",
-                         allowed=f"a folder written by {made_by}")  # fmt: skip
+        raise InputError(
+            str(path.parent),
+            path.name,
+            "no such file in this folder",
+            allowed=f"a folder written by {made_by}",
+        )
     with path.open() as fh:
         return list(csv.DictReader(fh))
 
@@ -88,21 +92,27 @@ def drivers_html(sensitivity_dir: Path, *, lang: str = "zh", at_most: int = 3) -
     manifest = json.loads((folder / "manifest.json").read_text())
     space = load_uncertainty(manifest["uncertainty_file"])
     basis = {p.key: shown(p.basis, lang) for p in space.parameters}
-    out = [f"<h3>{t['drivers']}</h3>",
-           f"<p>{html.escape(t['drivers_note'].format(method=method, n=len(space.names)))}</p>",
-           "<div class='scroll'><table class='drivers'><tr>"
-           f"<th class='l'>{t['figure']}</th><th class='l'>{t['params']}</th></tr>"]  # fmt: skip
+    out = [
+        f"<h3>{t['drivers']}</h3>",
+        f"<p>{html.escape(t['drivers_note'].format(method=method, n=len(space.names)))}</p>",
+        "<div class='scroll'><table class='drivers'><tr>"
+        f"<th class='l'>{t['figure']}</th><th class='l'>{t['params']}</th></tr>",
+    ]
     for output, params in top_drivers(rows, at_most=at_most):
         if output not in DRIVEN or output not in OUTPUTS:
             continue
         score = {r["parameter"]: r[keys[0]] for r in rows if r["output"] == output}
         if not any(score.values()):
             continue
-        items = "".join(f"<li>{_param(p, lang)} <span class='band'>"
-                        f"{html.escape(_basis(basis.get(p, ''), lang))}</span></li>"
-                        for p in params)  # fmt: skip
-        out.append(f"<tr><td class='l'>{html.escape(OUTPUTS[output].label(lang))}</td>"
-                   f"<td class='l'><ol>{items}</ol></td></tr>")  # fmt: skip
+        items = "".join(
+            f"<li>{_param(p, lang)} <span class='band'>"
+            f"{html.escape(_basis(basis.get(p, ''), lang))}</span></li>"
+            for p in params
+        )
+        out.append(
+            f"<tr><td class='l'>{html.escape(OUTPUTS[output].label(lang))}</td>"
+            f"<td class='l'><ol>{items}</ol></td></tr>"
+        )
     out.append("</table></div>")
     return "".join(out)
 
@@ -131,32 +141,42 @@ def robust_html(robust_dir: Path, *, lang: str = "zh") -> str:
     """The robust table of a ``compare --robust`` folder."""
     t = TEXT[lang]
     raw = _read_csv(Path(robust_dir) / "robust.csv", "hpfsim compare --robust")
-    numeric = [{k: (v if k in ("candidate", "objective") else float(v)) for k, v in r.items()}
-               for r in raw]  # fmt: skip
+    numeric = [
+        {k: (v if k in ("candidate", "objective") else float(v)) for k, v in r.items()} for r in raw
+    ]
     objective = OBJECTIVES[raw[0]["objective"]]
     limits = [k for k in raw[0] if k.startswith("holds.")]
     head = [t["candidate"], t["cost"], t["deposits"], t["margin"], t["regret"], t["best"]]
     head += [LIMITS[k[6:]].zh if lang == "zh" else LIMITS[k[6:]].en for k in limits]
-    out = [f"<h3>{t['robust'].format(d=int(float(raw[0]['draws'])))}</h3>",
-           "<div class='scroll'><table class='robust'><tr>"
-           + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"]  # fmt: skip
+    out = [
+        f"<h3>{t['robust'].format(d=int(float(raw[0]['draws'])))}</h3>",
+        "<div class='scroll'><table class='robust'><tr>"
+        + "".join(f"<th>{html.escape(h)}</th>" for h in head)
+        + "</tr>",
+    ]
     for r in raw:
-        cells = [f"<td class='l'>{html.escape(_candidate(r['candidate'], lang))}</td>",
-                 f"<td>{_cell(r, 'subsidy_cost')}</td>", f"<td>{_cell(r, 'deposits')}</td>",
-                 f"<td>{_cell(r, 'segment_margin')}</td>",
-                 f"<td>{_num(r, 'regret.mean'):,.3g} / {_num(r, 'regret.max'):,.3g}</td>",
-                 f"<td>{_num(r, 'share_best'):.0%}</td>"]  # fmt: skip
+        cells = [
+            f"<td class='l'>{html.escape(_candidate(r['candidate'], lang))}</td>",
+            f"<td>{_cell(r, 'subsidy_cost')}</td>",
+            f"<td>{_cell(r, 'deposits')}</td>",
+            f"<td>{_cell(r, 'segment_margin')}</td>",
+            f"<td>{_num(r, 'regret.mean'):,.3g} / {_num(r, 'regret.max'):,.3g}</td>",
+            f"<td>{_num(r, 'share_best'):.0%}</td>",
+        ]
         cells += [f"<td>{_num(r, k):.0%}</td>" for k in limits]
         out.append("<tr>" + "".join(cells) + "</tr>")
     note = t["robust_note"].format(objective=objective.zh if lang == "zh" else objective.en)
     choice = _candidate(robust_choice(numeric)["candidate"], lang)
-    out.append(f"</table></div><p class='band'>{html.escape(note)}</p>"
-               f"<p>{html.escape(t['choice'].format(c=choice))}</p>")  # fmt: skip
+    out.append(
+        f"</table></div><p class='band'>{html.escape(note)}</p>"
+        f"<p>{html.escape(t['choice'].format(c=choice))}</p>"
+    )
     return "".join(out)
 
 
-def robust_section(robust_dir: Path, *, sensitivity_dir: Path | None = None,
-                   lang: str = "zh") -> str:  # fmt: skip
+def robust_section(
+    robust_dir: Path, *, sensitivity_dir: Path | None = None, lang: str = "zh"
+) -> str:
     """The report section: the drivers (if a sensitivity run is given) and the robust table."""
     if lang not in TEXT:
         raise ValueError(f"lang must be one of {', '.join(TEXT)}")

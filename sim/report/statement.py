@@ -85,14 +85,17 @@ def to_text(statement: dict[str, Any]) -> str:
     lines = ["".join(" " * (12 - _width(h)) + h for h in HEAD[:-1]) + f"  {HEAD[-1]}"]
     for r in statement["rows"]:
         notes = [ACTIONS.get(e, e) for e in r["events"]]
-        notes += [f"{_event(x['event'])}：{REASONS.get(x['reason'], x['reason'])}"
-                  for x in r["refused"]]  # fmt: skip
+        notes += [
+            f"{_event(x['event'])}：{REASONS.get(x['reason'], x['reason'])}" for x in r["refused"]
+        ]
         lines.append("".join(f"{r[c]:>12}" for c in COLUMNS) + f"  {'；'.join(notes)}")
     t = statement["totals"]
-    lines.append(f"合计：缴存 {t['deposit']} 元，提取 {t['withdrawal']} 元，利息 "
-                 f"{t['interest_credited']} 元，补贴 {t['subsidy_credited']} 元，期末余额 "
-                 f"{t['balance']} 元；拒绝 {t['refused']} 笔申请  "
-                 f"［政策 {statement['policy']}］")  # fmt: skip
+    lines.append(
+        f"合计：缴存 {t['deposit']} 元，提取 {t['withdrawal']} 元，利息 "
+        f"{t['interest_credited']} 元，补贴 {t['subsidy_credited']} 元，期末余额 "
+        f"{t['balance']} 元；拒绝 {t['refused']} 笔申请  "
+        f"［政策 {statement['policy']}］"
+    )
     return "\n".join(lines)
 
 
@@ -104,8 +107,16 @@ def trace_text(statement: dict[str, Any]) -> str:
     for r in statement["rows"]:
         for t in r["trace"]:
             amount = "" if t["amount"] is None else str(t["amount"])
-            rows.append([r["month"], ITEMS.get(t["item"], t["item"]),
-                         DECISIONS.get(t["decision"], t["decision"]), amount, t["rule"],
-                         _why(t["why"]) if t["decision"] != "refused" else
-                         REASONS.get(t["why"], _why(t["why"]))])  # fmt: skip
+            rows.append(
+                [
+                    r["month"],
+                    ITEMS.get(t["item"], t["item"]),
+                    DECISIONS.get(t["decision"], t["decision"]),
+                    amount,
+                    t["rule"],
+                    _why(t["why"])
+                    if t["decision"] != "refused"
+                    else REASONS.get(t["why"], _why(t["why"])),
+                ]
+            )
     return table(["月份", "事项", "处理", "金额（元）", "规则", "说明"], rows, align="lllrll")

@@ -51,15 +51,24 @@ def window_rows(effects: dict, start: int, *, lang: str = "en") -> tuple[list, l
     w = WORDS[lang]
     labels = list(effects)
     head = [w["head"], *labels]
-    rows = [[w["window"]] + [f"{format_month(start + effects[k]['window'][0])} – "
-                             f"{format_month(start + effects[k]['window'][1] - 1)}"
-                             for k in labels]]  # fmt: skip
+    rows = [
+        [w["window"]]
+        + [
+            f"{format_month(start + effects[k]['window'][0])} – "
+            f"{format_month(start + effects[k]['window'][1] - 1)}"
+            for k in labels
+        ]
+    ]
     for f in FIGURES:
         for when in ("in", "after"):
-            name = f"{label(f.name, lang)}, {w[when]}" if lang == "en" else (
-                f"{label(f.name, lang)}·{w[when]}")  # fmt: skip
-            rows.append([name] + [_cell(f.name, effects[k]["figures"][f.name][when], lang)
-                                  for k in labels])  # fmt: skip
+            name = (
+                f"{label(f.name, lang)}, {w[when]}"
+                if lang == "en"
+                else (f"{label(f.name, lang)}·{w[when]}")
+            )
+            rows.append(
+                [name] + [_cell(f.name, effects[k]["figures"][f.name][when], lang) for k in labels]
+            )
     return head, rows
 
 
@@ -78,14 +87,20 @@ def pool_sentence(effects: dict, stress: str, *, lang: str = "en") -> str:
         stress = stress_name(stress)
         if moves:
             return f"{stress} 会影响资金池的流动性（生存期、个贷率），见上表（{'、'.join(moves)}）"
-        return (f"{stress} 不能影响资金池的流动性：灵活就业缴存仅占资金池的 {share:.2%}，"
-                "其对资金池生存期和个贷率的影响小于 0.5%")  # fmt: skip
+        return (
+            f"{stress} 不能影响资金池的流动性：灵活就业缴存仅占资金池的 {share:.2%}，"
+            "其对资金池生存期和个贷率的影响小于 0.5%"
+        )
     if moves:
-        return (f"{stress} moves the pool's liquidity (survival horizon, loan-to-deposit): "
-                f"see the table ({', '.join(moves)})")  # fmt: skip
-    return (f"{stress} cannot move the pool's liquidity: the pilot holds {share:.2%} of the "
-            "pool's deposits, and its effect on the pool's survival horizon and loan-to-deposit "
-            "is under 0.5%")  # fmt: skip
+        return (
+            f"{stress} moves the pool's liquidity (survival horizon, loan-to-deposit): "
+            f"see the table ({', '.join(moves)})"
+        )
+    return (
+        f"{stress} cannot move the pool's liquidity: the pilot holds {share:.2%} of the "
+        "pool's deposits, and its effect on the pool's survival horizon and loan-to-deposit "
+        "is under 0.5%"
+    )
 
 
 def pool_lines(effects: dict, *, lang: str = "en") -> str:

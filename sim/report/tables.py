@@ -92,11 +92,17 @@ def summary_table(runs, *, lang: str = "en") -> str:
             cells = [_title(name, w[kind], lang)]
             for y in show:
                 lo, mid, hi = _quantiles(per_year[:, y - 1])
-                cells.append("–" if np.isnan(mid) else f"{value(name, mid, lang)} [{value(name, lo, lang)} – "
-                             f"{value(name, hi, lang)}]")  # fmt: skip
+                cells.append(
+                    "–"
+                    if np.isnan(mid)
+                    else f"{value(name, mid, lang)} [{value(name, lo, lang)} – "
+                    f"{value(name, hi, lang)}]"
+                )
             rows.append(cells)
-        head = [w["metric"], *(w["year"].format(y=y) if years else w["months"].format(m=months)
-                               for y in show)]  # fmt: skip
+        head = [
+            w["metric"],
+            *(w["year"].format(y=y) if years else w["months"].format(m=months) for y in show),
+        ]
         na = any(c == "–" for r in rows for c in r[1:])
         shown_label = variant_name(name_) if lang == "zh" else name_
         blocks.append(
@@ -110,17 +116,24 @@ def summary_table(runs, *, lang: str = "en") -> str:
 
 def _span(series: np.ndarray, kind: str) -> np.ndarray:
     """A run shorter than a year summarised as one span (paths × 1), as :func:`yearly` would."""
-    return {"stock": series[:, -1:], "flow": series.sum(axis=1, keepdims=True),
-            "max": series.max(axis=1, keepdims=True),
-            "min": series.min(axis=1, keepdims=True)}[kind]  # fmt: skip
+    return {
+        "stock": series[:, -1:],
+        "flow": series.sum(axis=1, keepdims=True),
+        "max": series.max(axis=1, keepdims=True),
+        "min": series.min(axis=1, keepdims=True),
+    }[kind]
 
 
 def paired_differences(runs, name: str, how: str) -> dict[str, tuple[float, float]]:
     """Mean difference against the first label and its paired standard error, per label."""
 
     def reduce(x):
-        return {"stock": x[:, -1], "total": x.sum(axis=1), "peak": x.max(axis=1),
-                "low": x.min(axis=1)}[how]  # fmt: skip
+        return {
+            "stock": x[:, -1],
+            "total": x.sum(axis=1),
+            "peak": x.max(axis=1),
+            "low": x.min(axis=1),
+        }[how]
 
     labels = list(runs)
     base = reduce(stack(runs[labels[0]], name))
@@ -139,9 +152,13 @@ def paired_table(runs, *, lang: str = "en") -> str:
     for name, how in PAIRED:
         diffs = paired_differences(runs, name, how)
         when = WORDS[lang]["end" if how == "stock" else how]
-        rows.append([_title(name, when, lang)] + [
-            f"{value(name, diffs[lab][0], lang, sign=True)} ± {value(name, 2 * diffs[lab][1], lang)}"
-            for lab in labels[1:]])  # fmt: skip
+        rows.append(
+            [_title(name, when, lang)]
+            + [
+                f"{value(name, diffs[lab][0], lang, sign=True)} ± {value(name, 2 * diffs[lab][1], lang)}"
+                for lab in labels[1:]
+            ]
+        )
     shown = [variant_name(lab) for lab in labels] if lang == "zh" else labels
     head = [WORDS[lang]["metric"], *shown[1:]]
     return WORDS[lang]["paired"].format(label=shown[0]) + "\n" + table(head, rows)

@@ -99,10 +99,15 @@ def progress(
     )
 
     bar = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
-        console=Console(file=stream, force_terminal=True), transient=False,
-    )  # fmt: skip
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=Console(file=stream, force_terminal=True),
+        transient=False,
+    )
     task = None
     with bar:
 
@@ -125,8 +130,13 @@ def working(description: str, *, stream=None) -> Iterator[None]:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn(description), TimeElapsedColumn(),
-                  console=Console(file=stream, force_terminal=True), transient=True) as bar:  # fmt: skip
+    with Progress(
+        SpinnerColumn(),
+        TextColumn(description),
+        TimeElapsedColumn(),
+        console=Console(file=stream, force_terminal=True),
+        transient=True,
+    ) as bar:
         bar.add_task(description, total=None)
         yield
 

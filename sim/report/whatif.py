@@ -136,10 +136,12 @@ render();document.body.dataset.ready='1';
 def _slider(name: str, values) -> str:
     lever = LEVERS[name]
     ticks = " · ".join(f"{v:g}" for v in values)
-    return (f"<div class='lever'><label for='lever-{name}'><span id='name-{name}'></span>: "
-            f"<output id='val-{name}'></output></label><input type='range' id='lever-{name}' "
-            f"min='{values[0]!r}' max='{values[-1]!r}' step='{lever.step!r}'>"
-            f"<div class='ticks'>{html.escape(ticks)}</div></div>")  # fmt: skip
+    return (
+        f"<div class='lever'><label for='lever-{name}'><span id='name-{name}'></span>: "
+        f"<output id='val-{name}'></output></label><input type='range' id='lever-{name}' "
+        f"min='{values[0]!r}' max='{values[-1]!r}' step='{lever.step!r}'>"
+        f"<div class='ticks'>{html.escape(ticks)}</div></div>"
+    )
 
 
 def render_whatif(out: Path, data: dict, assumptions: list, *, about: dict) -> Path:
@@ -148,35 +150,43 @@ def render_whatif(out: Path, data: dict, assumptions: list, *, about: dict) -> P
 
     grid = data["grid"]
     sliders = "".join(_slider(n, v) for n, v in grid.items())
-    rows = "".join(f"<tr><td class='l' id='fname-{f}'></td><td id='fig-{f}'></td></tr>"
-                   for f in data["figures"])  # fmt: skip
+    rows = "".join(
+        f"<tr><td class='l' id='fname-{f}'></td><td id='fig-{f}'></td></tr>"
+        for f in data["figures"]
+    )
     options = "".join(f"<option value='{s}'></option>" for s in data["series"])
-    notes = "".join(f"<tr><td class='l'><code>{html.escape(a.key)}</code></td>"
-                    f"<td class='l'>{html.escape(a.value)}</td><td class='l'>"
-                    f"<span class='zh'>{html.escape(shown(a.basis, 'zh'))}</span>"
-                    f"<span class='en'>{html.escape(a.basis)}</span></td></tr>"
-                    for a in assumptions)  # fmt: skip
+    notes = "".join(
+        f"<tr><td class='l'><code>{html.escape(a.key)}</code></td>"
+        f"<td class='l'>{html.escape(a.value)}</td><td class='l'>"
+        f"<span class='zh'>{html.escape(shown(a.basis, 'zh'))}</span>"
+        f"<span class='en'>{html.escape(a.basis)}</span></td></tr>"
+        for a in assumptions
+    )
     data["assumptions"] = len(assumptions)
     for lang in ("zh", "en"):
         data["text"][lang]["about"] = data["text"][lang]["about"].format(**about)
-    body = (f"<button id='switch'></button><h1 id='title'></h1><p id='about' class='band'></p>"
-            f"<div class='row'><div class='levers'><h2 id='levers-h'></h2>{sliders}</div>"
-            f"<div class='figs'><h2 id='figures-h'></h2><div id='interp'></div>"
-            f"<table><tr><th class='l'></th><th id='th-median'></th></tr>{rows}</table></div></div>"
-            f"<h2 id='chart-h'></h2><select id='series'>{options}</select>"
-            f"<svg id='chart' viewBox='0 0 640 260' role='img'></svg>"
-            f"<h2 id='assumptions-h'></h2><details><summary id='assumptions-n'></summary>"
-            f"<table class='assumptions'>{notes}</table></details>")  # fmt: skip
+    body = (
+        f"<button id='switch'></button><h1 id='title'></h1><p id='about' class='band'></p>"
+        f"<div class='row'><div class='levers'><h2 id='levers-h'></h2>{sliders}</div>"
+        f"<div class='figs'><h2 id='figures-h'></h2><div id='interp'></div>"
+        f"<table><tr><th class='l'></th><th id='th-median'></th></tr>{rows}</table></div></div>"
+        f"<h2 id='chart-h'></h2><select id='series'>{options}</select>"
+        f"<svg id='chart' viewBox='0 0 640 260' role='img'></svg>"
+        f"<h2 id='assumptions-h'></h2><details><summary id='assumptions-n'></summary>"
+        f"<table class='assumptions'>{notes}</table></details>"
+    )
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     text = json.dumps(data["text"], ensure_ascii=False) + "".join(
         v["zh"] for part in ("levers", "figures", "series") for v in data[part].values()
     )
-    doc = ("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
-           "<meta name='viewport' content='width=device-width,initial-scale=1'>"
-           f"<title>{html.escape(TEXT['zh']['title'])}</title>"
-           f"<style>{font_face(text + body)}{CSS}</style></head><body>{body}"
-           f"<script type='application/json' id='data'>{payload}</script>"
-           f"<script>{SCRIPT}</script></body></html>")  # fmt: skip
+    doc = (
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+        f"<title>{html.escape(TEXT['zh']['title'])}</title>"
+        f"<style>{font_face(text + body)}{CSS}</style></head><body>{body}"
+        f"<script type='application/json' id='data'>{payload}</script>"
+        f"<script>{SCRIPT}</script></body></html>"
+    )
     path = Path(out) / "whatif.html"
     write_atomic(path, doc.encode("utf-8"))
     return path

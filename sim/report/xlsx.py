@@ -99,8 +99,9 @@ def _value(a):
     return a.value
 
 
-def write_workbook(path: Path, rows, summary: str, assumptions, *, lang: str,
-                   stress_name: str | None) -> Path:  # fmt: skip
+def write_workbook(
+    path: Path, rows, summary: str, assumptions, *, lang: str, stress_name: str | None
+) -> Path:
     """Write the workbook atomically; return its path."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -150,8 +151,16 @@ def write_workbook(path: Path, rows, summary: str, assumptions, *, lang: str,
     table = book.create_sheet(w["assumptions"])
     table.append(w["head"])
     for a in assumptions:
-        table.append([a.source, file_name(a.file), a.key, _value(a), shown(a.basis, lang),
-                      "★" if a.drives else ""])  # fmt: skip
+        table.append(
+            [
+                a.source,
+                file_name(a.file),
+                a.key,
+                _value(a),
+                shown(a.basis, lang),
+                "★" if a.drives else "",
+            ]
+        )
         safe_row(table)
     for col, width in zip("ABCDEF", (12, 30, 45, 25, 90, 8), strict=True):
         table.column_dimensions[col].width = width

@@ -52,9 +52,11 @@ from sim.fund.pool_config import (
 )
 
 ORIGIN = "(command line)"
-ALLOWED = ("population.KEY, cohort_defaults.KEY, cohorts.NAME.KEY, behaviour.MODEL.KEY, "
-           "behaviour.response.setting, behaviour.response.SETTING.KEY (population file); "
-           "fund.KEY, employee.KEY (fund file)")  # fmt: skip
+ALLOWED = (
+    "population.KEY, cohort_defaults.KEY, cohorts.NAME.KEY, behaviour.MODEL.KEY, "
+    "behaviour.response.setting, behaviour.response.SETTING.KEY (population file); "
+    "fund.KEY, employee.KEY (fund file)"
+)
 OPENING = ("employee.deposit_balance", "employee.loan_balance", "fund.start_reserve",
            "fund.start_credit_line", "fund.start_equity")  # fmt: skip
 _PREFIXES = ("population.", "cohort_defaults.", "cohorts.", "behaviour.", "fund.", "employee.")
@@ -70,8 +72,12 @@ def file_spec(key: str, origin: str = ORIGIN) -> tuple[Any, Any, type]:
     parts = key.split(".")
     spec = None
     if len(parts) == 2:
-        table = {"population": POPULATION_SPECS, "fund": FUND_SPECS, "employee": EMPLOYEE_SPECS,
-                 "cohort_defaults": COHORT_SPECS}.get(parts[0], {})  # fmt: skip
+        table = {
+            "population": POPULATION_SPECS,
+            "fund": FUND_SPECS,
+            "employee": EMPLOYEE_SPECS,
+            "cohort_defaults": COHORT_SPECS,
+        }.get(parts[0], {})
         spec = table.get(parts[1])
     elif len(parts) == 3 and parts[0] == "cohorts" and parts[1] in COHORTS:
         spec = COHORT_SPECS.get(parts[2])
@@ -131,9 +137,12 @@ def apply_file_sets(
                 if head == "cohorts"
                 else {c for c in COHORTS if name not in raw_cohorts.get(c, {})}
             )
-            agents = replace(agents, cohorts=tuple(
-                replace(c, **{name: v}) if c.name in chosen else c for c in agents.cohorts
-            ))  # fmt: skip
+            agents = replace(
+                agents,
+                cohorts=tuple(
+                    replace(c, **{name: v}) if c.name in chosen else c for c in agents.cohorts
+                ),
+            )
     if any(k in sets for k in OPENING) and "fund.start_cash" not in sets:
         cash = balancing_cash(pool.fund, pool.employee, book)
         if cash < 0:

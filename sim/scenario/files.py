@@ -133,8 +133,12 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         elif is_file_key(key):
             file_sets[key] = value
         else:
-            raise InputError("(command line)", key, "unknown key for --set",
-                             allowed=f"a scenario or policy key path, or {ALLOWED}")  # fmt: skip
+            raise InputError(
+                "(command line)",
+                key,
+                "unknown key for --set",
+                allowed=f"a scenario or policy key path, or {ALLOWED}",
+            )
     sc = table_at(origin, "scenario", data.get("scenario"))
     name = check_str(origin, "scenario.name", sc.get("name"))
     start = check_month(origin, "scenario.start", sc.get("start"))
@@ -175,9 +179,14 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         from sim.book.load import book_lines, shift_scenario
 
         header, start, policy, switch_on, switch_policy, pool = shift_scenario(
-            origin, book, start=start, policy=policy, switch_on=switch_on,
-            switch_policy=switch_policy, fund_file=fund_file,
-        )  # fmt: skip
+            origin,
+            book,
+            start=start,
+            policy=policy,
+            switch_on=switch_on,
+            switch_policy=switch_policy,
+            fund_file=fund_file,
+        )
         lines = book_lines(header)
     agents, pool = apply_file_sets(agents, pool, file_sets, book=lines)
     _in_force(origin, "scenario.start", policy, start)
@@ -188,21 +197,33 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         from sim.scenario.stress_files import load_stress
 
         shocks += load_stress(stress, start=start, severity=severity, effects=effects).shocks
-    cohort = window_start if window_start is not None else min((s.start for s in shocks),
-                                                               default=None)  # fmt: skip
+    cohort = (
+        window_start if window_start is not None else min((s.start for s in shocks), default=None)
+    )
     resolved = {
         "scenario": {"name": name, "start": format_month(start), "file": origin},
-        "policy": {"id": policy.id, "switch_to": switch_policy.id if switch_policy else None,
-                   "switch_on": format_month(switch_on) if switch_on else None},
-        "overrides": overrides, "population.size": size, "horizon.months": horizon,
-        "montecarlo": {"paths": paths, "seed": seed}, "engine.repay_from_balance": repay,
-        "population_file": agents.path, "fund_file": pool.path,
-        "shocks": [s.name for s in shocks], "stress": stress, "stress.severity": severity,
-        "stress.effects": effects, "book": book, "file_sets": file_sets,
+        "policy": {
+            "id": policy.id,
+            "switch_to": switch_policy.id if switch_policy else None,
+            "switch_on": format_month(switch_on) if switch_on else None,
+        },
+        "overrides": overrides,
+        "population.size": size,
+        "horizon.months": horizon,
+        "montecarlo": {"paths": paths, "seed": seed},
+        "engine.repay_from_balance": repay,
+        "population_file": agents.path,
+        "fund_file": pool.path,
+        "shocks": [s.name for s in shocks],
+        "stress": stress,
+        "stress.severity": severity,
+        "stress.effects": effects,
+        "book": book,
+        "file_sets": file_sets,
         "fund.start_cash": pool.fund.start_cash,
         "held_policy": held_policy(shocks, switch_on, switch_policy),
         "stress.window_start": format_month(cohort) if cohort is not None else None,
-    }  # fmt: skip
+    }
     digest = hashlib.sha256(
         Path(origin).read_bytes()
         + repr(sorted(overrides.items())).encode()
@@ -210,10 +231,26 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         + (f"book={Path(book).resolve()}".encode() if book else b"")
     )
     return Scenario(
-        origin, name, str(sc.get("description", "")), start, policy, switch_on, switch_policy,
-        size, horizon, paths, seed, agents, pool, repay, shocks, resolved, digest.hexdigest(),
-        book, cohort,
-    )  # fmt: skip
+        origin,
+        name,
+        str(sc.get("description", "")),
+        start,
+        policy,
+        switch_on,
+        switch_policy,
+        size,
+        horizon,
+        paths,
+        seed,
+        agents,
+        pool,
+        repay,
+        shocks,
+        resolved,
+        digest.hexdigest(),
+        book,
+        cohort,
+    )
 
 
 def held_policy(shocks, switch_on: int | None, switch_policy: Policy | None) -> list[dict]:
@@ -228,10 +265,18 @@ def held_policy(shocks, switch_on: int | None, switch_policy: Policy | None) -> 
             keys.append(("loan rates cut by", s.effect("loan_rate_cut", s.start)))
         for key, value in keys:
             through = switch_on is not None and switch_on > s.start
-            out.append({"shock": s.name, "key": key, "value": value,
-                        "from": format_month(s.start), "until": "the horizon",
-                        "holds_through_switch": (f"{switch_policy.id} on {format_month(switch_on)}"
-                                                 if through else None)})  # fmt: skip
+            out.append(
+                {
+                    "shock": s.name,
+                    "key": key,
+                    "value": value,
+                    "from": format_month(s.start),
+                    "until": "the horizon",
+                    "holds_through_switch": (
+                        f"{switch_policy.id} on {format_month(switch_on)}" if through else None
+                    ),
+                }
+            )
     return out
 
 
@@ -243,9 +288,11 @@ def idle_shocks(scenario: Scenario) -> list[str]:
         lasting = s.holding_rate is not None or {"house_prices", "loan_rate_cut"} & set(s.effects)
         over = s.start + s.months + s.recovery_months
         if s.start >= end or (over <= first and not lasting):
-            out.append(f"shock {s.name!r} ({format_month(s.start)} to {format_month(over - 1)}) "
-                       f"falls outside the run ({format_month(first)} to "
-                       f"{format_month(end - 1)}): it changes nothing")  # fmt: skip
+            out.append(
+                f"shock {s.name!r} ({format_month(s.start)} to {format_month(over - 1)}) "
+                f"falls outside the run ({format_month(first)} to "
+                f"{format_month(end - 1)}): it changes nothing"
+            )
     return out
 
 
@@ -269,23 +316,30 @@ def _file(origin: str, key: str, table: dict, base: Path) -> Path:
 def _in_force(origin: str, key: str, policy: Policy, month: int) -> None:
     """Refuse a run that starts (or switches) before a dated parameter of its policy has a
     value, here rather than in a worker in the run's first month."""
-    dates = [(p.dated[0][0], p.dated[-1][0], name) for name, p in policy.params.items()
-             if p.dated]  # fmt: skip
+    dates = [(p.dated[0][0], p.dated[-1][0], name) for name, p in policy.params.items() if p.dated]
     if not dates:
         return
     first, name = max((d[0], d[2]) for d in dates)
     if first > month:
-        raise InputError(origin, key, f"{format_month(month)} is before {policy.id} gives "
-                         f"{name} a value (from {format_month(first)})",
-                         allowed=f"{format_month(first)} or later")  # fmt: skip
+        raise InputError(
+            origin,
+            key,
+            f"{format_month(month)} is before {policy.id} gives "
+            f"{name} a value (from {format_month(first)})",
+            allowed=f"{format_month(first)} or later",
+        )
     newest = max(d[1] for d in dates)
     if month > newest + 12 * FIGURES_YEARS:
-        raise InputError(origin, key, f"{format_month(month)} is more than {FIGURES_YEARS} "
-                         f"years after the newest dated figure of {policy.id} "
-                         f"({format_month(newest)}): the policy, fund and population figures "
-                         "describe the pilot's first years",
-                         allowed=f"up to {format_month(newest + 12 * FIGURES_YEARS)}, or "
-                         "figures for the later years")  # fmt: skip
+        raise InputError(
+            origin,
+            key,
+            f"{format_month(month)} is more than {FIGURES_YEARS} "
+            f"years after the newest dated figure of {policy.id} "
+            f"({format_month(newest)}): the policy, fund and population figures "
+            "describe the pilot's first years",
+            allowed=f"up to {format_month(newest + 12 * FIGURES_YEARS)}, or "
+            "figures for the later years",
+        )
 
 
 FIGURES_YEARS = 10

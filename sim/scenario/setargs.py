@@ -46,9 +46,14 @@ def checked_sets(scenario_file: str, texts: list[str]) -> dict[str, Any]:
         if key not in known_keys() and not is_file_key(key):
             hint = suggest(key)
             problem = f"unknown key path; {hint}" if hint else "unknown key path"
-            raise InputError("(command line)", where, problem,
-                             allowed=None if hint else "a scenario or policy key path "
-                             "(hpfsim assumptions lists the policy's)")  # fmt: skip
+            raise InputError(
+                "(command line)",
+                where,
+                problem,
+                allowed=None
+                if hint
+                else "a scenario or policy key path (hpfsim assumptions lists the policy's)",
+            )
         try:
             load_scenario(scenario_file, sets={**sets, key: value})
         except InputError as exc:
@@ -68,8 +73,9 @@ def swept_sets(
         key, _, raw = text.partition("=")
         if "," in raw:
             if swept:
-                raise InputError("(command line)", f"--set {text}",
-                                 "only one --set may list several values")  # fmt: skip
+                raise InputError(
+                    "(command line)", f"--set {text}", "only one --set may list several values"
+                )
             swept = (key.strip(), [v.strip() for v in raw.split(",")])
         else:
             fixed.append(text)

@@ -50,8 +50,14 @@ class Kind:
 def _ltd(line: float) -> Kind:
     pct = round(line * 100)
     key = f"months_ltd_above_{pct}"
-    return Kind(f"ltd_{pct}", "liquidity", lambda m: m[key] > 0, key,
-                f"资金池个贷率高于 {pct}%", f"the pool's loan-to-deposit above {pct}%")  # fmt: skip
+    return Kind(
+        f"ltd_{pct}",
+        "liquidity",
+        lambda m: m[key] > 0,
+        key,
+        f"资金池个贷率高于 {pct}%",
+        f"the pool's loan-to-deposit above {pct}%",
+    )
 
 
 KINDS = (
@@ -116,8 +122,7 @@ def _size(kind: Kind, s: dict[str, float], lang: str) -> str:
         return f"未能支付的提取最多 {amount}" if zh else f"up to {amount} of withdrawals waiting"
     if kind.name == "survival":
         months, low = _months(s["size_lo"], s["size_hi"], lang), f"{s['low_lo']:.1f}"
-        return (f"持续 {months}，最低 {low} 个月" if zh
-                else f"for {months}, as low as {low} months")  # fmt: skip
+        return f"持续 {months}，最低 {low} 个月" if zh else f"for {months}, as low as {low} months"
     if kind.name.startswith("ltd_"):
         months, peak = _months(s["size_lo"], s["size_hi"], lang), f"{s['peak_hi']:.1%}"
         return f"持续 {months}，最高 {peak}" if zh else f"for {months}, peaking at {peak}"
@@ -125,8 +130,11 @@ def _size(kind: Kind, s: dict[str, float], lang: str) -> str:
         amount = _range(money_text(s["size_lo"], lang), money_text(s["size_hi"], lang), lang)
         share = _range(_pct(s["share_lo"]), _pct(s["share_hi"]), lang)
         year = _range(f"{s['year_lo']:.0f}", f"{s['year_hi']:.0f}", lang)
-        return (f"缺口 {amount}（其贷款峰值的 {share}），首次出现在 {year} 年" if zh
-                else f"short by {amount} ({share} of its peak loans), first in {year}")  # fmt: skip
+        return (
+            f"缺口 {amount}（其贷款峰值的 {share}），首次出现在 {year} 年"
+            if zh
+            else f"short by {amount} ({share} of its peak loans), first in {year}"
+        )
     low = _range(money_text(s["size_lo"], lang), money_text(s["size_hi"], lang), lang)
     return f"最低余额 {low}" if zh else f"lowest balance {low}"
 
@@ -152,12 +160,16 @@ def sentences(stats: dict[str, dict[str, float]], lang: str) -> str:
     if not kinds:
         lines = "/".join(f"{x:.0%}" for x in LTD_LINES)
         if lang == "zh":
-            return (f"全部 {n} 条路径均未出现任何突破：流动性（授信用尽、现金生存期不足 "
-                    f"{SURVIVAL_LINE:g} 个月、个贷率高于 {lines}）、灵活就业风险准备金和"
-                    "资金池风险准备金均未突破")  # fmt: skip
-        return (f"no breach of any kind on any of the {n} paths: liquidity (credit line used up, "
-                f"cash survival horizon under {SURVIVAL_LINE:g} months, loan-to-deposit above "
-                f"{lines}), the pilot's reserve and the pool's reserve all held")  # fmt: skip
+            return (
+                f"全部 {n} 条路径均未出现任何突破：流动性（授信用尽、现金生存期不足 "
+                f"{SURVIVAL_LINE:g} 个月、个贷率高于 {lines}）、灵活就业风险准备金和"
+                "资金池风险准备金均未突破"
+            )
+        return (
+            f"no breach of any kind on any of the {n} paths: liquidity (credit line used up, "
+            f"cash survival horizon under {SURVIVAL_LINE:g} months, loan-to-deposit above "
+            f"{lines}), the pilot's reserve and the pool's reserve all held"
+        )
     parts = []
     for name in kinds:
         kind, s = BY_NAME[name], stats[name]

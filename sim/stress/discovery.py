@@ -64,9 +64,11 @@ def describe(box: Box, ranges: dict[str, tuple[float, float]], lang: str) -> str
 
 def sample_text(row: np.ndarray, names: list[str], lang: str) -> str:
     """A sample's effects in words, those away from no effect only."""
-    parts = [f"{EFFECT_WORDS[n][0 if lang == 'zh' else 1]} {v:.3g}"
-             for v, n in zip(row, names, strict=True)
-             if abs(v - SHOCK_EFFECTS[n][2]) > 1e-9]  # fmt: skip
+    parts = [
+        f"{EFFECT_WORDS[n][0 if lang == 'zh' else 1]} {v:.3g}"
+        for v, n in zip(row, names, strict=True)
+        if abs(v - SHOCK_EFFECTS[n][2]) > 1e-9
+    ]
     return ("，".join(parts) if lang == "zh" else ", ".join(parts)) or "–"
 
 
@@ -87,9 +89,14 @@ def discover_kinds(
             boxes = prim(x, y, names)
             box = choose_box(boxes)
             near = min(np.flatnonzero(y), key=lambda i: distance(x[i], names, ranges))
-            row |= {"box": box, "full": boxes[0].bounds, "coverage": box.coverage,
-                    "density": box.density,
-                    "support": box.support, "smallest": x[near]}  # fmt: skip
+            row |= {
+                "box": box,
+                "full": boxes[0].bounds,
+                "coverage": box.coverage,
+                "density": box.density,
+                "support": box.support,
+                "smallest": x[near],
+            }
         rows.append(row)
     return rows
 
@@ -97,9 +104,18 @@ def discover_kinds(
 def discovery_table(rows: list[dict], names, ranges, lang: str) -> tuple[list, list]:
     """Head and rows (strings) of the discovery table."""
     zh = lang == "zh"
-    head = (["突破", "突破样本", "突破集中的区域（PRIM）", "覆盖率", "密度", "最小的突破组合"] if zh
-            else ["breach", "samples breaching", "where breaches concentrate (PRIM box)",
-                  "coverage", "density", "smallest breaking combination"])  # fmt: skip
+    head = (
+        ["突破", "突破样本", "突破集中的区域（PRIM）", "覆盖率", "密度", "最小的突破组合"]
+        if zh
+        else [
+            "breach",
+            "samples breaching",
+            "where breaches concentrate (PRIM box)",
+            "coverage",
+            "density",
+            "smallest breaking combination",
+        ]
+    )
     body = []
     for r in rows:
         kind = next(k for k in KINDS if k.name == r["breach"])
@@ -108,6 +124,14 @@ def discovery_table(rows: list[dict], names, ranges, lang: str) -> tuple[list, l
         if not r["breaching"]:
             body.append([name, count, "无" if zh else "none in the ranges", "–", "–", "–"])
             continue
-        body.append([name, count, describe(r["box"], r["full"], lang), f"{r['coverage']:.0%}",
-                     f"{r['density']:.0%}", sample_text(r["smallest"], names, lang)])  # fmt: skip
+        body.append(
+            [
+                name,
+                count,
+                describe(r["box"], r["full"], lang),
+                f"{r['coverage']:.0%}",
+                f"{r['density']:.0%}",
+                sample_text(r["smallest"], names, lang),
+            ]
+        )
     return head, body

@@ -85,8 +85,9 @@ def table_rows(
     breaches' kinds and sizes under ``"breaches"`` (:func:`sim.stress.breaches.kind_stats`)."""
     rows = []
     for label, by_path in runs.items():
-        metrics = [path_metrics(by_path[p], credit_rate, credit_limit, start)
-                   for p in sorted(by_path)]  # fmt: skip
+        metrics = [
+            path_metrics(by_path[p], credit_rate, credit_limit, start) for p in sorted(by_path)
+        ]
         row: dict[str, Any] = {"scenario": label, "paths": len(metrics)}
         for name, tail in WORST.items():
             x = np.array([m[name] for m in metrics])

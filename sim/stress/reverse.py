@@ -74,8 +74,15 @@ def find_threshold(
         return Threshold(False, hi, hi, p_hi, wilson(p_hi, paths), paths, evaluations)
     lo = 0.0
     if p(lo) >= level:
-        return Threshold(True, 0.0, 0.0, evaluations[-1][1], wilson(evaluations[-1][1], paths),
-                         paths, evaluations)  # fmt: skip
+        return Threshold(
+            True,
+            0.0,
+            0.0,
+            evaluations[-1][1],
+            wilson(evaluations[-1][1], paths),
+            paths,
+            evaluations,
+        )
     while hi - lo > tolerance:
         mid = (lo + hi) / 2
         value = p(mid)

@@ -107,9 +107,10 @@ def stress_window(shocks, start: int, horizon: int) -> tuple[int, int]:
 def pilot_share(by_path, window: tuple[int, int]) -> float:
     """The pilot's deposits ÷ the pool's, median over paths, averaged over the window."""
     a, b = window
-    shares = [float(np.mean(s["deposit_balance"][a:b] / np.maximum(s["pool_deposit_balance"][a:b],
-                                                                      1.0)))
-              for s in by_path.values()]  # fmt: skip
+    shares = [
+        float(np.mean(s["deposit_balance"][a:b] / np.maximum(s["pool_deposit_balance"][a:b], 1.0)))
+        for s in by_path.values()
+    ]
     return float(np.median(shares))
 
 
@@ -122,15 +123,32 @@ def paired(base, stressed, figure: Figure, w: slice) -> dict[str, float | list]:
     d = s - b
     ok = ~np.isnan(d)
     if not ok.any():
-        return {"base": float("nan"), "stress": float("nan"), "change": float("nan"),
-                "lo": float("nan"), "hi": float("nan"), "up": 0.0, "down": 0.0, "moved": False,
-                "base_paths": b.tolist(), "stress_paths": s.tolist()}  # fmt: skip
+        return {
+            "base": float("nan"),
+            "stress": float("nan"),
+            "change": float("nan"),
+            "lo": float("nan"),
+            "hi": float("nan"),
+            "up": 0.0,
+            "down": 0.0,
+            "moved": False,
+            "base_paths": b.tolist(),
+            "stress_paths": s.tolist(),
+        }
     base_median, change = float(np.median(b[ok])), float(np.median(d[ok]))
     moved = abs(change) > MOVED * abs(base_median) if base_median else change != 0
-    return {"base": base_median, "stress": float(np.median(s[ok])), "change": change,
-            "lo": float(d[ok].min()), "hi": float(d[ok].max()), "up": float((d[ok] > 0).sum()),
-            "down": float((d[ok] < 0).sum()), "moved": bool(moved),
-            "base_paths": b.tolist(), "stress_paths": s.tolist()}  # fmt: skip
+    return {
+        "base": base_median,
+        "stress": float(np.median(s[ok])),
+        "change": change,
+        "lo": float(d[ok].min()),
+        "hi": float(d[ok].max()),
+        "up": float((d[ok] > 0).sum()),
+        "down": float((d[ok] < 0).sum()),
+        "moved": bool(moved),
+        "base_paths": b.tolist(),
+        "stress_paths": s.tolist(),
+    }
 
 
 def effects(runs, windows: dict[str, tuple[int, int]], *, baseline: str = "baseline") -> dict:
@@ -142,9 +160,13 @@ def effects(runs, windows: dict[str, tuple[int, int]], *, baseline: str = "basel
     for label, (a, b) in windows.items():
         stressed = runs[label]
         inside, after = slice(a, b), slice(b, horizon)
-        figures = {f.name: {"in": paired(base, stressed, f, inside),
-                            "after": paired(base, stressed, f, after) if b < horizon else None}
-                   for f in FIGURES}  # fmt: skip
+        figures = {
+            f.name: {
+                "in": paired(base, stressed, f, inside),
+                "after": paired(base, stressed, f, after) if b < horizon else None,
+            }
+            for f in FIGURES
+        }
         out[label] = {
             "window": (a, b),
             "pilot_share": pilot_share(base, (a, b)),
