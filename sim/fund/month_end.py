@@ -45,6 +45,7 @@ settlement keep the step-by-step path in :mod:`sim.fund.ledger`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -57,6 +58,40 @@ from sim.fund.ring import MAX_FEN
 from sim.fund.subsidy import subsidy_rate as rate_in_force
 
 _MAX_FEN = np.int64(MAX_FEN)
+
+
+class Rows(NamedTuple):
+    """Each account's state the one-pass month end reads, and writes where noted (the arrays
+    of :class:`~sim.fund.accounts.Accounts`, not copies; a batch's, laid end to end)."""
+
+    balance: np.ndarray  # int64 fen (written at settlement)
+    ring: np.ndarray  # int32 fen [rows, H+1]: month-ends (written)
+    slot: np.ndarray  # int32: each account's ring row within its path (-1: never opened)
+    interest_accrued: np.ndarray  # float64 fen (written)
+    subsidy_accrued: np.ndarray  # float64 fen (written)
+    subsidy_total: np.ndarray  # int32 fen paid so far, against the cap S2 (written)
+    is_open: np.ndarray  # bool
+    forfeited: np.ndarray  # bool: no subsidy after an exit (S4)
+    loan_disbursed: np.ndarray  # bool: subsidy stops at a loan (S3)
+    ever_opened: np.ndarray  # bool
+    clean_since: np.ndarray  # int32: first month with no partial withdrawal since (X2)
+    group: np.ndarray  # int8 reporting group (F7)
+    aged: np.ndarray  # int32 fen: the open month's aged part (S1-i)
+
+
+class Terms(NamedTuple):
+    """The month's terms of the one-pass month end (:func:`terms_read` says which policy keys)."""
+
+    groups: int  # reporting groups
+    column: int  # the ring's column of this month-end
+    month: int
+    interest_rate: float  # a month's interest on the opening balance (F1)
+    subsidy_rate: float  # a month's holding subsidy on the aged part (S1, S5, X1)
+    accrue_subsidy: bool  # monthly_average accrual (S1-ii)
+    stops_at_loan: bool  # S3
+    settle: bool  # June: interest and subsidy credited (F1)
+    cap: int  # the lifetime cap in fen (S2)
+    clean_months: int  # X2: months with no partial withdrawal before the subsidy accrues
 
 
 @dataclass(frozen=True)
@@ -149,32 +184,18 @@ def close_months(
     cap = yuan_to_fen(policy["subsidy.lifetime_cap"])
     n = rows_per_path(acc.n, paths)
     plan = chunk_plan(n, paths)
-    floats, ints, counts, next_aged = _close(
-        plan,
-        acc.balance,
-        acc.rings.rows,
-        acc.slot,
-        acc.interest_accrued,
-        acc.subsidy_accrued,
-        acc.subsidy_total,
-        acc.is_open,
-        acc.forfeited,
-        acc.loan_disbursed,
-        acc.ever_opened,
-        group,
-        groups,
-        aged,
-        month % acc.rings.slots,
-        policy.at("interest.deposit_rate", month) / 12.0,
-        rate_in_force(policy, month) / 12.0,
-        monthly_average,
-        bool(policy["subsidy.stops_at_loan"]),
-        settle,
-        cap,
-        acc.clean_since,
-        month,
-        policy["subsidy.clean_months"],
-    )
+    rows = Rows(balance=acc.balance, ring=acc.rings.rows, slot=acc.slot,
+                interest_accrued=acc.interest_accrued, subsidy_accrued=acc.subsidy_accrued,
+                subsidy_total=acc.subsidy_total, is_open=acc.is_open, forfeited=acc.forfeited,
+                loan_disbursed=acc.loan_disbursed, ever_opened=acc.ever_opened,
+                clean_since=acc.clean_since, group=group, aged=aged)  # fmt: skip
+    terms = Terms(groups=groups, column=month % acc.rings.slots, month=month,
+                  interest_rate=policy.at("interest.deposit_rate", month) / 12.0,
+                  subsidy_rate=rate_in_force(policy, month) / 12.0,
+                  accrue_subsidy=monthly_average,
+                  stops_at_loan=bool(policy["subsidy.stops_at_loan"]), settle=settle, cap=cap,
+                  clean_months=policy["subsidy.clean_months"])  # fmt: skip
+    floats, ints, counts, next_aged = _close(plan, rows, terms)
     # the plan is path by path, a path's chunks together: per-path totals in one numpy
     # call each; the floats added chunk by chunk in order from 0.0, as add_in_order does
     per = len(plan) // paths
@@ -229,38 +250,38 @@ def _window_min(ring, r, smallest, leaving, entering):
 
 
 @numba.njit(parallel=True, cache=True)
-def _close(
-    plan,
-    balance,
-    ring,
-    slot,
-    interest_accrued,
-    subsidy_accrued,
-    subsidy_total,
-    is_open,
-    forfeited,
-    loan_disbursed,
-    ever_opened,
-    group,
-    groups,
-    aged,
-    column,
-    interest_rate,
-    subsidy_rate,
-    accrue_subsidy,
-    stops_at_loan,
-    settle,
-    cap,
-    clean_since,
-    month,
-    clean_months,
-):
+def _close(plan, rows, terms):
     """The fused loop over the chunks of ``plan`` (:func:`sim.core.chunks.chunk_plan`), one
     pass over each chunk's people; per chunk: (accrual, payable) floats, (interest, subsidy,
     total, low, high) and counts (open accounts of each group, accounts at the cap, accounts
     ever opened). An account's ring row is ``offset + slot[i]``; a month-end above the int32
     range is not written (the ledger refuses the month on ``high``). Under X2 no subsidy
     accrues until ``clean_months`` have passed since ``clean_since``."""
+    # numba drops writes made through a named tuple's field inside a prange (numba#5872):
+    # every array is taken out of its record first, one per line
+    balance = rows.balance
+    ring = rows.ring
+    slot = rows.slot
+    interest_accrued = rows.interest_accrued
+    subsidy_accrued = rows.subsidy_accrued
+    subsidy_total = rows.subsidy_total
+    is_open = rows.is_open
+    forfeited = rows.forfeited
+    loan_disbursed = rows.loan_disbursed
+    ever_opened = rows.ever_opened
+    clean_since = rows.clean_since
+    group = rows.group
+    aged = rows.aged
+    groups = terms.groups
+    column = terms.column
+    interest_rate = terms.interest_rate
+    subsidy_rate = terms.subsidy_rate
+    accrue_subsidy = terms.accrue_subsidy
+    stops_at_loan = terms.stops_at_loan
+    settle = terms.settle
+    cap = terms.cap
+    month = terms.month
+    clean_months = terms.clean_months
     n = len(balance)
     slots = ring.shape[1]
     opening_slot = (column + slots - 1) % slots
