@@ -152,10 +152,17 @@ def test_killing_the_run_stops_its_workers(tmp_path):
                             stderr=subprocess.DEVNULL)  # fmt: skip
     deadline = time.time() + 120
     workers = []
+
+    def command(p) -> str:
+        try:
+            return " ".join(p.cmdline())
+        except psutil.Error:  # a child that has just exited (a zombie, or gone)
+            return "resource_tracker"
+
     while len(workers) < 2 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.2)
         workers = [c for c in psutil.Process(proc.pid).children(recursive=True)
-                   if "resource_tracker" not in " ".join(c.cmdline())]  # fmt: skip
+                   if "resource_tracker" not in command(c)]  # fmt: skip
     assert len(workers) >= 2, "the run started its worker processes"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
