@@ -14,9 +14,11 @@ import pytest
 import simpy
 
 from sim.core.chunks import CHUNK, chunk_plan, rows_per_path
-from sim.engine.batch import Batch, lay_end_to_end
+from sim.core.lanes import Lanes
+from sim.engine.batch import Batch
 from sim.engine.montecarlo import batch_size, run_paths
-from sim.engine.simulation import Simulation, people_of, simulate, simulate_batch
+from sim.engine.simulation import Simulation, build_batch, people_of, simulate, simulate_batch
+from sim.fund.accounts import Accounts
 from sim.fund.liquidity import Pool, PoolDoesNotBalance
 from sim.scenario.files import BASELINE, SCENARIO_DIR, load_scenario, with_shocks
 from sim.scenario.stress_files import load_stress
@@ -74,13 +76,15 @@ def test_chunks_cover_every_row_once_and_never_straddle_two_paths():
 
 def test_laid_end_to_end_the_paths_arrays_are_views_of_the_batchs():
     sc = load_scenario(sets={**SMALL, "book": str(SCENARIO_DIR / "books/example")})
-    sims = [Simulation(sc, p) for p in (0, 1)]
+    alone = [Simulation(sc, p).fund.ledger.acc for p in (0, 1)]
+    sims, _ = build_batch([(sc, p) for p in (0, 1)])
     accounts = [s.fund.ledger.acc for s in sims]
     everyone = np.arange(accounts[0].n)
-    before = [a.ring_of(everyone) for a in accounts]
-    used = [a.rings.used for a in accounts]
-    assert used[0] > 0  # the book's accounts have ring rows before the batch forms
-    joined = lay_end_to_end(accounts)
+    before = [a.ring_of(everyone) for a in alone]
+    used = [a.rings.used for a in alone]
+    assert used[0] > 0  # the book's accounts have ring rows when the batch forms
+    assert [a.rings.used for a in accounts] == used
+    joined = Accounts.joined(sims[0].batch.lanes, accounts[0])
     n = people_of(sc)
     assert joined.rings.rows.shape == (2 * n, accounts[0].rings.slots)
     joined.balance[2 * n - 1] = 123
@@ -116,13 +120,8 @@ def test_batches_give_every_worker_work_within_the_memory_limit():
 
 def test_paths_of_different_horizons_are_refused_not_cut_short():
     sc = load_scenario(sets={**SMALL, "horizon.months": 12})
-    env = simpy.Environment()
-    short = Simulation(sc, 0, env=env)
-    long = Simulation(dataclasses.replace(sc, horizon=24), 1, env=env)
-    batch = Batch(env, [(short.people, short.fund), (long.people, long.fund)])
-    short.join(batch, 0)
-    long.join(batch, 1)
-    env.run()
+    (short, _), batch = build_batch([(sc, 0), (dataclasses.replace(sc, horizon=24), 1)])
+    short.env.run()
     with pytest.raises(RuntimeError, match=r"paths \[1\] .* left waiting at the income"):
         batch.check_finished()
 
@@ -140,11 +139,22 @@ def test_a_batch_counts_a_books_members_among_its_people():
 
 
 def test_arrays_of_different_types_are_not_laid_end_to_end():
-    sims = [Simulation(load_scenario(sets=SMALL), p) for p in (0, 1)]
-    accounts = [s.fund.ledger.acc for s in sims]
-    accounts[1].balance = accounts[1].balance.astype(np.float64)
-    with pytest.raises(ValueError, match=r"Accounts\.balance: the paths' arrays differ"):
-        lay_end_to_end(accounts)
+    lanes = Lanes(2, 3)
+    lanes.lane(0).place("acc.balance", np.zeros(3, np.int64))
+    with pytest.raises(ValueError, match=r"acc\.balance: the paths' arrays differ"):
+        lanes.lane(1).place("acc.balance", np.zeros(3, np.float64))
+    with pytest.raises(ValueError, match=r"acc\.x: \(4,\) rows, a path has 3"):
+        lanes.lane(1).place("acc.x", np.zeros(4))
+
+
+def test_a_batch_refuses_paths_not_built_over_its_lanes():
+    env, sc = simpy.Environment(), load_scenario(sets=SMALL)
+    sims = [Simulation(sc, p, env=env) for p in (0, 1)]
+    with pytest.raises(ValueError, match="built over its lanes"):
+        Batch(env, [(s.people, s.fund) for s in sims])
+    lanes = Lanes(2, people_of(sc))  # lanes the paths were not built over
+    with pytest.raises(ValueError, match="built over its lanes"):
+        Batch(env, [(s.people, s.fund) for s in sims], lanes)
 
 
 def test_a_books_mismatch_in_a_batch_names_the_path_and_keeps_its_kind(monkeypatch):
@@ -154,12 +164,8 @@ def test_a_books_mismatch_in_a_batch_names_the_path_and_keeps_its_kind(monkeypat
         original(self, kind, amount + (kind == "repayments" and self is pools[2]))
 
     sc = load_scenario(sets=SMALL)
-    env = simpy.Environment()
-    sims = [Simulation(sc, p, env=env) for p in (1, 2)]
+    sims, _ = build_batch([(sc, p) for p in (1, 2)])
     pools = {s.path: s.fund.money.pool for s in sims}
-    batch = Batch(env, [(s.people, s.fund) for s in sims])
-    for lane, s in enumerate(sims):
-        s.join(batch, lane)
     monkeypatch.setattr(Pool, "receive", leak)
     with pytest.raises(PoolDoesNotBalance, match=r"^path 2: \d{4}-\d{2}: .*difference 0\.01"):
-        env.run()
+        sims[0].env.run()

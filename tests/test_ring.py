@@ -8,6 +8,7 @@ hold is refused, naming the account, rather than wrapped.
 import numpy as np
 import pytest
 
+from sim.core.lanes import Lanes
 from sim.core.months import parse_month
 from sim.fund.ledger import Ledger
 from sim.fund.policy import load_policy
@@ -76,20 +77,19 @@ def test_D1_a_balance_no_rule_allows_is_refused_at_month_end_naming_the_account(
     assert fine.acc.month_end(parse_month("2024-01")).tolist() == [MAX_FEN]
 
 
-def test_a_full_ring_table_refuses_more_rows_and_joins_copy_only_rows_in_use():
+def test_a_full_ring_table_refuses_more_rows_and_a_batchs_table_is_its_paths_rows():
     table = RingTable(2, 13)
     assert table.take(2).tolist() == [0, 1]
     with pytest.raises(RuntimeError, match="ring table full"):
         table.take(1)
-    a, b = RingTable(4, 13), RingTable(4, 13)
-    a.take(1)
-    a.rows[0] = 5
-    b.take(2)
-    b.rows[:2] = 7
-    joined = RingTable.end_to_end([a, b])
+    lanes = Lanes(2, 4)
+    a, b = RingTable(4, 13, lane=lanes.lane(0)), RingTable(4, 13, lane=lanes.lane(1))
+    a.rows[a.take(1)] = 5
+    b.rows[b.take(2)] = 7
+    joined = RingTable.joined(lanes)
     assert joined.rows.shape == (8, 13)
     assert joined.rows[:, 0].tolist() == [5, 0, 0, 0, 7, 7, 0, 0]
-    assert (a.used, b.used) == (1, 2)
+    assert (a.used, b.used) == (1, 2)  # each path hands out its own rows, from 0
     b.rows[3, 0] = 9  # a path's rows are a view of the batch's table
     assert joined.rows[7, 0] == 9
 

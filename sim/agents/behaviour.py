@@ -238,11 +238,19 @@ class Behaviour:
     from its slice (:meth:`decisions`).
     """
 
-    def __init__(self, config: AgentConfig, pop: Population, rng: Draws | Sequence[Draws]):
+    def __init__(
+        self,
+        config: AgentConfig,
+        pop: Population,
+        rng: Draws | Sequence[Draws],
+        *,
+        outputs: Choices | None = None,
+    ):
         self.config, self.pop = config, pop
         self.draws = [rng] if isinstance(rng, Draws) else list(rng)
         self.rng = self.draws[0]
-        self.outputs = Choices.empty(pop.n)  # the kernel's, reused month after month
+        # the kernel's arrays, reused month after month (a path of a batch: its rows)
+        self.outputs = Choices.empty(pop.n) if outputs is None else outputs
 
     def decide(
         self,

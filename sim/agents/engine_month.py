@@ -24,9 +24,9 @@ import numpy as np
 import simpy
 
 from sim.agents.config import AgentConfig
+from sim.core.lanes import Lane
 from sim.core.months import is_settlement_month
-from sim.engine.batch import Batch
-from sim.engine.simulation import Simulation
+from sim.engine.simulation import Simulation, build_batch
 from sim.fund.policy import Policy
 from sim.scenario.files import Scenario, load_scenario
 
@@ -119,8 +119,15 @@ def month_scenario(
 class Recorder(Simulation):
     """A path of the engine that also records :data:`SERIES` each month (:meth:`series`)."""
 
-    def __init__(self, scenario: Scenario, path: int, *, env: simpy.Environment | None = None):
-        super().__init__(scenario, path, env=env)
+    def __init__(
+        self,
+        scenario: Scenario,
+        path: int,
+        *,
+        env: simpy.Environment | None = None,
+        lane: Lane | None = None,
+    ):
+        super().__init__(scenario, path, env=env, lane=lane)
         n = self.people.pop.n
         self.rows: dict[str, list[float]] = {}
         self._last_deposit = np.full(n, -(10**6), np.int64)
@@ -215,12 +222,8 @@ def record_paths(
     out: list[Series] = []
     paths = list(paths)
     for i in range(0, len(paths), per_batch):
-        env = simpy.Environment()
-        sims = [Recorder(sc, p, env=env) for p in paths[i : i + per_batch]]
-        batch = Batch(env, [(s.people, s.fund) for s in sims])
-        for lane, s in enumerate(sims):
-            s.join(batch, lane)
-        env.run()
+        sims, batch = build_batch([(sc, p) for p in paths[i : i + per_batch]], kind=Recorder)
+        sims[0].env.run()
         batch.check_finished()
         out.extend(s.series() for s in sims)
     return out

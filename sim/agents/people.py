@@ -30,10 +30,12 @@ from sim.agents.config import MORTGAGE, AgentConfig
 from sim.agents.financing import choose_fund_loan
 from sim.agents.housing import start_mortgages, term_of
 from sim.agents.income import CommonShock, IncomeState, step_income
+from sim.agents.kernel_params import Choices
 from sim.agents.memory import BehaviourState
 from sim.agents.population import synthesize
 from sim.agents.repaying import next_buffer_fen, repayment_capacity_fen, start_buffers
 from sim.book.impute import people_from_book, state_from_book
+from sim.core.lanes import Lane
 from sim.core.months import calendar_month
 from sim.core.random import Draws
 from sim.fund.loan_limit import max_loan_fen
@@ -55,6 +57,8 @@ _MONTHS_WITH_INCOME = np.array([bin(k).count("1") for k in range(4096)], np.int6
 """Months with income of the last 12, by ``BehaviourState.income_record``."""
 
 ACCOUNT_STATES = ("active_depositors", "dormant_accounts", "housing_users")
+POPULATION, INCOME, MEMORY, CHOICES = "pop", "income", "state", "choices"
+"""The keys of a batch's joined records of people (:mod:`sim.core.lanes`)."""
 """People's account states each month (:meth:`People.account_states`)."""
 
 
@@ -72,7 +76,8 @@ class People:
 
     ``policy`` is the rules in force at the start (for the first year's tax
     brackets, D3); ``book`` a fund's own book whose members are people
-    ``0 … B-1`` (:mod:`sim.book`).
+    ``0 … B-1`` (:mod:`sim.book`); ``lane`` the path's rows of a batch, over which its
+    records are built (:mod:`sim.core.lanes`).
     """
 
     def __init__(
@@ -85,17 +90,22 @@ class People:
         start: int,
         policy: Policy,
         book=None,
+        lane: Lane | None = None,
     ) -> None:
         self.config = config
         self.rng = Draws(seed, path, n)
-        self.pop = synthesize(config, n, seed=seed, path=path, start_month=start)
+        pop = synthesize(config, n, seed=seed, path=path, start_month=start)
         if book is not None:
-            people_from_book(book, self.pop, config, seed=seed, path=path, month=start)
-        self.income = IncomeState.start(config, self.pop, self.rng)
-        self.state = BehaviourState.start(
-            n, config=config, pop=self.pop, income=self.income, rng=self.rng, month=start
-        )
-        self.behaviour = Behaviour(config, self.pop, self.rng)
+            people_from_book(book, pop, config, seed=seed, path=path, month=start)
+        income = IncomeState.start(config, pop, self.rng)
+        state = BehaviourState.start(n, config=config, pop=pop, income=income, rng=self.rng,
+                                     month=start)  # fmt: skip
+        outputs = Choices.empty(n)
+        if lane is not None:  # a path of a batch: its records over its rows (sim.core.lanes)
+            pop, income = lane.hold(POPULATION, pop), lane.hold(INCOME, income)
+            state, outputs = lane.hold(MEMORY, state), lane.hold(CHOICES, outputs)
+        self.pop, self.income, self.state = pop, income, state
+        self.behaviour = Behaviour(config, pop, self.rng, outputs=outputs)
         update_tax_brackets(self.state, self.income, policy)
         if book is not None:
             state_from_book(self.state, book)

@@ -4,8 +4,11 @@ A Monte Carlo runs hundreds of paths of the same scenario. Each path is an
 ordinary :class:`~sim.engine.simulation.Simulation` — its own people, fund and record —
 but the paths of a batch share one SimPy environment and their per-person
 arrays are laid end to end in shared arrays: path ``p`` of the batch owns rows
-``p * n … (p + 1) * n - 1`` of every array (:mod:`sim.core.chunks`), and each
-path's objects hold views of their rows. Three times a month the paths meet
+``p * n … (p + 1) * n - 1`` of every array (:mod:`sim.core.chunks`). The joined
+arrays are allocated first (:class:`~sim.core.lanes.Lanes`) and each path's
+people and accounts are built over their rows (``lane=``), so the batch is a
+client of its paths: it reads the joined arrays, and never swaps a path's.
+Three times a month the paths meet
 (:class:`Meeting`), and the last to arrive runs one kernel call for all:
 
 1. ``earn`` — this month's income (:func:`sim.agents.income.step_income`);
@@ -38,10 +41,12 @@ import simpy
 
 from sim.agents.behaviour import Behaviour
 from sim.agents.income import step_income
-from sim.agents.kernel_params import Choices
-from sim.agents.people import People
+from sim.agents.people import CHOICES, INCOME, MEMORY, POPULATION, People
+from sim.core.lanes import Lanes
 from sim.core.months import is_settlement_month
+from sim.fund.accounts import Accounts
 from sim.fund.fund import Fund
+from sim.fund.ledger import AGED, GROUP
 from sim.fund.month_end import close_months
 from sim.fund.requests import FundView, own_accounts
 
@@ -96,50 +101,17 @@ class Meeting:
         return event
 
 
-def lay_end_to_end(parts: Sequence[Any]) -> Any:
-    """One dataclass of arrays over the rows of all ``parts`` (same type, ``n`` rows each);
-    every part's arrays become views of its rows. A field with an ``end_to_end`` method
-    (:class:`sim.fund.ring.RingTable`) joins itself; other fields that are not arrays of
-    ``n`` rows are taken from the first part."""
-    first = parts[0]
-    n = _rows(first)
-    joined = {}
-    for f in dataclasses.fields(first):
-        arrays = [getattr(p, f.name) for p in parts]
-        if hasattr(arrays[0], "end_to_end"):  # a table that joins itself (sim.fund.ring)
-            joined[f.name] = type(arrays[0]).end_to_end(arrays)
-            continue
-        if not isinstance(arrays[0], np.ndarray) or arrays[0].shape[:1] != (n,):
-            continue
-        if any(
-            not isinstance(a, np.ndarray)
-            or a.shape != arrays[0].shape
-            or a.dtype != arrays[0].dtype
-            for a in arrays
-        ):
-            raise ValueError(
-                f"{type(first).__name__}.{f.name}: the paths' arrays differ in shape or type"
-            )
-        whole = np.concatenate(arrays)
-        for k, p in enumerate(parts):
-            setattr(p, f.name, whole[k * n : (k + 1) * n])
-        joined[f.name] = whole
-    return dataclasses.replace(first, **joined)
-
-
-def _rows(obj: Any) -> int:
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
-        if isinstance(value, np.ndarray):
-            return len(value)
-    raise ValueError(f"{type(obj).__name__} holds no arrays")
-
-
 class Batch:
     """``paths`` paths (each a ``People`` and a ``Fund`` on one ``env``) run as one batch;
-    see the module docstring. Their arrays are laid end to end when there are several."""
+    see the module docstring. Several paths are built over the rows of ``lanes``
+    (:mod:`sim.core.lanes`), which the batch's kernels read whole."""
 
-    def __init__(self, env: simpy.Environment, paths: Sequence[tuple[People, Fund]]):
+    def __init__(
+        self,
+        env: simpy.Environment,
+        paths: Sequence[tuple[People, Fund]],
+        lanes: Lanes | None = None,
+    ):
         self.people = [p for p, _ in paths]
         self.funds = [f for _, f in paths]
         self.paths = len(paths)
@@ -148,23 +120,29 @@ class Batch:
             raise ValueError("the paths of a batch must have the same number of people")
         if any(p.config is not self.people[0].config for p in self.people):
             raise ValueError("the paths of a batch must run the same scenario")
+        ledgers = [f.ledger for f in self.funds]
+        self.lanes = lanes
         if self.paths == 1:  # a path alone: its own arrays and choices, looked up each month
             self.pop = self.income = self.state = self.acc = self.behaviour = None
+            self.group, self.aged = ledgers[0].group, ledgers[0].aged
         else:
-            self.pop = lay_end_to_end([p.pop for p in self.people])
-            self.income = lay_end_to_end([p.income for p in self.people])
-            self.state = lay_end_to_end([p.state for p in self.people])
-            self.acc = lay_end_to_end([f.ledger.acc for f in self.funds])
+            first = self.people[0]
+            self.pop = _over(lanes, POPULATION, first.pop, self.people)
+            self.income = lanes.joined(INCOME, first.income)
+            self.state = lanes.joined(MEMORY, first.state)
+            self.acc = Accounts.joined(lanes, ledgers[0].acc)
+            self.group, whole_aged = lanes.whole(GROUP), lanes.whole(AGED)
+            outputs = lanes.joined(CHOICES, first.behaviour.outputs)
             self.behaviour = Behaviour(
-                self.people[0].config, self.pop, [p.rng for p in self.people]
+                first.config, self.pop, [p.rng for p in self.people], outputs=outputs
             )
-            out = self.behaviour.outputs
-            for k, p in enumerate(self.people):  # each path reads its rows of the batch's
-                p.behaviour.outputs = Choices(*(a[k * self.n : (k + 1) * self.n] for a in out))
-        groups = [f.ledger.group for f in self.funds]
-        self.group = groups[0] if self.paths == 1 else np.concatenate(groups)
-        self._aged_parts: list[np.ndarray] = []
-        self._aged_whole: np.ndarray | None = None
+
+            def aged() -> np.ndarray:  # each ledger brings its rows up to date
+                for ledger in ledgers:
+                    ledger.aged()
+                return whole_aged
+
+            self.aged = aged
         self.earning = Meeting(env, self.paths, self._earn, "income")
         self.deciding = Meeting(env, self.paths, self._decide, "choices")
         self.ending = Meeting(env, self.paths, self._end_month, "month end")
@@ -217,7 +195,7 @@ class Batch:
             p = self.people[0]
             return [p.behaviour.decide(month, p.income, p.state, view, **hooks)]
         # the batch's view: the same terms, every account over all paths' rows
-        view = dataclasses.replace(view, **own_accounts(self.acc, self._aged()))
+        view = dataclasses.replace(view, **own_accounts(self.acc, self.aged()))
         hpi = hooks.get("house_price_index", 1.0)
         choice = {k: v for k, v in hooks.items() if k != "house_price_index"}
         self.behaviour.choose(month, self.income, self.state, view, **choice)
@@ -235,30 +213,28 @@ class Batch:
         month = first.month
         settle = is_settlement_month(month, first.policy["interest.settlement_month"])
         acc = first.acc if self.paths == 1 else self.acc
-        ends, self._aged_whole = close_months(
+        ends, _ = close_months(
             acc,
             first.policy,
             month,
-            self._aged(),
+            self.aged(),  # the next month's written over it, in every ledger's rows
             paths=self.paths,
             settle=settle,
             group=self.group,
             groups=first.groups,
         )
-        self._aged_parts = [e.next_aged for e in ends]
         return ends
 
-    def _aged(self) -> np.ndarray:
-        """Every path's aged part for the open month, as one array: last month end's, unless
-        a ledger has computed its own since (the step-by-step month end)."""
-        parts = [f.ledger.aged() for f in self.funds]
-        if self.paths == 1:
-            return parts[0]
-        if self._aged_whole is not None and all(
-            a is b for a, b in zip(parts, self._aged_parts, strict=True)
-        ):
-            return self._aged_whole
-        return np.concatenate(parts)
+
+def _over(lanes: Lanes | None, key: str, first: Any, people: Sequence[People]) -> Any:
+    """The batch's joined population, once every path's is found built over ``lanes``."""
+    try:
+        whole = lanes.whole(f"{key}.cohort")
+    except (AttributeError, KeyError):  # no lanes, or none laid out there
+        whole = None
+    if whole is None or not all(np.may_share_memory(p.pop.cohort, whole) for p in people):
+        raise ValueError("the paths of a batch must be built over its lanes (sim.core.lanes)")
+    return lanes.joined(key, first)
 
 
 def _same(args: list, what: str, key: Callable) -> tuple:

@@ -43,6 +43,7 @@ import simpy
 from sim.agents.config import COHORTS
 from sim.agents.people import People, Visit, visit
 from sim.book.load import checked_book, open_from_book
+from sim.core.lanes import Lane, Lanes
 from sim.engine.batch import Batch
 from sim.fund.books import BooksError
 from sim.fund.figures import COHORT_SERIES, POOL_FLOW_FEN, POOL_FLOW_SERIES, WITHDRAWAL_SERIES
@@ -104,7 +105,14 @@ class Simulation:
     ``env`` as a :class:`~sim.engine.batch.Batch`.
     """
 
-    def __init__(self, scenario: Scenario, path: int, *, env: simpy.Environment | None = None):
+    def __init__(
+        self,
+        scenario: Scenario,
+        path: int,
+        *,
+        env: simpy.Environment | None = None,
+        lane: Lane | None = None,
+    ):
         sc = self.scenario = scenario
         self.path = path
         policy = sc.policy_in(sc.start)
@@ -112,8 +120,9 @@ class Simulation:
         n, seed = sc.population_size + (book.n if book else 0), path_seed(sc.seed, path)
         self.env = env or simpy.Environment()
         self.people = People(
-            sc.agents, n, seed=seed, path=path, start=sc.start, policy=policy, book=book
-        )
+            sc.agents, n, seed=seed, path=path, start=sc.start, policy=policy, book=book,
+            lane=lane,
+        )  # fmt: skip
         self.fund = Fund(
             self.env,
             policy,
@@ -124,40 +133,41 @@ class Simulation:
             group=self.people.pop.cohort,
             draws=(seed, path),
             group_names=tuple(c.name for c in sc.agents.cohorts),
+            lane=lane,
         )
         self.fund.cohort_month = sc.cohort_month
         if book:
             open_from_book(self.fund, book)
         self.out = {name: np.zeros(sc.horizon) for name in SERIES}
-        self.batch, self.lane = Batch(self.env, [(self.people, self.fund)]), 0
+        self.batch, self.index = Batch(self.env, [(self.people, self.fund)]), 0
         self.env.process(self._run())
         if sc.switch_on is not None:
             self.env.process(self.policy_switch())
 
-    def join(self, batch: Batch, lane: int) -> None:
-        """Run as path ``lane`` of ``batch`` (before the environment runs)."""
-        self.batch, self.lane = batch, lane
+    def join(self, batch: Batch, index: int) -> None:
+        """Run as path ``index`` of ``batch`` (before the environment runs)."""
+        self.batch, self.index = batch, index
 
     def month_cycle(self):
         """Every month, in the order of the module docstring; the per-person kernels run at
         the batch's meetings (:mod:`sim.engine.batch`), for every path of the batch at once."""
-        sc, fund, people, batch, lane = self.scenario, self.fund, self.people, self.batch, self.lane
+        sc, fund, people, batch, k = self.scenario, self.fund, self.people, self.batch, self.index
         for t in range(sc.horizon):
             month = sc.start + t
             shocks = in_force(sc, month)
             fund.open_month(month, shocks)
             view = fund.view(month)
             people.new_tax_year(month, view)
-            yield from batch.earn(lane, month, shocks.income)
+            yield from batch.earn(k, month, shocks.income)
             hooks = {
                 "exit_multiplier": shocks.exit_multiplier,
                 "purchase_multiplier": shocks.purchase_multiplier,
                 "house_price_index": shocks.house_price_index,
             }
-            decisions = yield from batch.decide(lane, month, view, **hooks)
+            decisions = yield from batch.decide(k, month, view, **hooks)
             seen = visit(people, fund, month, view, decisions, **hooks)
             yield from fund.desk()
-            end = yield from batch.end_month(lane)
+            end = yield from batch.end_month(k)
             self._record(t, view, seen, fund.close_month(end))
             yield self.env.timeout(1)
 
@@ -216,16 +226,30 @@ def simulate(scenario: Scenario, path: int) -> dict[str, np.ndarray]:
     return sim.out
 
 
+def build_batch(
+    paths: Sequence[tuple[Scenario, int]],
+    *,
+    env: simpy.Environment | None = None,
+    kind: type[Simulation] = Simulation,
+) -> tuple[list[Simulation], Batch]:
+    """``paths`` (each a scenario and a path number) built over one batch's rows
+    (:class:`~sim.core.lanes.Lanes`) and joined to it, ready for ``env.run()``; ``kind`` is
+    the class of each path (a :class:`Simulation`)."""
+    env = env or simpy.Environment()
+    lanes = Lanes(len(paths), people_of(paths[0][0]))
+    sims = [kind(sc, p, env=env, lane=lanes.lane(k)) for k, (sc, p) in enumerate(paths)]
+    batch = Batch(env, [(s.people, s.fund) for s in sims], lanes)
+    for k, s in enumerate(sims):
+        s.join(batch, k)
+    return sims, batch
+
+
 def simulate_batch(scenario: Scenario, paths: Sequence[int]) -> list[dict[str, np.ndarray]]:
     """Run ``paths`` of one scenario as one batch (:mod:`sim.engine.batch`): each path's series
     bit-identical to :func:`simulate` of that path alone."""
     if not paths:
         return []
-    env = simpy.Environment()
-    sims = [Simulation(scenario, p, env=env) for p in paths]
-    batch = Batch(env, [(s.people, s.fund) for s in sims])
-    for lane, s in enumerate(sims):
-        s.join(batch, lane)
-    env.run()
+    sims, batch = build_batch([(scenario, p) for p in paths])
+    sims[0].env.run()
     batch.check_finished()
     return [s.out for s in sims]

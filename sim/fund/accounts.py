@@ -23,11 +23,28 @@ table of rows (:mod:`sim.fund.ring`); the withdrawal ring is kept only for
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
+from sim.core.lanes import Lane, Lanes
 from sim.fund.ring import MAX_FEN, BalanceOutOfRange, RingTable
+
+STARTS = {
+    "balance": (np.int64, 0), "is_open": (bool, False), "ever_opened": (bool, False),
+    "bonus_due": (np.int32, 0), "forfeited": (bool, False), "loan_disbursed": (bool, False),
+    "loan_outstanding": (bool, False), "subsidy_total": (np.int32, 0),
+    "subsidy_accrued": (np.float64, 0), "interest_accrued": (np.float64, 0),
+    "deposit_months": (np.int16, 0), "covered_through": (np.int32, 0),
+    "last_deposit_month": (np.int32, -1), "month_deposited": (np.int64, 0),
+    "month_covered": (np.int8, 0), "deposited_total": (np.int64, 0),
+    "opened_month": (np.int32, 0), "service_months": (np.int16, 0),
+    "rent_this_year": (np.int32, 0), "rent_month": (np.int32, -1),
+    "rent_month_total": (np.int64, 0), "clean_since": (np.int32, 0), "run_start": (np.int32, 0),
+    "slot": (np.int32, -1),
+}  # fmt: skip
+"""Every per-person field of :class:`Accounts` before anyone opens an account: (type, value)."""
 
 
 @dataclass
@@ -62,41 +79,33 @@ class Accounts:
     out_ring: np.ndarray | None  # int64 fen [N, H+1]: withdrawals of month k (fifo only)
 
     @classmethod
-    def empty(cls, n: int, *, holding_months: int = 12, fifo: bool = False) -> Accounts:
-        """``n`` people, none with an account yet."""
+    def empty(
+        cls, n: int, *, holding_months: int = 12, fifo: bool = False, lane: Lane | None = None
+    ) -> Accounts:
+        """``n`` people, none with an account yet (:data:`STARTS`); with a ``lane``, allocated
+        straight into a batch's rows (:mod:`sim.core.lanes`)."""
+        arrays = {}
+        for name, (dtype, value) in STARTS.items():
+            if lane is not None:
+                arrays[name] = lane.full(f"acc.{name}", value, dtype)
+            else:
+                arrays[name] = np.full(n, value, dtype) if value else np.zeros(n, dtype)
+        slots = holding_months + 1
+        out_ring = None
+        if fifo:
+            out_ring = (
+                np.zeros((n, slots), np.int64)
+                if lane is None
+                else lane.zeros("acc.out_ring", np.int64, (slots,))
+            )
+        return cls(**arrays, rings=RingTable(n, slots, lane=lane), out_ring=out_ring)
 
-        def z(dtype):
-            return np.zeros(n, dtype=dtype)
-
-        ring_shape = (n, holding_months + 1)
-        return cls(
-            balance=z(np.int64),
-            is_open=z(bool),
-            ever_opened=z(bool),
-            bonus_due=z(np.int32),
-            forfeited=z(bool),
-            loan_disbursed=z(bool),
-            loan_outstanding=z(bool),
-            subsidy_total=z(np.int32),
-            subsidy_accrued=z(np.float64),
-            interest_accrued=z(np.float64),
-            deposit_months=z(np.int16),
-            covered_through=z(np.int32),
-            last_deposit_month=np.full(n, -1, dtype=np.int32),
-            month_deposited=z(np.int64),
-            month_covered=z(np.int8),
-            deposited_total=z(np.int64),
-            opened_month=z(np.int32),
-            service_months=z(np.int16),
-            rent_this_year=z(np.int32),
-            rent_month=np.full(n, -1, dtype=np.int32),
-            rent_month_total=z(np.int64),
-            clean_since=z(np.int32),
-            run_start=z(np.int32),
-            slot=np.full(n, -1, dtype=np.int32),
-            rings=RingTable(n, holding_months + 1),
-            out_ring=np.zeros(ring_shape, dtype=np.int64) if fifo else None,
-        )
+    @classmethod
+    def joined(cls, lanes: Lanes, first: Accounts) -> Accounts:
+        """A batch's accounts over every path's rows, ``first`` being path 0's (each path's
+        built with ``empty(..., lane=)``): what its one-pass month end and its people's view
+        read."""
+        return dataclasses.replace(lanes.joined("acc", first), rings=RingTable.joined(lanes))
 
     @property
     def n(self) -> int:

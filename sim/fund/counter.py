@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core.lanes import Lane
 from sim.fund.eligibility import consecutive_deposit_months, loan_deposit_months, may_join
 from sim.fund.ledger import Ledger
 from sim.fund.loan_limit import (
@@ -56,9 +57,10 @@ class Counter:
         *,
         group: np.ndarray | None = None,
         groups: int = 1,
+        lane: Lane | None = None,
     ):
         group = None if group is None else np.array(group, copy=True)
-        self.ledger = Ledger(n, policy, start, group=group, groups=groups)
+        self.ledger = Ledger(n, policy, start, group=group, groups=groups, lane=lane)
         self.policy = policy
         self._quoted: Quotes | None = None  # the month's quote, which a purchase must answer
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
+from sim.core.lanes import Lane
 from sim.core.months import calendar_month, format_month, is_settlement_month
 from sim.fund.books import MonthBooks
 from sim.fund.counter import Counter
@@ -94,7 +95,8 @@ class Fund:
 
     ``group`` and ``group_names``: each account's reporting group (the cohort,
     F7) and the groups' names, for the open accounts counted by group; ``draws``:
-    the path's (seed, path), for the employees' monthly housing-activity draw.
+    the path's (seed, path), for the employees' monthly housing-activity draw; ``lane``: the
+    path's rows of a batch (:mod:`sim.core.lanes`), where its accounts are allocated.
     """
 
     def __init__(
@@ -109,10 +111,12 @@ class Fund:
         group: np.ndarray | None = None,
         group_names: tuple[str, ...] = (),
         draws: tuple[int, int] = (0, 0),
+        lane: Lane | None = None,
     ) -> None:
         self.policy = policy
         self.group_names = group_names  # members.<name> in the record (F7)
-        self.counter = Counter(n, policy, start, group=group, groups=max(len(group_names), 1))
+        groups = max(len(group_names), 1)
+        self.counter = Counter(n, policy, start, group=group, groups=groups, lane=lane)
         self.ledger = self.counter.ledger
         self.book = LoanBook(policy)
         self.money = PoolBooks(env, policy, config, start, grant=self._grant, draws=draws)

@@ -23,14 +23,15 @@ accounts. The rules themselves live in the modules this one calls; under
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from sim.core.lanes import Lane
 from sim.core.months import format_month, is_settlement_month
 from sim.fund import ageing, deposits, interest, month_end, month_end_steps, subsidy, withdrawals
 from sim.fund.accounts import Accounts, check_in_range
 from sim.fund.bonus import opening_bonus_fen
 from sim.fund.books import BooksDoNotBalance, MonthBooks
+from sim.fund.indices import person_indices
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
 from sim.fund.requests import per_ask
@@ -38,6 +39,8 @@ from sim.fund.ring import MAX_FEN
 from sim.fund.withdrawals import Kind
 
 _REASONS = [r.code for r in Refusal]
+AGED, GROUP = "ledger.aged", "ledger.group"
+"""The keys of a batch's joined aged parts and reporting groups (:mod:`sim.core.lanes`)."""
 
 
 class Ledger:
@@ -51,19 +54,24 @@ class Ledger:
         *,
         group: np.ndarray | None = None,
         groups: int = 1,
+        lane: Lane | None = None,
     ):
         self.policy = policy
         self.acc = Accounts.empty(
             n,
             holding_months=policy["subsidy.min_holding_months"],
             fifo=policy["subsidy.ageing"] == "fifo",
+            lane=lane,
         )
         self.month = start_month
         self.books: MonthBooks | None = None
         self._total = 0
         self._payable = 0
         self._seen = np.zeros(n, dtype=bool)
-        self._aged: np.ndarray | None = None
+        self._lane = lane
+        # the open month's aged part (S1-i), int32 fen like the ring: kept in place
+        self._aged = np.zeros(n, np.int32) if lane is None else lane.zeros(AGED, np.int32)
+        self._aged_ready = False
         self.set_groups(np.zeros(n, np.int8) if group is None else group, groups)
 
     def set_groups(self, group: np.ndarray, groups: int) -> None:
@@ -84,6 +92,8 @@ class Ledger:
             raise ValueError(
                 f"group codes must be in 0..{groups - 1}, got {group.min()}..{group.max()}"
             )
+        if self._lane is not None:  # a path of a batch: its rows of the batch's groups
+            group = self._lane.place(GROUP, group)
         self._group, self._groups = group, int(groups)
 
     # ------------------------------------------------------------------ the month
@@ -153,7 +163,9 @@ class Ledger:
         self._total = books.closing_total
         self._payable = books.interest_payable
         self.books = None
-        self._aged = next_aged
+        self._aged_ready = next_aged is not None
+        if self._aged_ready and not np.may_share_memory(next_aged, self._aged):
+            self._aged[:] = next_aged  # a month end run elsewhere (in place in a batch)
         self.month += 1
         return books
 
@@ -181,8 +193,9 @@ class Ledger:
         Computed once a month: the month-ends it reads do not change until
         the month ends (fifo leaves out the open month's withdrawals).
         """
-        if self._aged is None:
-            self._aged = ageing.aged_part(self.acc, self.month, self.policy["subsidy.ageing"])
+        if not self._aged_ready:
+            self._aged[:] = ageing.aged_part(self.acc, self.month, self.policy["subsidy.ageing"])
+            self._aged_ready = True
         return self._aged
 
     # ------------------------------------------------------------------ requests
@@ -340,18 +353,7 @@ class Ledger:
 
     def _who(self, who) -> np.ndarray:
         """Person indices as int64, checked to be in range and unique."""
-        idx = np.atleast_1d(np.asarray(who))
-        if idx.dtype == bool:
-            return np.flatnonzero(idx)
-        if idx.dtype.kind not in "iu":
-            raise TypeError(f"person indices must be integers, got {idx.dtype}")
-        idx = idx.astype(np.int64, copy=False)
-        problem = _index_problem(idx, self.acc.n, self._seen)
-        if problem == 1:
-            raise IndexError(f"person index out of range 0..{self.acc.n - 1}")
-        if problem == 2:
-            raise ValueError("a person appears twice in one request batch")
-        return idx
+        return person_indices(who, self._seen)
 
     @staticmethod
     def _fen(amount, who: np.ndarray) -> np.ndarray:
@@ -376,25 +378,3 @@ def _nothing_asked() -> np.ndarray:
     the month's books, so the requests return at once (most months, most kinds, in a
     small population): only a withdrawal's kind is still booked, at zero."""
     return np.zeros(0, np.int8)
-
-
-@numba.njit(cache=True)
-def _index_problem(idx: np.ndarray, n: int, seen: np.ndarray) -> int:
-    """0 if every index is in ``0..n-1`` and appears once, 1 if one is out of range, 2 if one
-    repeats. Batches from ``flatnonzero`` are sorted: one pass proves them unique; others
-    mark ``seen`` (all False before and after) to find a repeat."""
-    ascending = True
-    for j in range(len(idx)):
-        if idx[j] < 0 or idx[j] >= n:
-            return 1
-        if j and idx[j] <= idx[j - 1]:
-            ascending = False
-    if ascending:
-        return 0
-    repeat = False
-    for j in range(len(idx)):
-        repeat |= seen[idx[j]]
-        seen[idx[j]] = True
-    for j in range(len(idx)):
-        seen[idx[j]] = False
-    return 2 if repeat else 0

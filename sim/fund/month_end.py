@@ -105,7 +105,8 @@ class MonthEnd:
     closing_total: int  # all balances after the month end
     lowest_balance: int  # the smallest balance (0 when there are no accounts)
     highest_balance: int  # the largest balance (0 when there are no accounts)
-    next_aged: np.ndarray  # aged part of every account for the next month (S1-i lifo)
+    next_aged: np.ndarray  # aged part of every account for the next month (S1-i lifo),
+    # written over the open month's in place
     open_by_group: tuple[int, ...] = ()  # open accounts at month end, by reporting group
     at_lifetime_cap: int = 0  # accounts with subsidy_total >= the lifetime cap (S2)
     ever_opened: int = 0  # accounts ever opened
@@ -170,8 +171,8 @@ def close_months(
     """:func:`close_month` for ``paths`` ledgers laid end to end in ``acc`` (the rows of path
     ``p`` are ``p * n … (p + 1) * n - 1``), in one pass; one :class:`MonthEnd` per path,
     each equal to the fen and the last bit to that path's own month end
-    (:mod:`sim.core.chunks`), and every path's next aged part as one array (each
-    ``MonthEnd.next_aged`` is a view of its rows). Every path must be under the
+    (:mod:`sim.core.chunks`), and every path's next aged part, written over ``aged`` in place
+    (each ``MonthEnd.next_aged`` is a view of its rows). Every path must be under the
     same ``policy``.
     """
     monthly_average = policy["subsidy.accrual"] == "monthly_average"
@@ -282,14 +283,13 @@ def _close(plan, rows, terms):
     cap = terms.cap
     month = terms.month
     clean_months = terms.clean_months
-    n = len(balance)
     slots = ring.shape[1]
     opening_slot = (column + slots - 1) % slots
     chunks = len(plan)
     floats = np.zeros((chunks, 2), np.float64)
     ints = np.zeros((chunks, 5), np.int64)
     counts = np.zeros((chunks, groups + 2), np.int64)
-    next_aged = np.empty(n, np.int32)  # under MAX_FEN: a larger balance is refused
+    next_aged = aged  # in place: row i's aged part is read before it is written
     for c in numba.prange(chunks):
         lo, hi, offset = np.uint64(plan[c, 1]), np.uint64(plan[c, 2]), plan[c, 3]
         accrual = 0.0

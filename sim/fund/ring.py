@@ -22,7 +22,8 @@ like every per-person array: path ``p`` owns rows ``p * n … (p + 1) * n - 1``
 and its slots are *local* to its own rows, so a kernel over the batch reads
 row ``offset + slot`` with the path's offset from the chunk plan
 (:mod:`sim.core.chunks`), and a path's slots are the same alone or in a batch.
-:meth:`RingTable.end_to_end` joins them copying only the rows in use.
+The batch's table is allocated before its paths (:mod:`sim.core.lanes`) and each
+path's table is its rows of it, so nothing is copied.
 
 **int32 fen.** A month-end balance is at most the deposit cap (D1: 5,000 yuan
 a month in both Lianyungang policies) for every month of a working life (16 to
@@ -37,10 +38,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core.lanes import Lane, Lanes
 from sim.fund.books import BooksError
 
 MAX_FEN = 2**31 - 1
 """The largest balance the int32 state holds: 21,474,836.47 yuan (see the module doc)."""
+
+
+RINGS = "acc.rings.rows"
+"""The key of a batch's joined table (:mod:`sim.core.lanes`)."""
 
 
 class BalanceOutOfRange(BooksError):
@@ -50,8 +56,11 @@ class BalanceOutOfRange(BooksError):
 class RingTable:
     """The month-end rows of the accounts ever opened; see the module docstring."""
 
-    def __init__(self, capacity: int, slots: int) -> None:
-        self.rows = np.zeros((capacity, slots), np.int32)
+    def __init__(self, capacity: int, slots: int, *, lane: Lane | None = None) -> None:
+        if lane is None:
+            self.rows = np.zeros((capacity, slots), np.int32)
+        else:  # a path of a batch: its rows of the batch's table (sim.core.lanes)
+            self.rows = lane.zeros(RINGS, np.int32, (slots,))
         self.used = 0
 
     @property
@@ -72,17 +81,9 @@ class RingTable:
         return self.used * self.rows.shape[1] * self.rows.itemsize
 
     @classmethod
-    def end_to_end(cls, parts: list[RingTable]) -> RingTable:
-        """One table over every part's rows, each part's rows a view of its share; only the
-        rows in use are copied, so the rest stay unbacked."""
-        sizes = [len(p.rows) for p in parts]
-        joined = cls(sum(sizes), parts[0].slots)
-        start = 0
-        for p, size in zip(parts, sizes, strict=True):
-            if p.slots != joined.slots:
-                raise ValueError("the paths' ageing windows differ")
-            joined.rows[start : start + p.used] = p.rows[: p.used]
-            p.rows = joined.rows[start : start + size]
-            start += size
-        joined.used = start
-        return joined
+    def joined(cls, lanes: Lanes) -> RingTable:
+        """A batch's table over every path's rows (each path's slots are local to its rows)."""
+        rows = lanes.whole(RINGS)
+        table = cls(0, rows.shape[1])
+        table.rows, table.used = rows, len(rows)
+        return table
