@@ -18,8 +18,9 @@ from sim.cli.main import main
 from sim.core.errors import InputError
 from sim.core.months import parse_month
 from sim.engine.simulation import Simulation
-from sim.fund.eligibility import loan_deposit_months
+from sim.fund.eligibility import consecutive_deposit_months, loan_deposit_months
 from sim.fund.pool_config import DEFAULT_FUND
+from sim.fund.subsidy import is_clean
 from sim.scenario.files import load_scenario
 
 ACCOUNTS = """\
@@ -288,3 +289,44 @@ def test_L1_months_paid_ahead_in_a_book_count_as_they_come(tmp_path):
     assert loan_deposit_months(acc, policy, sep)[0] == 11
     assert loan_deposit_months(acc, policy, oct_)[0] == 12
     assert loan_deposit_months(acc, policy, sep)[1] == 5
+
+
+def _with_design_columns(run: str, withdrawn: str) -> str:
+    """ACCOUNTS with consecutive_months and last_withdrawal_month for accounts 1 and 2."""
+    lines = ACCOUNTS.splitlines()
+    lines[0] += ",consecutive_months,last_withdrawal_month"
+    lines[1] += f",{run},"
+    lines[2] += f",0,{withdrawn}"
+    lines[3] += ",0,"
+    return "\n".join(lines) + "\n"
+
+
+def test_X2_a_books_last_partial_withdrawal_restarts_the_holding_count(tmp_path):
+    acc = _opened(tmp_path, _with_design_columns("4", "2024-03")).fund.ledger.acc
+    # account 1 withdrew nothing since opening 2023-10; account 2 last withdrew in 2024-03
+    assert acc.clean_since[:2].tolist() == [parse_month("2023-10"), parse_month("2024-04")]
+    # X2 with 12 clean months, in 2024-10: 2024-10 - 2023-10 = 12 (clean), 2024-10 - 2024-04 = 6
+    assert is_clean(acc.clean_since[:2], parse_month("2024-10"), 12).tolist() == [True, False]
+    default = _opened(tmp_path / "default").fund.ledger.acc  # no column: none since opening
+    assert default.clean_since[:2].tolist() == [parse_month("2023-10"), parse_month("2023-09")]
+
+
+def test_X3_a_books_consecutive_months_set_the_unbroken_run(tmp_path):
+    acc = _opened(tmp_path, _with_design_columns("4", "")).fund.ledger.acc
+    september = parse_month("2024-09")
+    # account 1 covered through 2024-08 with a run of 4: 2024-05 … 2024-08; account 2 stopped
+    # in 2024-02, so its run is broken by September
+    assert consecutive_deposit_months(acc, september)[:2].tolist() == [4, 0]
+    default = _opened(tmp_path / "default").fund.ledger.acc  # no column: the 10 deposit months
+    assert consecutive_deposit_months(default, september)[:2].tolist() == [10, 0]
+
+
+def test_a_run_longer_than_the_deposit_months_is_refused(tmp_path):
+    folder = write_book(tmp_path / "b", _with_design_columns("11", ""))
+    with pytest.raises(InputError, match=r"row 2, column consecutive_months: more than "
+                                         r"deposit_months"):  # fmt: skip
+        read_book(folder)
+    folder = write_book(tmp_path / "c", _with_design_columns("4", "2023-08"))
+    with pytest.raises(InputError, match=r"row 3, column last_withdrawal_month: before "
+                                         r"opened_month"):  # fmt: skip
+        read_book(folder)

@@ -14,7 +14,7 @@ from sim.core.money import round_fen
 from sim.engine.results import load_paths
 from sim.engine.runs import Variant, execute
 from sim.engine.simulation import Simulation
-from sim.fund.eligibility import loan_deposit_months
+from sim.fund.eligibility import consecutive_deposit_months, loan_deposit_months
 from sim.scenario.files import BASELINE, load_scenario
 
 RUN = {"population.size": 2500, "horizon.months": 40, "montecarlo.paths": 1}
@@ -64,6 +64,9 @@ def test_the_projection_opens_with_exactly_the_exported_accounts(exported):
     month = sim.fund.ledger.month
     assert np.array_equal(loan_deposit_months(b, sim.fund.policy, month)[:k],
                           loan_deposit_months(a, source.fund.policy, month)[rows])  # fmt: skip
+    assert np.array_equal(consecutive_deposit_months(b, month)[:k],
+                          consecutive_deposit_months(a, month)[rows])  # X3  # fmt: skip
+    assert np.array_equal(b.clean_since[:k], a.clean_since[rows])  # X2
     assert np.array_equal(
         sim.people.state.dormant[:k], source.people.state.dormant[rows] & a.is_open[rows]
     )

@@ -179,7 +179,7 @@ def _check_accounts(path, header, policy, acc, empty, given) -> None:
     dup = np.zeros(len(ids), bool)
     dup[order[1:][ids[order][1:] == ids[order][:-1]]] = True
     fail(path, dup, "id", "duplicate id", "each account once", ids)
-    for name in ("birth_month", "opened_month", "last_deposit_month"):
+    for name in ("birth_month", "opened_month", "last_deposit_month", "last_withdrawal_month"):
         after = acc[name] > date
         fail(path, after, name, f"after the book's date {format_month(date)}",
              "a month not after the book's date", _months(acc[name]))  # fmt: skip
@@ -199,6 +199,14 @@ def _check_accounts(path, header, policy, acc, empty, given) -> None:
     fail(path, acc["deposit_months"] > np.maximum(date - acc["opened_month"] + 1, 0),
          "deposit_months", "more months than the account has been open",
          "0 to the months since opened_month", acc["deposit_months"])  # fmt: skip
+    withdrew = ~empty["last_withdrawal_month"]
+    fail(path, withdrew & (acc["last_withdrawal_month"] < acc["opened_month"]),
+         "last_withdrawal_month", "before opened_month", "opened_month to the book's date",
+         _months(acc["last_withdrawal_month"]))  # fmt: skip
+    run = np.where(empty["consecutive_months"], acc["deposit_months"], acc["consecutive_months"])
+    fail(path, run > acc["deposit_months"], "consecutive_months", "more than deposit_months",
+         "0 to deposit_months (X3)", run)  # fmt: skip
+    acc["consecutive_months"], acc["withdrew"] = run, withdrew
     ends = [name for name in MONTH_ENDS if name in given]
     if ends and len(ends) != len(MONTH_ENDS):
         missing = next(n for n in MONTH_ENDS if n not in given)

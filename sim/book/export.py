@@ -135,6 +135,9 @@ def book_tables(sim: Simulation, bonus: np.ndarray, month: int) -> tuple[pa.Tabl
         acc.covered_through[rows] > 0, acc.covered_through[rows], acc.last_deposit_month[rows]
     )
     interest = np.where(is_open, round_fen(acc.interest_accrued[rows]), 0)
+    months_come = (acc.deposit_months[rows] - ahead).astype(np.int64)
+    run = (np.minimum(paid, month) - acc.run_start[rows] + 1).astype(np.int64)  # X3
+    withdrew = acc.clean_since[rows] > acc.opened_month[rows]  # X2: since opening
     names = [c.name for c in sim.scenario.agents.cohorts]
     cohort = np.array([COHORTS.index(c) for c in names])[pop.cohort[rows]]
     columns = {
@@ -154,7 +157,7 @@ def book_tables(sim: Simulation, bonus: np.ndarray, month: int) -> tuple[pa.Tabl
     else:
         columns["aged"] = _yuan(ageing.aged_part(acc, month + 1, policy["subsidy.ageing"])[rows])
     columns |= {
-        "deposit_months": pa.array(acc.deposit_months[rows] - ahead),
+        "deposit_months": pa.array(months_come),
         "paid_through": _months(paid),
         "subsidy_paid": _yuan(acc.subsidy_total[rows] - counts * bonus[rows]),
         "bonus_paid": _yuan(bonus[rows]),
@@ -170,6 +173,8 @@ def book_tables(sim: Simulation, bonus: np.ndarray, month: int) -> tuple[pa.Tabl
         "veteran_months": pa.array(
             np.where(is_open, acc.service_months[rows], pop.veteran_months[rows]).astype(np.int64)
         ),
+        "consecutive_months": pa.array(np.clip(run, 0, months_come)),
+        "last_withdrawal_month": _months(np.where(withdrew, acc.clean_since[rows] - 1, NO_MONTH)),
     }
     book = sim.fund.book
     a = book.active()

@@ -117,6 +117,12 @@ ACCOUNT_COLUMNS = (
            choices=EDUCATION_LEVELS),
     Column("veteran_months", "int", "months", "months of deposits during military service "
            "(E5)", 0, 600, False),
+    Column("consecutive_months", "int", "months", "months of the unbroken run of covered "
+           "months up to the book's date (X3); default deposit_months, the longest run the "
+           "book allows", 0, 1200, False),
+    Column("last_withdrawal_month", "month", "month", "month of the latest partial withdrawal "
+           "from the current account (X2: the subsidy waits subsidy.clean_months after it); "
+           "empty: none since opened_month", required=False),
 )  # fmt: skip
 """Columns of ``accounts.csv``: one row per account ever opened (closed ones included: they
 remember a forfeited subsidy, S4, and a bonus already paid, S6)."""
@@ -192,6 +198,8 @@ ZH_HEADERS = {
     "children": ("子女数",),
     "education": ("学历",),
     "veteran_months": ("服役缴存月数",),
+    "consecutive_months": ("连续缴存月数",),
+    "last_withdrawal_month": ("末次部分提取年月", "最后提取年月"),
     "account_id": ("借款人账号", "账号"),
     "principal": ("贷款余额", "剩余本金"),
     "rate": ("贷款年利率", "利率"),

@@ -139,6 +139,11 @@ def _accounts(ledger, policy, book: Book) -> None:
         deposited = np.maximum(a["balance"] - a["subsidy_paid"] - a["bonus_paid"], 0)
     acc.deposited_total[:b] = np.where(is_open, deposited, 0)
     acc.opened_month[:b] = a["opened_month"]
+    # X2: the holding condition counts from the month after the latest partial withdrawal
+    acc.clean_since[:b] = np.where(a["withdrew"], a["last_withdrawal_month"] + 1,
+                                   a["opened_month"])  # fmt: skip
+    # X3: the unbroken run ends at the book's date (or at paid_through, if it is earlier)
+    acc.run_start[:b] = np.minimum(paid, date) - a["consecutive_months"] + 1
     acc.service_months[:b] = np.where(is_open, a["veteran_months"], 0)
     acc.rent_this_year[:b] = a["rent_withdrawn"]
     slots = acc.rings.slots

@@ -43,6 +43,8 @@ ZH_MEANINGS = {
     "children": "子女数（2 = 两个及以上；S6）",
     "education": "最高学历（S7、L4）",
     "veteran_months": "服役期间缴存月数（E5）",
+    "consecutive_months": "截至账册日期的连续缴存月数（X3）；不填按缴存月数",
+    "last_withdrawal_month": "本账户最近一次部分提取的年月（X2）；不填为开户以来未提取",
     "account_id": "借款人账号（每个账户一笔贷款）",
     "principal": "贷款余额（剩余本金）",
     "rate": "现行年利率（每年1月1日重定价），如 0.031 或 3.1%",
