@@ -120,13 +120,11 @@ def event_lines(event, code: int, amount_fen: int, policy) -> list[dict[str, Any
     return [_line(f"withdrawal {event.kind}", "paid", rule, amount_fen or None)]
 
 
-def _stop_why(code: int, policy) -> str:
-    return {
-        subsidy.FORFEITED: "after an exit (W3)",
-        subsidy.LOAN: "a fund loan was disbursed",
-        subsidy.NOT_CLEAN: f"a partial withdrawal in the last {policy['subsidy.clean_months']} "
-        "months",
-    }[code]
+STOP_WHY = {
+    subsidy.FORFEITED: "after an exit (W3)",
+    subsidy.LOAN: "a fund loan was disbursed",
+    subsidy.NOT_CLEAN: "too soon after a partial withdrawal or the opening",
+}
 
 
 def month_lines(
@@ -162,7 +160,7 @@ def month_lines(
                                  policy["subsidy.clean_months"])  # fmt: skip
         if stop != subsidy.ACCRUES:
             rule = subsidy.STOP_RULES[stop]
-            out.append(_line("holding subsidy", "refused", rule, None, _stop_why(stop, policy)))
+            out.append(_line("holding subsidy", "refused", rule, None, STOP_WHY[stop]))
         elif at_cap:
             out.append(_line("holding subsidy", "refused", "S2", None, "lifetime cap reached"))
     return out
