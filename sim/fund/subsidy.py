@@ -249,18 +249,29 @@ def settle(
         due = acc.subsidy_accrued
     else:
         due = snapshot_due(acc, policy, month, snapshot_aged)
-    paid = _settle(acc.balance, acc.subsidy_total, acc.forfeited, due, cap_fen(policy))
+    rows = np.arange(acc.n)
+    paid = _settle(acc.balance, acc.subsidy_total, acc.forfeited, due, rows, cap_fen(policy))
     acc.subsidy_accrued[:] = 0.0
     return paid
 
 
+def pay_accrued(acc: Accounts, policy: Policy, who: np.ndarray) -> np.ndarray:
+    """Pay ``who`` the ``monthly_average`` subsidy accrued so far, as a settlement would
+    (:func:`settle_capped`: S2, S4), and return it: a full withdrawal (W4-i). The accrual
+    is left for the closing to clear."""
+    rows = np.asarray(who, dtype=np.int64)
+    due = acc.subsidy_accrued
+    return _settle(acc.balance, acc.subsidy_total, acc.forfeited, due, rows, cap_fen(policy))
+
+
 @numba.njit(cache=True)
-def _settle(balance, subsidy_total, forfeited, due, cap):
-    """:func:`settle_capped` for every account, credited."""
-    paid = np.empty(len(due), np.int64)
-    for i in range(len(due)):
+def _settle(balance, subsidy_total, forfeited, due, rows, cap):
+    """:func:`settle_capped` of the float fen ``due`` for each of ``rows``, credited."""
+    paid = np.empty(len(rows), np.int64)
+    for k in range(len(rows)):
+        i = rows[k]
         d = settle_capped(due[i], forfeited[i], subsidy_total[i], cap)
         subsidy_total[i] += d
         balance[i] += d
-        paid[i] = d
+        paid[k] = d
     return paid
