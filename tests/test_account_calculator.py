@@ -215,3 +215,21 @@ def test_loans_and_repayments_appear_in_the_statement(capsys):
     printed = capsys.readouterr().out
     assert "loan disbursed" in printed
     assert "2025-05   withdraw exit     refused" in printed
+
+
+def test_X2_the_trace_names_the_holding_condition_when_it_withheld_the_subsidy(tmp_path):
+    """Hainan (X2, 12 clean months): 5,000 deposited in January 2024 is aged from February
+    2025, but a rent withdrawal in September 2024 sets the clock to October 2024, clean only
+    from October 2025; so June 2025 pays no subsidy, and the trace says X2 — the ledger's own
+    predicate (``subsidy.stop_code``), as for S3 and S4."""
+    case = tmp_path / "x2.toml"
+    case.write_text(
+        'policy = "hainan-2025"\nstart = "2024-01"\nend = "2025-06"\n'
+        '[[event]]\nmonth = "2024-01"\ndeposit = 5000.00\n'
+        '[[event]]\nmonth = "2024-09"\nwithdraw = 100.00\nkind = "rent"\n',
+        encoding="utf-8",
+    )
+    june = replay(load_case(case))["rows"][-1]
+    assert june["subsidy_credited"] == "0.00"
+    refused = [(t["rule"], t["why"]) for t in june["trace"] if t["decision"] == "refused"]
+    assert refused == [("X2", "too soon after a partial withdrawal or the opening")]

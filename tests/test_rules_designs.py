@@ -10,6 +10,7 @@ test_designs.py.
 import numpy as np
 
 from sim.core.months import parse_month
+from sim.fund import subsidy
 from sim.fund.eligibility import consecutive_deposit_months
 from sim.fund.loan_limit import BINDING, check_eligibility, loan_limit
 from sim.fund.policy import load_policy
@@ -195,3 +196,16 @@ def test_X6_rent_as_a_share_of_the_months_deposit():
     assert got == [Refusal.OVER_RENT_LIMIT, Refusal.OK, Refusal.OVER_RENT_LIMIT,
                    Refusal.OVER_RENT_LIMIT]  # fmt: skip
     assert np.array_equal(ledger.acc.balance[:1], [yuan(200)])
+
+
+def test_X2_stop_code_counts_whole_months_since_the_last_partial_withdrawal():
+    # a rent withdrawal in March 2025 sets clean_since to April 2025; under N = 12 the
+    # account accrues again from April 2026 (12 whole months), not in March 2026 (11)
+    since = parse_month("2025-04")
+    for month, rule in (("2026-03", "X2"), ("2026-04", "")):
+        code = subsidy.stop_code(False, False, since, parse_month(month), True, 12)
+        assert subsidy.STOP_RULES[code] == rule, month
+        assert subsidy.eligible_at(True, False, False, since, parse_month(month), True, 12) == (
+            rule == ""
+        )
+    assert subsidy.is_clean(since, parse_month("2025-04"), 0)  # N = 0: no holding condition

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sim.core.months import parse_month
-from sim.fund import ageing
+from sim.fund import ageing, subsidy
 from sim.fund.bonus import education_code, opening_bonus_fen
 from sim.fund.policy import load_policy
 from tests.helpers import ONE, make_ledger, open_and_deposit, run_to, yuan
@@ -180,3 +180,61 @@ def test_S7_talent_bonus_is_400_for_a_bachelor_or_higher():
     books = run_to(ledger, "2024-01", {"2024-01": open_and_deposit(yuan(200), education=levels[1])})
     assert books["2024-01"].bonus_credited == yuan(400)
     assert ledger.acc.balance[0] == yuan(600)
+
+
+# The scalar rules the one-pass month end inlines and the array functions loop over
+# (sim/fund/subsidy.py); every caller asks these, so each is tested on its own here.
+CAP = 1_000_000  # 10,000 yuan in fen (S2)
+
+
+def test_S1_ii_a_months_subsidy_is_the_aged_part_times_the_rate_over_12():
+    monthly = subsidy.monthly_rate(load_policy("lyg-2023"), parse_month("2025-03"))
+    assert monthly == 0.01 / 12
+    # 5,000 yuan aged = 500,000 fen × 1%/12 = 416.667 fen a month; Feb..Jun 2025 is five
+    # months: 2,083.333 fen → 2,083 fen = 20.83 yuan, test_S1's 2025-06 payment
+    accrued = 0.0
+    for _ in range(5):
+        accrued = subsidy.accrue(accrued, 500_000, monthly)
+    assert accrued == pytest.approx(2083.333, abs=1e-3)
+    assert subsidy.settle_capped(accrued, False, 0, CAP) == 2083
+
+
+def test_S1_S3_S4_eligible_at_is_the_one_predicate_and_stop_code_says_why_not():
+    month = parse_month("2025-03")
+
+    def ask(is_open, forfeited, loan, stops_at_loan=True):
+        code = subsidy.stop_code(forfeited, loan, 0, month, stops_at_loan, 0)
+        ok = subsidy.eligible_at(is_open, forfeited, loan, 0, month, stops_at_loan, 0)
+        return ok, subsidy.STOP_RULES[code]
+
+    assert ask(True, False, False) == (True, "")  # open, never exited, no loan: accrues
+    assert ask(False, False, False) == (False, "")  # a closed account holds nothing (S1)
+    assert ask(True, True, False) == (False, "S4")  # exited once: never again
+    assert ask(True, False, True) == (False, "S3")  # a fund loan was disbursed
+    assert ask(True, False, True, stops_at_loan=False) == (True, "")  # S3 switched off
+    assert ask(True, True, True) == (False, "S4")  # both: the exit is named first
+    acc = make_ledger("lyg-2023", n=4).acc  # the array form asks the same predicate
+    acc.is_open[:] = [True, False, True, True]
+    acc.forfeited[2], acc.loan_disbursed[3] = True, True
+    assert subsidy.eligible(acc, load_policy("lyg-2023"), month).tolist() == [
+        True, False, False, False
+    ]  # fmt: skip
+
+
+def test_S2_capped_cuts_a_payment_to_the_room_left_never_below_zero():
+    # 9,990 yuan paid so far: 10 yuan = 1,000 fen of room
+    assert subsidy.capped(1_500, 999_000, CAP) == 1_000
+    assert subsidy.capped(500, 999_000, CAP) == 500
+    # already above the cap (a bonus paid outside it, S2 under lyg-2023): nothing, not less
+    assert subsidy.capped(500, 1_000_100, CAP) == 0
+    assert subsidy.reached_cap(1_000_000, CAP)
+    assert not subsidy.reached_cap(999_999, CAP)
+    totals = np.array([999_999, 1_000_000, 1_000_100], np.int32)
+    assert subsidy.reached_cap(totals, CAP).tolist() == [False, True, True]
+
+
+def test_S2_S4_S5_settle_capped_rounds_once_pays_nothing_after_an_exit_and_cuts_to_the_cap():
+    assert subsidy.settle_capped(2083.5, False, 0, CAP) == 2084  # a half fen goes up, once
+    assert subsidy.settle_capped(2083.49, False, 0, CAP) == 2083
+    assert subsidy.settle_capped(2083.5, True, 0, CAP) == 0  # S4: forfeited at the exit
+    assert subsidy.settle_capped(2083.5, False, 999_900, CAP) == 100  # S2: 1 yuan of room

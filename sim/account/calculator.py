@@ -181,6 +181,7 @@ def replay(case: Case) -> dict[str, Any]:
             books,
             ledger.acc,
             case.policy,
+            month=month,
             aged_year=sum(aged_year),
             settlement=is_settlement_month(month, settle),
         )

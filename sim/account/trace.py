@@ -13,7 +13,8 @@ condition, X5 for a deposit with no cap, X6 for a rent limit by month.
 
 The trace reads only what the ledger reports (the month's books, the refusal
 code of each request, the account's flags), so it explains the statement
-without changing how it is computed.
+without changing how it is computed; why a holding subsidy was refused is the
+ledger's own predicate (:func:`sim.fund.subsidy.stop_code`), not a copy.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.core.money import fen_to_yuan, yuan_to_fen
+from sim.fund import subsidy
 from sim.fund.refusals import Refusal
 
 WITHDRAWAL_RULE = {"rent": "W1", "purchase": "W1", "repayment": "W1", "exit": "W3", "full": "W4"}
@@ -118,8 +120,17 @@ def event_lines(event, code: int, amount_fen: int, policy) -> list[dict[str, Any
     return [_line(f"withdrawal {event.kind}", "paid", rule, amount_fen or None)]
 
 
-def month_lines(books, acc, policy, *, settlement: bool, aged_year: int) -> list[dict[str, Any]]:
-    """What the fund credited at the month's end (interest, subsidy, bonus), and why not."""
+STOP_WHY = {
+    subsidy.FORFEITED: "after an exit (W3)",
+    subsidy.LOAN: "a fund loan was disbursed",
+    subsidy.NOT_CLEAN: "too soon after a partial withdrawal or the opening",
+}
+
+
+def month_lines(
+    books, acc, policy, *, month: int, settlement: bool, aged_year: int
+) -> list[dict[str, Any]]:
+    """What the fund credited at the end of ``month`` (interest, subsidy, bonus), and why not."""
     out = []
     if books.interest_credited:
         why = "annual settlement" if settlement else "on closing the account"
@@ -136,18 +147,20 @@ def month_lines(books, acc, policy, *, settlement: bool, aged_year: int) -> list
             )
         )
     holding = _holding_rule(policy)
-    cap = yuan_to_fen(policy["subsidy.lifetime_cap"])
-    at_cap = int(acc.subsidy_total[0]) >= cap
+    at_cap = subsidy.reached_cap(int(acc.subsidy_total[0]), subsidy.cap_fen(policy))
     if books.subsidy_credited:
         why = "on money stored a full year, paid at the settlement"
         out.append(_line("holding subsidy", "credited", holding, books.subsidy_credited, why))
         if at_cap:
             out.append(_line("holding subsidy", "cut", "S2", None, "lifetime cap reached"))
     elif settlement and aged_year > 0:
-        if acc.forfeited[0]:
-            out.append(_line("holding subsidy", "refused", "S4", None, "after an exit (W3)"))
-        elif acc.loan_disbursed[0] and policy["subsidy.stops_at_loan"]:
-            out.append(_line("holding subsidy", "refused", "S3", None, "a fund loan was disbursed"))
+        stop = subsidy.stop_code(bool(acc.forfeited[0]), bool(acc.loan_disbursed[0]),
+                                 int(acc.clean_since[0]), month,
+                                 bool(policy["subsidy.stops_at_loan"]),
+                                 policy["subsidy.clean_months"])  # fmt: skip
+        if stop != subsidy.ACCRUES:
+            rule = subsidy.STOP_RULES[stop]
+            out.append(_line("holding subsidy", "refused", rule, None, STOP_WHY[stop]))
         elif at_cap:
             out.append(_line("holding subsidy", "refused", "S2", None, "lifetime cap reached"))
     return out

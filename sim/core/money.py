@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+import numba
 import numpy as np
 
 FEN_PER_YUAN = 100
@@ -60,3 +61,9 @@ def round_fen(amount_fen: np.ndarray) -> np.ndarray:
     statement would show them.
     """
     return np.floor(np.asarray(amount_fen, dtype=np.float64) + 0.5).astype(FEN)
+
+
+@numba.njit(inline="always")
+def fen_of(amount_fen: float) -> np.int64:
+    """:func:`round_fen` for one number, inside a numba kernel: whole fen, halves up."""
+    return np.int64(np.floor(amount_fen + 0.5))

@@ -291,8 +291,7 @@ class Ledger:
         ok = who[codes == 0]
         books.interest_credited += int(interest.credit_interest(acc, ok).sum())
         if kind is Kind.FULL and self.policy["subsidy.accrual"] == "monthly_average":
-            due = np.floor(acc.subsidy_accrued[ok] + 0.5).astype(np.int64)
-            books.subsidy_credited += int(subsidy.pay_capped(acc, self.policy, ok, due).sum())
+            books.subsidy_credited += int(subsidy.pay_accrued(acc, self.policy, ok).sum())
         payout = withdrawals.close_accounts(acc, self.policy, ok, kind)
         ageing.record_withdrawals(acc, self.month, ok, payout)
         acc.deposit_months[ok] = 0

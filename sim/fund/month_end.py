@@ -1,15 +1,19 @@
 """Month end in one pass over the accounts (F1, S1, S2, S5), for ``lifo`` ageing.
 
 What the ledger's month end does to each account depends on that account
-alone, so it runs as one parallel loop that reads every account's state once:
+alone, so it runs as one parallel loop that reads every account's state once.
+The loop holds no rule of its own: it inlines the rules' scalar functions, the
+same ones the step-by-step month end (:mod:`sim.fund.month_end_steps`) loops
+over, so the two cannot drift apart:
 
-1. interest accrues on the opening balance (F1; :mod:`sim.fund.interest`);
+1. interest accrues on the opening balance (F1; :func:`sim.fund.interest.accrue`);
 2. under ``monthly_average`` the holding subsidy accrues on the aged part of
-   the open month (S1-ii; :mod:`sim.fund.subsidy`), at the rate
-   :func:`~sim.fund.subsidy.subsidy_rate` (X1) and, under a holding
-   condition, only on clean accounts (X2);
-3. in the settlement month, interest is credited, then the year's subsidy,
-   rounded to the fen once and cut to the lifetime cap (S2, S5);
+   the open month (S1-ii; :func:`sim.fund.subsidy.accrue`), at the rate
+   :func:`~sim.fund.subsidy.subsidy_rate` (X1), on the accounts
+   :func:`~sim.fund.subsidy.eligible_at` admits (S1, S3, S4, X2);
+3. in the settlement month, interest is credited (:func:`sim.core.money.fen_of`),
+   then the year's subsidy, rounded to the fen once and cut to the lifetime
+   cap (S2, S4, S5; :func:`sim.fund.subsidy.settle_capped`);
 4. the month-end balance is written to the ageing ring, and the smallest of
    the ring's month-ends is kept: it is the aged part of the *next* month
    (S1-i, ``lifo``: see :mod:`sim.fund.ageing`), so the engine's mid-month
@@ -19,8 +23,8 @@ alone, so it runs as one parallel loop that reads every account's state once:
 5. the balances' total (for the reconciliation) and the lowest balance;
 6. the counts the monthly record reads: open accounts by reporting group
    (the cohort), accounts whose subsidies reached the lifetime cap after the
-   month's credit (S2), and accounts ever opened — so the record needs no
-   pass of its own over the accounts.
+   month's credit (S2, :func:`~sim.fund.subsidy.reached_cap`), and accounts
+   ever opened — so the record needs no pass of its own over the accounts.
 
 A person who never opened an account holds nothing (the ledger credits only
 open accounts), so the pass reads no more of them than that flag and their
@@ -51,11 +55,11 @@ import numba
 import numpy as np
 
 from sim.core.chunks import chunk_plan, rows_per_path
-from sim.core.money import yuan_to_fen
+from sim.core.money import fen_of
+from sim.fund import interest, subsidy
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
 from sim.fund.ring import MAX_FEN
-from sim.fund.subsidy import subsidy_rate as rate_in_force
 
 _MAX_FEN = np.int64(MAX_FEN)
 
@@ -182,7 +186,7 @@ def close_months(
         raise ValueError(f"aged part for {len(aged)} accounts, the ledger has {acc.n}")
     if group is None:
         group, groups = np.zeros(acc.n, np.int8), 1
-    cap = yuan_to_fen(policy["subsidy.lifetime_cap"])
+    cap = subsidy.cap_fen(policy)
     n = rows_per_path(acc.n, paths)
     plan = chunk_plan(n, paths)
     rows = Rows(balance=acc.balance, ring=acc.rings.rows, slot=acc.slot,
@@ -191,8 +195,8 @@ def close_months(
                 loan_disbursed=acc.loan_disbursed, ever_opened=acc.ever_opened,
                 clean_since=acc.clean_since, group=group, aged=aged)  # fmt: skip
     terms = Terms(groups=groups, column=month % acc.rings.slots, month=month,
-                  interest_rate=policy.at("interest.deposit_rate", month) / 12.0,
-                  subsidy_rate=rate_in_force(policy, month) / 12.0,
+                  interest_rate=interest.monthly_rate(policy, month),
+                  subsidy_rate=subsidy.monthly_rate(policy, month),
                   accrue_subsidy=monthly_average,
                   stops_at_loan=bool(policy["subsidy.stops_at_loan"]), settle=settle, cap=cap,
                   clean_months=policy["subsidy.clean_months"])  # fmt: skip
@@ -308,26 +312,25 @@ def _close(plan, rows, terms):
                 low = min(low, b)
                 high = max(high, b)
                 next_aged[i] = 0
-                at_cap += cap <= 0
+                at_cap += subsidy.reached_cap(0, cap)  # nothing paid to a never-opened row
                 continue
             ia = interest_accrued[i]
             r = offset + slot[i]
             if is_open[i]:
                 counts[c, group[i]] += 1
-                x = np.int64(ring[r, opening_slot]) * interest_rate
-                ia += x
+                ia, x = interest.accrue(ia, np.int64(ring[r, opening_slot]), interest_rate)
                 accrual += x
                 payable += ia
             sa = subsidy_accrued[i]
-            stopped = forfeited[i] or (stops_at_loan and loan_disbursed[i])
-            stopped = stopped or (clean_months > 0 and month - clean_since[i] < clean_months)
-            if accrue_subsidy and is_open[i] and not stopped:
-                sa += aged[i] * subsidy_rate
+            if accrue_subsidy and subsidy.eligible_at(
+                is_open[i], forfeited[i], loan_disbursed[i], clean_since[i], month,
+                stops_at_loan, clean_months,
+            ):  # fmt: skip
+                sa = subsidy.accrue(sa, aged[i], subsidy_rate)
             if settle:
-                amount = np.int64(np.floor(ia + 0.5))
+                amount = fen_of(ia)
                 ia = 0.0
-                due = np.int64(0) if forfeited[i] else np.int64(np.floor(sa + 0.5))
-                due = min(due, max(cap - subsidy_total[i], 0))
+                due = subsidy.settle_capped(sa, forfeited[i], subsidy_total[i], cap)
                 sa = 0.0
                 subsidy_total[i] += due
                 b += amount + due
@@ -343,7 +346,7 @@ def _close(plan, rows, terms):
             total += b
             low = min(low, b)
             high = max(high, b)
-            at_cap += subsidy_total[i] >= cap
+            at_cap += subsidy.reached_cap(subsidy_total[i], cap)
             ever += 1
         floats[c, 0] = accrual
         floats[c, 1] = payable

@@ -5,16 +5,17 @@ whenever it can be: ``lifo`` ageing, and outside the settlement month of a
 ``settlement_snapshot`` accrual, whose subsidy is due on the aged part *after*
 the settlement's month-end is recorded. Otherwise the rules run here in their
 order — subsidy accrual (S1-ii), interest accrual (F1), the settlement (F1,
-S2, S5), the ring's record (S1-i) — each a numpy pass of its own module, and
-the counts the record reads are taken after them. Both paths give the same
-books to the fen (``tests/test_month_end.py``).
+S2, S5), the ring's record (S1-i) — each a pass of its own module, and the
+counts the record reads are taken after them. Each pass loops over the same
+scalar functions of the rules (:mod:`sim.fund.interest`, :mod:`sim.fund.subsidy`)
+the one-pass kernel inlines, and both paths give the same books to the fen
+(``tests/test_month_end.py``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.core.money import yuan_to_fen
 from sim.core.months import is_settlement_month
 from sim.fund import ageing, interest, subsidy
 from sim.fund.accounts import Accounts
@@ -66,6 +67,6 @@ def count_accounts(
     at the lifetime cap (S2), accounts ever opened."""
     by_group = np.bincount(group[acc.is_open], minlength=groups)
     books.open_by_group = tuple(int(x) for x in by_group)
-    cap = yuan_to_fen(policy["subsidy.lifetime_cap"])
-    books.at_lifetime_cap = int((acc.subsidy_total >= cap).sum())
+    at_cap = subsidy.reached_cap(acc.subsidy_total, subsidy.cap_fen(policy))
+    books.at_lifetime_cap = int(at_cap.sum())
     books.ever_opened = int(acc.ever_opened.sum())

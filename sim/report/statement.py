@@ -51,6 +51,7 @@ WHY = {
     "lifetime cap reached": "已达终身上限",
     "after an exit (W3)": "销户之后（W3）",
     "a fund loan was disbursed": "已发放公积金贷款",
+    "too soon after a partial withdrawal or the opening": "距上次部分提取或开户未满规定月数",
     "6+ deposit months": "缴存满6个月",
     "exit allowed again": "可再次销户",
     "ages from the transfer date": "自转入之日起计存期",
