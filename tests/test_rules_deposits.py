@@ -66,29 +66,29 @@ def test_D1_lyg_2023_deposit_covers_one_month_only():
 
 def test_D2_floor_is_minimum_wage_times_minimum_ratio():
     policy = load_policy("lyg-draft")
-    # 2,260 yuan (class II from 2024-01-01) × 5% = 113.00; 2,070 × 5% = 103.50 before.
-    assert policy.floor_fen(parse_month("2024-03")) == yuan(113.00)
-    assert policy.floor_fen(parse_month("2023-10")) == yuan(103.50)
+    # 2,260 yuan (class II from 2024-01-01) × 10% = 226.00; 2,070 × 10% = 207.00 before.
+    assert policy.floor_fen(parse_month("2024-03")) == yuan(226.00)
+    assert policy.floor_fen(parse_month("2023-10")) == yuan(207.00)
     ledger = make_ledger("lyg-draft")
     ledger.begin_month()
     ledger.open(ONE)
-    assert _deposit(ledger, yuan(112.99)) is Refusal.BELOW_FLOOR
-    assert _deposit(ledger, yuan(113.00)) is Refusal.OK
+    assert _deposit(ledger, yuan(225.99)) is Refusal.BELOW_FLOOR
+    assert _deposit(ledger, yuan(226.00)) is Refusal.OK
 
 
 def test_D2_quarterly_deposit_is_bounded_by_three_months_of_floor_and_cap():
     ledger = make_ledger("lyg-draft", start="2024-03")
     ledger.begin_month()
     ledger.open(ONE)
-    assert _deposit(ledger, yuan(338.99), months=3) is Refusal.BELOW_FLOOR
+    assert _deposit(ledger, yuan(677.99), months=3) is Refusal.BELOW_FLOOR  # 3 × 226.00
     assert _deposit(ledger, yuan(15000.01), months=3) is Refusal.ABOVE_CAP
     assert _deposit(ledger, yuan(15000.00), months=3) is Refusal.OK
-    assert _deposit(ledger, yuan(339.00), months=3) is Refusal.ABOVE_CAP, "the month's total"
+    assert _deposit(ledger, yuan(678.00), months=3) is Refusal.ABOVE_CAP, "the month's total"
     assert _deposit(ledger, yuan(600), months=2) is Refusal.MONTHS_NOT_ALLOWED
     ledger.end_month()
     assert ledger.acc.deposit_months[0] == 3, "a quarterly deposit counts the 3 months it covers"
     ledger.begin_month()  # April: a new calendar month, a new total
-    assert _deposit(ledger, yuan(339.00), months=3) is Refusal.OK
+    assert _deposit(ledger, yuan(678.00), months=3) is Refusal.OK
     ledger.end_month()
     assert ledger.acc.deposit_months[0] == 4, "April-June: June is the one new month"
 
@@ -102,7 +102,7 @@ def test_D2_a_quarterly_deposit_raises_the_calendar_months_cap_to_three_months()
     assert _deposit(ledger, yuan(4000)) is Refusal.OK
     assert _deposit(ledger, yuan(11000.01), months=3) is Refusal.ABOVE_CAP
     assert _deposit(ledger, yuan(11000.00), months=3) is Refusal.OK
-    assert _deposit(ledger, yuan(113.00)) is Refusal.ABOVE_CAP
+    assert _deposit(ledger, yuan(226.00)) is Refusal.ABOVE_CAP
     ledger.end_month()
     assert ledger.acc.deposited_total[0] == yuan(15_000)
     assert ledger.acc.deposit_months[0] == 3, "March (twice), April, May"
@@ -113,8 +113,8 @@ def test_D2_batch_of_deposits_is_checked_person_by_person():
     ledger.begin_month()
     ledger.open(np.arange(4))
     codes = ledger.deposit(
-        np.arange(4), np.array([yuan(100), yuan(200), yuan(5001), yuan(600)]), [1, 1, 1, 3]
-    )
+        np.arange(4), np.array([yuan(225), yuan(226), yuan(5001), yuan(678)]), [1, 1, 1, 3]
+    )  # floor 2,260 × 10% = 226.00 a month, 678.00 a quarter; cap 5,000 a month
     assert [Refusal(c) for c in codes] == [
         Refusal.BELOW_FLOOR,
         Refusal.OK,

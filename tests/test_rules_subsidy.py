@@ -177,9 +177,9 @@ def test_S7_talent_bonus_is_400_for_a_bachelor_or_higher():
     got = opening_bonus_fen(policy, parse_month("2024-03"), np.zeros(3), levels)
     assert list(got) == [yuan(200), yuan(400), yuan(400)]
     ledger = make_ledger("lyg-draft")
-    books = run_to(ledger, "2024-01", {"2024-01": open_and_deposit(yuan(200), education=levels[1])})
+    books = run_to(ledger, "2024-01", {"2024-01": open_and_deposit(yuan(300), education=levels[1])})
     assert books["2024-01"].bonus_credited == yuan(400)
-    assert ledger.acc.balance[0] == yuan(600)
+    assert ledger.acc.balance[0] == yuan(700)  # the 300 deposit (above D2's 226 floor) + 400
 
 
 # The scalar rules the one-pass month end inlines and the array functions loop over
