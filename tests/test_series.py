@@ -99,6 +99,32 @@ def test_the_record_writes_money_in_yuan_and_counts_as_they_are(small_run):
     assert out["members"][-1] == int(acc.is_open.sum()) > 10  # people, not hundredths
 
 
+def test_stocks_move_by_their_flows_and_families_add_up(small_run):
+    """A stock's change over a month is the month's flows (the kinds are right), and each
+    family of series sums to its total (the names are complete)."""
+    from sim.agents.config import COHORTS
+    from sim.fund.figures import WITHDRAWAL_KINDS
+    from sim.fund.liquidity import CASH_IN, CASH_OUT
+
+    o = small_run.out
+
+    def close(a, b):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+
+    into = o["deposits"] + o["interest_credited"] + o["subsidy_paid"] + o["bonus_paid"]
+    into += o["cash_in.transfers_in"]
+    close(np.diff(o["deposit_balance"]), (into - o["withdrawals"])[1:])
+    cash_in = sum(o[f"cash_in.{k}"] for k in CASH_IN)
+    cash_out = sum(o[f"cash_out.{k}"] for k in CASH_OUT)
+    close(np.diff(o["cash"]), (cash_in - cash_out)[1:])
+    close(np.diff(o["ever_members"]), o["new_members"][1:])
+    close(sum(o[f"members.{c}"] for c in COHORTS), o["members"])
+    close(sum(o[f"deposits.{c}"] for c in COHORTS), o["deposits"])
+    close(sum(o[f"withdrawals.{k}"] for k in WITHDRAWAL_KINDS), o["withdrawals"])
+    close(o["active_depositors"] + o["dormant_accounts"], o["members"])
+    assert o["interest_credited"].sum() > 0  # June's settlement is inside the 14 months
+
+
 def test_a_year_sums_a_flow_and_reads_a_stock_at_its_end():
     months = np.arange(1.0, 25.0)[None, :]  # one path, months 1 … 24
     assert year_summary("deposits") == "flow"
