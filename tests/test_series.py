@@ -191,5 +191,13 @@ def test_decision_figures_take_their_unit_from_their_series():
         outputs._last("deposits")
 
 
+def test_a_stress_window_sums_only_flows():
+    from sim.stress import window
+
+    assert window.FIGURES[0].reduce({"deposits": np.arange(6.0)}, slice(1, 4)) == 1 + 2 + 3
+    with pytest.raises(ValueError, match="loan_balance is a stock: not summed"):
+        window._sum("loan_balance")
+
+
 def test_the_series_page_is_current():
     assert DOC.read_text(encoding="utf-8") == markdown(), "write it: sim.engine.series.markdown()"
