@@ -163,10 +163,16 @@ def test_every_series_the_report_shows_is_in_the_schema():
     from sim.decide.whatif import SERIES as WHATIF
     from sim.report.figures import FIGURES
     from sim.report.liquidity import ROWS
+    from sim.report.reconcile import FIGURES as PUBLISHED
     from sim.report.tables import PAIRED, SUMMARY
 
     shown = {*WHATIF, *FIGURES, *(n for n, _ in SUMMARY), *(n for n, _ in PAIRED)}
-    shown |= {row[2] for row in ROWS}
+    shown |= {row[2] for row in ROWS} | {series for series, _ in PUBLISHED.values()}
+    # the annual report's figures: a year's flow summed, a balance (or 个贷率) at December
+    assert PUBLISHED["deposits"] == ("pool_deposits", "flow")
+    assert PUBLISHED["withdrawers"] == ("pool_withdrawers", "flow")
+    assert PUBLISHED["cash"] == ("cash", "stock")
+    assert PUBLISHED["loan_to_deposit"] == ("pool_loan_to_deposit", "stock")
     kinds = {row[2]: row[4] for row in ROWS}
     assert kinds["loan_queue_length"] == "count"
     assert kinds["subsidy_paid"] == "money"
