@@ -207,3 +207,15 @@ def test_a_stress_window_sums_only_flows():
 
 def test_the_series_page_is_current():
     assert DOC.read_text(encoding="utf-8") == markdown(), "write it: sim.engine.series.markdown()"
+
+
+def test_the_what_if_figures_agree_with_the_schema():
+    """The what-if page keeps its own table (series, reduction, kind); it must say what the
+    schema says: a sum only of flows, each figure shown as its series' unit."""
+    from sim.decide.whatif import FIGURES
+    from sim.report.labels import shown_as
+
+    for name, (series, how, kind) in FIGURES.items():
+        for s in (series,) if isinstance(series, str) else series:
+            assert (how == "sum") == (BY_NAME[s].kind == FLOW), name
+            assert kind == shown_as(s), name
