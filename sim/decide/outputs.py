@@ -1,12 +1,14 @@
 """The decision figures: one number per simulated path that the committee's choice turns on.
 
 Sensitivity analysis, the robust table and the optimiser all reduce a path's
-monthly series (:data:`sim.engine.simulation.SERIES`) to the same few figures, so they
+monthly series (:data:`sim.engine.series.SERIES`) to the same few figures, so they
 rank the same things. Each :class:`Output` names the series it reads; an
 output whose series the engine does not write is left out (not faked).
-Money in yuan; "over the horizon" sums a flow over every month. The segment
-reserve's coverage is capped at 1 (a reserve as large as the loans covers
-everything; with no loans yet the engine reports a huge ratio).
+Money in yuan; "over the horizon" sums a flow over every month (only a flow:
+a series' kind and unit are :mod:`sim.engine.series`'s), "at the horizon"
+reads a stock or a level at its end. The segment reserve's coverage is capped
+at 1 (a reserve as large as the loans covers everything; with no loans yet the
+engine reports a huge ratio).
 
 :data:`LIMITS` are the liquidity limits the robust table and the chance
 constraints check per path: the minimum survival horizon at least six months,
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.engine.simulation import SERIES
+from sim.engine.series import BY_NAME, FLOW, SERIES
 
 Series = dict[str, np.ndarray]
 
@@ -37,17 +39,31 @@ class Output:
     columns: tuple[str, ...]
     of: Callable[[Series], float]
     better: str  # "high" or "low"
-    unit: str
 
     def label(self, lang: str = "en") -> str:
         return self.zh if lang == "zh" else self.en
 
+    @property
+    def unit(self) -> str:
+        """Its series' unit (:mod:`sim.engine.series`)."""
+        return BY_NAME[self.columns[0]].unit
+
+
+def _kind(col: str, flow: bool) -> str:
+    """``col``, refused if it is a stock or level summed over the horizon, or a flow read at
+    its end (a series' kind is :mod:`sim.engine.series`'s)."""
+    if col in BY_NAME and (BY_NAME[col].kind == FLOW) != flow:
+        raise ValueError(f"{col} is a {BY_NAME[col].kind}: {'not ' * flow}summed over the horizon")
+    return col
+
 
 def _total(*cols: str) -> Callable[[Series], float]:
+    cols = tuple(_kind(c, flow=True) for c in cols)
     return lambda s: float(sum(s[c].sum() for c in cols))
 
 
 def _last(col: str) -> Callable[[Series], float]:
+    col = _kind(col, flow=False)
     return lambda s: float(s[col][-1])
 
 
@@ -61,25 +77,24 @@ def _max(col: str) -> Callable[[Series], float]:
 
 _ALL = (
     Output("segment_margin", "segment margin over the horizon (yuan)", "灵活就业分账收益合计（元）",
-           ("segment_margin",), _total("segment_margin"), "high", "yuan"),
+           ("segment_margin",), _total("segment_margin"), "high"),
     Output("subsidy_cost", "subsidy cost over the horizon (yuan)", "补贴支出合计（元）",
-           ("segment_subsidy_cost",), _total("segment_subsidy_cost"), "low", "yuan"),
+           ("segment_subsidy_cost",), _total("segment_subsidy_cost"), "low"),
     Output("members", "members at the horizon", "期末缴存人数",
-           ("members",), _last("members"), "high", "people"),
+           ("members",), _last("members"), "high"),
     Output("deposits", "deposits attracted over the horizon (yuan)", "累计缴存额（元）",
-           ("deposits",), _total("deposits"), "high", "yuan"),
+           ("deposits",), _total("deposits"), "high"),
     Output("min_survival_months", "minimum survival horizon (months)", "最短流动性支撑月数",
-           ("survival_months",), _min("survival_months"), "high", "months"),
+           ("survival_months",), _min("survival_months"), "high"),
     Output("peak_loan_to_deposit", "peak loan-to-deposit ratio of the pool", "资金池个贷率峰值",
-           ("pool_loan_to_deposit",), _max("pool_loan_to_deposit"), "low", "ratio"),
+           ("pool_loan_to_deposit",), _max("pool_loan_to_deposit"), "low"),
     Output("segment_reserve_coverage", "segment reserve / its loans at the horizon (at most 1)",
            "期末灵活就业风险准备金覆盖率", ("segment_reserve_to_loans",),
-           lambda s: min(float(s["segment_reserve_to_loans"][-1]), 1.0), "high", "ratio"),
+           lambda s: min(float(s["segment_reserve_to_loans"][-1]), 1.0), "high"),
     Output("segment_reserve_uncovered", "segment losses beyond its reserve (yuan)",
-           "风险准备金未覆盖损失（元）", ("reserve_uncovered",), _last("reserve_uncovered"),
-           "low", "yuan"),
+           "风险准备金未覆盖损失（元）", ("reserve_uncovered",), _last("reserve_uncovered"), "low"),
     Output("unmet_withdrawals", "withdrawals left unpaid (yuan, peak)", "未能兑付提取额峰值（元）",
-           ("unmet_withdrawals",), _max("unmet_withdrawals"), "low", "yuan"),
+           ("unmet_withdrawals",), _max("unmet_withdrawals"), "low"),
 )  # fmt: skip
 OUTPUTS: dict[str, Output] = {o.name: o for o in _ALL if set(o.columns) <= set(SERIES)}
 """The decision figures this engine can give, by name."""

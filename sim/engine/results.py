@@ -5,7 +5,8 @@
 - ``paths/<label>/path-NNNNN.npz``: each finished path, written atomically as
   it completes — what ``--resume`` picks up;
 - ``series.parquet``: one row per scenario × path × month, one column per
-  series (``sim.engine.simulation.SERIES``), money in yuan — load it with
+  series (``sim.engine.series.SERIES``: its unit and kind there, and in
+  ``docs/series.md``), money in yuan — load it with
   ``pandas.read_parquet`` or ``pyarrow.parquet.read_table``;
 - ``summary.csv``: the 5%, 50% and 95% quantiles across paths of each key
   figure by year (stocks at the year's end, flows summed over the year, the
@@ -35,26 +36,24 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.core.months import format_month
-from sim.engine.simulation import SERIES
+from sim.engine.series import SERIES, summaries
 
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "results"
 
-# figure: how a year is summarised (stock: year end; flow: sum; max; min)
-KEY_FIGURES = {
-    "members": "stock", "new_members": "flow", "exits": "flow", "deposits": "flow",
-    "withdrawals": "flow", "subsidy_paid": "flow", "bonus_paid": "flow", "tax_forgone": "flow",
-    "loans_disbursed": "flow", "loans_disbursed_amount": "flow", "loan_balance": "stock",
-    "deposit_balance": "stock", "loan_to_deposit": "max", "pool_loan_to_deposit": "max",
-    "cash": "min", "survival_months": "min", "survival_months_with_line": "min",
-    "loan_queue_length": "max", "loan_queue_amount": "max",
-    "credit_line_balance": "max", "value_added_income": "flow", "risk_reserve": "stock",
-    "reserve_to_loans": "stock", "reserve_to_stressed_loss": "stock", "defaults_amount": "flow",
-    "reserve_uncovered": "stock", "pool_equity": "stock", "unmet_withdrawals": "max",
-    "active_depositors": "stock", "dormant_accounts": "stock",
-    "segment_value_added_income": "flow", "segment_subsidy_cost": "flow",
-    "segment_margin": "flow", "segment_reserve": "stock", "segment_reserve_to_loans": "stock",
-    "segment_net_funding": "stock",
-}  # fmt: skip
+KEY_FIGURES = summaries(
+    "members", "new_members", "exits", "deposits", "withdrawals", "subsidy_paid", "bonus_paid",
+    "tax_forgone", "loans_disbursed", "loans_disbursed_amount", "loan_balance", "deposit_balance",
+    ("loan_to_deposit", "max"), ("pool_loan_to_deposit", "max"), ("cash", "min"),
+    ("survival_months", "min"), ("survival_months_with_line", "min"),
+    ("loan_queue_length", "max"), ("loan_queue_amount", "max"), ("credit_line_balance", "max"),
+    "value_added_income", "risk_reserve", "reserve_to_loans", "reserve_to_stressed_loss",
+    "defaults_amount", "reserve_uncovered", "pool_equity", ("unmet_withdrawals", "max"),
+    "active_depositors", "dormant_accounts", "segment_value_added_income",
+    "segment_subsidy_cost", "segment_margin", "segment_reserve", "segment_reserve_to_loans",
+    "segment_net_funding",
+)  # fmt: skip
+"""The figures of ``summary.csv`` and how a year summarises each: by its kind (a flow summed,
+a stock or a level at the year's end; :func:`sim.engine.series.summaries`) or its peak or low."""
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -28,9 +28,10 @@ alone, a batch of one; in :func:`simulate_batch`, one kernel call a month for
 all its paths.
 
 :meth:`Simulation.policy_switch` switches policy on the scenario's switch
-date. :func:`simulate` returns one array per series (:data:`SERIES`), money
-in yuan. Values pass between the month's steps as arguments and return
-values; what ``self`` holds lasts from month to month.
+date. :func:`simulate` returns one array per series (:data:`SERIES`, in the
+order and with the units of :mod:`sim.engine.series`), money in yuan. Values
+pass between the month's steps as arguments and return values; what ``self``
+holds lasts from month to month.
 """
 
 from __future__ import annotations
@@ -40,57 +41,16 @@ from collections.abc import Sequence
 import numpy as np
 import simpy
 
-from sim.agents.config import COHORTS
 from sim.agents.people import People, Visit, visit
 from sim.book.load import checked_book, open_from_book
 from sim.core.lanes import Lane, Lanes
 from sim.engine.batch import Batch
+from sim.engine.series import FEN_SERIES, SERIES
 from sim.fund.books import BooksError
-from sim.fund.figures import COHORT_SERIES, POOL_FLOW_FEN, POOL_FLOW_SERIES, WITHDRAWAL_SERIES
 from sim.fund.fund import Fund, FundMonth
-from sim.fund.liquidity import CASH_IN, CASH_OUT
 from sim.fund.requests import FundView
 from sim.scenario.files import Scenario
 from sim.scenario.shocks import in_force
-
-SEGMENT_SERIES = (
-    "segment_value_added_income", "segment_subsidy_cost", "segment_margin", "segment_reserve",
-    "segment_reserve_to_loans", "segment_net_funding", "segment_loan_interest",
-    "segment_funding_income", "segment_interest_cost", "segment_costs",
-)  # fmt: skip
-"""The flexible segment's own accounts (A §3(6)2, B 21; :mod:`sim.fund.segment`)."""
-SERIES = (
-    "members", "new_members", "exits", "deposits", "withdrawals", "subsidy_paid",
-    "bonus_paid", "interest_credited", "tax_forgone", "deposit_refusals", "loan_applications",
-    "loan_refusals", "loans_disbursed", "loans_disbursed_amount", "loan_queue_length",
-    "loan_queue_wait_months", "loan_balance", "deposit_balance", "loan_to_deposit",
-    "pool_deposit_balance", "pool_loan_balance", "pool_loan_to_deposit", "cash",
-    "survival_months", "survival_months_with_line", "loan_queue_amount", "credit_line_balance",
-    "credit_line_drawn", "value_added_income",
-    "risk_reserve", "reserve_to_loans", "reserve_to_stressed_loss", "reserve_uncovered",
-    "defaults_amount", "credit_losses", "defaults", "arrears_3plus", "rationing_level",
-    "house_price_index", "members_at_cap", *COHORT_SERIES,
-    *(f"members.{c}" for c in COHORTS), *(f"deposits.{c}" for c in COHORTS),
-    *(f"cash_in.{k}" for k in CASH_IN), *(f"cash_out.{k}" for k in CASH_OUT),
-    "pool_equity", "interest_payable", "unmet_withdrawals", "unpaid_costs", "employee_reserve",
-    *SEGMENT_SERIES,
-    "active_depositors", "dormant_accounts", "ever_members", "housing_users",
-    *WITHDRAWAL_SERIES, *POOL_FLOW_SERIES,
-)  # fmt: skip
-"""Every monthly series (F7: the centre monitors deposits, withdrawals and loans, by cohort)."""
-FEN_SERIES = {
-    "deposits", "withdrawals", "subsidy_paid", "bonus_paid", "interest_credited", "tax_forgone",
-    "loans_disbursed_amount", "loan_balance", "deposit_balance", "pool_deposit_balance",
-    "pool_loan_balance", "cash", "loan_queue_amount", "credit_line_balance", "credit_line_drawn",
-    "value_added_income", "risk_reserve", "reserve_uncovered", "defaults_amount", "credit_losses",
-    *(n for n in COHORT_SERIES if n != "cohort_defaults_to_date"),
-    "pool_equity", "interest_payable", "unmet_withdrawals", "unpaid_costs", "employee_reserve",
-    *(f"deposits.{c}" for c in COHORTS),
-    *(f"cash_in.{k}" for k in CASH_IN), *(f"cash_out.{k}" for k in CASH_OUT),
-    *(name for name in SEGMENT_SERIES if name != "segment_reserve_to_loans"),
-    *WITHDRAWAL_SERIES, *POOL_FLOW_FEN,
-}  # fmt: skip
-"""Series held in fen and written in yuan."""
 
 
 def path_seed(seed: int, path: int) -> int:

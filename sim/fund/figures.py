@@ -2,7 +2,8 @@
 
 Drawn up by :meth:`~sim.fund.fund.Fund.close_month` once every book has
 closed; money in fen (the engine writes it in yuan). The people's own figures
-— members by cohort, account states — are the engine's to add.
+— deposits by cohort, account states — are the engine's to add. Each series' unit
+and kind, and the order of the record, are :mod:`sim.engine.series`'s.
 """
 
 from __future__ import annotations
@@ -32,9 +33,8 @@ class FundParts(Protocol):
 
 WITHDRAWAL_KINDS = {"rent": "rent", "purchase": "purchase", "repayment": "repayment",
                     "exit": "exit", "retirement": "full"}  # fmt: skip
-"""Series name suffix → the ledger's withdrawal kind (``full`` is W4: retirement, death, …)."""
-WITHDRAWAL_SERIES = tuple(f"withdrawals.{k}" for k in WITHDRAWAL_KINDS)
-"""Withdrawals by kind (fen); they sum to ``withdrawals``."""
+"""Series name suffix → the ledger's withdrawal kind (``full`` is W4: retirement, death, …);
+the ``withdrawals.<suffix>`` series sum to ``withdrawals``."""
 COHORT_SERIES = ("cohort_loan_balance", "cohort_written_off_to_date", "cohort_losses_to_date",
                  "cohort_defaults_to_date")  # fmt: skip
 """The stress cohort — the flexible loans granted before ``cohort_month`` (the stress window's
@@ -63,7 +63,7 @@ def cohort_figures(book: LoanBook, cohort_month: int | None) -> dict[str, float]
 def month_figures(
     fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd
 ) -> dict[str, float]:
-    """Every fund series of the month (see :data:`sim.engine.simulation.SERIES`), money in fen."""
+    """Every fund series of the month (their units: :mod:`sim.engine.series`), money in fen."""
     money, policy, hpi = fund.money, fund.policy, fund.house_price_index
     pool, employee, segment = money.pool, money.employee, money.segment
     cash, seg, sheet = end.cash, end.segment, end.sheet
@@ -142,22 +142,6 @@ def month_figures(
     values |= {f"cash_in.{k}": v for k, v in cash.cash_in.items()}
     values |= {f"cash_out.{k}": v for k, v in cash.cash_out.items()}
     return values
-
-
-POOL_FLOW_SERIES = (
-    "pool_deposits", "pool_withdrawals", "pool_withdrawers", "pool_loans_issued",
-    "pool_loans_issued_amount", "pool_principal_repaid", "pool_prepaid", "pool_loans_rationed",
-    "pool_withdrawals_stopped", "employee_loans_asked", "employee_defaults_amount",
-    "liquidity_level",
-)  # fmt: skip
-"""The whole pool's flows as the annual reports count them, and the centre's liquidity line
-(:func:`sim.fund.loan_limit.liquidity_level`) with what its rules held back."""
-POOL_FLOW_FEN = frozenset(POOL_FLOW_SERIES) - {
-    "pool_withdrawers",
-    "pool_loans_issued",
-    "employee_loans_asked",
-    "liquidity_level",
-}
 
 
 def pool_flows(lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd) -> dict[str, float]:

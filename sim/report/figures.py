@@ -1,8 +1,10 @@
 """Fan charts: the median and the 5%–95% band across paths, month by month.
 
 One PNG per key series, with one fan per scenario label, so a run of several
-subsidy rates shows them side by side. Titles and units come in the reader's
-language (:data:`FIGURES`, one line per series). Chinese is drawn with Noto
+subsidy rates shows them side by side. Titles come in the reader's language
+(:data:`FIGURES`, one line per series); the unit is the series' own
+(:mod:`sim.engine.series` through :mod:`sim.report.labels`; a flow's is a
+month's), :data:`FIGURES`' only where that kind shows none (a count, a ratio). Chinese is drawn with Noto
 Sans CJK SC, an open font the ``mplfonts`` package installs with the project,
 so no glyph falls back to a missing-glyph box whatever fonts the machine has.
 
@@ -23,6 +25,7 @@ import numpy as np
 
 from sim.core.months import calendar_month
 from sim.engine.results import stack, write_atomic
+from sim.engine.series import BY_NAME, FLOW
 from sim.report.fonts import FAMILY, cjk_font_file
 from sim.report.labels import KINDS, METRICS
 
@@ -57,7 +60,7 @@ def fan_chart(runs, name: str, start: int, *, lang: str = "en") -> bytes:
     title, _ = FIGURES[name][lang]
     kind = KINDS[METRICS[name].kind]
     scale, unit = kind.scale[lang], kind.unit[lang] or FIGURES[name][lang][1]
-    if name in ("subsidy_paid", "loans_disbursed_amount"):
+    if BY_NAME[name].kind == FLOW:
         unit += "/月" if lang == "zh" else " a month"
     cjk_font_file()
     with rc_context({"font.family": "sans-serif", "font.sans-serif": [FAMILY, "DejaVu Sans"]}):

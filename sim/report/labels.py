@@ -3,9 +3,10 @@
 One line per metric in :data:`METRICS` — its Chinese and English name and its
 kind — and the kind decides the unit and the decimals (:data:`KINDS`), so a
 new series reaches the terminal, the report and the spreadsheet by adding one
-line here. People are whole, money is shown in 万元 (Chinese) or million yuan
-(English) at fixed decimals, ratios at three places, probabilities as whole
-percentages. :func:`money_text` words a single amount for prose: 万元 with one
+line here; a series' kind is not written here but follows its unit in the
+record's schema (:mod:`sim.engine.series`, :data:`SHOWN_AS`). People are
+whole, money is shown in 万元 (Chinese) or million yuan (English) at fixed
+decimals, ratios at three places, probabilities as whole percentages. :func:`money_text` words a single amount for prose: 万元 with one
 decimal under 10 万元, 亿元 from 1 亿元 up, and in English thousand, million
 or billion yuan — never "ten-thousand yuan".
 """
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from sim.engine.series import BY_NAME
 
 
 @dataclass(frozen=True)
@@ -47,39 +50,59 @@ class Metric:
     kind: str
 
 
+SHOWN_AS = {
+    "yuan": "money", "people": "people", "accounts": "people", "loans": "count",
+    "applications": "count", "requests": "count", "months": "months", "ratio": "ratio",
+}  # fmt: skip
+"""A series' unit (:mod:`sim.engine.series`) → the kind it is shown as (a key of
+:data:`KINDS`): a person holds one account, so accounts are shown as people."""
+
+
+def shown_as(name: str) -> str:
+    """The kind a series is shown as, from its unit in the schema (a series without one, an
+    index or a level, has no label here)."""
+    return SHOWN_AS[BY_NAME[name].unit]
+
+
+def _series(names: dict[str, tuple[str, str]]) -> dict[str, Metric]:
+    return {name: Metric(zh, en, shown_as(name)) for name, (zh, en) in names.items()}
+
+
 METRICS = {
-    # series and per-year figures
-    "members": Metric("缴存人数", "members", "people"),
-    "new_members": Metric("新开户人数", "new members", "people"),
-    "exits": Metric("退出人数", "exits", "people"),
-    "deposits": Metric("缴存额", "deposits", "money"),
-    "withdrawals": Metric("提取额", "withdrawals", "money"),
-    "deposit_balance": Metric("缴存余额", "deposit balance", "money"),
-    "subsidy_paid": Metric("缴存补贴支出", "subsidy paid", "money"),
-    "bonus_paid": Metric("奖励补贴支出", "bonus paid", "money"),
-    "tax_forgone": Metric("个税减免", "tax forgone", "money"),
-    "loans_disbursed": Metric("贷款发放笔数", "loans granted", "count"),
-    "loans_disbursed_amount": Metric("贷款发放额", "loans granted", "money"),
-    "loan_balance": Metric("贷款余额", "loan balance", "money"),
-    "pool_loan_to_deposit": Metric("个贷率（资金池）", "loan-to-deposit (pool)", "ratio"),
-    "loan_to_deposit": Metric("个贷率", "loan-to-deposit", "ratio"),
-    "survival_months": Metric("流动性生存期（仅现金）", "survival horizon (cash)", "months"),
-    "survival_months_with_line": Metric("流动性生存期（现金加未用授信）", "survival horizon (cash and undrawn line)", "months"),
-    "loan_queue_amount": Metric("轮候贷款金额", "loans queued", "money"),
-    "reserve_to_loans": Metric("风险准备金/贷款余额", "reserve / loans", "ratio"),
-    "risk_reserve": Metric("贷款风险准备金", "loan risk reserve", "money"),
-    "value_added_income": Metric("增值收益", "value-added income", "money"),
-    "loan_queue_length": Metric("贷款轮候队列", "loan queue", "count"),
-    "active_depositors": Metric("活跃缴存人数", "active depositors", "people"),
-    "dormant_accounts": Metric("休眠账户数", "dormant accounts", "people"),
-    "pool_equity": Metric("未分配增值收益", "undistributed value-added income", "money"),
-    "unmet_withdrawals": Metric("未能支付的提取", "unmet withdrawals", "money"),
-    "segment_value_added_income": Metric("灵活就业分账增值收益", "pilot's value-added income", "money"),
-    "segment_subsidy_cost": Metric("灵活就业补贴成本", "pilot's subsidy cost", "money"),
-    "segment_margin": Metric("灵活就业分账收益（扣除损失）", "pilot's margin", "money"),
-    "segment_reserve": Metric("灵活就业贷款风险准备金", "pilot's loan risk reserve", "money"),
-    "segment_reserve_to_loans": Metric("灵活就业准备金/贷款", "pilot's reserve / loans", "ratio"),
-    "segment_net_funding": Metric("灵活就业净融出资金", "pilot's net funding", "money"),
+    # series (sim.engine.series): the kind they are shown as follows their unit
+    **_series({
+        "members": ("缴存人数", "members"),
+        "new_members": ("新开户人数", "new members"),
+        "exits": ("退出人数", "exits"),
+        "deposits": ("缴存额", "deposits"),
+        "withdrawals": ("提取额", "withdrawals"),
+        "deposit_balance": ("缴存余额", "deposit balance"),
+        "subsidy_paid": ("缴存补贴支出", "subsidy paid"),
+        "bonus_paid": ("奖励补贴支出", "bonus paid"),
+        "tax_forgone": ("个税减免", "tax forgone"),
+        "loans_disbursed": ("贷款发放笔数", "loans granted"),
+        "loans_disbursed_amount": ("贷款发放额", "loans granted"),
+        "loan_balance": ("贷款余额", "loan balance"),
+        "pool_loan_to_deposit": ("个贷率（资金池）", "loan-to-deposit (pool)"),
+        "loan_to_deposit": ("个贷率", "loan-to-deposit"),
+        "survival_months": ("流动性生存期（仅现金）", "survival horizon (cash)"),
+        "survival_months_with_line": ("流动性生存期（现金加未用授信）", "survival horizon (cash and undrawn line)"),
+        "loan_queue_amount": ("轮候贷款金额", "loans queued"),
+        "reserve_to_loans": ("风险准备金/贷款余额", "reserve / loans"),
+        "risk_reserve": ("贷款风险准备金", "loan risk reserve"),
+        "value_added_income": ("增值收益", "value-added income"),
+        "loan_queue_length": ("贷款轮候队列", "loan queue"),
+        "active_depositors": ("活跃缴存人数", "active depositors"),
+        "dormant_accounts": ("休眠账户数", "dormant accounts"),
+        "pool_equity": ("未分配增值收益", "undistributed value-added income"),
+        "unmet_withdrawals": ("未能支付的提取", "unmet withdrawals"),
+        "segment_value_added_income": ("灵活就业分账增值收益", "pilot's value-added income"),
+        "segment_subsidy_cost": ("灵活就业补贴成本", "pilot's subsidy cost"),
+        "segment_margin": ("灵活就业分账收益（扣除损失）", "pilot's margin"),
+        "segment_reserve": ("灵活就业贷款风险准备金", "pilot's loan risk reserve"),
+        "segment_reserve_to_loans": ("灵活就业准备金/贷款", "pilot's reserve / loans"),
+        "segment_net_funding": ("灵活就业净融出资金", "pilot's net funding"),
+    }),
     # stress metrics per path (sim.stress.metrics.path_metrics)
     "min_survival_months": Metric("最短流动性生存期", "shortest survival horizon", "months"),
     "peak_loan_to_deposit": Metric("最高个贷率", "peak loan-to-deposit", "ratio"),
@@ -89,8 +112,10 @@ METRICS = {
     "max_credit_line": Metric("最大银行授信使用", "largest credit-line draw", "money"),
     "credit_line_cost": Metric("授信利息成本", "credit-line interest", "money"),
     "min_reserve_to_loans": Metric("最低风险准备金/贷款", "lowest reserve / loans", "ratio"),
-    "credit_losses": Metric("贷款损失", "credit losses", "money"),
-    "defaults_amount": Metric("违约金额", "defaults", "money"),
+    **_series({
+        "credit_losses": ("贷款损失", "credit losses"),
+        "defaults_amount": ("违约金额", "defaults"),
+    }),
     # breaches (sim.stress.metrics.BREACHES)
     "P(survival breach)": Metric("生存期不足 12 个月的概率", "P(survival under 12 months)", "probability"),
     "P(credit_line breach)": Metric("授信用尽、提取未能支付的概率", "P(credit line used up, withdrawals unpaid)", "probability"),

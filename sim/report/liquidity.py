@@ -15,11 +15,11 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.results import stack
-from sim.report.labels import number
+from sim.report.labels import number, shown_as
 from sim.report.params_zh import variant_name
 from sim.report.terminal import table
 
-ROWS = (
+ROWS = tuple((*row[:4], row[4] or shown_as(row[2])) for row in (
     ("months at or past the 1st line (85%)", "在第一条线（85%）及以上的月数",
      "liquidity_level", "line1", "months"),
     ("months at or past the 2nd line (90%)", "在第二条线（90%）及以上的月数",
@@ -27,17 +27,19 @@ ROWS = (
     ("months at or past the 3rd line (95%)", "在第三条线（95%）及以上的月数",
      "liquidity_level", "line3", "months"),
     ("longest loan queue (applications)", "最长轮候队列（笔）", "loan_queue_length", "peak",
-     "count"),
+     None),
     ("loans held back by the lines' ceilings", "因限额下调少贷金额", "pool_loans_rationed",
-     "total", "money"),
+     "total", None),
     ("withdrawals stopped at the lines", "因流动性线暂停的提取", "pool_withdrawals_stopped",
-     "total", "money"),
-    ("largest credit-line draw", "最大银行授信使用", "credit_line_balance", "peak", "money"),
-    ("subsidy and bonus paid (cost)", "补贴与奖励支出（成本）", "subsidy_paid", "cost", "money"),
+     "total", None),
+    ("largest credit-line draw", "最大银行授信使用", "credit_line_balance", "peak", None),
+    ("subsidy and bonus paid (cost)", "补贴与奖励支出（成本）", "subsidy_paid", "cost", None),
     ("pilot's net funding at the end", "灵活就业期末净融出资金", "segment_net_funding", "end",
-     "money"),
-)  # fmt: skip
-"""English, Chinese, series, how a path is reduced, kind of number (:mod:`sim.report.labels`)."""
+     None),
+))  # fmt: skip
+"""English, Chinese, series, how a path is reduced, and the kind of number
+(:data:`sim.report.labels.KINDS`): written only where it is not the series' own (a count of
+months), else the series' unit's (:mod:`sim.engine.series`, :func:`sim.report.labels.shown_as`)."""
 WORDS = {
     "en": ("pool liquidity over the run, median [5% – 95%] over paths; money in m yuan",
            "metric"),

@@ -28,24 +28,28 @@ import numpy as np
 
 from sim.core.errors import InputError, read_toml
 from sim.core.months import calendar_month, format_month
+from sim.engine.series import year_summary
 
 DEFAULT_PUBLISHED = (
     Path(__file__).resolve().parents[2] / "scenarios" / "published" / "lianyungang.toml"
 )
 FIGURES = {
-    "deposits": ("pool_deposits", "flow"),
-    "withdrawals": ("pool_withdrawals", "flow"),
-    "withdrawers": ("pool_withdrawers", "flow"),
-    "loans_issued": ("pool_loans_issued", "flow"),
-    "loans_issued_amount": ("pool_loans_issued_amount", "flow"),
-    "principal_recovered": ("pool_principal_repaid", "flow"),
-    "deposit_balance": ("pool_deposit_balance", "stock"),
-    "loan_balance": ("pool_loan_balance", "stock"),
-    "cash": ("cash", "stock"),
-    "loan_to_deposit": ("pool_loan_to_deposit", "stock"),
+    name: (series, year_summary(series))
+    for name, series in {
+        "deposits": "pool_deposits",
+        "withdrawals": "pool_withdrawals",
+        "withdrawers": "pool_withdrawers",
+        "loans_issued": "pool_loans_issued",
+        "loans_issued_amount": "pool_loans_issued_amount",
+        "principal_recovered": "pool_principal_repaid",
+        "deposit_balance": "pool_deposit_balance",
+        "loan_balance": "pool_loan_balance",
+        "cash": "cash",
+        "loan_to_deposit": "pool_loan_to_deposit",
+    }.items()
 }
-"""Published figure → (the model's monthly series, flow summed over the year or stock at
-December)."""
+"""Published figure → (the model's monthly series, and by its kind in :mod:`sim.engine.series`:
+a flow summed over the year, a stock or a level at December)."""
 UNITS = {"亿元": 1e8, "yuan": 1.0, "count": 1.0, "people": 1.0, "ratio": 1.0}
 """A published value × this = the model's unit (yuan, counts, ratios)."""
 

@@ -1,7 +1,8 @@
 """Plain-text tables of run results: the run summary and paired differences.
 
 Metric names, units and decimals come from :mod:`sim.report.labels` (one line per
-metric); columns are aligned by :func:`sim.report.terminal.table`.
+metric), how a year or a path sums a series up from its kind (:mod:`sim.engine.series`);
+columns are aligned by :func:`sim.report.terminal.table`.
 """
 
 from __future__ import annotations
@@ -9,36 +10,36 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.results import stack, yearly
+from sim.engine.series import FLOW, summaries, year_summary
 from sim.report.labels import label, value
 from sim.report.params_zh import variant_name
 from sim.report.terminal import table
 
-# metric, how a year is summarised (see sim.engine.results.yearly)
-SUMMARY = (
-    ("members", "stock"),
-    ("deposit_balance", "stock"),
-    ("subsidy_paid", "flow"),
-    ("loans_disbursed_amount", "flow"),
-    ("pool_loan_to_deposit", "max"),
-    ("survival_months", "min"),
-    ("reserve_to_loans", "stock"),
-    ("segment_margin", "flow"),
-    ("segment_reserve_to_loans", "stock"),
-    ("segment_net_funding", "stock"),
-)
-# metric, how a path is reduced: stock (at the end), total, peak, low
-PAIRED = (
-    ("members", "stock"),
-    ("deposit_balance", "stock"),
-    ("subsidy_paid", "total"),
-    ("deposits", "total"),
-    ("exits", "total"),
-    ("pool_loan_to_deposit", "peak"),
-    ("survival_months", "low"),
-    ("segment_subsidy_cost", "total"),
-    ("segment_margin", "total"),
-    ("segment_net_funding", "stock"),
-)
+SUMMARY = tuple(
+    summaries(
+        "members", "deposit_balance", "subsidy_paid", "loans_disbursed_amount",
+        ("pool_loan_to_deposit", "max"), ("survival_months", "min"), "reserve_to_loans",
+        "segment_margin", "segment_reserve_to_loans", "segment_net_funding",
+    ).items()
+)  # fmt: skip
+"""The run summary's metrics and how a year summarises each (:func:`sim.engine.series.summaries`)."""
+
+
+def _over_path(*figures: str | tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    """How a path reduces each figure: a flow summed (``total``), a stock or a level at the
+    end (``stock``), or as given (``peak``, ``low``)."""
+    return tuple(
+        f if isinstance(f, tuple) else (f, "total" if year_summary(f) == FLOW else "stock")
+        for f in figures
+    )
+
+
+PAIRED = _over_path(
+    "members", "deposit_balance", "subsidy_paid", "deposits", "exits",
+    ("pool_loan_to_deposit", "peak"), ("survival_months", "low"), "segment_subsidy_cost",
+    "segment_margin", "segment_net_funding",
+)  # fmt: skip
+"""The paired differences' metrics and how a path reduces each."""
 WORDS = {
     "zh": {"paths": "{label}（{n} 条路径）：中位数 [5% – 95%]", "year": "第 {y} 年",
            "stock": "年末", "flow": "全年", "max": "年内最高", "min": "年内最低",

@@ -38,6 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.engine.series import BY_NAME, FLOW
+
 MOVED = 0.005
 """A figure moved when its median paired change exceeds this share of the baseline's value."""
 POOL = ("survival_months", "pool_loan_to_deposit")
@@ -45,6 +47,10 @@ POOL = ("survival_months", "pool_loan_to_deposit")
 
 
 def _sum(name):
+    """A flow's total over the slice; a stock or a level is not summed (its kind:
+    :mod:`sim.engine.series`)."""
+    if BY_NAME[name].kind != FLOW:
+        raise ValueError(f"{name} is a {BY_NAME[name].kind}: not summed over the window")
     return lambda s, w: float(s[name][w].sum())
 
 
