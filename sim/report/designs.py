@@ -62,7 +62,7 @@ COLUMNS = (  # attribute, zh, en, kind (sim.report.labels.KINDS)
     ("deposits", "缴存额合计", "Deposits in all", "money"),
     ("deposit_balance", "缴存余额（期末）", "Deposit balance (end)", "money"),
     ("subsidy", "补贴支出合计", "Subsidy cost in all", "money"),
-    ("loans", "发放贷款笔数", "Loans made", "people"),
+    ("loans", "发放贷款笔数", "Loans made", "count"),
     ("loan_amount", "贷款金额合计", "Loans in all", "money"),
     ("loan_size", "笔均贷款（元）", "Average loan (yuan)", "yuan"),
     ("margin", "灵活就业分账收益合计", "Pilot's margin in all", "money"),
