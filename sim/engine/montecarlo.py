@@ -163,12 +163,30 @@ def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[Executo
             try:
                 yield pool
             except KeyboardInterrupt:  # stop the workers now, not after their batches
-                for proc in list((getattr(pool, "_processes", None) or {}).values()):
-                    proc.terminate()
-                pool.shutdown(wait=False, cancel_futures=True)
+                _stop_now(pool)
                 raise
         return
     yield None
+
+
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    """Terminate the pool's workers and let its manager thread end.
+
+    A worker killed while it sends a result leaves half a message in the result pipe; the
+    pool's manager thread then waits for the rest for ever, and the interpreter, which joins
+    that thread at exit, hangs after printing "interrupted" (seen once in the suite). The
+    pipe's write end this process holds is closed once the workers are gone, so the
+    manager reads the end of the pipe, finds the pool broken and stops.
+    """
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.join(timeout=10)
+    pool.shutdown(wait=False, cancel_futures=True)
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None and all(not p.is_alive() for p in procs):
+        writer.close()
 
 
 _CLUSTER_WORKERS: dict[int, int] = {}
