@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from rich.cells import cell_len
 
 from sim.cli.main import main
 from sim.report.labels import METRICS, label, money_text, number, value
@@ -138,3 +139,33 @@ def test_bad_command_line_values_are_named_as_typed(args, expected, capsys, tmp_
     err = capsys.readouterr().err
     assert expected in err
     assert not (tmp_path / "x").exists(), "nothing runs"
+
+
+WIDE = 130
+"""A terminal's width that every line a command prints must fit (two of a laptop's panes)."""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_what_run_and_stress_print_fits_a_terminal(tmp_path, capsys, lang):
+    small = ["--set", "population.size=300", "--set", "horizon.months=24", "--paths", "2",
+             "--workers", "1", "--lang", lang]  # fmt: skip
+    assert main(["run", *small, "--out", str(tmp_path / "run")]) == 0
+    assert main(["stress", "combined_severe", *small, "--out", str(tmp_path / "st")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any("----" in line for line in lines)  # the tables were printed
+    too_wide = [line for line in lines if cell_len(line) > WIDE]
+    assert not too_wide, "\n".join(too_wide)
+
+
+def test_a_long_header_wraps_over_lines_and_the_columns_stay_aligned():
+    text = table(["year", "value-added income before the subsidy", "短", "实际计提（补贴后）"],
+                 [["2024", "1.00", "2", "3.0"]])  # fmt: skip
+    # English at spaces within 12 cells, bottom-aligned; Chinese only before its bracket
+    assert text.splitlines() == [
+        "       value-added",
+        "            income",
+        "        before the          实际计提",
+        "year       subsidy   短   （补贴后）",
+        "-" * 36,
+        "2024          1.00    2          3.0",
+    ]

@@ -165,11 +165,12 @@ def stress(args: argparse.Namespace) -> int:
 
 def breach_text(rows, lang: str) -> str:
     """Per scenario: each breach kind that occurs, how often and how large, or that none does."""
-    from sim.stress.breaches import sentences
+    from sim.stress.breaches import clauses
 
-    head = "突破（按种类与规模）" if lang == "zh" else "breaches, by kind and size"
-    lines = [f"{r['scenario']}: {sentences(r['breaches'], lang)}" for r in rows]
-    return "\n".join([head, *lines])
+    lines = ["突破（按种类与规模）" if lang == "zh" else "breaches, by kind and size"]
+    for r in rows:  # a clause a line: a terminal's width, not a paragraph
+        lines += [f"{r['scenario']}:", *(f"  - {c}" for c in clauses(r["breaches"], lang))]
+    return "\n".join(lines)
 
 
 def reverse_stress(args: argparse.Namespace) -> int:

@@ -30,8 +30,8 @@ WORDS = {
                      "of the pool's deposits; their effect on its survival horizon and "
                      "loan-to-deposit is under 0.5%): {names}",
            "none": "none",
-           "note": "in brackets: the change as a share of the baseline's value; 'unchanged': the "
-                   "median paired change is within 0.5% of the baseline's value"},
+           "note": "in brackets: the change as a share of the baseline's value;\n'unchanged': "
+                   "the median paired change is within 0.5% of the baseline's value"},
 }  # fmt: skip
 
 

@@ -56,13 +56,24 @@ def _width(text: str) -> int:
 
 
 def table(
-    header: Sequence[str], rows: Sequence[Sequence[str]], *, gap: int = 3, align: str = ""
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    gap: int = 3,
+    align: str = "",
+    header_width: int = 12,
 ) -> str:
     """Columns aligned by terminal width: ``align`` gives ``l`` or ``r`` per column
-    (default: the first column left, the others right)."""
+    (default: the first column left, the others right). A header wider than its column's
+    cells and ``header_width`` is wrapped over several lines, so that a table of long
+    names stays a terminal's width."""
     cols = len(header)
     align = align or "l" + "r" * (cols - 1)
-    widths = [max(_width(str(r[c])) for r in [header, *rows]) for c in range(cols)]
+    cells = [max((_width(str(r[c])) for r in rows), default=0) for c in range(cols)]
+    heads = [_wrap(str(h), max(header_width, w)) for h, w in zip(header, cells, strict=True)]
+    widths = [max([w, *map(_width, h)]) for h, w in zip(heads, cells, strict=True)]
+    depth = max(map(len, heads), default=1)
+    head_lines = [[""] * (depth - len(h)) + h for h in heads]  # bottom-aligned
 
     def line(cells) -> str:
         out = []
@@ -72,7 +83,27 @@ def table(
         return (" " * gap).join(out).rstrip()
 
     rule = "-" * (sum(widths) + gap * (cols - 1))
-    return "\n".join([line(header), rule, *(line(r) for r in rows)])
+    head = [line([h[k] for h in head_lines]) for k in range(depth)]
+    return "\n".join([*head, rule, *(line(r) for r in rows)])
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal cells, broken at spaces (a word longer
+    than a line stays whole); Chinese only before a bracket."""
+    if _width(text) <= width:
+        return [text]
+    if any(ord(ch) >= 0x2E80 for ch in text):  # Chinese: only a part in brackets moves
+        k = text.find("（", 1)
+        return [text] if k < 0 else [text[:k], *_wrap(text[k:], width)]
+    lines, current = [], ""
+    for unit in text.split(" "):
+        candidate = f"{current} {unit}" if current else unit
+        if current and _width(candidate) > width:
+            lines.append(current)
+            current = unit
+        else:
+            current = candidate
+    return [*lines, current]
 
 
 @contextmanager

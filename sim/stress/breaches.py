@@ -155,21 +155,26 @@ def occurred(stats: dict[str, dict[str, float]]) -> list[str]:
 
 def sentences(stats: dict[str, dict[str, float]], lang: str) -> str:
     """Each kind that occurs: its name, on how many paths, how large; or that none does."""
+    return ("；" if lang == "zh" else "; ").join(clauses(stats, lang))
+
+
+def clauses(stats: dict[str, dict[str, float]], lang: str) -> list[str]:
+    """:func:`sentences`' clauses, one a kind (or one saying that none occurs)."""
     n = int(next(iter(stats.values()))["paths"]) if stats else 0
     kinds = occurred(stats)
     if not kinds:
         lines = "/".join(f"{x:.0%}" for x in LTD_LINES)
         if lang == "zh":
-            return (
+            return [
                 f"全部 {n} 条路径均未出现任何突破：流动性（授信用尽、现金生存期不足 "
                 f"{SURVIVAL_LINE:g} 个月、个贷率高于 {lines}）、灵活就业风险准备金和"
                 "资金池风险准备金均未突破"
-            )
-        return (
+            ]
+        return [
             f"no breach of any kind on any of the {n} paths: liquidity (credit line used up, "
             f"cash survival horizon under {SURVIVAL_LINE:g} months, loan-to-deposit above "
             f"{lines}), the pilot's reserve and the pool's reserve all held"
-        )
+        ]
     parts = []
     for name in kinds:
         kind, s = BY_NAME[name], stats[name]
@@ -182,7 +187,7 @@ def sentences(stats: dict[str, dict[str, float]], lang: str) -> str:
     for group in ("liquidity", "pilot_reserve", "pool_reserve"):
         if group not in groups:
             parts.append(QUIET[group][lang])
-    return ("；" if lang == "zh" else "; ").join(parts)
+    return parts
 
 
 def similar(stats_by_rate: list[dict[str, dict[str, float]]], *, within: float = 0.25) -> bool:
