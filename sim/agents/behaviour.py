@@ -68,10 +68,18 @@ class Decisions:
 @numba.njit(parallel=True, cache=True, fastmath=True)
 def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
     """Every person's choices for ``month``; the arguments are ``kernel_params``'s records,
-    over the rows of ``plan``'s paths (:mod:`sim.core.chunks`), each path under its own keys."""
-    # Inside a prange numba silently drops writes made through a named tuple's
-    # field (numba#5872, #7135), and through a local unpacked from a tuple
-    # (``a, b = t.a, t.b``): the arrays written are taken out one per line.
+    over the rows of ``plan``'s paths (:mod:`sim.core.chunks`), each path under its own keys,
+    a chunk at a time (:func:`choice_rows`)."""
+    for chunk in numba.prange(len(plan)):
+        path, lo, hi, offset = plan[chunk, 0], plan[chunk, 1], plan[chunk, 2], plan[chunk, 3]
+        choice_rows(lo, hi, offset, path, month, cal, people, earned, state, fund, p, keys, out)
+
+
+@numba.njit(cache=True, fastmath=True)
+def choice_rows(lo, hi, offset, path, month, cal, people, earned, state, fund, p, keys, out):
+    """The choices of rows ``lo … hi - 1`` (one chunk of path ``path``, its rows ``i - offset``
+    keying the draws). Serial: the kernels call it once a chunk (:func:`_decide`, and
+    ``sim.agents.monthly`` right after the same chunk's income)."""
     leave = out.leave
     join = out.join
     dep = out.deposit
@@ -84,149 +92,147 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
     deposited_last = state.deposited_last
     plan_month = state.plan_month
     rent_month = cal == 3 or cal == 6 or cal == 9 or cal == 12
-    for chunk in numba.prange(len(plan)):
-        path, lo, hi, offset = plan[chunk, 0], plan[chunk, 1], plan[chunk, 2], plan[chunk, 3]
-        k_leave, k_join, k_dormancy = keys.leave[path], keys.join[path], keys.dormancy[path]
-        k_deposit, k_exit, k_buy = keys.deposit[path], keys.exit[path], keys.buy[path]
-        for i in range(lo, hi):
-            row = i - offset  # within the path: keys the draws
-            leave[i] = False
-            join[i] = False
-            dep[i] = 0
-            dep_months[i] = 1
-            rent[i] = 0
-            exit_[i] = False
-            buy[i] = False
-            repay[i] = 0
-            if not state.alive[i]:
-                continue
-            if month >= people.retirement_month[i] or uniform_at(k_leave, row) < p.leave_p:
-                leave[i] = True
-                continue
-            c = people.cohort[i]
-            inc = earned.income[i]
-            avg = max(earned.income_avg[i], 1.0)
-            active = earned.active[i]
-            member = fund.is_open[i]
-            joining = False
-            if not member and not state.join_refused[i]:
-                prob = p.join_p[
-                    state.tax_bracket[i],
-                    1 if people.intends_to_buy[i] else 0,
-                    1 if fund.forfeited[i] else 0,
-                ]
-                joining = uniform_at(k_join, row) < prob
-                join[i] = joining
-            if not (member or joining):
-                continue
-            loss = (not active) or inc < 0.5 * avg
-            planning = member and plan_month[i] >= 0
-            # stopping and restarting (dormancy.py)
-            restarted = False
-            if joining or planning:
+    k_leave, k_join, k_dormancy = keys.leave[path], keys.join[path], keys.dormancy[path]
+    k_deposit, k_exit, k_buy = keys.deposit[path], keys.exit[path], keys.buy[path]
+    for i in range(lo, hi):
+        row = i - offset  # within the path: keys the draws
+        leave[i] = False
+        join[i] = False
+        dep[i] = 0
+        dep_months[i] = 1
+        rent[i] = 0
+        exit_[i] = False
+        buy[i] = False
+        repay[i] = 0
+        if not state.alive[i]:
+            continue
+        if month >= people.retirement_month[i] or uniform_at(k_leave, row) < p.leave_p:
+            leave[i] = True
+            continue
+        c = people.cohort[i]
+        inc = earned.income[i]
+        avg = max(earned.income_avg[i], 1.0)
+        active = earned.active[i]
+        member = fund.is_open[i]
+        joining = False
+        if not member and not state.join_refused[i]:
+            prob = p.join_p[
+                state.tax_bracket[i],
+                1 if people.intends_to_buy[i] else 0,
+                1 if fund.forfeited[i] else 0,
+            ]
+            joining = uniform_at(k_join, row) < prob
+            join[i] = joining
+        if not (member or joining):
+            continue
+        loss = (not active) or inc < 0.5 * avg
+        planning = member and plan_month[i] >= 0
+        # stopping and restarting (dormancy.py)
+        restarted = False
+        if joining or planning:
+            dormant[i] = False
+        elif dormant[i]:
+            if uniform_at(k_dormancy, row) < math.exp(p.log_restart[c]):
                 dormant[i] = False
-            elif dormant[i]:
-                if uniform_at(k_dormancy, row) < math.exp(p.log_restart[c]):
-                    dormant[i] = False
-                    restarted = True
-            elif uniform_at(k_dormancy, row) < stop_probability(p.log_stop[c], loss, p.stop_loss):
-                dormant[i] = True
-            # deposits (depositing.py)
-            if not dormant[i]:
-                months = 1
-                decide = True
-                if people.quarterly[i] and fund.quarterly_allowed:
-                    months = 3
-                    start = state.join_month[i] if member else month
-                    decide = (month - start) % 3 == 0
-                if decide:
-                    last = deposited_last[i]
-                    deposited_last[i] = False  # set again by the caller if the fund accepts it
-                    base = inc if (active and months == 1) else avg
-                    style = people.deposit_style[i]
-                    if joining or restarted:
-                        prob = 1.0
-                    elif active:
-                        ratio = earned.log_income[i] - p.log_mean_income[c]
-                        prob = deposit_probability(
-                            p.deposit_logit, p.deposit_income, ratio, p.habit, last, p.rate_term
-                        )
-                    else:
-                        prob = deposit_probability(p.idle_logit, 0.0, 0.0, 0.0, False, p.rate_term)
-                    if style == LUMP_SUMS and not (joining or restarted):
-                        prob /= p.lump_months
-                    if uniform_at(k_deposit, row) < prob:
-                        factor = p.rate_factor * p.saving_factor if planning else p.rate_factor
-                        share = people.deposit_share[i]
-                        dep[i] = styled_amount_fen(
-                            style,
-                            share,
-                            base,
-                            months,
-                            factor,
-                            fund.floor_fen,
-                            fund.cap_fen,
-                            p.minimum_fen,
-                            p.lump_months,
-                        )
-                        dep_months[i] = months
-            if not member:
-                continue
-            # rent and commercial-mortgage repayments (withdrawing.py)
-            renting = people.tenure[i] == RENTING
-            if rent_month and people.rent_user[i] and renting:
-                rent[i] = rent_request_fen(people.rent[i], fund.balance[i])
-            if (
-                rent_month
-                and state.repayment_user[i]
-                and state.mortgage_fen[i] > 0
-                and month < state.mortgage_end[i]
-                and not fund.loan_outstanding[i]
-            ):
-                repay[i] = repayment_request_fen(state.mortgage_fen[i], fund.balance[i])
-            if fund.loan_outstanding[i]:
-                continue
-            # buying (buying.py, financing.py): a planned purchase happens on its month
-            if planning:
-                if month >= plan_month[i]:
+                restarted = True
+        elif uniform_at(k_dormancy, row) < stop_probability(p.log_stop[c], loss, p.stop_loss):
+            dormant[i] = True
+        # deposits (depositing.py)
+        if not dormant[i]:
+            months = 1
+            decide = True
+            if people.quarterly[i] and fund.quarterly_allowed:
+                months = 3
+                start = state.join_month[i] if member else month
+                decide = (month - start) % 3 == 0
+            if decide:
+                last = deposited_last[i]
+                deposited_last[i] = False  # set again by the caller if the fund accepts it
+                base = inc if (active and months == 1) else avg
+                style = people.deposit_style[i]
+                if joining or restarted:
+                    prob = 1.0
+                elif active:
+                    ratio = earned.log_income[i] - p.log_mean_income[c]
+                    prob = deposit_probability(
+                        p.deposit_logit, p.deposit_income, ratio, p.habit, last, p.rate_term
+                    )
+                else:
+                    prob = deposit_probability(p.idle_logit, 0.0, 0.0, 0.0, False, p.rate_term)
+                if style == LUMP_SUMS and not (joining or restarted):
+                    prob /= p.lump_months
+                if uniform_at(k_deposit, row) < prob:
+                    factor = p.rate_factor * p.saving_factor if planning else p.rate_factor
+                    share = people.deposit_share[i]
+                    dep[i] = styled_amount_fen(
+                        style,
+                        share,
+                        base,
+                        months,
+                        factor,
+                        fund.floor_fen,
+                        fund.cap_fen,
+                        p.minimum_fen,
+                        p.lump_months,
+                    )
+                    dep_months[i] = months
+        if not member:
+            continue
+        # rent and commercial-mortgage repayments (withdrawing.py)
+        renting = people.tenure[i] == RENTING
+        if rent_month and people.rent_user[i] and renting:
+            rent[i] = rent_request_fen(people.rent[i], fund.balance[i])
+        if (
+            rent_month
+            and state.repayment_user[i]
+            and state.mortgage_fen[i] > 0
+            and month < state.mortgage_end[i]
+            and not fund.loan_outstanding[i]
+        ):
+            repay[i] = repayment_request_fen(state.mortgage_fen[i], fund.balance[i])
+        if fund.loan_outstanding[i]:
+            continue
+        # buying (buying.py, financing.py): a planned purchase happens on its month
+        if planning:
+            if month >= plan_month[i]:
+                buy[i] = True
+                plan_month[i] = -1
+            continue
+        # exit (withdrawing.py)
+        # Both hazards are small: a cheap upper bound on the chance skips the
+        # exact computation whenever the draw is above it (the decision is the same).
+        u = uniform_at(k_exit, row)
+        if u < p.exit_bound[c] and u < exit_probability(
+            p.exit_log_h[c], loss, p.exit_loss, p.exit_aged, fund.aged[i] / 100.0
+        ):
+            exit_[i] = True
+            continue
+        rate = p.buy_intending if people.intends_to_buy[i] else p.buy_other
+        renter = p.renter_multiplier if renting else 1.0
+        u = uniform_at(k_buy, row)
+        bound = 1.0
+        if p.buy_bounded:  # income and balance elasticities <= 1
+            bound = rate * renter * max(1.0, avg / p.mean_income[c])
+            bound *= (1.0 + fund.balance[i] / 1e6) / 12.0
+        if u < bound:
+            age = (month - people.birth_month[i]) / 12.0
+            ratio = math.log(np.float32(avg)) - p.log_mean_income[c]
+            prob = purchase_probability(
+                rate,
+                age,
+                p.age_peak,
+                p.age_width,
+                ratio,
+                p.buy_income,
+                renter,
+                fund.balance[i] / 100.0,
+                p.buy_balance,
+            )
+            if u < prob:
+                if p.saving_months > 0:
+                    plan_month[i] = month + p.saving_months  # saving up starts next month
+                else:
                     buy[i] = True
-                    plan_month[i] = -1
-                continue
-            # exit (withdrawing.py)
-            # Both hazards are small: a cheap upper bound on the chance skips the
-            # exact computation whenever the draw is above it (the decision is the same).
-            u = uniform_at(k_exit, row)
-            if u < p.exit_bound[c] and u < exit_probability(
-                p.exit_log_h[c], loss, p.exit_loss, p.exit_aged, fund.aged[i] / 100.0
-            ):
-                exit_[i] = True
-                continue
-            rate = p.buy_intending if people.intends_to_buy[i] else p.buy_other
-            renter = p.renter_multiplier if renting else 1.0
-            u = uniform_at(k_buy, row)
-            bound = 1.0
-            if p.buy_bounded:  # income and balance elasticities <= 1
-                bound = rate * renter * max(1.0, avg / p.mean_income[c])
-                bound *= (1.0 + fund.balance[i] / 1e6) / 12.0
-            if u < bound:
-                age = (month - people.birth_month[i]) / 12.0
-                ratio = math.log(np.float32(avg)) - p.log_mean_income[c]
-                prob = purchase_probability(
-                    rate,
-                    age,
-                    p.age_peak,
-                    p.age_width,
-                    ratio,
-                    p.buy_income,
-                    renter,
-                    fund.balance[i] / 100.0,
-                    p.buy_balance,
-                )
-                if u < prob:
-                    if p.saving_months > 0:
-                        plan_month[i] = month + p.saving_months  # saving up starts next month
-                    else:
-                        buy[i] = True
 
 
 class Behaviour:
@@ -282,6 +288,30 @@ class Behaviour:
         purchase_multiplier: float = 1.0,
     ) -> Choices:
         """The kernel's pass: every person's requests as arrays (reused month after month)."""
+        _decide(
+            *self.kernel_args(
+                month,
+                income,
+                state,
+                fund,
+                exit_multiplier=exit_multiplier,
+                purchase_multiplier=purchase_multiplier,
+            )
+        )
+        return self.outputs
+
+    def kernel_args(
+        self,
+        month: int,
+        income,
+        state: BehaviourState,
+        fund: FundView,
+        *,
+        exit_multiplier: float = 1.0,
+        purchase_multiplier: float = 1.0,
+    ) -> tuple:
+        """The choices kernel's arguments for ``month``: the chunk plan, the month, its
+        calendar month, then ``kernel_params``'s records (the outputs last)."""
         params = ModelParams.of(
             self.config,
             fund,
@@ -290,7 +320,7 @@ class Behaviour:
             month=month,
         )
         plan = chunk_plan(rows_per_path(self.pop.n, len(self.draws)), len(self.draws))
-        _decide(
+        return (
             plan,
             month,
             calendar_month(month),
@@ -302,7 +332,6 @@ class Behaviour:
             DrawKeys.of(self.draws, month),
             self.outputs,
         )
-        return self.outputs
 
     def decisions(self, month: int, out: Choices, house_price_index: float = 1.0) -> Decisions:
         """This path's requests as person indices, from the kernel's arrays for its people."""

@@ -148,13 +148,12 @@ class Simulation:
             fund.open_month(month, shocks)
             view = fund.view(month)
             people.new_tax_year(month, view)
-            yield from batch.earn(lane, month, shocks.income)
             hooks = {
                 "exit_multiplier": shocks.exit_multiplier,
                 "purchase_multiplier": shocks.purchase_multiplier,
                 "house_price_index": shocks.house_price_index,
             }
-            decisions = yield from batch.decide(lane, month, view, **hooks)
+            decisions = yield from batch.earn_and_decide(lane, month, shocks.income, view, **hooks)
             seen = visit(people, fund, month, view, decisions, **hooks)
             yield from fund.desk()
             end = yield from batch.end_month(lane)
