@@ -30,6 +30,7 @@ from sim.agents.joining import join_table, monthly_from_annual
 from sim.agents.memory import KERNEL_READS, BehaviourState
 from sim.agents.population import KERNEL_PEOPLE, Population
 from sim.agents.response import rate_pull
+from sim.core.chunks import CHUNK
 from sim.core.random import Draws, path_keys
 
 if TYPE_CHECKING:
@@ -213,31 +214,54 @@ class DrawKeys(NamedTuple):
 
 
 class Choices(NamedTuple):
-    """What the kernel writes for each person, this month's choices (zero or False: none).
+    """What the kernel writes: this month's requests, one entry per person with any.
 
-    People turn them into the fund's :class:`sim.fund.requests.Requests` (``people.ask``)."""
+    The kernel cuts the rows into chunks (:mod:`sim.core.chunks`); chunk ``j`` of a path
+    writes its requesters, in order, at positions ``j * CHUNK …`` of the path's rows and
+    their number at ``counts[j]`` (a person without a request writes nothing, and what lies
+    past a chunk's count is stale). People turn the entries into the fund's
+    :class:`sim.fund.requests.Requests` (``Behaviour.decisions``, ``people.ask``)."""
 
-    leave: np.ndarray  # bool: retires, dies or emigrates
-    join: np.ndarray  # bool: asks to open an account
-    deposit: np.ndarray  # int32 fen to deposit
-    months: np.ndarray  # int8 months the deposit covers (1 or 3)
-    rent: np.ndarray  # int32 fen to withdraw for rent
-    exit: np.ndarray  # bool: asks to close the account
-    buy: np.ndarray  # bool: buys a home this month
-    repay: np.ndarray  # int32 fen to withdraw for a commercial mortgage (W1)
+    rows: np.ndarray  # int32: the requester's row within the path
+    kinds: np.ndarray  # uint8: bits behaviour.LEAVE, JOIN, EXIT, BUY, QUARTERLY
+    deposit: np.ndarray  # int32 fen to deposit (0: none)
+    rent: np.ndarray  # int32 fen to withdraw for rent (0: none)
+    repay: np.ndarray  # int32 fen to withdraw for a commercial mortgage (W1; 0: none)
+    counts: np.ndarray  # int64, one per chunk: its requesters
 
     @classmethod
-    def empty(cls, n: int) -> Choices:
-        """Arrays for ``n`` people, reused month after month."""
+    def empty(cls, n: int, paths: int = 1) -> Choices:
+        """Room for ``n`` rows (``paths`` paths laid end to end), reused month after month."""
+        chunks = paths * -(-(n // paths) // CHUNK)
         return cls(
-            leave=np.zeros(n, bool),
-            join=np.zeros(n, bool),
+            rows=np.zeros(n, np.int32),
+            kinds=np.zeros(n, np.uint8),
             deposit=np.zeros(n, np.int32),
-            months=np.ones(n, np.int8),
             rent=np.zeros(n, np.int32),
-            exit=np.zeros(n, bool),
-            buy=np.zeros(n, bool),
             repay=np.zeros(n, np.int32),
+            counts=np.zeros(chunks, np.int64),
+        )
+
+    def lane(self, k: int, paths: int) -> Choices:
+        """Path ``k``'s part of a batch's choices (views of its rows and its chunks)."""
+        n, chunks = len(self.rows) // paths, len(self.counts) // paths
+        rows = {f: getattr(self, f)[k * n : (k + 1) * n] for f in self._fields if f != "counts"}
+        return Choices(**rows, counts=self.counts[k * chunks : (k + 1) * chunks])
+
+    def requests(self) -> tuple[np.ndarray, ...]:
+        """This path's entries: rows (int64), kinds, deposit, rent and repayment fen (int64),
+        in row order."""
+        spans = [(j * CHUNK, j * CHUNK + c) for j, c in enumerate(self.counts.tolist()) if c]
+        if len(spans) == 1:
+            take = slice(*spans[0])
+        else:
+            take = np.concatenate([np.arange(a, b) for a, b in spans] or [np.zeros(0, int)])
+        return (
+            self.rows[take].astype(np.int64),
+            self.kinds[take],
+            self.deposit[take].astype(np.int64),
+            self.rent[take].astype(np.int64),
+            self.repay[take].astype(np.int64),
         )
 
 

@@ -28,11 +28,14 @@ from sim.fund.requests import FundView
 def _live(plan, cohort, level, income_p, k_chain, k_shocks, table, month, cal, people,
           earned, state, fund, p, keys, out):  # fmt: skip
     """Each chunk of ``plan``: its income, then its choices."""
+    counts = out.counts  # written in the prange: a local (numba#5872)
     for chunk in numba.prange(len(plan)):
         path, lo, hi, offset = plan[chunk, 0], plan[chunk, 1], plan[chunk, 2], plan[chunk, 3]
         income_rows(lo, hi, offset, cohort, level, state.alive, earned, income_p,
                     k_chain[path], k_shocks[path], table)  # fmt: skip
-        choice_rows(lo, hi, offset, path, month, cal, people, earned, state, fund, p, keys, out)
+        counts[chunk] = choice_rows(
+            lo, hi, offset, path, month, cal, people, earned, state, fund, p, keys, out
+        )
 
 
 def earn_and_choose(

@@ -37,7 +37,6 @@ import numpy as np
 import simpy
 
 from sim.agents.behaviour import Behaviour
-from sim.agents.kernel_params import Choices
 from sim.agents.monthly import earn_and_choose
 from sim.agents.people import People
 from sim.core.months import is_settlement_month
@@ -159,8 +158,8 @@ class Batch:
                 self.people[0].config, self.pop, [p.rng for p in self.people]
             )
             out = self.behaviour.outputs
-            for k, p in enumerate(self.people):  # each path reads its rows of the batch's
-                p.behaviour.outputs = Choices(*(a[k * self.n : (k + 1) * self.n] for a in out))
+            for k, p in enumerate(self.people):  # each path reads its part of the batch's
+                p.behaviour.outputs = out.lane(k, self.paths)
         groups = [f.ledger.group for f in self.funds]
         self.group = groups[0] if self.paths == 1 else np.concatenate(groups)
         self._aged_parts: list[np.ndarray] = []
