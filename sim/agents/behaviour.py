@@ -35,7 +35,19 @@ from sim.agents.buying import Applications, purchase_probability
 from sim.agents.config import RENTING, AgentConfig
 from sim.agents.depositing import deposit_probability, styled_amount_fen
 from sim.agents.dormancy import stop_probability
-from sim.agents.kernel_params import Account, Choices, DrawKeys, ModelParams, memory_of, people_of
+from sim.agents.kernel_params import (
+    BUY,
+    EXIT,
+    JOIN,
+    LEAVE,
+    QUARTERLY,
+    Account,
+    Choices,
+    DrawKeys,
+    ModelParams,
+    memory_of,
+    people_of,
+)
 from sim.agents.memory import BehaviourState
 from sim.agents.population import LUMP_SUMS, Population
 from sim.agents.withdrawing import exit_probability, rent_request_fen, repayment_request_fen
@@ -63,11 +75,6 @@ class Decisions:
     applications: Applications
     repay_who: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # W1 repayments
     repay_fen: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # of mortgages
-
-
-LEAVE, JOIN, EXIT, BUY, QUARTERLY = 1, 2, 4, 8, 16
-"""The bits of a requester's ``Choices.kinds``: retires, dies or emigrates; asks to open an
-account; asks to close it; buys a home; the deposit covers three months (else one)."""
 
 
 @numba.njit(cache=True, fastmath=True)
@@ -348,20 +355,20 @@ class Behaviour:
 
     def decisions(self, month: int, out: Choices, house_price_index: float = 1.0) -> Decisions:
         """This path's requests as person indices, from the kernel's entries for its people."""
-        who, kinds, deposit, rent, repay = out.requests()
-        dep, ren, rep = deposit > 0, rent > 0, repay > 0
+        (leave, join, dep_who, dep_fen, dep_months, rent_who, rent_fen, exit_, buy,
+         repay_who, repay_fen) = out.requests()  # fmt: skip
         return Decisions(
-            leave=who[(kinds & LEAVE) > 0],
-            join=who[(kinds & JOIN) > 0],
-            deposit_who=who[dep],
-            deposit_fen=deposit[dep],
-            deposit_months=np.where((kinds[dep] & QUARTERLY) > 0, 3, 1),
-            rent_who=who[ren],
-            rent_fen=rent[ren],
-            exit=who[(kinds & EXIT) > 0],
-            applications=self._applications(month, who[(kinds & BUY) > 0], house_price_index),
-            repay_who=who[rep],
-            repay_fen=repay[rep],
+            leave=leave,
+            join=join,
+            deposit_who=dep_who,
+            deposit_fen=dep_fen,
+            deposit_months=dep_months,
+            rent_who=rent_who,
+            rent_fen=rent_fen,
+            exit=exit_,
+            applications=self._applications(month, buy, house_price_index),
+            repay_who=repay_who,
+            repay_fen=repay_fen,
         )
 
     def _applications(self, month: int, who: np.ndarray, hpi: float) -> Applications:

@@ -21,6 +21,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+import numba
 import numpy as np
 
 from sim.agents import purposes
@@ -213,6 +214,11 @@ class DrawKeys(NamedTuple):
         )
 
 
+LEAVE, JOIN, EXIT, BUY, QUARTERLY = 1, 2, 4, 8, 16
+"""The bits of a requester's ``Choices.kinds``: retires, dies or emigrates; asks to open an
+account; asks to close it; buys a home; the deposit covers three months (else one)."""
+
+
 class Choices(NamedTuple):
     """What the kernel writes: this month's requests, one entry per person with any.
 
@@ -223,7 +229,7 @@ class Choices(NamedTuple):
     :class:`sim.fund.requests.Requests` (``Behaviour.decisions``, ``people.ask``)."""
 
     rows: np.ndarray  # int32: the requester's row within the path
-    kinds: np.ndarray  # uint8: bits behaviour.LEAVE, JOIN, EXIT, BUY, QUARTERLY
+    kinds: np.ndarray  # uint8: bits LEAVE, JOIN, EXIT, BUY, QUARTERLY
     deposit: np.ndarray  # int32 fen to deposit (0: none)
     rent: np.ndarray  # int32 fen to withdraw for rent (0: none)
     repay: np.ndarray  # int32 fen to withdraw for a commercial mortgage (W1; 0: none)
@@ -249,20 +255,64 @@ class Choices(NamedTuple):
         return Choices(**rows, counts=self.counts[k * chunks : (k + 1) * chunks])
 
     def requests(self) -> tuple[np.ndarray, ...]:
-        """This path's entries: rows (int64), kinds, deposit, rent and repayment fen (int64),
-        in row order."""
-        spans = [(j * CHUNK, j * CHUNK + c) for j, c in enumerate(self.counts.tolist()) if c]
-        if len(spans) == 1:
-            take = slice(*spans[0])
-        else:
-            take = np.concatenate([np.arange(a, b) for a, b in spans] or [np.zeros(0, int)])
-        return (
-            self.rows[take].astype(np.int64),
-            self.kinds[take],
-            self.deposit[take].astype(np.int64),
-            self.rent[take].astype(np.int64),
-            self.repay[take].astype(np.int64),
-        )
+        """This path's requests, each kind's people in row order: who leaves, joins,
+        deposits (with the fen and months), withdraws for rent (fen), exits, buys, and
+        withdraws for a mortgage (fen); int64 arrays, in one pass over the entries."""
+        return _sort_out(self.counts, CHUNK, self.rows, self.kinds, self.deposit, self.rent,
+                         self.repay)  # fmt: skip
+
+
+@numba.njit(cache=True)
+def _sort_out(counts, chunk, rows, kinds, deposit, rent, repay):
+    """:meth:`Choices.requests`: count each kind, then fill."""
+    n = np.zeros(7, np.int64)  # leave, join, deposit, rent, exit, buy, repay
+    for j in range(len(counts)):
+        for e in range(j * chunk, j * chunk + counts[j]):
+            f = kinds[e]
+            n[0] += (f & LEAVE) > 0
+            n[1] += (f & JOIN) > 0
+            n[2] += deposit[e] > 0
+            n[3] += rent[e] > 0
+            n[4] += (f & EXIT) > 0
+            n[5] += (f & BUY) > 0
+            n[6] += repay[e] > 0
+    leave, join = np.empty(n[0], np.int64), np.empty(n[1], np.int64)
+    dep_who = np.empty(n[2], np.int64)
+    dep_fen, dep_months = np.empty(n[2], np.int64), np.empty(n[2], np.int64)
+    rent_who, rent_fen = np.empty(n[3], np.int64), np.empty(n[3], np.int64)
+    exit_, buy = np.empty(n[4], np.int64), np.empty(n[5], np.int64)
+    repay_who, repay_fen = np.empty(n[6], np.int64), np.empty(n[6], np.int64)
+    n[:] = 0
+    for j in range(len(counts)):
+        for e in range(j * chunk, j * chunk + counts[j]):
+            f, who = kinds[e], rows[e]
+            if f & LEAVE:
+                leave[n[0]] = who
+                n[0] += 1
+            if f & JOIN:
+                join[n[1]] = who
+                n[1] += 1
+            if deposit[e] > 0:
+                dep_who[n[2]] = who
+                dep_fen[n[2]] = deposit[e]
+                dep_months[n[2]] = 3 if f & QUARTERLY else 1
+                n[2] += 1
+            if rent[e] > 0:
+                rent_who[n[3]] = who
+                rent_fen[n[3]] = rent[e]
+                n[3] += 1
+            if f & EXIT:
+                exit_[n[4]] = who
+                n[4] += 1
+            if f & BUY:
+                buy[n[5]] = who
+                n[5] += 1
+            if repay[e] > 0:
+                repay_who[n[6]] = who
+                repay_fen[n[6]] = repay[e]
+                n[6] += 1
+    return (leave, join, dep_who, dep_fen, dep_months, rent_who, rent_fen, exit_, buy,
+            repay_who, repay_fen)  # fmt: skip
 
 
 def _logit(p: float) -> float:
