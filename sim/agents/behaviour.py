@@ -269,6 +269,7 @@ class Behaviour:
         self.draws = [rng] if isinstance(rng, Draws) else list(rng)
         self.rng = self.draws[0]
         self.outputs = Choices.empty(pop.n, len(self.draws))  # reused month after month
+        self._params: dict[tuple, ModelParams] = {}
 
     def decide(
         self,
@@ -332,13 +333,20 @@ class Behaviour:
     ) -> tuple:
         """The choices kernel's arguments for ``month``: the chunk plan, the month, its
         calendar month, then ``kernel_params``'s records (the outputs last)."""
-        params = ModelParams.of(
-            self.config,
-            fund,
-            exit_multiplier=exit_multiplier,
-            purchase_multiplier=purchase_multiplier,
-            month=month,
-        )
+        # the parameters change only with these (ModelParams.of): built once for each
+        key = (fund.deposit_rate, fund.holding_rate, tuple(fund.tax_rates), exit_multiplier,
+               purchase_multiplier, self.config.joining.pace_at(month))  # fmt: skip
+        params = self._params.get(key)
+        if params is None:
+            if len(self._params) > 64:
+                self._params.clear()
+            params = self._params[key] = ModelParams.of(
+                self.config,
+                fund,
+                exit_multiplier=exit_multiplier,
+                purchase_multiplier=purchase_multiplier,
+                month=month,
+            )
         plan = chunk_plan(rows_per_path(self.pop.n, len(self.draws)), len(self.draws))
         return (
             plan,
