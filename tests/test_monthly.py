@@ -45,14 +45,18 @@ def _path(p: int):
     return pop, rng, income, state, view
 
 
+STALE = ("; if income.py, behaviour.py or a model module changed, numba's cache of the fused "
+         "kernel may be stale (numba#8396): delete sim/**/__pycache__/*.nbi and *.nbc")  # fmt: skip
+
+
 def _same_decisions(a: Decisions, b: Decisions) -> None:
     for f in dataclasses.fields(Decisions):
         x, y = getattr(a, f.name), getattr(b, f.name)
         if f.name == "applications":
             for g in dataclasses.fields(x):
-                assert np.array_equal(getattr(x, g.name), getattr(y, g.name)), g.name
+                assert np.array_equal(getattr(x, g.name), getattr(y, g.name)), g.name + STALE
         else:
-            assert np.array_equal(x, y), f.name
+            assert np.array_equal(x, y), f.name + STALE
             assert x.dtype == y.dtype, f.name
 
 

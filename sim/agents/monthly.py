@@ -3,12 +3,12 @@
 The income step (:mod:`sim.agents.income`) and the choices (:mod:`sim.agents.behaviour`)
 each walk every person; run one after the other over a million people, the second finds
 none of the first's rows in cache. Here one kernel takes a chunk of people
-(:mod:`sim.core.chunks`, 16,384 rows: their income and state fit in a core's L2 cache),
-computes its income (:func:`sim.agents.income.income_rows`) and then, while those rows are
-still in cache, its choices (:func:`sim.agents.behaviour.choice_rows`). Every draw and every
-value is the one the two kernels give (the same serial code on the same rows, in the same
-order: a person's choices read only their own income), so a path is bit-identical
-whichever way it runs.
+(:mod:`sim.core.chunks`, 16,384 rows: their income arrays, about 380 KB, fit in a core's
+L2 cache), computes its income (:func:`sim.agents.income.income_rows`) and then, while
+those rows are still in cache, its choices (:func:`sim.agents.behaviour.choice_rows`).
+Every draw and every value is the one the two kernels give (the same serial code on the
+same rows, in the same order: a person's choices read only their own income), so a path
+is bit-identical whichever way it runs.
 """
 
 from __future__ import annotations

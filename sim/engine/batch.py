@@ -5,13 +5,13 @@ ordinary :class:`~sim.engine.simulation.Simulation` — its own people, fund and
 but the paths of a batch share one SimPy environment and their per-person
 arrays are laid end to end in shared arrays: path ``p`` of the batch owns rows
 ``p * n … (p + 1) * n - 1`` of every array (:mod:`sim.core.chunks`), and each
-path's objects hold views of their rows. Three times a month the paths meet
+path's objects hold views of their rows. Twice a month the paths meet
 (:class:`Meeting`), and the last to arrive runs one kernel call for all:
 
-1. ``earn`` — this month's income (:func:`sim.agents.income.step_income`);
-2. ``decide`` — every person's choices (:meth:`Behaviour.choose`), read back
-   by each path as its own decisions;
-3. ``end_month`` — the ledgers' one-pass month end
+1. ``earn_and_decide`` — this month's income, then every person's choices, a
+   chunk of people at a time (:func:`sim.agents.monthly.earn_and_choose`), read
+   back by each path as its own decisions;
+2. ``end_month`` — the ledgers' one-pass month end
    (:func:`sim.fund.month_end.close_months`), which each path's fund then
    checks and books as its own (:meth:`Ledger.end_month`).
 
@@ -178,7 +178,7 @@ class Batch:
                 )
 
     # ------------------------------------------------------------------ the meetings
-    # In a SimPy process: ``value = yield from batch.end_month(...)``.
+    # In a SimPy process: ``value = yield from batch.earn_and_decide(...)``.
     def earn_and_decide(self, path: int, month: int, shock, view: FundView, **hooks: float):
         """This month's income of every path (after their January tax brackets) and every
         path's choices, in one kernel call; returns this path's ``Decisions``."""
