@@ -143,8 +143,9 @@ def test_arrays_of_different_types_are_not_laid_end_to_end():
     lanes.lane(0).place("acc.balance", np.zeros(3, np.int64))
     with pytest.raises(ValueError, match=r"acc\.balance: the paths' arrays differ"):
         lanes.lane(1).place("acc.balance", np.zeros(3, np.float64))
-    with pytest.raises(ValueError, match=r"acc\.x: \(4,\) rows, a path has 3"):
-        lanes.lane(1).place("acc.x", np.zeros(4))
+    lanes.lane(0).place("choices.counts", np.zeros(4, np.int64))  # a row a chunk
+    with pytest.raises(ValueError, match=r"choices\.counts: the paths' arrays differ"):
+        lanes.lane(1).place("choices.counts", np.zeros(5, np.int64))
 
 
 def test_a_batch_refuses_paths_not_built_over_its_lanes():

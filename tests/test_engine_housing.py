@@ -1,8 +1,8 @@
 """W1 at the level of the engine: rent, purchase and repayment withdrawals of a scripted population.
 
-Four people whose choices are scripted month by month (the real behaviour is
-replaced, everything else — ledger, financing, loan desk, pool — is the
-engine's), so every expected figure is worked out by hand from the policy
+Four people whose choices are scripted month by month (the behaviour kernel's
+choices are replaced by the script's — ``Behaviour.decisions`` — everything
+else — income, ledger, financing, loan desk, pool — is the engine's), so every expected figure is worked out by hand from the policy
 file (lyg-2023: rent limit 1,200 yuan a month, L1 six deposit months, L2
 multiple ×15, full duration at 24 months, frequency weight ½, LTV 80%), with
 the pool's rationing (F5) off so that the limit is L2's.
@@ -31,7 +31,7 @@ class Script:
     start: int
     events: dict
 
-    def decide(self, month, income, state, fund, **_):
+    def decide(self, month, *_, **__):
         e = self.events.get(month - self.start, {})
         empty = np.zeros(0, np.int64)
 
@@ -80,7 +80,8 @@ def run():
     sets = {"population.size": 4, "horizon.months": MONTHS, "liquidity.rationing": False}
     sc = load_scenario(sets=sets)
     sim = Simulation(sc, 0)
-    sim.people.behaviour = Script(sc.start, _events())
+    script = Script(sc.start, _events())
+    sim.people.behaviour.decisions = lambda month, *_: script.decide(month)
     sim.people.pop.good_credit[:] = True
     sim.people.pop.hmt_or_foreign[:] = False
     sim.people.state.mortgage_fen[:] = 0

@@ -70,8 +70,11 @@ def test_the_behaviour_kernel_writes_what_its_serial_compilation_writes(world):
     for name in ("dormant", "deposited_last", "plan_month"):
         assert np.array_equal(getattr(memories[0], name), getattr(memories[1], name)), name
         assert not np.array_equal(getattr(memories[0], name), getattr(state, name)), name
-    for name in ("leave", "join", "deposit", "rent", "exit", "buy", "repay"):
-        assert getattr(parallel, name).any(), f"no {name} request: the test exercises nothing"
+    d = behaviour.Behaviour(CONFIG, pop, rng).decisions(month, parallel)
+    for name in ("leave", "join", "deposit_who", "rent_who", "exit", "repay_who"):
+        assert len(getattr(d, name)), f"no {name} request: the test exercises nothing"
+    assert len(d.applications.who), "no purchase: the test exercises nothing"
+    assert set(d.deposit_months.tolist()) == {1, 3}, "no quarterly deposit"
 
 
 def test_the_income_kernel_writes_what_its_serial_compilation_writes(world):

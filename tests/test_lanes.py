@@ -39,3 +39,11 @@ def test_fresh_rows_are_zero_or_the_value_asked_and_a_lane_is_one_of_the_batch()
         lanes.lane(2)
     with pytest.raises(KeyError, match="no path has laid out 'q'"):
         lanes.whole("q")
+
+
+def test_rows_a_chunk_are_laid_end_to_end_like_rows_a_person():
+    lanes = Lanes(paths=2, n=5)
+    counts = [lanes.lane(p).place("c.counts", np.array([p, p + 10])) for p in range(2)]
+    assert lanes.whole("c.counts").tolist() == [0, 10, 1, 11]
+    lanes.whole("c.counts")[3] = 7  # the batch writes path 1's second chunk
+    assert counts[1].tolist() == [1, 7]

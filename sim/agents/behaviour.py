@@ -35,7 +35,19 @@ from sim.agents.buying import Applications, purchase_probability
 from sim.agents.config import RENTING, AgentConfig
 from sim.agents.depositing import deposit_probability, styled_amount_fen
 from sim.agents.dormancy import stop_probability
-from sim.agents.kernel_params import Account, Choices, DrawKeys, ModelParams, memory_of, people_of
+from sim.agents.kernel_params import (
+    BUY,
+    EXIT,
+    JOIN,
+    LEAVE,
+    QUARTERLY,
+    Account,
+    Choices,
+    DrawKeys,
+    ModelParams,
+    memory_of,
+    people_of,
+)
 from sim.agents.memory import BehaviourState
 from sim.agents.population import LUMP_SUMS, Population
 from sim.agents.withdrawing import exit_probability, rent_request_fen, repayment_request_fen
@@ -65,44 +77,35 @@ class Decisions:
     repay_fen: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # of mortgages
 
 
-@numba.njit(parallel=True, cache=True, fastmath=True)
-def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
-    """Every person's choices for ``month``; the arguments are ``kernel_params``'s records,
-    over the rows of ``plan``'s paths (:mod:`sim.core.chunks`), each path under its own keys."""
-    # Inside a prange numba silently drops writes made through a named tuple's
-    # field (numba#5872, #7135), and through a local unpacked from a tuple
-    # (``a, b = t.a, t.b``): the arrays written are taken out one per line.
-    leave = out.leave
-    join = out.join
-    dep = out.deposit
-    dep_months = out.months
-    rent = out.rent
-    exit_ = out.exit
-    buy = out.buy
-    repay = out.repay
+@numba.njit(cache=True, fastmath=True)
+def choice_rows(lo, hi, offset, path, month, cal, people, earned, state, fund, p, keys, out):
+    """The choices of rows ``lo … hi - 1`` (one chunk of path ``path``, its rows ``i - offset``
+    keying the draws), written compactly from the chunk's first row: one entry per person
+    with a request (:class:`Choices`); returns how many. Serial: the kernels call it once a
+    chunk (:func:`_decide`, and ``sim.agents.monthly`` right after the chunk's income). It
+    updates people's habit, dormancy and planned purchase."""
+    rows = out.rows
+    kinds_out = out.kinds
+    deposit_out = out.deposit
+    rent_out = out.rent
+    repay_out = out.repay
     dormant = state.dormant
     deposited_last = state.deposited_last
     plan_month = state.plan_month
     rent_month = cal == 3 or cal == 6 or cal == 9 or cal == 12
-    for chunk in numba.prange(len(plan)):
-        path, lo, hi, offset = plan[chunk, 0], plan[chunk, 1], plan[chunk, 2], plan[chunk, 3]
-        k_leave, k_join, k_dormancy = keys.leave[path], keys.join[path], keys.dormancy[path]
-        k_deposit, k_exit, k_buy = keys.deposit[path], keys.exit[path], keys.buy[path]
-        for i in range(lo, hi):
-            row = i - offset  # within the path: keys the draws
-            leave[i] = False
-            join[i] = False
-            dep[i] = 0
-            dep_months[i] = 1
-            rent[i] = 0
-            exit_[i] = False
-            buy[i] = False
-            repay[i] = 0
+    k_leave, k_join, k_dormancy = keys.leave[path], keys.join[path], keys.dormancy[path]
+    k_deposit, k_exit, k_buy = keys.deposit[path], keys.exit[path], keys.buy[path]
+    k = lo
+    for i in range(lo, hi):
+        row = i - offset  # within the path: keys the draws
+        kinds, deposit_fen, rent_fen, repay_fen = 0, 0, 0, 0
+        for _ in range(1):  # one person's choices; ``break`` ends them (a function call
+            # a person, passing the records, costs more than the choices)
             if not state.alive[i]:
-                continue
+                break
             if month >= people.retirement_month[i] or uniform_at(k_leave, row) < p.leave_p:
-                leave[i] = True
-                continue
+                kinds = LEAVE
+                break
             c = people.cohort[i]
             inc = earned.income[i]
             avg = max(earned.income_avg[i], 1.0)
@@ -116,9 +119,10 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
                     1 if fund.forfeited[i] else 0,
                 ]
                 joining = uniform_at(k_join, row) < prob
-                join[i] = joining
+                if joining:
+                    kinds = JOIN
             if not (member or joining):
-                continue
+                break
             loss = (not active) or inc < 0.5 * avg
             planning = member and plan_month[i] >= 0
             # stopping and restarting (dormancy.py)
@@ -158,7 +162,7 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
                     if uniform_at(k_deposit, row) < prob:
                         factor = p.rate_factor * p.saving_factor if planning else p.rate_factor
                         share = people.deposit_share[i]
-                        dep[i] = styled_amount_fen(
+                        deposit_fen = styled_amount_fen(
                             style,
                             share,
                             base,
@@ -169,13 +173,14 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
                             p.minimum_fen,
                             p.lump_months,
                         )
-                        dep_months[i] = months
+                        if months == 3:
+                            kinds |= QUARTERLY
             if not member:
-                continue
+                break
             # rent and commercial-mortgage repayments (withdrawing.py)
             renting = people.tenure[i] == RENTING
             if rent_month and people.rent_user[i] and renting:
-                rent[i] = rent_request_fen(people.rent[i], fund.balance[i])
+                rent_fen = rent_request_fen(people.rent[i], fund.balance[i])
             if (
                 rent_month
                 and state.repayment_user[i]
@@ -183,15 +188,15 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
                 and month < state.mortgage_end[i]
                 and not fund.loan_outstanding[i]
             ):
-                repay[i] = repayment_request_fen(state.mortgage_fen[i], fund.balance[i])
+                repay_fen = repayment_request_fen(state.mortgage_fen[i], fund.balance[i])
             if fund.loan_outstanding[i]:
-                continue
+                break
             # buying (buying.py, financing.py): a planned purchase happens on its month
             if planning:
                 if month >= plan_month[i]:
-                    buy[i] = True
+                    kinds |= BUY
                     plan_month[i] = -1
-                continue
+                break
             # exit (withdrawing.py)
             # Both hazards are small: a cheap upper bound on the chance skips the
             # exact computation whenever the draw is above it (the decision is the same).
@@ -199,8 +204,8 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
             if u < p.exit_bound[c] and u < exit_probability(
                 p.exit_log_h[c], loss, p.exit_loss, p.exit_aged, fund.aged[i] / 100.0
             ):
-                exit_[i] = True
-                continue
+                kinds |= EXIT
+                break
             rate = p.buy_intending if people.intends_to_buy[i] else p.buy_other
             renter = p.renter_multiplier if renting else 1.0
             u = uniform_at(k_buy, row)
@@ -226,7 +231,28 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
                     if p.saving_months > 0:
                         plan_month[i] = month + p.saving_months  # saving up starts next month
                     else:
-                        buy[i] = True
+                        kinds |= BUY
+        if kinds != 0 or deposit_fen != 0 or rent_fen != 0 or repay_fen != 0:
+            rows[k] = row
+            kinds_out[k] = kinds
+            deposit_out[k] = deposit_fen
+            rent_out[k] = rent_fen
+            repay_out[k] = repay_fen
+            k += 1
+    return k - lo
+
+
+@numba.njit(parallel=True, cache=True, fastmath=True)
+def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
+    """Every person's choices for ``month``; the arguments are ``kernel_params``'s records,
+    over the rows of ``plan``'s paths (:mod:`sim.core.chunks`), each path under its own keys,
+    a chunk at a time (:func:`choice_rows`)."""
+    counts = out.counts  # written in the prange: a local (numba#5872)
+    for chunk in numba.prange(len(plan)):
+        path, lo, hi, offset = plan[chunk, 0], plan[chunk, 1], plan[chunk, 2], plan[chunk, 3]
+        counts[chunk] = choice_rows(
+            lo, hi, offset, path, month, cal, people, earned, state, fund, p, keys, out
+        )
 
 
 class Behaviour:
@@ -249,8 +275,9 @@ class Behaviour:
         self.config, self.pop = config, pop
         self.draws = [rng] if isinstance(rng, Draws) else list(rng)
         self.rng = self.draws[0]
-        # the kernel's arrays, reused month after month (a path of a batch: its rows)
-        self.outputs = Choices.empty(pop.n) if outputs is None else outputs
+        # the kernel's entries, reused month after month (a path of a batch: its rows)
+        self.outputs = Choices.empty(pop.n, len(self.draws)) if outputs is None else outputs
+        self._params: dict[tuple, ModelParams] = {}
 
     def decide(
         self,
@@ -290,15 +317,46 @@ class Behaviour:
         purchase_multiplier: float = 1.0,
     ) -> Choices:
         """The kernel's pass: every person's requests as arrays (reused month after month)."""
-        params = ModelParams.of(
-            self.config,
-            fund,
-            exit_multiplier=exit_multiplier,
-            purchase_multiplier=purchase_multiplier,
-            month=month,
-        )
-        plan = chunk_plan(rows_per_path(self.pop.n, len(self.draws)), len(self.draws))
         _decide(
+            *self.kernel_args(
+                month,
+                income,
+                state,
+                fund,
+                exit_multiplier=exit_multiplier,
+                purchase_multiplier=purchase_multiplier,
+            )
+        )
+        return self.outputs
+
+    def kernel_args(
+        self,
+        month: int,
+        income,
+        state: BehaviourState,
+        fund: FundView,
+        *,
+        exit_multiplier: float = 1.0,
+        purchase_multiplier: float = 1.0,
+    ) -> tuple:
+        """The choices kernel's arguments for ``month``: the chunk plan, the month, its
+        calendar month, then ``kernel_params``'s records (the outputs last)."""
+        # the parameters change only with these (ModelParams.of): built once for each
+        key = (fund.deposit_rate, fund.holding_rate, tuple(fund.tax_rates), exit_multiplier,
+               purchase_multiplier, self.config.joining.pace_at(month))  # fmt: skip
+        params = self._params.get(key)
+        if params is None:
+            if len(self._params) > 64:
+                self._params.clear()
+            params = self._params[key] = ModelParams.of(
+                self.config,
+                fund,
+                exit_multiplier=exit_multiplier,
+                purchase_multiplier=purchase_multiplier,
+                month=month,
+            )
+        plan = chunk_plan(rows_per_path(self.pop.n, len(self.draws)), len(self.draws))
+        return (
             plan,
             month,
             calendar_month(month),
@@ -310,24 +368,23 @@ class Behaviour:
             DrawKeys.of(self.draws, month),
             self.outputs,
         )
-        return self.outputs
 
     def decisions(self, month: int, out: Choices, house_price_index: float = 1.0) -> Decisions:
-        """This path's requests as person indices, from the kernel's arrays for its people."""
-        dep_who, rent_who = np.flatnonzero(out.deposit), np.flatnonzero(out.rent)
-        repay_who = np.flatnonzero(out.repay)
+        """This path's requests as person indices, from the kernel's entries for its people."""
+        (leave, join, dep_who, dep_fen, dep_months, rent_who, rent_fen, exit_, buy,
+         repay_who, repay_fen) = out.requests()  # fmt: skip
         return Decisions(
-            leave=np.flatnonzero(out.leave),
-            join=np.flatnonzero(out.join),
+            leave=leave,
+            join=join,
             deposit_who=dep_who,
-            deposit_fen=out.deposit[dep_who].astype(np.int64),
-            deposit_months=out.months[dep_who].astype(np.int64),
+            deposit_fen=dep_fen,
+            deposit_months=dep_months,
             rent_who=rent_who,
-            rent_fen=out.rent[rent_who].astype(np.int64),
-            exit=np.flatnonzero(out.exit),
-            applications=self._applications(month, np.flatnonzero(out.buy), house_price_index),
+            rent_fen=rent_fen,
+            exit=exit_,
+            applications=self._applications(month, buy, house_price_index),
             repay_who=repay_who,
-            repay_fen=out.repay[repay_who].astype(np.int64),
+            repay_fen=repay_fen,
         )
 
     def _applications(self, month: int, who: np.ndarray, hpi: float) -> Applications:

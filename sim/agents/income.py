@@ -127,42 +127,71 @@ class IncomeState:
         )
 
 
-@numba.njit(parallel=True, cache=True, fastmath=True)
-def _step(plan, cohort, level, alive, state, p, k_chain, k_shocks, table):
-    """One month of everyone's income: ``state`` an :class:`IncomeArrays`, ``p`` the process;
-    the rows of ``plan``'s paths (:mod:`sim.core.chunks`), each path's draws under its own keys."""
-    # Inside a prange numba silently drops writes made through a named tuple's
-    # field (numba#5872), or through a local unpacked from a tuple: one per line.
+@numba.njit(cache=True, fastmath=True)
+def income_rows(lo, hi, offset, cohort, level, alive, state, p, key_chain, key_shocks, table):
+    """One month of income for rows ``lo … hi - 1`` (one chunk of one path, its rows
+    ``i - offset`` keying the draws): ``state`` an :class:`IncomeArrays`, ``p`` the process.
+    Serial: the kernels call it once a chunk (here, and ``sim.agents.monthly`` before the
+    same chunk's choices)."""
     active = state.active
     persistent = state.persistent
     income = state.income
     log_income = state.log_income
     income_avg = state.income_avg
+    for i in range(lo, hi):
+        if not alive[i]:
+            income[i] = 0.0
+            continue
+        c = cohort[i]
+        u = uniform_at(key_chain, i - offset)  # keyed by the row within the path
+        if active[i]:
+            active[i] = u >= min(p.p_ai[c] * p.shock_idle[c], 1.0)
+        else:
+            active[i] = u < p.p_ia[c]
+        z_p, z_e = normal_pair_at(key_shocks, i - offset, table)
+        shock = p.rho[c] * persistent[i] + p.sd_p[c] * z_p
+        persistent[i] = shock
+        if active[i]:
+            e = p.sd_e[c] * z_e
+            x = level[i] + shock + e + p.season[c] + p.shock_level[c] - p.correction[c]
+            log_income[i] = x
+            income[i] = np.exp(np.float32(x))  # single precision: twice as fast
+        else:
+            log_income[i] = 0.0
+            income[i] = 0.0
+        income_avg[i] = 0.9 * income_avg[i] + 0.1 * income[i]
+
+
+@numba.njit(parallel=True, cache=True, fastmath=True)
+def _step(plan, cohort, level, alive, state, p, k_chain, k_shocks, table):
+    """One month of everyone's income: the rows of ``plan``'s paths (:mod:`sim.core.chunks`),
+    each path's draws under its own keys, a chunk at a time (:func:`income_rows`)."""
     for chunk in numba.prange(len(plan)):
         path, lo, hi, offset = plan[chunk, 0], plan[chunk, 1], plan[chunk, 2], plan[chunk, 3]
-        key_chain, key_shocks = k_chain[path], k_shocks[path]
-        for i in range(lo, hi):
-            if not alive[i]:
-                income[i] = 0.0
-                continue
-            c = cohort[i]
-            u = uniform_at(key_chain, i - offset)  # keyed by the row within the path
-            if active[i]:
-                active[i] = u >= min(p.p_ai[c] * p.shock_idle[c], 1.0)
-            else:
-                active[i] = u < p.p_ia[c]
-            z_p, z_e = normal_pair_at(key_shocks, i - offset, table)
-            shock = p.rho[c] * persistent[i] + p.sd_p[c] * z_p
-            persistent[i] = shock
-            if active[i]:
-                e = p.sd_e[c] * z_e
-                x = level[i] + shock + e + p.season[c] + p.shock_level[c] - p.correction[c]
-                log_income[i] = x
-                income[i] = np.exp(np.float32(x))  # single precision: twice as fast
-            else:
-                log_income[i] = 0.0
-                income[i] = 0.0
-            income_avg[i] = 0.9 * income_avg[i] + 0.1 * income[i]
+        income_rows(
+            lo, hi, offset, cohort, level, alive, state, p, k_chain[path], k_shocks[path], table
+        )
+
+
+def income_params(config: AgentConfig, month: int, shock: CommonShock | None) -> IncomeParams:
+    """The income process in ``month`` under ``shock`` (none: no shock)."""
+    shock = shock or CommonShock.none(len(config.cohorts))
+    arr = config.cohort_array
+    rho, sd_p, sd_e = arr("persistent_rho"), arr("persistent_sd"), arr("transitory_sd")
+    correction = sd_e**2 / 2 + sd_p**2 / (2 * (1 - rho**2 + 1e-12))
+    phase = 2 * np.pi * (calendar_month(month) - arr("season_peak")) / 12
+    season = arr("season_amplitude") * np.cos(phase)
+    return IncomeParams(
+        p_ai=arr("p_active_to_idle"),
+        p_ia=arr("p_idle_to_active"),
+        rho=rho,
+        sd_p=sd_p,
+        sd_e=sd_e,
+        correction=correction,
+        season=season,
+        shock_level=np.asarray(shock.level, float),
+        shock_idle=np.asarray(shock.idle_multiplier, float),
+    )
 
 
 def step_income(
@@ -181,30 +210,13 @@ def step_income(
     would run alone.
     """
     draws = [rng] if isinstance(rng, Draws) else list(rng)
-    shock = shock or CommonShock.none(len(config.cohorts))
-    arr = config.cohort_array
-    rho, sd_p, sd_e = arr("persistent_rho"), arr("persistent_sd"), arr("transitory_sd")
-    correction = sd_e**2 / 2 + sd_p**2 / (2 * (1 - rho**2 + 1e-12))
-    phase = 2 * np.pi * (calendar_month(month) - arr("season_peak")) / 12
-    season = arr("season_amplitude") * np.cos(phase)
-    params = IncomeParams(
-        p_ai=arr("p_active_to_idle"),
-        p_ia=arr("p_idle_to_active"),
-        rho=rho,
-        sd_p=sd_p,
-        sd_e=sd_e,
-        correction=correction,
-        season=season,
-        shock_level=np.asarray(shock.level, float),
-        shock_idle=np.asarray(shock.idle_multiplier, float),
-    )
     _step(
         chunk_plan(rows_per_path(pop.n, len(draws)), len(draws)),
         pop.cohort,
         pop.income_level,
         alive,
         state.arrays(),
-        params,
+        income_params(config, month, shock),
         path_keys(draws, purposes.INCOME_CHAIN, month),
         path_keys(draws, purposes.INCOME_SHOCKS, month),
         NORMAL_TABLE,

@@ -21,6 +21,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+import numba
 import numpy as np
 
 from sim.agents import purposes
@@ -30,6 +31,7 @@ from sim.agents.joining import join_table, monthly_from_annual
 from sim.agents.memory import KERNEL_READS, BehaviourState
 from sim.agents.population import KERNEL_PEOPLE, Population
 from sim.agents.response import rate_pull
+from sim.core.chunks import CHUNK
 from sim.core.random import Draws, path_keys
 
 if TYPE_CHECKING:
@@ -212,33 +214,105 @@ class DrawKeys(NamedTuple):
         )
 
 
+LEAVE, JOIN, EXIT, BUY, QUARTERLY = 1, 2, 4, 8, 16
+"""The bits of a requester's ``Choices.kinds``: retires, dies or emigrates; asks to open an
+account; asks to close it; buys a home; the deposit covers three months (else one)."""
+
+
 class Choices(NamedTuple):
-    """What the kernel writes for each person, this month's choices (zero or False: none).
+    """What the kernel writes: this month's requests, one entry per person with any.
 
-    People turn them into the fund's :class:`sim.fund.requests.Requests` (``people.ask``)."""
+    The kernel cuts the rows into chunks (:mod:`sim.core.chunks`); chunk ``j`` of a path
+    writes its requesters, in order, at positions ``j * CHUNK …`` of the path's rows and
+    their number at ``counts[j]`` (a person without a request writes nothing, and what lies
+    past a chunk's count is stale). People turn the entries into the fund's
+    :class:`sim.fund.requests.Requests` (``Behaviour.decisions``, ``people.ask``)."""
 
-    leave: np.ndarray  # bool: retires, dies or emigrates
-    join: np.ndarray  # bool: asks to open an account
-    deposit: np.ndarray  # int32 fen to deposit
-    months: np.ndarray  # int8 months the deposit covers (1 or 3)
-    rent: np.ndarray  # int32 fen to withdraw for rent
-    exit: np.ndarray  # bool: asks to close the account
-    buy: np.ndarray  # bool: buys a home this month
-    repay: np.ndarray  # int32 fen to withdraw for a commercial mortgage (W1)
+    rows: np.ndarray  # int32: the requester's row within the path
+    kinds: np.ndarray  # uint8: bits LEAVE, JOIN, EXIT, BUY, QUARTERLY
+    deposit: np.ndarray  # int32 fen to deposit (0: none)
+    rent: np.ndarray  # int32 fen to withdraw for rent (0: none)
+    repay: np.ndarray  # int32 fen to withdraw for a commercial mortgage (W1; 0: none)
+    counts: np.ndarray  # int64, one per chunk: its requesters
 
     @classmethod
-    def empty(cls, n: int) -> Choices:
-        """Arrays for ``n`` people, reused month after month."""
+    def empty(cls, n: int, paths: int = 1) -> Choices:
+        """Room for ``n`` rows (``paths`` paths laid end to end), reused month after month."""
+        chunks = paths * -(-(n // paths) // CHUNK)
         return cls(
-            leave=np.zeros(n, bool),
-            join=np.zeros(n, bool),
+            rows=np.zeros(n, np.int32),
+            kinds=np.zeros(n, np.uint8),
             deposit=np.zeros(n, np.int32),
-            months=np.ones(n, np.int8),
             rent=np.zeros(n, np.int32),
-            exit=np.zeros(n, bool),
-            buy=np.zeros(n, bool),
             repay=np.zeros(n, np.int32),
+            counts=np.zeros(chunks, np.int64),
         )
+
+    def lane(self, k: int, paths: int) -> Choices:
+        """Path ``k``'s part of a batch's choices (views of its rows and its chunks)."""
+        n, chunks = len(self.rows) // paths, len(self.counts) // paths
+        rows = {f: getattr(self, f)[k * n : (k + 1) * n] for f in self._fields if f != "counts"}
+        return Choices(**rows, counts=self.counts[k * chunks : (k + 1) * chunks])
+
+    def requests(self) -> tuple[np.ndarray, ...]:
+        """This path's requests, each kind's people in row order: who leaves, joins,
+        deposits (with the fen and months), withdraws for rent (fen), exits, buys, and
+        withdraws for a mortgage (fen); int64 arrays, in one pass over the entries."""
+        return _sort_out(self.counts, CHUNK, self.rows, self.kinds, self.deposit, self.rent,
+                         self.repay)  # fmt: skip
+
+
+@numba.njit(cache=True)
+def _sort_out(counts, chunk, rows, kinds, deposit, rent, repay):
+    """:meth:`Choices.requests`: count each kind, then fill."""
+    n = np.zeros(7, np.int64)  # leave, join, deposit, rent, exit, buy, repay
+    for j in range(len(counts)):
+        for e in range(j * chunk, j * chunk + counts[j]):
+            f = kinds[e]
+            n[0] += (f & LEAVE) > 0
+            n[1] += (f & JOIN) > 0
+            n[2] += deposit[e] > 0
+            n[3] += rent[e] > 0
+            n[4] += (f & EXIT) > 0
+            n[5] += (f & BUY) > 0
+            n[6] += repay[e] > 0
+    leave, join = np.empty(n[0], np.int64), np.empty(n[1], np.int64)
+    dep_who = np.empty(n[2], np.int64)
+    dep_fen, dep_months = np.empty(n[2], np.int64), np.empty(n[2], np.int64)
+    rent_who, rent_fen = np.empty(n[3], np.int64), np.empty(n[3], np.int64)
+    exit_, buy = np.empty(n[4], np.int64), np.empty(n[5], np.int64)
+    repay_who, repay_fen = np.empty(n[6], np.int64), np.empty(n[6], np.int64)
+    n[:] = 0
+    for j in range(len(counts)):
+        for e in range(j * chunk, j * chunk + counts[j]):
+            f, who = kinds[e], rows[e]
+            if f & LEAVE:
+                leave[n[0]] = who
+                n[0] += 1
+            if f & JOIN:
+                join[n[1]] = who
+                n[1] += 1
+            if deposit[e] > 0:
+                dep_who[n[2]] = who
+                dep_fen[n[2]] = deposit[e]
+                dep_months[n[2]] = 3 if f & QUARTERLY else 1
+                n[2] += 1
+            if rent[e] > 0:
+                rent_who[n[3]] = who
+                rent_fen[n[3]] = rent[e]
+                n[3] += 1
+            if f & EXIT:
+                exit_[n[4]] = who
+                n[4] += 1
+            if f & BUY:
+                buy[n[5]] = who
+                n[5] += 1
+            if repay[e] > 0:
+                repay_who[n[6]] = who
+                repay_fen[n[6]] = repay[e]
+                n[6] += 1
+    return (leave, join, dep_who, dep_fen, dep_months, rent_who, rent_fen, exit_, buy,
+            repay_who, repay_fen)  # fmt: skip
 
 
 def _logit(p: float) -> float:

@@ -62,19 +62,21 @@ class Lanes:
         }
         return _replace(record, fields)
 
-    def _array(self, key: str, shape: tuple, dtype) -> np.ndarray:
-        """The joined array ``key`` (allocated zeroed by the first path to ask); each path
-        asks for the same row shape and type."""
-        dtype = np.dtype(dtype)
+    def _rows(self, key: str, path: int, shape: tuple, dtype) -> np.ndarray:
+        """Path ``path``'s rows of the joined array ``key`` (allocated zeroed by the first
+        path to ask): ``shape[0]`` rows a path — a row a person, or a chunk — and every
+        path asks for the same shape and type."""
+        dtype, shape = np.dtype(dtype), tuple(shape)
         whole = self._whole.get(key)
         if whole is None:
-            whole = self._whole[key] = np.zeros((self.paths * self.n, *shape), dtype)
-        elif whole.shape[1:] != tuple(shape) or whole.dtype != dtype:
+            whole = self._whole[key] = np.zeros((self.paths * shape[0], *shape[1:]), dtype)
+        elif (len(whole) // self.paths, *whole.shape[1:]) != shape or whole.dtype != dtype:
             raise ValueError(
                 f"{key}: the paths' arrays differ in shape or type "
-                f"({whole.shape[1:]} {whole.dtype} and {tuple(shape)} {dtype})"
+                f"({(len(whole) // self.paths, *whole.shape[1:])} {whole.dtype} and "
+                f"{shape} {dtype})"
             )
-        return whole
+        return whole[path * shape[0] : (path + 1) * shape[0]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,15 +86,10 @@ class Lane:
     lanes: Lanes
     path: int
 
-    @property
-    def rows(self) -> slice:
-        """This path's rows of every joined array."""
-        n = self.lanes.n
-        return slice(self.path * n, (self.path + 1) * n)
-
     def zeros(self, key: str, dtype, shape: tuple = ()) -> np.ndarray:
-        """This path's rows of the joined array ``key``, zero (not yet written)."""
-        return self.lanes._array(key, shape, dtype)[self.rows]
+        """This path's rows of the joined array ``key`` (one a person, each of ``shape``),
+        zero (not yet written)."""
+        return self.lanes._rows(key, self.path, (self.lanes.n, *shape), dtype)
 
     def full(self, key: str, value, dtype) -> np.ndarray:
         """This path's rows of the joined array ``key``, set to ``value``."""
@@ -101,22 +98,22 @@ class Lane:
         return rows
 
     def place(self, key: str, values: np.ndarray) -> np.ndarray:
-        """``values`` (one per person) copied into this path's rows of ``key``."""
+        """``values`` copied into this path's rows of ``key``: one a person, or any number
+        the same for every path (a row a chunk of people: :mod:`sim.core.chunks`)."""
         values = np.asarray(values)
-        if values.shape[:1] != (self.lanes.n,):
-            raise ValueError(f"{key}: {values.shape[:1]} rows, a path has {self.lanes.n}")
-        rows = self.zeros(key, values.dtype, values.shape[1:])
+        if values.ndim == 0:
+            raise ValueError(f"{key}: a single value, not rows")
+        rows = self.lanes._rows(key, self.path, values.shape, values.dtype)
         rows[:] = values
         return rows
 
     def hold(self, key: str, record: Any) -> Any:
-        """``record`` built over this path's rows: every field that is an array of one row
-        per person is copied into the joined array ``key.<field>``; the rest are kept."""
-        n = self.lanes.n
+        """``record`` built over this path's rows: every field that is an array is copied
+        into the joined array ``key.<field>`` (:meth:`place`); the rest are kept."""
         fields = {
             name: self.place(f"{key}.{name}", value)
             for name in _field_names(record)
-            if isinstance(value := getattr(record, name), np.ndarray) and value.shape[:1] == (n,)
+            if isinstance(value := getattr(record, name), np.ndarray) and value.ndim
         }
         return _replace(record, fields)
 

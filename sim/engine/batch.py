@@ -8,13 +8,13 @@ arrays are laid end to end in shared arrays: path ``p`` of the batch owns rows
 arrays are allocated first (:class:`~sim.core.lanes.Lanes`) and each path's
 people and accounts are built over their rows (``lane=``), so the batch is a
 client of its paths: it reads the joined arrays, and never swaps a path's.
-Three times a month the paths meet
+Twice a month the paths meet
 (:class:`Meeting`), and the last to arrive runs one kernel call for all:
 
-1. ``earn`` — this month's income (:func:`sim.agents.income.step_income`);
-2. ``decide`` — every person's choices (:meth:`Behaviour.choose`), read back
-   by each path as its own decisions;
-3. ``end_month`` — the ledgers' one-pass month end
+1. ``earn_and_decide`` — this month's income, then every person's choices, a
+   chunk of people at a time (:func:`sim.agents.monthly.earn_and_choose`), read
+   back by each path as its own decisions;
+2. ``end_month`` — the ledgers' one-pass month end
    (:func:`sim.fund.month_end.close_months`), which each path's fund then
    checks and books as its own (:meth:`Ledger.end_month`).
 
@@ -40,7 +40,7 @@ import numpy as np
 import simpy
 
 from sim.agents.behaviour import Behaviour
-from sim.agents.income import step_income
+from sim.agents.monthly import earn_and_choose
 from sim.agents.people import CHOICES, INCOME, MEMORY, POPULATION, People
 from sim.core.lanes import Lanes
 from sim.core.months import is_settlement_month
@@ -143,14 +143,13 @@ class Batch:
                 return whole_aged
 
             self.aged = aged
-        self.earning = Meeting(env, self.paths, self._earn, "income")
-        self.deciding = Meeting(env, self.paths, self._decide, "choices")
+        self.living = Meeting(env, self.paths, self._earn_and_decide, "income and choices")
         self.ending = Meeting(env, self.paths, self._end_month, "month end")
 
     def check_finished(self) -> None:
         """After the run: no path may be left waiting for others that had stopped (paths of
         different horizons are not one scenario)."""
-        for meeting in (self.earning, self.deciding, self.ending):
+        for meeting in (self.living, self.ending):
             if meeting.waiting():
                 raise RuntimeError(
                     f"paths {meeting.waiting()} of the batch were left waiting "
@@ -158,14 +157,11 @@ class Batch:
                 )
 
     # ------------------------------------------------------------------ the meetings
-    # In a SimPy process: ``value = yield from batch.earn(...)``.
-    def earn(self, path: int, month: int, shock):
-        """This month's income of every path (after their January tax brackets)."""
-        return (yield from self.earning.meet(path, month, shock))
-
-    def decide(self, path: int, month: int, view: FundView, **hooks: float):
-        """Every path's choices; returns this path's ``Decisions``."""
-        return (yield from self.deciding.meet(path, month, view, hooks))
+    # In a SimPy process: ``value = yield from batch.earn_and_decide(...)``.
+    def earn_and_decide(self, path: int, month: int, shock, view: FundView, **hooks: float):
+        """This month's income of every path (after their January tax brackets) and every
+        path's choices, in one kernel call; returns this path's ``Decisions``."""
+        return (yield from self.living.meet(path, month, shock, view, hooks))
 
     def end_month(self, path: int):
         """The ledgers' one-pass month end, after every path's desk; returns this path's
@@ -173,32 +169,18 @@ class Batch:
         (:meth:`Ledger.closes_in_one_pass`)."""
         return (yield from self.ending.meet(path))
 
-    def _earn(self, args: list) -> list:
-        month, shock = _same(args, "month and income shock", _shock_key)
-        if self.paths == 1:
-            self.people[0].earn(month, shock)
-        else:
-            step_income(
-                self.people[0].config,
-                self.pop,
-                self.income,
-                [p.rng for p in self.people],
-                month,
-                self.state.alive,
-                shock,
-            )
-        return [None] * self.paths
-
-    def _decide(self, args: list) -> list:
-        month, view, hooks = _same(args, "month, published terms and stress hooks", _decide_key)
-        if self.paths == 1:
-            p = self.people[0]
-            return [p.behaviour.decide(month, p.income, p.state, view, **hooks)]
-        # the batch's view: the same terms, every account over all paths' rows
-        view = dataclasses.replace(view, **own_accounts(self.acc, self.aged()))
+    def _earn_and_decide(self, args: list) -> list:
+        what = "month, income shock, published terms and stress hooks"
+        month, shock, view, hooks = _same(args, what, _live_key)
         hpi = hooks.get("house_price_index", 1.0)
         choice = {k: v for k, v in hooks.items() if k != "house_price_index"}
-        self.behaviour.choose(month, self.income, self.state, view, **choice)
+        if self.paths == 1:
+            p = self.people[0]
+            out = earn_and_choose(p.behaviour, p.income, p.state, month, shock, view, **choice)
+            return [p.behaviour.decisions(month, out, hpi)]
+        # the batch's view: the same terms, every account over all paths' rows
+        view = dataclasses.replace(view, **own_accounts(self.acc, self.aged()))
+        earn_and_choose(self.behaviour, self.income, self.state, month, shock, view, **choice)
         return [p.behaviour.decisions(month, p.behaviour.outputs, hpi) for p in self.people]
 
     def _end_month(self, args: list) -> list:
@@ -248,6 +230,11 @@ def _same(args: list, what: str, key: Callable) -> tuple:
                 f"the paths of a batch disagree on the {what}: a batch runs one scenario"
             )
     return args[0]
+
+
+def _live_key(args: tuple) -> tuple:
+    month, shock, view, hooks = args
+    return (_shock_key((month, shock)), _decide_key((month, view, hooks)))
 
 
 def _shock_key(args: tuple) -> tuple:

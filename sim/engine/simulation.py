@@ -8,22 +8,22 @@ counts months from the scenario's start. Every month
 1. the shocks in force (:func:`sim.scenario.shocks.in_force`, a pure function);
 2. ``fund.open_month`` — their policy changes and house prices, the books open;
 3. ``people.new_tax_year`` — January tax brackets (D3);
-4. ``batch.earn`` — this month's income (the income kernel);
-5. ``batch.decide`` — everyone's choices, given the fund's view (the
-   behaviour kernel);
-6. :func:`sim.agents.people.visit` — people send their requests
+4. ``batch.earn_and_decide`` — this month's income, then everyone's choices
+   given the fund's view, a chunk of people at a time in one kernel
+   (:mod:`sim.agents.monthly`);
+5. :func:`sim.agents.people.visit` — people send their requests
    (``fund.handle``) and learn from the answers; buyers get quotes, choose
    their financing and apply (``fund.quote``, ``fund.apply``);
-7. ``fund.desk()`` — the pool's cash flows and the loan desk (a SimPy process
+6. ``fund.desk()`` — the pool's cash flows and the loan desk (a SimPy process
    serving the first-come queue, F5);
-8. ``batch.end_month`` — the accounts' one-pass month end, then
+7. ``batch.end_month`` — the accounts' one-pass month end, then
    ``fund.close_month(end)`` — month end of the accounts, the loan book and
    the pool, each book checked (a mismatch aborts the path naming the month
    and every line);
-9. the record: the fund's figures (:func:`sim.fund.figures.month_figures`)
+8. the record: the fund's figures (:func:`sim.fund.figures.month_figures`)
    and the people's.
 
-Steps 4, 5 and 8 are the meetings of the path's :class:`~sim.engine.batch.Batch`:
+Steps 4 and 7 are the meetings of the path's :class:`~sim.engine.batch.Batch`:
 alone, a batch of one; in :func:`simulate_batch`, one kernel call a month for
 all its paths.
 
@@ -118,13 +118,12 @@ class Simulation:
             fund.open_month(month, shocks)
             view = fund.view(month)
             people.new_tax_year(month, view)
-            yield from batch.earn(k, month, shocks.income)
             hooks = {
                 "exit_multiplier": shocks.exit_multiplier,
                 "purchase_multiplier": shocks.purchase_multiplier,
                 "house_price_index": shocks.house_price_index,
             }
-            decisions = yield from batch.decide(k, month, view, **hooks)
+            decisions = yield from batch.earn_and_decide(k, month, shocks.income, view, **hooks)
             seen = visit(people, fund, month, view, decisions, **hooks)
             yield from fund.desk()
             end = yield from batch.end_month(k)
