@@ -94,6 +94,7 @@ def _normal_table(cells: int = 1 << 14, eps: float = 2.0**-22) -> np.ndarray:
 
 NORMAL_TABLE = _normal_table()
 """Quantile table for :func:`normal_at`; pass it into kernels as an argument."""
+_TABLE = NORMAL_TABLE.tolist()  # the same float64 values, as Python floats
 
 
 @numba.njit(inline="always")
@@ -161,6 +162,22 @@ class Draws:
         """Standard normal, one per person (all, or those in ``who``)."""
         people = np.arange(self.n) if who is None else np.asarray(who, dtype=np.int64)
         return _fill(self.key(purpose, month), people, NORMAL_TABLE, True)
+
+    def normal_one(self, purpose: str, month: int, person: int = 0) -> float:
+        """One person's standard normal: ``normal(purpose, month, [person])[0]``, the same
+        number, computed in Python (no kernel launch: a path's one monthly draw, e.g. the
+        employees' housing activity, costs 2 µs instead of 15)."""
+        return normal_one(stream_key(self.seed, self.path, purpose, month), person)
+
+
+def normal_one(key: int, person: int) -> float:
+    """:func:`normal_at` for one draw, in Python integers and floats: the same operations in
+    the same order (``tests/test_random.py`` checks it against the kernel)."""
+    z = (person * 0x9E3779B97F4A7C15 + key) & _MASK
+    z = _mix_int(z)
+    pos = float(z >> 11) * TWO_53 * (len(_TABLE) - 1)
+    j = int(pos)
+    return _TABLE[j] + (pos - j) * (_TABLE[j + 1] - _TABLE[j])
 
 
 def path_keys(draws: Sequence[Draws], purpose: str, month: int) -> np.ndarray:

@@ -140,6 +140,7 @@ class EmployeeSegment:
             "loan.rate_first_long", start_month
         )
         self._carry = 0.0  # fractions of a loan asked for, carried to next month
+        self._lend_rate: tuple = (None, None, 0.0)  # (month, policy, rate) of the last loan
 
     @property
     def loan_balance(self) -> int:
@@ -162,7 +163,7 @@ class EmployeeSegment:
         """The month's housing-market luck: lognormal, mean 1, log-sd ``activity_noise``;
         keyed by seed, path and month (common random numbers across policies)."""
         sd = self.params.activity_noise
-        return math.exp(sd * float(self.draws.normal(ACTIVITY, month)[0]) - sd * sd / 2)
+        return math.exp(sd * self.draws.normal_one(ACTIVITY, month) - sd * sd / 2)
 
     def step(
         self,
@@ -243,7 +244,7 @@ class EmployeeSegment:
         self._carry = wanted - loans
         size = self.loan_size(month, size_index, 1.0)
         factor = self.policy["liquidity.rationing_ceiling"][level - 1] if level > 0 else 1.0
-        rationed = self.loan_size(month, size_index, factor)
+        rationed = size if factor == 1.0 else self.loan_size(month, size_index, factor)
         return Demand(loans if rationed > 0 else 0, rationed, size - rationed)
 
     def loan_size(self, month: int, size_index: float, ceiling_factor: float) -> int:
@@ -259,8 +260,12 @@ class EmployeeSegment:
         return round_yuan_to_fen(size)
 
     def lend(self, month: int, amount_fen: int, count: float) -> None:
-        """Loans to employees granted at the desk: a new vintage at the rate in force."""
-        rate = self.policy.at("loan.rate_first_long", month)
+        """Loans to employees granted at the desk: a new vintage at the rate in force (looked
+        up once a month: the desk grants some twenty tranches)."""
+        last_month, policy, rate = self._lend_rate
+        if last_month != month or policy is not self.policy:
+            rate = self.policy.at("loan.rate_first_long", month)
+            self._lend_rate = (month, self.policy, rate)
         self.book.add(int(amount_fen), count, self.params.term_months, rate)
 
 

@@ -66,6 +66,7 @@ class Vintages:
         self.remaining = left.astype(np.int64)
         self.rate = np.full(len(left), float(rate))
         self._fresh = False  # the last vintage is this month's: more loans join it
+        self._due: tuple[np.ndarray, np.ndarray] | None = None  # _schedule, until a change
 
     @property
     def outstanding(self) -> int:
@@ -79,6 +80,7 @@ class Vintages:
 
     def add(self, amount: int, count: float, term: int, rate: float) -> None:
         """A month's loans granted, as one new vintage (a month's tranches join one)."""
+        self._due = None
         if self._fresh:
             self.balance[-1] += np.int64(amount)
             self.count[-1] += float(count)
@@ -92,12 +94,21 @@ class Vintages:
     def reprice(self, rate: float) -> None:
         """Every loan to the rate in force (1 January, FACTS.md)."""
         self.rate[:] = rate
+        self._due = None
 
     def scheduled(self) -> int:
         """This month's scheduled principal, fen (before defaults and prepayments)."""
         return int(self._schedule()[1].sum())
 
     def _schedule(self) -> tuple[np.ndarray, np.ndarray]:
+        """This month's interest and scheduled principal by vintage (fen), computed once
+        between changes to the book: the record's survival horizon reads it at month end and
+        the next month's :meth:`step` (``add``, ``reprice`` and ``step`` forget it)."""
+        if self._due is None:
+            self._due = self._compute_schedule()
+        return self._due
+
+    def _compute_schedule(self) -> tuple[np.ndarray, np.ndarray]:
         b, r, n = self.balance.astype(float), self.rate / 12, self.remaining.astype(float)
         interest = np.round(b * r).astype(np.int64)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -110,6 +121,7 @@ class Vintages:
         share of a default's principal recovered."""
         self._fresh = False
         interest, sched = self._schedule()
+        self._due = None
         after = self.balance - sched
         gone = np.round(after * default).astype(np.int64)
         early = np.round((after - gone) * prepay).astype(np.int64)

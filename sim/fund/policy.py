@@ -54,12 +54,17 @@ class Param:
     source: str
     assumption: str | None
     origin: str
+    starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # the first months of ``dated``, once: ``at`` runs some fifty times a path-month
+        object.__setattr__(self, "starts", tuple(m for m, _ in self.dated))
 
     def at(self, month: int) -> Any:
         """The value in force in ``month``."""
         if not self.dated:
             return self.value
-        starts = [m for m, _ in self.dated]
+        starts = self.starts
         i = bisect.bisect_right(starts, month) - 1
         if i < 0:
             raise InputError(
