@@ -12,7 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from sim.fund.books import MonthBooks
-from sim.fund.loan_book import ACTIVE, DEFAULTED, LoanBook, LoanMonth
+from sim.fund.loan_book import ACTIVE, DEFAULTED, Due, LoanBook, LoanMonth
 from sim.fund.policy import Policy
 from sim.fund.pool_books import PoolBooks, PoolMonthEnd
 from sim.fund.reserve import adequacy, stressed_loss
@@ -61,9 +61,10 @@ def cohort_figures(book: LoanBook, cohort_month: int | None) -> dict[str, float]
 
 
 def month_figures(
-    fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd
+    fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd, due: Due | None = None
 ) -> dict[str, float]:
-    """Every fund series of the month (see :data:`sim.engine.simulation.SERIES`), money in fen."""
+    """Every fund series of the month (see :data:`sim.engine.simulation.SERIES`), money in fen;
+    ``due`` the loan book's :meth:`~sim.fund.loan_book.LoanBook.due` now, if the caller has it."""
     money, policy, hpi = fund.money, fund.policy, fund.house_price_index
     pool, employee, segment = money.pool, money.employee, money.segment
     cash, seg, sheet = end.cash, end.segment, end.sheet
@@ -71,7 +72,7 @@ def month_figures(
     pool_dep = deposit_balance + employee.deposit_balance
     pool_loans = loan_balance + employee.loan_balance
     queue_len, queue_amount = pool.queued()
-    _, owed = fund.book.amount_due()
+    _, owed = fund.book.amount_due(due)
     employee_due = employee.book.scheduled()
     scheduled = int(owed.sum()) + employee_due
     stressed = stressed_loss(fund.book, policy, hpi)

@@ -126,6 +126,8 @@ class Fund:
         self.cohort_month: int | None = None  # the stress cohort's cut-off (sim.fund.figures)
         self.held: list = []  # (month, PolicyChange) a shock started: held through switches
         self._open: OpenMonth | None = None
+        self._settling = np.zeros(n, bool)  # scratch: borrowers who leave this month (all False)
+        self._carried: tuple[int, Due] | None = None  # month end's due, and the book it is of
 
     # ------------------------------------------------------------------ the month
     def open_month(self, month: int, shocks) -> None:
@@ -213,12 +215,14 @@ class Fund:
             )
         accounts = self.counter.close_month(end)
         loans = self.book.close_month()
+        due = self.book.due()  # the survival horizon's repayments: next month's, unless the
+        self._carried = (self.book.changes, due)  # book changes first (January repricing)
         settle = is_settlement_month(m.month, self.policy["interest.settlement_month"])
         pool = self.money.close_month(
             m.month, self.policy, accounts, loans, m.employee, m.interest, m.opening, settle=settle
         )
         self._open = None
-        return FundMonth(accounts, loans, pool, month_figures(self, accounts, loans, pool))
+        return FundMonth(accounts, loans, pool, month_figures(self, accounts, loans, pool, due))
 
     def _month(self) -> OpenMonth:
         if self._open is None:
@@ -230,7 +234,9 @@ class Fund:
         view, the repayments and their collection: nothing changes the book in between."""
         m = self._month()
         if m.due is None:
-            m.due = self.book.due()
+            carried, self._carried = self._carried, None
+            fresh = carried is None or carried[0] != self.book.changes
+            m.due = self.book.due() if fresh else carried[1]
         return m.due
 
     # ------------------------------------------------------------------ loans
@@ -246,7 +252,10 @@ class Fund:
         from_income, from_balance = split_payment(
             owed, capacity, acc.balance[person], from_balance=self.repay_from_balance
         )
-        settling = np.isin(person, leavers)
+        mark = self._settling  # np.isin(person, leavers), in three fancy indexings
+        mark[leavers] = True
+        settling = mark[person]
+        mark[leavers] = False
         from_income[settling], from_balance[settling] = owed[settling], 0
         take = from_balance > 0
         if take.any():

@@ -149,6 +149,8 @@ class LoanBook:
         for name, dtype in self._FIELDS.items():
             setattr(self, name, np.zeros(capacity, dtype=dtype))
         self.month_books: LoanMonth | None = None
+        self.changes = 0  # counts the methods that changed the book (a due computed is kept
+        # while it stands still: :class:`sim.fund.fund.Fund` reuses month end's for the next)
 
     # -------------------------------------------------------------- new loans
     def disburse(
@@ -156,6 +158,7 @@ class LoanBook:
     ) -> np.ndarray:
         """Add loans; return their row indices. Rates are those in force this month."""
         books = self._books(month)  # opens the month before the book grows
+        self.changes += 1
         person = np.atleast_1d(np.asarray(person, np.int64))
         k = len(person)
         self._grow(self.n + k)
@@ -179,6 +182,7 @@ class LoanBook:
 
     def reprice(self, month: int) -> None:
         """Each 1 January: every active loan takes the rate now in force (FACTS.md)."""
+        self.changes += 1
         a = self.active()
         self.rate[a] = loan_rate(self.policy, month, self.first_home[a], self.term[a])
         left = np.maximum(self.months_left[a], 1)
@@ -212,8 +216,11 @@ class LoanBook:
         """Apply this month's payments (aligned with :meth:`amount_due`'s rows), then
         arrears, defaults and the month's reconciliation. ``hpi`` is the house-price index;
         ``due`` this month's :meth:`due` if the caller has it (the book unchanged since)."""
-        books = self._books(month)
         a, interest, principal_due = self.due() if due is None else due
+        if self.month_books is None:  # the month opens with the book ``due`` was taken from
+            self.month_books = LoanMonth(month, int(self.principal[a].sum()))
+        books = self.month_books
+        self.changes += 1
         books.interest_due += int(interest.sum())
         # interest first (overdue, then current), then principal (overdue, then current)
         owed_interest = self.overdue_interest[a] + interest
@@ -238,6 +245,7 @@ class LoanBook:
         The installment is recomputed over the remaining term.
         """
         books = self._books(month)
+        self.changes += 1
         rows = np.asarray(rows, np.int64)
         ok = self.status[rows] == ACTIVE
         room = self.principal[rows] - self.overdue_principal[rows]
@@ -278,10 +286,15 @@ class LoanBook:
         equal principal, whose instalment shrinks, ÷ its first (largest) instalment at
         today's rate, so an instalment missed long ago still counts once."""
         overdue = self.overdue_interest[rows] + self.overdue_principal[rows]
+        if not overdue.any():  # everyone paid up (most months): no instalment to divide by
+            return np.zeros(len(rows), np.int16)
+        equal_principal = self.equal_principal[rows]
+        if not equal_principal.any():
+            return instalments_overdue(overdue, self.installment[rows])
         first = self.original[rows] // np.maximum(self.term[rows], 1) + round_fen(
             self.original[rows] * (self.rate[rows] / 12.0)
         )
-        unit = np.where(self.equal_principal[rows], first, self.installment[rows])
+        unit = np.where(equal_principal, first, self.installment[rows])
         return instalments_overdue(overdue, unit)
 
     def _finish(self, rows: np.ndarray, books: LoanMonth) -> None:

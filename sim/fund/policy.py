@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -114,15 +115,15 @@ class Policy:
         times the minimum ratio, rounded to the fen.
         """
         if self["deposit.floor_basis"] == "fixed":
-            return yuan_to_fen(self.at("deposit.floor", month))
-        return round_yuan_to_fen(self.at("deposit.min_wage", month) * self["deposit.min_ratio"])
+            return _fen(self.at("deposit.floor", month))
+        return _rounded_fen(self.at("deposit.min_wage", month) * self["deposit.min_ratio"])
 
     def cap_fen(self, month: int) -> int:
         """The monthly deposit cap in force in ``month``, in fen (D1); under
         ``deposit.capped = false`` (X5, Suzhou) :data:`NO_CAP_FEN`, which no deposit reaches."""
         if not self["deposit.capped"]:
             return NO_CAP_FEN
-        return yuan_to_fen(self.at("deposit.monthly_cap", month))
+        return _fen(self.at("deposit.monthly_cap", month))
 
     def assumptions(self) -> list[Param]:
         """Every parameter whose value is an assumption, not a published number."""
@@ -152,6 +153,18 @@ class Policy:
             new[key] = replace(self.params[key], value=value, dated=dated, origin=origin)
         _check_consistency(origin, new)
         return replace(self, params=MappingProxyType(new))
+
+
+@functools.lru_cache(maxsize=256, typed=True)
+def _fen(yuan: float) -> int:
+    """:func:`yuan_to_fen` of a policy's amount, once per amount (the view asks each month)."""
+    return yuan_to_fen(yuan)
+
+
+@functools.lru_cache(maxsize=256, typed=True)
+def _rounded_fen(yuan: float) -> int:
+    """:func:`round_yuan_to_fen` of a derived amount, once per amount."""
+    return round_yuan_to_fen(yuan)
 
 
 def policy_path(name: str | Path) -> Path:
