@@ -7,9 +7,8 @@ closed; money in fen (the engine writes it in yuan). The people's own figures
 
 from __future__ import annotations
 
+import functools
 from typing import Protocol
-
-import numpy as np
 
 from sim.fund.books import MonthBooks
 from sim.fund.loan_book import ACTIVE, DEFAULTED, Due, LoanBook, LoanMonth
@@ -89,7 +88,7 @@ def month_figures(
         "loans_disbursed": loan.disbursed_count,
         "loans_disbursed_amount": loan.disbursed,
         "loan_queue_length": queue_len,
-        "loan_queue_wait_months": float(np.mean(waits)) if waits else 0.0,
+        "loan_queue_wait_months": sum(waits) / len(waits) if waits else 0.0,  # = np.mean
         "loan_balance": loan_balance,
         "deposit_balance": deposit_balance,
         "loan_to_deposit": loan_balance / deposit_balance if deposit_balance else 0.0,
@@ -134,15 +133,26 @@ def month_figures(
         "segment_costs": seg.costs,
     }
     values |= pool_flows(lb, loan, end) | {"liquidity_level": fund.liquidity_level}
-    values |= {f"members.{c}": k for c, k in zip(fund.group_names, lb.open_by_group, strict=True)}
-    values |= {
-        f"withdrawals.{name}": int(lb.withdrawals.get(kind, 0))
-        for name, kind in WITHDRAWAL_KINDS.items()
-    }
+    values.update(zip(_names("members.", fund.group_names), lb.open_by_group, strict=True))
+    withdrawn = lb.withdrawals
+    values.update((name, int(withdrawn.get(kind, 0))) for name, kind in _WITHDRAWN)
     values |= cohort_figures(fund.book, fund.cohort_month)
-    values |= {f"cash_in.{k}": v for k, v in cash.cash_in.items()}
-    values |= {f"cash_out.{k}": v for k, v in cash.cash_out.items()}
+    values.update(zip(_names("cash_in.", cash.cash_in), cash.cash_in.values(), strict=True))
+    values.update(zip(_names("cash_out.", cash.cash_out), cash.cash_out.values(), strict=True))
     return values
+
+
+_WITHDRAWN = tuple((f"withdrawals.{name}", kind) for name, kind in WITHDRAWAL_KINDS.items())
+
+
+@functools.cache
+def _prefixed(prefix: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{prefix}{name}" for name in names)
+
+
+def _names(prefix: str, names) -> tuple[str, ...]:
+    """The record's names of a group of figures (``cash_in.deposits``, …), made once."""
+    return _prefixed(prefix, tuple(names))
 
 
 POOL_FLOW_SERIES = (

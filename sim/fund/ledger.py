@@ -38,6 +38,7 @@ from sim.fund.ring import MAX_FEN
 from sim.fund.withdrawals import Kind
 
 _REASONS = [r.code for r in Refusal]
+_KINDS = {k.value: k for k in Kind}  # a kind by name or member, without the enum's call
 
 
 class Ledger:
@@ -246,7 +247,7 @@ class Ledger:
         ``mortgage`` (bool per person) marks repayments of a commercial
         mortgage, allowed without a fund loan (W1).
         """
-        kind = Kind(kind)
+        kind = _KINDS.get(kind) or Kind(kind)
         who = self._who(who)
         amount = self._fen(amount_fen, who)
         limit = None if limit_fen is None else self._fen(limit_fen, who)
@@ -266,7 +267,7 @@ class Ledger:
 
     def close(self, who, kind: Kind | str) -> np.ndarray:
         """Close accounts by voluntary exit (W3, S4) or full withdrawal (W4)."""
-        kind = Kind(kind)
+        kind = _KINDS.get(kind) or Kind(kind)
         if kind not in (Kind.EXIT, Kind.FULL):
             raise ValueError(f"close takes exit or full, not {kind}")
         who = self._who(who)
