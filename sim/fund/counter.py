@@ -61,6 +61,7 @@ class Counter:
         self.ledger = Ledger(n, policy, start, group=group, groups=groups)
         self.policy = policy
         self._quoted: Quotes | None = None  # the month's quote, which a purchase must answer
+        self._views: dict = {}  # the view's read-only arrays, kept while the arrays are
 
     def open_month(self) -> None:
         """Open the accounts' books of the next month."""
@@ -91,7 +92,7 @@ class Counter:
             quarterly_allowed=3 in policy["deposit.allowed_months"],
             tax_rates=policy["tax.iit_rates"],
             policy=policy,
-            **own_accounts(acc, self.ledger.aged(), due_who, due_fen),
+            **own_accounts(acc, self.ledger.aged(), due_who, due_fen, views=self._views),
         )
 
     def handle(self, r: Requests) -> Answers:

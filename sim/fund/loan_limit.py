@@ -40,6 +40,7 @@ by name from data, never evaluated from a file.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -191,7 +192,9 @@ def max_loan_fen(policy: Policy, price_fen, first_home) -> np.ndarray:
 def liquidity_level(policy: Policy, loan_to_deposit: float) -> int:
     """The centre's liquidity line crossed: 0 below the first threshold of
     ``liquidity.rationing_thresholds`` (个贷率 85/90/95% by default), else its number (F5)."""
-    return int(np.searchsorted(policy["liquidity.rationing_thresholds"], loan_to_deposit, "right"))
+    # np.searchsorted(…, "right") on the thresholds (strictly increasing, checked on loading),
+    # without making an array of the tuple three times a month; a NaN ratio is above them all
+    return bisect.bisect_right(policy["liquidity.rationing_thresholds"], loan_to_deposit)
 
 
 def rationing_level(policy: Policy, loan_to_deposit: float) -> int:
