@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.core.money import yuan_to_fen
 from sim.fund.params import EDUCATION_LEVELS
 from sim.fund.policy import Policy
 
@@ -30,9 +29,9 @@ def opening_bonus_fen(
 
     ``education`` holds indices into :data:`EDUCATION_LEVELS`.
     """
-    base = yuan_to_fen(policy.at("subsidy.opening_bonus", month))
-    family = yuan_to_fen(policy.at("subsidy.opening_bonus_two_children", month))
-    talent = yuan_to_fen(policy.at("subsidy.opening_bonus_talent", month))
+    base = policy.fen_at("subsidy.opening_bonus", month)
+    family = policy.fen_at("subsidy.opening_bonus_two_children", month)
+    talent = policy.fen_at("subsidy.opening_bonus_talent", month)
     is_family = np.asarray(children) >= 2
     is_talent = np.asarray(education) >= education_code(policy["subsidy.talent_min_education"])
     if policy["subsidy.bonus_stacking"] == "max":

@@ -46,7 +46,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.core.money import yuan_to_fen
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
 
@@ -164,17 +163,17 @@ def balance_multiple(
     loan.amount_floor)`` in fen — the published "N times the balance" designs."""
     multiple = policy.at("loan.balance_multiple", month) * multiple_factor
     amount = np.floor(req.balance * multiple).astype(np.int64)
-    return np.maximum(amount, yuan_to_fen(policy.at("loan.amount_floor", month)))
+    return np.maximum(amount, policy.fen_at("loan.amount_floor", month))
 
 
 def ceiling_fen(policy: Policy, month: int, deposit_months) -> np.ndarray:
     """The loan ceiling by months deposited, in fen (L2, X4): ``loan.long_ceiling`` from
     ``loan.long_ceiling_months`` on when that is above 0, else ``loan.ceiling``."""
-    base = yuan_to_fen(policy.at("loan.ceiling", month))
+    base = policy.fen_at("loan.ceiling", month)
     after = policy["loan.long_ceiling_months"]
     if not after:
         return np.full(np.shape(deposit_months), base, np.int64)
-    long = yuan_to_fen(policy.at("loan.long_ceiling", month))
+    long = policy.fen_at("loan.long_ceiling", month)
     return np.where(np.asarray(deposit_months) >= after, long, base).astype(np.int64)
 
 

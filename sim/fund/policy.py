@@ -107,6 +107,11 @@ class Policy:
             raise KeyError(f"{key} is dated: use Policy.at(key, month)")
         return p.value
 
+    def fen_at(self, key: str, month: int) -> int:
+        """``yuan_to_fen(self.at(key, month))``: an amount in yuan in force, in whole fen
+        (refused if finer than a fen); converted once per amount, not once a month."""
+        return _fen(self.params[key].at(month))
+
     def floor_fen(self, month: int) -> int:
         """The deposit floor in force in ``month``, in fen (D1, D2).
 
