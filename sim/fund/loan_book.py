@@ -149,6 +149,7 @@ class LoanBook:
         for name, dtype in self._FIELDS.items():
             setattr(self, name, np.zeros(capacity, dtype=dtype))
         self.month_books: LoanMonth | None = None
+        self._active: tuple | None = None  # (changes, n), status array, active rows
         self.changes = 0  # counts the methods that changed the book (a due computed is kept
         # while it stands still: :class:`sim.fund.fund.Fund` reuses month end's for the next)
 
@@ -176,6 +177,7 @@ class LoanBook:
         self.collateral[rows] = per_ask(np.asarray(collateral_fen, np.int64), (k,))
         self.hpi_at_start[rows], self.disbursed_month[rows] = hpi, month
         self.n += k
+        self.changes += 1
         books.disbursed += int(amount.sum())
         books.disbursed_count += k
         return rows
@@ -269,8 +271,15 @@ class LoanBook:
 
     # -------------------------------------------------------------- views
     def active(self) -> np.ndarray:
-        """Row indices of loans still being repaid."""
-        return np.flatnonzero(self.status[: self.n] == ACTIVE)
+        """Row indices of loans still being repaid (read-only: kept while the book's methods
+        have not changed it, some six calls a month)."""
+        key = (self.changes, self.n, self.status)
+        kept = self._active
+        if kept is None or kept[0] != key[:2] or kept[1] is not key[2]:
+            rows = np.flatnonzero(self.status[: self.n] == ACTIVE)
+            rows.flags.writeable = False
+            self._active = kept = (key[:2], key[2], rows)
+        return kept[2]
 
     def outstanding(self) -> int:
         """Principal outstanding on all active loans, in fen."""
@@ -304,6 +313,7 @@ class LoanBook:
             & (self.status[rows] == ACTIVE)
         ]
         self.status[done] = REPAID
+        self.changes += 1
         books.repaid_in_full.extend(self.person[done].tolist())
 
     def _defaults(self, hpi: float, books: LoanMonth) -> None:
@@ -328,6 +338,7 @@ class LoanBook:
         self.principal[bad] = 0
         self.overdue_interest[bad] = self.overdue_principal[bad] = 0
         self.status[bad] = DEFAULTED
+        self.changes += 1
 
     def _books(self, month: int | None) -> LoanMonth:
         if self.month_books is None:
