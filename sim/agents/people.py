@@ -126,7 +126,10 @@ class People:
         ``decisions`` the choices already made with other paths' (``sim.engine.batch``).
         """
         pop, st = self.pop, self.state
-        st.income_record[:] = ((st.income_record << 1) | self.income.active) & 0xFFF
+        rec = st.income_record  # ((rec << 1) | active) & 0xFFF, in place: no temporaries
+        np.left_shift(rec, 1, out=rec)
+        np.bitwise_or(rec, self.income.active, out=rec)
+        np.bitwise_and(rec, 0xFFF, out=rec)
         d = decisions or self.behaviour.decide(month, self.income, st, view, **shocks)
         st.alive[d.leave] = False
         j = d.join

@@ -341,6 +341,8 @@ class Ledger:
 
     def _who(self, who) -> np.ndarray:
         """Person indices as int64, checked to be in range and unique."""
+        if type(who) is np.ndarray and who.dtype == np.int64 and who.ndim == 1 and not len(who):
+            return who  # an empty batch (most kinds, most months, in a small population)
         idx = np.atleast_1d(np.asarray(who))
         if idx.dtype == bool:
             return np.flatnonzero(idx)
