@@ -19,6 +19,7 @@ People write only their own arrays; the fund writes only its own.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -247,9 +248,9 @@ class People:
 
     def deposits_by_cohort(self, answers: Answers) -> dict[str, float]:
         """The month's accepted deposits by cohort, in fen (F7: ``deposits.<cohort>``)."""
-        names = [c.name for c in self.config.cohorts]
+        names = _deposit_names(tuple(c.name for c in self.config.cohorts))
         fen = np.bincount(self.pop.cohort[answers.deposited], answers.deposited_fen, len(names))
-        return {f"deposits.{c}": float(fen[i]) for i, c in enumerate(names)}
+        return dict(zip(names, fen.tolist(), strict=True))
 
     def account_states(self, view: FundView) -> dict[str, int]:
         """Active depositors (open, not dormant), dormant accounts, and housing users (ever a
@@ -280,6 +281,12 @@ def visit(
         bought = fund.apply(people.finance(month, view, quotes))
         people.settle(month, view, apps, members, quotes, bought)
     return Visit(d, answers, bought)
+
+
+@functools.cache
+def _deposit_names(cohorts: tuple[str, ...]) -> tuple[str, ...]:
+    """The record's ``deposits.<cohort>`` names, made once."""
+    return tuple(f"deposits.{c}" for c in cohorts)
 
 
 def update_tax_brackets(st: BehaviourState, income: IncomeState, policy: Policy) -> None:
