@@ -179,12 +179,13 @@ class Counter:
             consecutive_months=consecutive_deposit_months(acc, month, who),
             income_months=b.income_months,
         )
-        limit, _ = loan_limit(policy, month, req, level=level)
+        rate = loan_rate(policy, month, b.first_home, term)
+        limit, _ = loan_limit(policy, month, req, level=level, rate=rate)
         self._quoted = Quotes(
             buyers=b,
             refusal=check_eligibility(policy, req),
             limit_fen=limit,
-            rate=loan_rate(policy, month, b.first_home, term),
+            rate=rate,
             term_months=term,
             max_loan_fen=max_loan_fen(policy, b.price_fen, b.first_home),
         )

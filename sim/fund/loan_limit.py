@@ -205,13 +205,14 @@ def rationing_level(policy: Policy, loan_to_deposit: float) -> int:
 
 
 def loan_limit(
-    policy: Policy, month: int, req: LoanRequest, *, level: int = 0
+    policy: Policy, month: int, req: LoanRequest, *, level: int = 0, rate: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The limit in fen and which term bound it (index into :data:`BINDING`).
 
     ``level`` is the rationing level (:func:`rationing_level`); at level k the
     multiple is cut by ``liquidity.rationing_multiple[k-1]`` and the
-    loan-to-value capped at ``liquidity.rationing_ltv[k-1]``.
+    loan-to-value capped at ``liquidity.rationing_ltv[k-1]``. ``rate`` is
+    :func:`loan_rate` of the request, if the caller has it.
     """
     factor, ltv_cap = 1.0, 1.0
     if level > 0:
@@ -222,7 +223,8 @@ def loan_limit(
     deposits = np.floor(formula(policy, month, req, factor) * boost)
     ltv = max_ltv(policy, req.first_home)
     by_price = np.floor(req.price * np.minimum(ltv, ltv_cap))
-    rate = loan_rate(policy, month, req.first_home, req.term_months)
+    if rate is None:
+        rate = loan_rate(policy, month, req.first_home, req.term_months)
     share = policy["loan.max_repayment_share"]
     capacity = np.floor(req.income * share * annuity_factor(rate, req.term_months))
     ceiling = np.floor(ceiling_fen(policy, month, req.deposit_months) * boost)
