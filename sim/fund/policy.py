@@ -109,8 +109,8 @@ class Policy:
 
     def fen_at(self, key: str, month: int) -> int:
         """``yuan_to_fen(self.at(key, month))``: an amount in yuan in force, in whole fen
-        (refused if finer than a fen); converted once per amount, not once a month."""
-        return _fen(self.params[key].at(month))
+        (refused if finer than a fen)."""
+        return yuan_to_fen(self.params[key].at(month))
 
     def floor_fen(self, month: int) -> int:
         """The deposit floor in force in ``month``, in fen (D1, D2).
@@ -120,7 +120,7 @@ class Policy:
         times the minimum ratio, rounded to the fen.
         """
         if self["deposit.floor_basis"] == "fixed":
-            return _fen(self.at("deposit.floor", month))
+            return yuan_to_fen(self.at("deposit.floor", month))
         return _rounded_fen(self.at("deposit.min_wage", month) * self["deposit.min_ratio"])
 
     def cap_fen(self, month: int) -> int:
@@ -128,7 +128,7 @@ class Policy:
         ``deposit.capped = false`` (X5, Suzhou) :data:`NO_CAP_FEN`, which no deposit reaches."""
         if not self["deposit.capped"]:
             return NO_CAP_FEN
-        return _fen(self.at("deposit.monthly_cap", month))
+        return yuan_to_fen(self.at("deposit.monthly_cap", month))
 
     def assumptions(self) -> list[Param]:
         """Every parameter whose value is an assumption, not a published number."""
@@ -158,12 +158,6 @@ class Policy:
             new[key] = replace(self.params[key], value=value, dated=dated, origin=origin)
         _check_consistency(origin, new)
         return replace(self, params=MappingProxyType(new))
-
-
-@functools.lru_cache(maxsize=256, typed=True)
-def _fen(yuan: float) -> int:
-    """:func:`yuan_to_fen` of a policy's amount, once per amount (the view asks each month)."""
-    return yuan_to_fen(yuan)
 
 
 @functools.lru_cache(maxsize=256, typed=True)
