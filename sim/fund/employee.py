@@ -140,7 +140,6 @@ class EmployeeSegment:
             "loan.rate_first_long", start_month
         )
         self._carry = 0.0  # fractions of a loan asked for, carried to next month
-        self._lend_rate: tuple = (None, None, 0.0)  # (month, policy, rate) of the last loan
 
     @property
     def loan_balance(self) -> int:
@@ -259,13 +258,16 @@ class EmployeeSegment:
         ) * expected_capped(mean, sigma, single)
         return round_yuan_to_fen(size)
 
-    def lend(self, month: int, amount_fen: int, count: float) -> None:
-        """Loans to employees granted at the desk: a new vintage at the rate in force (looked
-        up once a month: the desk grants some twenty tranches)."""
-        last_month, policy, rate = self._lend_rate
-        if last_month != month or policy is not self.policy:
+    def lend_all(self, month: int, tranches: list[tuple[int, float]]) -> None:
+        """The month's loans granted at the desk, ``(fen, loans)`` in the order granted: as
+        :meth:`lend` of each in turn, in one step (one vintage at the rate in force)."""
+        if tranches:
             rate = self.policy.at("loan.rate_first_long", month)
-            self._lend_rate = (month, self.policy, rate)
+            self.book.add_all(tranches, self.params.term_months, rate)
+
+    def lend(self, month: int, amount_fen: int, count: float) -> None:
+        """Loans to employees granted at the desk: a new vintage at the rate in force."""
+        rate = self.policy.at("loan.rate_first_long", month)
         self.book.add(int(amount_fen), count, self.params.term_months, rate)
 
 

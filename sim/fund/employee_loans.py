@@ -91,6 +91,21 @@ class Vintages:
         self.remaining = np.append(self.remaining, np.int64(term))
         self.rate = np.append(self.rate, float(rate))
 
+    def add_all(self, tranches: list[tuple[int, float]], term: int, rate: float) -> None:
+        """:meth:`add` of each ``(amount, count)`` in order, in one step: the same fen and the
+        same float count (each added in turn, as ``add`` adds them)."""
+        if not tranches:
+            return
+        if not self._fresh:
+            self.add(*tranches[0], term, rate)
+            tranches = tranches[1:]
+        self._due = None
+        balance, count = int(self.balance[-1]), float(self.count[-1])
+        for amount, loans in tranches:
+            balance += int(amount)
+            count += float(loans)
+        self.balance[-1], self.count[-1] = balance, count
+
     def reprice(self, rate: float) -> None:
         """Every loan to the rate in force (1 January, FACTS.md)."""
         self.rate[:] = rate

@@ -76,6 +76,7 @@ class OpenMonth:
     employee: EmployeeFlows | None = None
     interest: ValueAdded | None = None
     granted: dict[int, Application] = field(default_factory=dict)  # person → application
+    employee_granted: list = field(default_factory=list)  # (fen, loans), lent after the desk
     due: Due | None = None  # the loans' instalments, until they are collected (Fund._due)
 
 
@@ -201,6 +202,7 @@ class Fund:
         self.liquidity_level = liquidity_level(self.policy, money.pool.loan_to_deposit())
         self.rationing_level = rationing_level(self.policy, money.pool.loan_to_deposit())
         yield money.pool.service()
+        money.employee.lend_all(m.month, m.employee_granted)  # nothing read them in between
         self._disburse(m)
 
     def close_month(self, end=None) -> FundMonth:
@@ -274,8 +276,8 @@ class Fund:
 
     def _grant(self, app: Application) -> bool:
         """The desk grants a loan: the employee segment's at once, a member's at month end."""
-        if app.segment == "employee":
-            self.money.employee.lend(self._month().month, app.amount, app.payload)
+        if app.segment == "employee":  # lent when the desk closes, as granted (Fund.desk)
+            self._month().employee_granted.append((app.amount, app.payload))
             return True
         person, granted = app.payload[0], self._month().granted
         acc = self.ledger.acc
