@@ -127,10 +127,14 @@ class Vintages:
         # np.rint is np.round to 0 decimals (half to even) without its Python wrapper, and
         # minimum(maximum()) np.clip's result on integers, a third of its cost
         b, r, n = self.balance.astype(float), self.rate / 12, self.remaining.astype(float)
-        interest = np.rint(b * r).astype(np.int64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pay = np.where(r > 0, b * r / (1 - (1 + r) ** -n), b / n)
-        principal = np.where(n <= 1, b, np.rint(pay - b * r)).astype(np.int64)
+        br = b * r
+        interest = np.rint(br).astype(np.int64)
+        if (r > 0).all():  # every rate above 0 and every term ≥ 1 month: no 0 to divide by
+            pay = br / (1 - (1 + r) ** -n)
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pay = np.where(r > 0, br / (1 - (1 + r) ** -n), b / n)
+        principal = np.where(n <= 1, b, np.rint(pay - br)).astype(np.int64)
         return interest, np.minimum(np.maximum(principal, 0), self.balance)
 
     def step(self, *, prepay: float, default: float, recovery: float) -> LoansMonth:

@@ -35,6 +35,9 @@ _NONE = np.zeros(0, np.int64)
 
 def aligned(batch, *names: str) -> None:
     """Raise unless the named arrays of ``batch`` have one length (one row per ask)."""
+    first = len(getattr(batch, names[0]))
+    if all(len(getattr(batch, name)) == first for name in names[1:]):
+        return
     lengths = {name: len(getattr(batch, name)) for name in names}
     if len(set(lengths.values())) > 1:
         shown = ", ".join(f"{k}={v}" for k, v in lengths.items())
