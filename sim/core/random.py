@@ -65,10 +65,16 @@ def purpose_code(purpose: str) -> int:
 
 def stream_key(seed: int, path: int, purpose: str, month: int) -> int:
     """The 64-bit key of one (seed, path, purpose, month)."""
+    return _mix_int(_purpose_key(seed, path, purpose) ^ ((month + (1 << 40)) * 0x8CB92BA72F3D8DD7))
+
+
+@functools.lru_cache(maxsize=8192)
+def _purpose_key(seed: int, path: int, purpose: str) -> int:
+    """The key's first three mixes, which do not change from month to month (a path asks
+    for some forty keys a month)."""
     z = _mix_int(seed)
     z = _mix_int(z ^ (path * 0xD1B54A32D192ED03))
-    z = _mix_int(z ^ purpose_code(purpose))
-    return _mix_int(z ^ ((month + (1 << 40)) * 0x8CB92BA72F3D8DD7))
+    return _mix_int(z ^ purpose_code(purpose))
 
 
 @numba.njit(inline="always")
@@ -139,6 +145,16 @@ def _fill(key: np.uint64, who: np.ndarray, table: np.ndarray, normal: bool) -> n
     return out
 
 
+_fill_serial = numba.njit(cache=True)(_fill.py_func)
+
+
+def _fill_for(people: np.ndarray):
+    """The parallel fill for many people, the serial one for a few (a month's buyers): a
+    parallel region's start costs more than a few draws, and wakes numba's sleeping
+    threads; each draw is the same number either way."""
+    return _fill if len(people) > 4096 else _fill_serial
+
+
 class Draws:
     """Random draws for persons ``0 … n-1`` of one path of one run."""
 
@@ -156,12 +172,12 @@ class Draws:
     def uniform(self, purpose: str, month: int, who: np.ndarray | None = None) -> np.ndarray:
         """Uniform on [0, 1), one per person (all, or those in ``who``)."""
         people = np.arange(self.n) if who is None else np.asarray(who, dtype=np.int64)
-        return _fill(self.key(purpose, month), people, NORMAL_TABLE, False)
+        return _fill_for(people)(self.key(purpose, month), people, NORMAL_TABLE, False)
 
     def normal(self, purpose: str, month: int, who: np.ndarray | None = None) -> np.ndarray:
         """Standard normal, one per person (all, or those in ``who``)."""
         people = np.arange(self.n) if who is None else np.asarray(who, dtype=np.int64)
-        return _fill(self.key(purpose, month), people, NORMAL_TABLE, True)
+        return _fill_for(people)(self.key(purpose, month), people, NORMAL_TABLE, True)
 
     def normal_one(self, purpose: str, month: int, person: int = 0) -> float:
         """One person's standard normal: ``normal(purpose, month, [person])[0]``, the same
