@@ -35,7 +35,6 @@ def opening_bonus_fen(
     is_family = np.asarray(children) >= 2
     is_talent = np.asarray(education) >= education_code(policy["subsidy.talent_min_education"])
     if policy["subsidy.bonus_stacking"] == "max":
-        out = np.full(is_family.shape, base, dtype=np.int64)
-        out = np.where(is_family, np.maximum(out, family), out)
+        out = np.where(is_family, max(base, family), base).astype(np.int64, copy=False)
         return np.where(is_talent, np.maximum(out, talent), out)
     return base + is_family * max(family - base, 0) + is_talent * max(talent - base, 0)
