@@ -35,10 +35,9 @@ from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
 from sim.fund.requests import per_ask
 from sim.fund.ring import MAX_FEN
-from sim.fund.withdrawals import Kind
+from sim.fund.withdrawals import KINDS, Kind
 
 _REASONS = [r.code for r in Refusal]
-_KINDS = {k.value: k for k in Kind}  # a kind by name or member, without the enum's call
 
 
 class Ledger:
@@ -247,7 +246,7 @@ class Ledger:
         ``mortgage`` (bool per person) marks repayments of a commercial
         mortgage, allowed without a fund loan (W1).
         """
-        kind = _KINDS.get(kind) or Kind(kind)
+        kind = KINDS.get(kind) or Kind(kind)
         who = self._who(who)
         amount = self._fen(amount_fen, who)
         limit = None if limit_fen is None else self._fen(limit_fen, who)
@@ -267,7 +266,7 @@ class Ledger:
 
     def close(self, who, kind: Kind | str) -> np.ndarray:
         """Close accounts by voluntary exit (W3, S4) or full withdrawal (W4)."""
-        kind = _KINDS.get(kind) or Kind(kind)
+        kind = KINDS.get(kind) or Kind(kind)
         if kind not in (Kind.EXIT, Kind.FULL):
             raise ValueError(f"close takes exit or full, not {kind}")
         who = self._who(who)
@@ -341,8 +340,6 @@ class Ledger:
 
     def _who(self, who) -> np.ndarray:
         """Person indices as int64, checked to be in range and unique."""
-        if type(who) is np.ndarray and who.dtype == np.int64 and who.ndim == 1 and not len(who):
-            return who  # an empty batch (most kinds, most months, in a small population)
         idx = np.atleast_1d(np.asarray(who))
         if idx.dtype == bool:
             return np.flatnonzero(idx)

@@ -37,6 +37,8 @@ class Kind(StrEnum):
 
 
 PARTIAL = (Kind.RENT, Kind.PURCHASE, Kind.REPAYMENT)
+KINDS = {k.value: k for k in Kind}
+"""A kind by its name (or itself), without the enum's call."""
 
 
 def rent_limit_fen(policy: Policy, month: int) -> int:
