@@ -145,14 +145,21 @@ def _fill(key: np.uint64, who: np.ndarray, table: np.ndarray, normal: bool) -> n
     return out
 
 
-_fill_serial = numba.njit(cache=True)(_fill.py_func)
+@numba.njit(cache=True)
+def _fill_few(key: np.uint64, who: np.ndarray, table: np.ndarray, normal: bool) -> np.ndarray:
+    """:func:`_fill` on one thread. Its own function, not ``njit(_fill.py_func)``: numba's
+    disk cache is named by the Python function and does not tell parallel from serial."""
+    out = np.empty(len(who), dtype=np.float64)
+    for i in range(len(who)):
+        out[i] = normal_at(key, who[i], table) if normal else uniform_at(key, who[i])
+    return out
 
 
 def _fill_for(people: np.ndarray):
     """The parallel fill for many people, the serial one for a few (a month's buyers): a
     parallel region's start costs more than a few draws, and wakes numba's sleeping
     threads; each draw is the same number either way."""
-    return _fill if len(people) > 4096 else _fill_serial
+    return _fill if len(people) > 4096 else _fill_few
 
 
 class Draws:

@@ -159,7 +159,6 @@ class LoanBook:
     ) -> np.ndarray:
         """Add loans; return their row indices. Rates are those in force this month."""
         books = self._books(month)  # opens the month before the book grows
-        self.changes += 1
         person = np.atleast_1d(np.asarray(person, np.int64))
         k = len(person)
         self._grow(self.n + k)
