@@ -174,7 +174,7 @@ class EmployeeSegment:
         wait: int = 0,
     ) -> EmployeeFlows:
         """This month's flows at the centre's liquidity ``level`` and the desk's ``wait``;
-        balances move by them (loans granted come via :meth:`lend`)."""
+        balances move by them (loans granted come via :meth:`lend_all`)."""
         p, shock = self.params, shock or EmployeeShock()
         years = (month - self.start) / 12.0
         phase = 2 * math.pi * (calendar_month(month) - p.season_peak) / 12

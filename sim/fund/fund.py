@@ -275,7 +275,8 @@ class Fund:
             self.ledger.loan_repaid(np.unique(np.array(ended, np.int64)))
 
     def _grant(self, app: Application) -> bool:
-        """The desk grants a loan: the employee segment's at once, a member's at month end."""
+        """The desk grants a loan: the employee segment's when the desk closes, a member's at
+        month end (both in the order granted)."""
         if app.segment == "employee":  # lent when the desk closes, as granted (Fund.desk)
             self._month().employee_granted.append((app.amount, app.payload))
             return True
