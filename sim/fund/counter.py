@@ -149,7 +149,8 @@ class Counter:
         first = ~ledger.acc.ever_opened[who]
         ledger.open(who, children=j.children[ok], education=j.education[ok])
         veteran = first & (j.veteran_months[ok] > 0)
-        ledger.transfer_in(who[veteran], 0, service_months=j.veteran_months[ok][veteran])
+        if veteran.any():  # most months none: an empty transfer changes nothing
+            ledger.transfer_in(who[veteran], 0, service_months=j.veteran_months[ok][veteran])
         return codes
 
     def quote(self, b: Buyers, *, level: int = 0) -> Quotes:
