@@ -129,7 +129,9 @@ def multiplier(policy: Policy, month: int, green_or_upgrade, talent) -> np.ndarr
     l3 = np.where(green_or_upgrade, policy.at("loan.green_upgrade_multiplier", month), 1.0)
     l4 = np.where(talent, policy.at("loan.talent_first_home_multiplier", month), 1.0)
     both = np.maximum(l3, l4) if policy["loan.multiplier_stacking"] == "max" else l3 * l4
-    return np.round(both, 9)  # 1.2 × 1.5 is 1.7999999999999998 in binary
+    # np.round(both, 9) as numpy computes it (× 1e9, rint, ÷ 1e9) without its Python wrapper:
+    # 1.2 × 1.5 is 1.7999999999999998 in binary
+    return np.rint(both * 1e9) / 1e9
 
 
 @register_limit_formula("deposit_more_borrow_more")
@@ -228,6 +230,6 @@ def loan_limit(
     share = policy["loan.max_repayment_share"]
     capacity = np.floor(req.income * share * annuity_factor(rate, req.term_months))
     ceiling = np.floor(ceiling_fen(policy, month, req.deposit_months) * boost)
-    terms = np.stack([deposits, by_price, capacity, ceiling])
+    terms = np.array([deposits, by_price, capacity, ceiling])  # np.stack's rows, in a third
     binding = np.argmin(terms, axis=0)
     return np.maximum(terms.min(axis=0), 0).astype(np.int64), binding
