@@ -253,3 +253,26 @@ def test_F5_at_the_95_line_flexible_loans_wait_within_their_own_deposits():
     pool, granted = desk(yuan(800_000), percent=93)
     assert pool.flexible_room() is None
     assert len(granted) == 2
+
+
+def test_F6_a_months_tranches_lent_together_equal_them_lent_one_by_one():
+    """The desk's tranches are lent when it closes (``Vintages.add_all``): the same vintage,
+    to the fen and to the float count, as adding them one by one — into a new vintage, and
+    into one already open this month."""
+    # fractional counts, so that the order of the float additions shows
+    tranches = [(yuan(1_234_567.89), 0.1), (yuan(99_999.99), 0.7), (1, 1e-9), (yuan(5e6), 3.3)] * 5
+    for opened in ((), ((yuan(800_000), 2),)):
+        one, together = (Vintages(yuan(10**9), 10_000, 180, 0.031) for _ in range(2))
+        for book in (one, together):
+            for amount, count in opened:
+                book.add(amount, count, 360, 0.031)
+        for amount, count in tranches:
+            one.add(amount, count, 360, 0.031)
+        together.add_all(tranches, 360, 0.031)
+        assert one.balance.tolist() == together.balance.tolist()
+        assert one.count.tolist() == together.count.tolist()  # bit for bit, in the same order
+        assert (one.remaining.tolist(), one.rate.tolist()) == (
+            together.remaining.tolist(),
+            together.rate.tolist(),
+        )
+        assert together.balance[-1] == sum(a for a, _ in [*opened, *tranches])

@@ -53,3 +53,20 @@ def test_uniform_and_normal_have_the_right_moments():
     assert abs(z.var() - 1) < 4 * np.sqrt(2 / n)
     tail = np.mean(np.abs(z) > 1.959964)
     assert abs(tail - 0.05) < 4 * np.sqrt(0.05 * 0.95 / n)
+
+
+def test_one_draw_in_python_is_the_kernels_draw():
+    """``Draws.normal_one`` (Python, for a path's single monthly draw) gives, bit for bit,
+    the number the kernel gives, over many keys and people (the table's ends included)."""
+    from sim.core.random import normal_one
+
+    for seed, path, month in ((0, 0, 0), (42, 3, 317), (2**40 + 7, 999, 24_300)):
+        d = Draws(seed, path, 5_000)
+        whole = d.normal("employee.activity", month)
+        assert [d.normal_one("employee.activity", month, p) for p in range(5_000)] == list(whole)
+    key = int(Draws(1, 1, 1).key("x", 1))
+    people = np.arange(200_000)
+    kernel = Draws(1, 1, 200_000).normal("x", 1, people)
+    ends = np.flatnonzero((kernel < -3.5) | (kernel > 3.5))
+    assert len(ends) > 10
+    assert all(normal_one(key, int(p)) == kernel[p] for p in ends)

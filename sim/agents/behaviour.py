@@ -1,17 +1,14 @@
 """The month's choices of every person, in one pass.
 
-Each choice is a small documented model in its own module (``joining``,
-``dormancy``, ``depositing``, ``withdrawing``, ``buying``, ``financing``);
-this module runs them together
-in one numba kernel over people — the fastest shape measured here, since
-each person's state is read once and the models' scalar functions are
-inlined. The kernel reads the account state the fund reports (open,
-forfeited, loan outstanding, balance, aged part) but never changes it: it
-returns *requests* (:class:`Decisions`), which the fund then checks and
-carries out or refuses. The state it updates is people's own: the habit flag
-(at each deposit decision ``deposited_last`` is cleared, and the caller sets
-it again for deposits the fund accepts), whether they are dormant, and the
-month of a planned purchase.
+Each choice is a small documented model in its own module (``joining``, ``dormancy``,
+``depositing``, ``withdrawing``, ``buying``, ``financing``); this module runs them together
+in one numba kernel over people — the fastest shape measured here, since each person's
+state is read once and the models' scalar functions are inlined. The kernel reads the
+account state the fund reports (open, forfeited, loan outstanding, balance, aged part) but
+never changes it: it returns *requests* (:class:`Decisions`), which the fund then checks and
+carries out or refuses. The state it updates is people's own: the habit flag (at each
+deposit decision ``deposited_last`` is cleared, and the caller sets it again for deposits
+the fund accepts), whether they are dormant, and the month of a planned purchase.
 
 The subsidy rate reaches behaviour only through the rate response in force
 (``response``): the joining and exit hazards (participation), and the deposit
@@ -258,10 +255,10 @@ def _decide(plan, month, cal, people, earned, state, fund, p, keys, out):
 class Behaviour:
     """Runs the month's choices for a population: one path, or paths laid end to end.
 
-    ``rng`` is the path's draws, or one per path for paths laid end to end in
-    ``pop``'s arrays (:mod:`sim.core.chunks`): :meth:`choose` then runs them all in
-    one kernel call, and each path's own ``Behaviour`` reads its decisions
-    from its slice (:meth:`decisions`).
+    ``rng`` is the path's draws, or one per path for paths laid end to end in ``pop``'s
+    arrays (:mod:`sim.core.chunks`): :meth:`choose` then runs them all in one kernel call,
+    and each path's own ``Behaviour`` reads its decisions from its rows of the kernel's
+    entries, its ``outputs`` (reused month after month; :mod:`sim.core.lanes`).
     """
 
     def __init__(
@@ -275,7 +272,6 @@ class Behaviour:
         self.config, self.pop = config, pop
         self.draws = [rng] if isinstance(rng, Draws) else list(rng)
         self.rng = self.draws[0]
-        # the kernel's entries, reused month after month (a path of a batch: its rows)
         self.outputs = Choices.empty(pop.n, len(self.draws)) if outputs is None else outputs
         self._params: dict[tuple, ModelParams] = {}
 

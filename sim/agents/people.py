@@ -19,6 +19,7 @@ People write only their own arrays; the fund writes only its own.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -136,7 +137,10 @@ class People:
         ``decisions`` the choices already made with other paths' (``sim.engine.batch``).
         """
         pop, st = self.pop, self.state
-        st.income_record[:] = ((st.income_record << 1) | self.income.active) & 0xFFF
+        rec = st.income_record  # ((rec << 1) | active) & 0xFFF, in place: no temporaries
+        np.left_shift(rec, 1, out=rec)
+        np.bitwise_or(rec, self.income.active, out=rec)
+        np.bitwise_and(rec, 0xFFF, out=rec)
         d = decisions or self.behaviour.decide(month, self.income, st, view, **shocks)
         st.alive[d.leave] = False
         j = d.join
@@ -254,9 +258,9 @@ class People:
 
     def deposits_by_cohort(self, answers: Answers) -> dict[str, float]:
         """The month's accepted deposits by cohort, in fen (F7: ``deposits.<cohort>``)."""
-        names = [c.name for c in self.config.cohorts]
+        names = _deposit_names(tuple(c.name for c in self.config.cohorts))
         fen = np.bincount(self.pop.cohort[answers.deposited], answers.deposited_fen, len(names))
-        return {f"deposits.{c}": float(fen[i]) for i, c in enumerate(names)}
+        return dict(zip(names, fen.tolist(), strict=True))
 
     def account_states(self, view: FundView) -> dict[str, int]:
         """Active depositors (open, not dormant), dormant accounts, and housing users (ever a
@@ -287,6 +291,12 @@ def visit(
         bought = fund.apply(people.finance(month, view, quotes))
         people.settle(month, view, apps, members, quotes, bought)
     return Visit(d, answers, bought)
+
+
+@functools.cache
+def _deposit_names(cohorts: tuple[str, ...]) -> tuple[str, ...]:
+    """The record's ``deposits.<cohort>`` names, made once."""
+    return tuple(f"deposits.{c}" for c in cohorts)
 
 
 def update_tax_brackets(st: BehaviourState, income: IncomeState, policy: Policy) -> None:

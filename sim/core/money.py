@@ -8,6 +8,7 @@ into whole fen once, when they are credited, by :func:`round_fen`.
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numba
@@ -22,8 +23,17 @@ def yuan_to_fen(amount: float | int | str) -> int:
 
     ``yuan_to_fen(1000.5) == 100050``. Goes through the decimal text of the
     number, so ``0.1 + 0.2`` style float noise does not create or lose a fen;
-    ``12.345`` is refused rather than rounded.
+    ``12.345`` is refused rather than rounded. Each amount is converted once
+    (the rules ask for the same policy amounts every month; a refusal is not kept).
     """
+    try:
+        return _yuan_to_fen(amount)
+    except TypeError:  # unhashable: not kept
+        return _yuan_to_fen.__wrapped__(amount)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _yuan_to_fen(amount: float | int | str) -> int:
     if isinstance(amount, bool):
         raise ValueError(f"expected an amount in yuan, got {amount!r}")
     try:

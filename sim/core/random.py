@@ -65,10 +65,16 @@ def purpose_code(purpose: str) -> int:
 
 def stream_key(seed: int, path: int, purpose: str, month: int) -> int:
     """The 64-bit key of one (seed, path, purpose, month)."""
+    return _mix_int(_purpose_key(seed, path, purpose) ^ ((month + (1 << 40)) * 0x8CB92BA72F3D8DD7))
+
+
+@functools.lru_cache(maxsize=8192)
+def _purpose_key(seed: int, path: int, purpose: str) -> int:
+    """The key's first three mixes, which do not change from month to month (a path asks
+    for some forty keys a month)."""
     z = _mix_int(seed)
     z = _mix_int(z ^ (path * 0xD1B54A32D192ED03))
-    z = _mix_int(z ^ purpose_code(purpose))
-    return _mix_int(z ^ ((month + (1 << 40)) * 0x8CB92BA72F3D8DD7))
+    return _mix_int(z ^ purpose_code(purpose))
 
 
 @numba.njit(inline="always")
@@ -94,6 +100,7 @@ def _normal_table(cells: int = 1 << 14, eps: float = 2.0**-22) -> np.ndarray:
 
 NORMAL_TABLE = _normal_table()
 """Quantile table for :func:`normal_at`; pass it into kernels as an argument."""
+_TABLE = NORMAL_TABLE.tolist()  # the same float64 values, as Python floats
 
 
 @numba.njit(inline="always")
@@ -138,6 +145,23 @@ def _fill(key: np.uint64, who: np.ndarray, table: np.ndarray, normal: bool) -> n
     return out
 
 
+@numba.njit(cache=True)
+def _fill_few(key: np.uint64, who: np.ndarray, table: np.ndarray, normal: bool) -> np.ndarray:
+    """:func:`_fill` on one thread. Its own function, not ``njit(_fill.py_func)``: numba's
+    disk cache is named by the Python function and does not tell parallel from serial."""
+    out = np.empty(len(who), dtype=np.float64)
+    for i in range(len(who)):
+        out[i] = normal_at(key, who[i], table) if normal else uniform_at(key, who[i])
+    return out
+
+
+def _fill_for(people: np.ndarray):
+    """The parallel fill for many people, the serial one for a few (a month's buyers): a
+    parallel region's start costs more than a few draws, and wakes numba's sleeping
+    threads; each draw is the same number either way."""
+    return _fill if len(people) > 4096 else _fill_few
+
+
 class Draws:
     """Random draws for persons ``0 … n-1`` of one path of one run."""
 
@@ -155,12 +179,28 @@ class Draws:
     def uniform(self, purpose: str, month: int, who: np.ndarray | None = None) -> np.ndarray:
         """Uniform on [0, 1), one per person (all, or those in ``who``)."""
         people = np.arange(self.n) if who is None else np.asarray(who, dtype=np.int64)
-        return _fill(self.key(purpose, month), people, NORMAL_TABLE, False)
+        return _fill_for(people)(self.key(purpose, month), people, NORMAL_TABLE, False)
 
     def normal(self, purpose: str, month: int, who: np.ndarray | None = None) -> np.ndarray:
         """Standard normal, one per person (all, or those in ``who``)."""
         people = np.arange(self.n) if who is None else np.asarray(who, dtype=np.int64)
-        return _fill(self.key(purpose, month), people, NORMAL_TABLE, True)
+        return _fill_for(people)(self.key(purpose, month), people, NORMAL_TABLE, True)
+
+    def normal_one(self, purpose: str, month: int, person: int = 0) -> float:
+        """One person's standard normal: ``normal(purpose, month, [person])[0]``, the same
+        number, computed in Python (no kernel launch: a path's one monthly draw, e.g. the
+        employees' housing activity, costs 2 µs instead of 15)."""
+        return normal_one(stream_key(self.seed, self.path, purpose, month), person)
+
+
+def normal_one(key: int, person: int) -> float:
+    """:func:`normal_at` for one draw, in Python integers and floats: the same operations in
+    the same order (``tests/test_random.py`` checks it against the kernel)."""
+    z = (person * 0x9E3779B97F4A7C15 + key) & _MASK
+    z = _mix_int(z)
+    pos = float(z >> 11) * TWO_53 * (len(_TABLE) - 1)
+    j = int(pos)
+    return _TABLE[j] + (pos - j) * (_TABLE[j + 1] - _TABLE[j])
 
 
 def path_keys(draws: Sequence[Draws], purpose: str, month: int) -> np.ndarray:

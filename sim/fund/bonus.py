@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.core.money import yuan_to_fen
 from sim.fund.params import EDUCATION_LEVELS
 from sim.fund.policy import Policy
 
@@ -30,13 +29,12 @@ def opening_bonus_fen(
 
     ``education`` holds indices into :data:`EDUCATION_LEVELS`.
     """
-    base = yuan_to_fen(policy.at("subsidy.opening_bonus", month))
-    family = yuan_to_fen(policy.at("subsidy.opening_bonus_two_children", month))
-    talent = yuan_to_fen(policy.at("subsidy.opening_bonus_talent", month))
+    base = policy.fen_at("subsidy.opening_bonus", month)
+    family = policy.fen_at("subsidy.opening_bonus_two_children", month)
+    talent = policy.fen_at("subsidy.opening_bonus_talent", month)
     is_family = np.asarray(children) >= 2
     is_talent = np.asarray(education) >= education_code(policy["subsidy.talent_min_education"])
     if policy["subsidy.bonus_stacking"] == "max":
-        out = np.full(is_family.shape, base, dtype=np.int64)
-        out = np.where(is_family, np.maximum(out, family), out)
+        out = np.where(is_family, max(base, family), base).astype(np.int64, copy=False)
         return np.where(is_talent, np.maximum(out, talent), out)
     return base + is_family * max(family - base, 0) + is_talent * max(talent - base, 0)

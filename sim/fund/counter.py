@@ -63,6 +63,7 @@ class Counter:
         self.ledger = Ledger(n, policy, start, group=group, groups=groups, lane=lane)
         self.policy = policy
         self._quoted: Quotes | None = None  # the month's quote, which a purchase must answer
+        self._views: dict = {}  # the view's read-only arrays, kept while the arrays are
 
     def open_month(self) -> None:
         """Open the accounts' books of the next month."""
@@ -93,7 +94,7 @@ class Counter:
             quarterly_allowed=3 in policy["deposit.allowed_months"],
             tax_rates=policy["tax.iit_rates"],
             policy=policy,
-            **own_accounts(acc, self.ledger.aged(), due_who, due_fen),
+            **own_accounts(acc, self.ledger.aged(), due_who, due_fen, views=self._views),
         )
 
     def handle(self, r: Requests) -> Answers:
@@ -150,7 +151,8 @@ class Counter:
         first = ~ledger.acc.ever_opened[who]
         ledger.open(who, children=j.children[ok], education=j.education[ok])
         veteran = first & (j.veteran_months[ok] > 0)
-        ledger.transfer_in(who[veteran], 0, service_months=j.veteran_months[ok][veteran])
+        if veteran.any():  # most months none: an empty transfer changes nothing
+            ledger.transfer_in(who[veteran], 0, service_months=j.veteran_months[ok][veteran])
         return codes
 
     def quote(self, b: Buyers, *, level: int = 0) -> Quotes:
@@ -180,12 +182,13 @@ class Counter:
             consecutive_months=consecutive_deposit_months(acc, month, who),
             income_months=b.income_months,
         )
-        limit, _ = loan_limit(policy, month, req, level=level)
+        rate = loan_rate(policy, month, b.first_home, term)
+        limit, _ = loan_limit(policy, month, req, level=level, rate=rate)
         self._quoted = Quotes(
             buyers=b,
             refusal=check_eligibility(policy, req),
             limit_fen=limit,
-            rate=loan_rate(policy, month, b.first_home, term),
+            rate=rate,
             term_months=term,
             max_loan_fen=max_loan_fen(policy, b.price_fen, b.first_home),
         )

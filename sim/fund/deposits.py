@@ -26,6 +26,8 @@ path) and must agree with them exactly (``tests/test_deposit_pass.py``).
 
 from __future__ import annotations
 
+import functools
+
 import numba
 import numpy as np
 
@@ -93,8 +95,7 @@ def deposit(
     :func:`check_deposits`), the fen and the number of deposits accepted, and
     whether an accepted depositor has an opening bonus due (S6, S7).
     """
-    allowed = np.zeros(13, dtype=np.bool_)
-    allowed[list(policy["deposit.allowed_months"])] = True
+    allowed = _allowed(policy["deposit.allowed_months"])
     months = per_ask(np.asarray(months, dtype=np.int64), who.shape)
     codes = np.empty(len(who), dtype=np.int8)
     total, count, bonus = _deposit(
@@ -118,6 +119,16 @@ def deposit(
         acc.run_start,
     )
     return codes, int(total), int(count), bool(bonus)
+
+
+@functools.cache
+def _allowed(months: tuple[int, ...]) -> np.ndarray:
+    """Which numbers of months one deposit may cover (D2), as a mask by number: made once
+    per policy value, read-only (the kernel only reads it)."""
+    allowed = np.zeros(13, dtype=np.bool_)
+    allowed[list(months)] = True
+    allowed.flags.writeable = False
+    return allowed
 
 
 @numba.njit(cache=True)

@@ -162,7 +162,7 @@ class EmployeeSegment:
         """The month's housing-market luck: lognormal, mean 1, log-sd ``activity_noise``;
         keyed by seed, path and month (common random numbers across policies)."""
         sd = self.params.activity_noise
-        return math.exp(sd * float(self.draws.normal(ACTIVITY, month)[0]) - sd * sd / 2)
+        return math.exp(sd * self.draws.normal_one(ACTIVITY, month) - sd * sd / 2)
 
     def step(
         self,
@@ -174,7 +174,7 @@ class EmployeeSegment:
         wait: int = 0,
     ) -> EmployeeFlows:
         """This month's flows at the centre's liquidity ``level`` and the desk's ``wait``;
-        balances move by them (loans granted come via :meth:`lend`)."""
+        balances move by them (loans granted come via :meth:`lend_all`)."""
         p, shock = self.params, shock or EmployeeShock()
         years = (month - self.start) / 12.0
         phase = 2 * math.pi * (calendar_month(month) - p.season_peak) / 12
@@ -243,7 +243,7 @@ class EmployeeSegment:
         self._carry = wanted - loans
         size = self.loan_size(month, size_index, 1.0)
         factor = self.policy["liquidity.rationing_ceiling"][level - 1] if level > 0 else 1.0
-        rationed = self.loan_size(month, size_index, factor)
+        rationed = size if factor == 1.0 else self.loan_size(month, size_index, factor)
         return Demand(loans if rationed > 0 else 0, rationed, size - rationed)
 
     def loan_size(self, month: int, size_index: float, ceiling_factor: float) -> int:
@@ -257,6 +257,13 @@ class EmployeeSegment:
             1 - p.couple_share
         ) * expected_capped(mean, sigma, single)
         return round_yuan_to_fen(size)
+
+    def lend_all(self, month: int, tranches: list[tuple[int, float]]) -> None:
+        """The month's loans granted at the desk, ``(fen, loans)`` in the order granted: as
+        :meth:`lend` of each in turn, in one step (one vintage at the rate in force)."""
+        if tranches:
+            rate = self.policy.at("loan.rate_first_long", month)
+            self.book.add_all(tranches, self.params.term_months, rate)
 
     def lend(self, month: int, amount_fen: int, count: float) -> None:
         """Loans to employees granted at the desk: a new vintage at the rate in force."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sim.core.checks import check_value
 from sim.core.errors import InputError
@@ -29,13 +29,17 @@ class Dated:
     keeps it."""
 
     steps: tuple[tuple[int, float], ...]
+    starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "starts", tuple(m for m, _ in self.steps))  # once, not a month
 
     def __repr__(self) -> str:
         return "{ " + ", ".join(f"{format_month(m)}-01 = {v!r}" for m, v in self.steps) + " }"
 
     def at(self, month: int) -> float:
         """The value in force in ``month`` (the first value before the first date)."""
-        i = bisect.bisect_right([m for m, _ in self.steps], month) - 1
+        i = bisect.bisect_right(self.starts, month) - 1
         return self.steps[max(i, 0)][1]
 
 

@@ -66,6 +66,7 @@ class Vintages:
         self.remaining = left.astype(np.int64)
         self.rate = np.full(len(left), float(rate))
         self._fresh = False  # the last vintage is this month's: more loans join it
+        self._due: tuple[np.ndarray, np.ndarray] | None = None  # _schedule, until a change
 
     @property
     def outstanding(self) -> int:
@@ -79,6 +80,7 @@ class Vintages:
 
     def add(self, amount: int, count: float, term: int, rate: float) -> None:
         """A month's loans granted, as one new vintage (a month's tranches join one)."""
+        self._due = None
         if self._fresh:
             self.balance[-1] += np.int64(amount)
             self.count[-1] += float(count)
@@ -89,33 +91,64 @@ class Vintages:
         self.remaining = np.append(self.remaining, np.int64(term))
         self.rate = np.append(self.rate, float(rate))
 
+    def add_all(self, tranches: list[tuple[int, float]], term: int, rate: float) -> None:
+        """:meth:`add` of each ``(amount, count)`` in order, in one step: the same fen and the
+        same float count (each added in turn, as ``add`` adds them)."""
+        if not tranches:
+            return
+        if not self._fresh:
+            self.add(*tranches[0], term, rate)
+            tranches = tranches[1:]
+        self._due = None
+        balance, count = int(self.balance[-1]), float(self.count[-1])
+        for amount, loans in tranches:
+            balance += int(amount)
+            count += float(loans)
+        self.balance[-1], self.count[-1] = balance, count
+
     def reprice(self, rate: float) -> None:
         """Every loan to the rate in force (1 January, FACTS.md)."""
         self.rate[:] = rate
+        self._due = None
 
     def scheduled(self) -> int:
         """This month's scheduled principal, fen (before defaults and prepayments)."""
         return int(self._schedule()[1].sum())
 
     def _schedule(self) -> tuple[np.ndarray, np.ndarray]:
+        """This month's interest and scheduled principal by vintage (fen), computed once
+        between changes to the book: the record's survival horizon reads it at month end and
+        the next month's :meth:`step` (``add``, ``reprice`` and ``step`` forget it)."""
+        if self._due is None:
+            self._due = self._compute_schedule()
+        return self._due
+
+    def _compute_schedule(self) -> tuple[np.ndarray, np.ndarray]:
+        # np.rint is np.round to 0 decimals (half to even) without its Python wrapper, and
+        # minimum(maximum()) np.clip's result on integers, a third of its cost
         b, r, n = self.balance.astype(float), self.rate / 12, self.remaining.astype(float)
-        interest = np.round(b * r).astype(np.int64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pay = np.where(r > 0, b * r / (1 - (1 + r) ** -n), b / n)
-        principal = np.where(n <= 1, b, np.round(pay - b * r)).astype(np.int64)
-        return interest, np.clip(principal, 0, self.balance)
+        br = b * r
+        interest = np.rint(br).astype(np.int64)
+        if (r > 0).all():  # every rate above 0 and every term ≥ 1 month: no 0 to divide by
+            pay = br / (1 - (1 + r) ** -n)
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pay = np.where(r > 0, br / (1 - (1 + r) ** -n), b / n)
+        principal = np.where(n <= 1, b, np.rint(pay - br)).astype(np.int64)
+        return interest, np.minimum(np.maximum(principal, 0), self.balance)
 
     def step(self, *, prepay: float, default: float, recovery: float) -> LoansMonth:
         """One month: schedule, defaults, prepayments (monthly shares); ``recovery`` is the
         share of a default's principal recovered."""
         self._fresh = False
         interest, sched = self._schedule()
+        self._due = None
         after = self.balance - sched
-        gone = np.round(after * default).astype(np.int64)
-        early = np.round((after - gone) * prepay).astype(np.int64)
+        gone = np.rint(after * default).astype(np.int64)
+        early = np.rint((after - gone) * prepay).astype(np.int64)
         opening = self.balance
         self.balance = after - gone - early
-        interest = np.round(interest * (1 - default)).astype(np.int64)
+        interest = np.rint(interest * (1 - default)).astype(np.int64)
         keep = np.where(opening > 0, self.balance / np.maximum(opening, 1), 0.0)
         ended = self.count * (1 - keep)
         self.count = self.count * keep

@@ -8,12 +8,11 @@ and kind, and the order of the record, are :mod:`sim.engine.series`'s.
 
 from __future__ import annotations
 
+import functools
 from typing import Protocol
 
-import numpy as np
-
 from sim.fund.books import MonthBooks
-from sim.fund.loan_book import ACTIVE, DEFAULTED, LoanBook, LoanMonth
+from sim.fund.loan_book import ACTIVE, DEFAULTED, Due, LoanBook, LoanMonth
 from sim.fund.policy import Policy
 from sim.fund.pool_books import PoolBooks, PoolMonthEnd
 from sim.fund.reserve import adequacy, stressed_loss
@@ -61,9 +60,10 @@ def cohort_figures(book: LoanBook, cohort_month: int | None) -> dict[str, float]
 
 
 def month_figures(
-    fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd
+    fund: FundParts, lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd, due: Due | None = None
 ) -> dict[str, float]:
-    """Every fund series of the month (their units: :mod:`sim.engine.series`), money in fen."""
+    """Every fund series of the month (their units: :mod:`sim.engine.series`), money in fen;
+    ``due`` the loan book's :meth:`~sim.fund.loan_book.LoanBook.due` now, if the caller has it."""
     money, policy, hpi = fund.money, fund.policy, fund.house_price_index
     pool, employee, segment = money.pool, money.employee, money.segment
     cash, seg, sheet = end.cash, end.segment, end.sheet
@@ -71,7 +71,7 @@ def month_figures(
     pool_dep = deposit_balance + employee.deposit_balance
     pool_loans = loan_balance + employee.loan_balance
     queue_len, queue_amount = pool.queued()
-    _, owed = fund.book.amount_due()
+    _, owed = fund.book.amount_due(due)
     employee_due = employee.book.scheduled()
     scheduled = int(owed.sum()) + employee_due
     stressed = stressed_loss(fund.book, policy, hpi)
@@ -88,7 +88,7 @@ def month_figures(
         "loans_disbursed": loan.disbursed_count,
         "loans_disbursed_amount": loan.disbursed,
         "loan_queue_length": queue_len,
-        "loan_queue_wait_months": float(np.mean(waits)) if waits else 0.0,
+        "loan_queue_wait_months": sum(waits) / len(waits) if waits else 0.0,  # = np.mean
         "loan_balance": loan_balance,
         "deposit_balance": deposit_balance,
         "loan_to_deposit": loan_balance / deposit_balance if deposit_balance else 0.0,
@@ -133,15 +133,26 @@ def month_figures(
         "segment_costs": seg.costs,
     }
     values |= pool_flows(lb, loan, end) | {"liquidity_level": fund.liquidity_level}
-    values |= {f"members.{c}": k for c, k in zip(fund.group_names, lb.open_by_group, strict=True)}
-    values |= {
-        f"withdrawals.{name}": int(lb.withdrawals.get(kind, 0))
-        for name, kind in WITHDRAWAL_KINDS.items()
-    }
+    values.update(zip(_names("members.", fund.group_names), lb.open_by_group, strict=True))
+    withdrawn = lb.withdrawals
+    values.update((name, int(withdrawn.get(kind, 0))) for name, kind in _WITHDRAWN)
     values |= cohort_figures(fund.book, fund.cohort_month)
-    values |= {f"cash_in.{k}": v for k, v in cash.cash_in.items()}
-    values |= {f"cash_out.{k}": v for k, v in cash.cash_out.items()}
+    values.update(zip(_names("cash_in.", cash.cash_in), cash.cash_in.values(), strict=True))
+    values.update(zip(_names("cash_out.", cash.cash_out), cash.cash_out.values(), strict=True))
     return values
+
+
+_WITHDRAWN = tuple((f"withdrawals.{name}", kind) for name, kind in WITHDRAWAL_KINDS.items())
+
+
+@functools.cache
+def _prefixed(prefix: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{prefix}{name}" for name in names)
+
+
+def _names(prefix: str, names) -> tuple[str, ...]:
+    """The record's names of a group of figures (``cash_in.deposits``, …), made once."""
+    return _prefixed(prefix, tuple(names))
 
 
 def pool_flows(lb: MonthBooks, loan: LoanMonth, end: PoolMonthEnd) -> dict[str, float]:

@@ -77,6 +77,7 @@ class OpenMonth:
     employee: EmployeeFlows | None = None
     interest: ValueAdded | None = None
     granted: dict[int, Application] = field(default_factory=dict)  # person → application
+    employee_granted: list = field(default_factory=list)  # (fen, loans), lent after the desk
     due: Due | None = None  # the loans' instalments, until they are collected (Fund._due)
 
 
@@ -130,6 +131,8 @@ class Fund:
         self.cohort_month: int | None = None  # the stress cohort's cut-off (sim.fund.figures)
         self.held: list = []  # (month, PolicyChange) a shock started: held through switches
         self._open: OpenMonth | None = None
+        self._settling = np.zeros(n, bool)  # scratch: borrowers who leave this month (all False)
+        self._carried: tuple[int, Due] | None = None  # month end's due, and the book it is of
 
     # ------------------------------------------------------------------ the month
     def open_month(self, month: int, shocks) -> None:
@@ -203,6 +206,7 @@ class Fund:
         self.liquidity_level = liquidity_level(self.policy, money.pool.loan_to_deposit())
         self.rationing_level = rationing_level(self.policy, money.pool.loan_to_deposit())
         yield money.pool.service()
+        money.employee.lend_all(m.month, m.employee_granted)  # nothing read them in between
         self._disburse(m)
 
     def close_month(self, end=None) -> FundMonth:
@@ -217,12 +221,14 @@ class Fund:
             )
         accounts = self.counter.close_month(end)
         loans = self.book.close_month()
+        due = self.book.due()  # the survival horizon's repayments: next month's, unless the
+        self._carried = (self.book.changes, due)  # book changes first (January repricing)
         settle = is_settlement_month(m.month, self.policy["interest.settlement_month"])
         pool = self.money.close_month(
             m.month, self.policy, accounts, loans, m.employee, m.interest, m.opening, settle=settle
         )
         self._open = None
-        return FundMonth(accounts, loans, pool, month_figures(self, accounts, loans, pool))
+        return FundMonth(accounts, loans, pool, month_figures(self, accounts, loans, pool, due))
 
     def _month(self) -> OpenMonth:
         if self._open is None:
@@ -234,7 +240,9 @@ class Fund:
         view, the repayments and their collection: nothing changes the book in between."""
         m = self._month()
         if m.due is None:
-            m.due = self.book.due()
+            carried, self._carried = self._carried, None
+            fresh = carried is None or carried[0] != self.book.changes
+            m.due = self.book.due() if fresh else carried[1]
         return m.due
 
     # ------------------------------------------------------------------ loans
@@ -250,7 +258,10 @@ class Fund:
         from_income, from_balance = split_payment(
             owed, capacity, acc.balance[person], from_balance=self.repay_from_balance
         )
-        settling = np.isin(person, leavers)
+        mark = self._settling  # np.isin(person, leavers), in three fancy indexings
+        mark[leavers] = True
+        settling = mark[person]
+        mark[leavers] = False
         from_income[settling], from_balance[settling] = owed[settling], 0
         take = from_balance > 0
         if take.any():
@@ -268,9 +279,10 @@ class Fund:
             self.ledger.loan_repaid(np.unique(np.array(ended, np.int64)))
 
     def _grant(self, app: Application) -> bool:
-        """The desk grants a loan: the employee segment's at once, a member's at month end."""
-        if app.segment == "employee":
-            self.money.employee.lend(self._month().month, app.amount, app.payload)
+        """The desk grants a loan: the employee segment's when the desk closes, a member's at
+        month end (both in the order granted)."""
+        if app.segment == "employee":  # lent when the desk closes, as granted (Fund.desk)
+            self._month().employee_granted.append((app.amount, app.payload))
             return True
         person, granted = app.payload[0], self._month().granted
         acc = self.ledger.acc

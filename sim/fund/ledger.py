@@ -36,7 +36,7 @@ from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
 from sim.fund.requests import per_ask
 from sim.fund.ring import MAX_FEN
-from sim.fund.withdrawals import Kind
+from sim.fund.withdrawals import KINDS, Kind
 
 _REASONS = [r.code for r in Refusal]
 AGED, GROUP = "ledger.aged", "ledger.group"
@@ -259,7 +259,7 @@ class Ledger:
         ``mortgage`` (bool per person) marks repayments of a commercial
         mortgage, allowed without a fund loan (W1).
         """
-        kind = Kind(kind)
+        kind = KINDS.get(kind) or Kind(kind)
         who = self._who(who)
         amount = self._fen(amount_fen, who)
         limit = None if limit_fen is None else self._fen(limit_fen, who)
@@ -279,7 +279,7 @@ class Ledger:
 
     def close(self, who, kind: Kind | str) -> np.ndarray:
         """Close accounts by voluntary exit (W3, S4) or full withdrawal (W4)."""
-        kind = Kind(kind)
+        kind = KINDS.get(kind) or Kind(kind)
         if kind not in (Kind.EXIT, Kind.FULL):
             raise ValueError(f"close takes exit or full, not {kind}")
         who = self._who(who)

@@ -323,19 +323,27 @@ def loan_desk(pool: Pool):
     """
     books, queue = pool._books(), pool.queue.items
     budget, room = pool.lendable(), pool.flexible_room()
+    lent = dict.fromkeys(_LOAN_KINDS, 0)  # by segment: the cash moves once the desk closes
+    served, month, grant = books.served, books.month, pool.grant  # (grants read no cash)
     while queue and queue[0].amount <= budget:
-        if queue[0].segment == "flexible" and room is not None:
-            if queue[0].amount > room:
+        app = queue[0]
+        if app.segment == "flexible" and room is not None:
+            if app.amount > room:
                 break  # the F5 ceiling: it waits, and so does the line behind it (轮候)
-            room -= queue[0].amount
-        app = queue.popleft()
-        app.served = books.month
-        if pool.grant(app) is False:
+            room -= app.amount
+        queue.popleft()
+        app.served = month
+        if grant(app) is False:
             books.cancelled.append(app)
             continue
-        books.cash_out[f"loans.{app.segment}"] += app.amount
-        books.served.append(app)
-        pool.cash -= app.amount
-        pool.loans += app.amount
+        lent[app.segment] += app.amount
+        served.append(app)
         budget -= app.amount
+    for segment, kind in _LOAN_KINDS.items():
+        books.cash_out[kind] += lent[segment]
+        pool.cash -= lent[segment]
+        pool.loans += lent[segment]
     yield pool.env.timeout(0)
+
+
+_LOAN_KINDS = {"flexible": "loans.flexible", "employee": "loans.employee"}

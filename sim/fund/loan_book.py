@@ -149,6 +149,9 @@ class LoanBook:
         for name, dtype in self._FIELDS.items():
             setattr(self, name, np.zeros(capacity, dtype=dtype))
         self.month_books: LoanMonth | None = None
+        self._active: tuple | None = None  # (changes, n), status array, active rows
+        self.changes = 0  # counts the methods that changed the book (a due computed is kept
+        # while it stands still: :class:`sim.fund.fund.Fund` reuses month end's for the next)
 
     # -------------------------------------------------------------- new loans
     def disburse(
@@ -173,12 +176,14 @@ class LoanBook:
         self.collateral[rows] = per_ask(np.asarray(collateral_fen, np.int64), (k,))
         self.hpi_at_start[rows], self.disbursed_month[rows] = hpi, month
         self.n += k
+        self.changes += 1
         books.disbursed += int(amount.sum())
         books.disbursed_count += k
         return rows
 
     def reprice(self, month: int) -> None:
         """Each 1 January: every active loan takes the rate now in force (FACTS.md)."""
+        self.changes += 1
         a = self.active()
         self.rate[a] = loan_rate(self.policy, month, self.first_home[a], self.term[a])
         left = np.maximum(self.months_left[a], 1)
@@ -212,8 +217,11 @@ class LoanBook:
         """Apply this month's payments (aligned with :meth:`amount_due`'s rows), then
         arrears, defaults and the month's reconciliation. ``hpi`` is the house-price index;
         ``due`` this month's :meth:`due` if the caller has it (the book unchanged since)."""
-        books = self._books(month)
         a, interest, principal_due = self.due() if due is None else due
+        if self.month_books is None:  # the month opens with the book ``due`` was taken from
+            self.month_books = LoanMonth(month, int(self.principal[a].sum()))
+        books = self.month_books
+        self.changes += 1
         books.interest_due += int(interest.sum())
         # interest first (overdue, then current), then principal (overdue, then current)
         owed_interest = self.overdue_interest[a] + interest
@@ -238,6 +246,7 @@ class LoanBook:
         The installment is recomputed over the remaining term.
         """
         books = self._books(month)
+        self.changes += 1
         rows = np.asarray(rows, np.int64)
         ok = self.status[rows] == ACTIVE
         room = self.principal[rows] - self.overdue_principal[rows]
@@ -261,8 +270,15 @@ class LoanBook:
 
     # -------------------------------------------------------------- views
     def active(self) -> np.ndarray:
-        """Row indices of loans still being repaid."""
-        return np.flatnonzero(self.status[: self.n] == ACTIVE)
+        """Row indices of loans still being repaid (read-only: kept while the book's methods
+        have not changed it, some six calls a month)."""
+        key = (self.changes, self.n, self.status)
+        kept = self._active
+        if kept is None or kept[0] != key[:2] or kept[1] is not key[2]:
+            rows = np.flatnonzero(self.status[: self.n] == ACTIVE)
+            rows.flags.writeable = False
+            self._active = kept = (key[:2], key[2], rows)
+        return kept[2]
 
     def outstanding(self) -> int:
         """Principal outstanding on all active loans, in fen."""
@@ -278,10 +294,15 @@ class LoanBook:
         equal principal, whose instalment shrinks, ÷ its first (largest) instalment at
         today's rate, so an instalment missed long ago still counts once."""
         overdue = self.overdue_interest[rows] + self.overdue_principal[rows]
+        if not overdue.any():  # everyone paid up (most months): no instalment to divide by
+            return np.zeros(len(rows), np.int16)
+        equal_principal = self.equal_principal[rows]
+        if not equal_principal.any():
+            return instalments_overdue(overdue, self.installment[rows])
         first = self.original[rows] // np.maximum(self.term[rows], 1) + round_fen(
             self.original[rows] * (self.rate[rows] / 12.0)
         )
-        unit = np.where(self.equal_principal[rows], first, self.installment[rows])
+        unit = np.where(equal_principal, first, self.installment[rows])
         return instalments_overdue(overdue, unit)
 
     def _finish(self, rows: np.ndarray, books: LoanMonth) -> None:
@@ -291,6 +312,7 @@ class LoanBook:
             & (self.status[rows] == ACTIVE)
         ]
         self.status[done] = REPAID
+        self.changes += 1
         books.repaid_in_full.extend(self.person[done].tolist())
 
     def _defaults(self, hpi: float, books: LoanMonth) -> None:
@@ -315,6 +337,7 @@ class LoanBook:
         self.principal[bad] = 0
         self.overdue_interest[bad] = self.overdue_principal[bad] = 0
         self.status[bad] = DEFAULTED
+        self.changes += 1
 
     def _books(self, month: int | None) -> LoanMonth:
         if self.month_books is None:

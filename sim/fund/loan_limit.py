@@ -40,12 +40,12 @@ by name from data, never evaluated from a file.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim.core.money import yuan_to_fen
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
 
@@ -129,7 +129,9 @@ def multiplier(policy: Policy, month: int, green_or_upgrade, talent) -> np.ndarr
     l3 = np.where(green_or_upgrade, policy.at("loan.green_upgrade_multiplier", month), 1.0)
     l4 = np.where(talent, policy.at("loan.talent_first_home_multiplier", month), 1.0)
     both = np.maximum(l3, l4) if policy["loan.multiplier_stacking"] == "max" else l3 * l4
-    return np.round(both, 9)  # 1.2 × 1.5 is 1.7999999999999998 in binary
+    # np.round(both, 9) as numpy computes it (× 1e9, rint, ÷ 1e9) without its Python wrapper:
+    # 1.2 × 1.5 is 1.7999999999999998 in binary
+    return np.rint(both * 1e9) / 1e9
 
 
 @register_limit_formula("deposit_more_borrow_more")
@@ -163,17 +165,17 @@ def balance_multiple(
     loan.amount_floor)`` in fen — the published "N times the balance" designs."""
     multiple = policy.at("loan.balance_multiple", month) * multiple_factor
     amount = np.floor(req.balance * multiple).astype(np.int64)
-    return np.maximum(amount, yuan_to_fen(policy.at("loan.amount_floor", month)))
+    return np.maximum(amount, policy.fen_at("loan.amount_floor", month))
 
 
 def ceiling_fen(policy: Policy, month: int, deposit_months) -> np.ndarray:
     """The loan ceiling by months deposited, in fen (L2, X4): ``loan.long_ceiling`` from
     ``loan.long_ceiling_months`` on when that is above 0, else ``loan.ceiling``."""
-    base = yuan_to_fen(policy.at("loan.ceiling", month))
+    base = policy.fen_at("loan.ceiling", month)
     after = policy["loan.long_ceiling_months"]
     if not after:
         return np.full(np.shape(deposit_months), base, np.int64)
-    long = yuan_to_fen(policy.at("loan.long_ceiling", month))
+    long = policy.fen_at("loan.long_ceiling", month)
     return np.where(np.asarray(deposit_months) >= after, long, base).astype(np.int64)
 
 
@@ -191,7 +193,9 @@ def max_loan_fen(policy: Policy, price_fen, first_home) -> np.ndarray:
 def liquidity_level(policy: Policy, loan_to_deposit: float) -> int:
     """The centre's liquidity line crossed: 0 below the first threshold of
     ``liquidity.rationing_thresholds`` (个贷率 85/90/95% by default), else its number (F5)."""
-    return int(np.searchsorted(policy["liquidity.rationing_thresholds"], loan_to_deposit, "right"))
+    # np.searchsorted(…, "right") on the thresholds (strictly increasing, checked on loading),
+    # without making an array of the tuple three times a month; a NaN ratio is above them all
+    return bisect.bisect_right(policy["liquidity.rationing_thresholds"], loan_to_deposit)
 
 
 def rationing_level(policy: Policy, loan_to_deposit: float) -> int:
@@ -203,13 +207,14 @@ def rationing_level(policy: Policy, loan_to_deposit: float) -> int:
 
 
 def loan_limit(
-    policy: Policy, month: int, req: LoanRequest, *, level: int = 0
+    policy: Policy, month: int, req: LoanRequest, *, level: int = 0, rate: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The limit in fen and which term bound it (index into :data:`BINDING`).
 
     ``level`` is the rationing level (:func:`rationing_level`); at level k the
     multiple is cut by ``liquidity.rationing_multiple[k-1]`` and the
-    loan-to-value capped at ``liquidity.rationing_ltv[k-1]``.
+    loan-to-value capped at ``liquidity.rationing_ltv[k-1]``. ``rate`` is
+    :func:`loan_rate` of the request, if the caller has it.
     """
     factor, ltv_cap = 1.0, 1.0
     if level > 0:
@@ -220,10 +225,11 @@ def loan_limit(
     deposits = np.floor(formula(policy, month, req, factor) * boost)
     ltv = max_ltv(policy, req.first_home)
     by_price = np.floor(req.price * np.minimum(ltv, ltv_cap))
-    rate = loan_rate(policy, month, req.first_home, req.term_months)
+    if rate is None:
+        rate = loan_rate(policy, month, req.first_home, req.term_months)
     share = policy["loan.max_repayment_share"]
     capacity = np.floor(req.income * share * annuity_factor(rate, req.term_months))
     ceiling = np.floor(ceiling_fen(policy, month, req.deposit_months) * boost)
-    terms = np.stack([deposits, by_price, capacity, ceiling])
+    terms = np.array([deposits, by_price, capacity, ceiling])  # np.stack's rows, in a third
     binding = np.argmin(terms, axis=0)
     return np.maximum(terms.min(axis=0), 0).astype(np.int64), binding

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -54,12 +55,17 @@ class Param:
     source: str
     assumption: str | None
     origin: str
+    starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # the first months of ``dated``, once: ``at`` runs some fifty times a path-month
+        object.__setattr__(self, "starts", tuple(m for m, _ in self.dated))
 
     def at(self, month: int) -> Any:
         """The value in force in ``month``."""
         if not self.dated:
             return self.value
-        starts = [m for m, _ in self.dated]
+        starts = self.starts
         i = bisect.bisect_right(starts, month) - 1
         if i < 0:
             raise InputError(
@@ -101,6 +107,11 @@ class Policy:
             raise KeyError(f"{key} is dated: use Policy.at(key, month)")
         return p.value
 
+    def fen_at(self, key: str, month: int) -> int:
+        """``yuan_to_fen(self.at(key, month))``: an amount in yuan in force, in whole fen
+        (refused if finer than a fen)."""
+        return yuan_to_fen(self.params[key].at(month))
+
     def floor_fen(self, month: int) -> int:
         """The deposit floor in force in ``month``, in fen (D1, D2).
 
@@ -110,7 +121,7 @@ class Policy:
         """
         if self["deposit.floor_basis"] == "fixed":
             return yuan_to_fen(self.at("deposit.floor", month))
-        return round_yuan_to_fen(self.at("deposit.min_wage", month) * self["deposit.min_ratio"])
+        return _rounded_fen(self.at("deposit.min_wage", month) * self["deposit.min_ratio"])
 
     def cap_fen(self, month: int) -> int:
         """The monthly deposit cap in force in ``month``, in fen (D1); under
@@ -147,6 +158,12 @@ class Policy:
             new[key] = replace(self.params[key], value=value, dated=dated, origin=origin)
         _check_consistency(origin, new)
         return replace(self, params=MappingProxyType(new))
+
+
+@functools.lru_cache(maxsize=256, typed=True)
+def _rounded_fen(yuan: float) -> int:
+    """:func:`round_yuan_to_fen` of a derived amount, once per amount."""
+    return round_yuan_to_fen(yuan)
 
 
 def policy_path(name: str | Path) -> Path:

@@ -59,5 +59,5 @@ def first_refusal(*checks: tuple[np.ndarray, Refusal]) -> np.ndarray:
     """Combine (failed-mask, reason) checks: each request gets its first failure."""
     out = codes(len(checks[0][0]))
     for failed, reason in reversed(checks):
-        out[failed] = reason
+        out[failed] = int(reason)  # a plain int: numpy takes an IntEnum member 3× slower
     return out

@@ -35,6 +35,9 @@ _NONE = np.zeros(0, np.int64)
 
 def aligned(batch, *names: str) -> None:
     """Raise unless the named arrays of ``batch`` have one length (one row per ask)."""
+    first = len(getattr(batch, names[0]))
+    if all(len(getattr(batch, name)) == first for name in names[1:]):
+        return
     lengths = {name: len(getattr(batch, name)) for name in names}
     if len(set(lengths.values())) > 1:
         shown = ", ".join(f"{k}={v}" for k, v in lengths.items())
@@ -53,7 +56,13 @@ def per_ask(value, shape: tuple[int, ...]) -> np.ndarray:
     repeated (``np.broadcast_to``, which also refuses any other shape). A batch usually
     brings the arrays already aligned, and a view costs a fraction of a broadcast."""
     arr = np.asarray(value)
-    return read_only(arr) if arr.shape == shape else np.broadcast_to(arr, shape)
+    if arr.shape == shape:
+        return read_only(arr)
+    if not arr.ndim:  # a scalar: np.full is a third of np.broadcast_to's cost
+        out = np.full(shape, arr, arr.dtype)
+        out.flags.writeable = False
+        return out
+    return np.broadcast_to(arr, shape)
 
 
 @dataclass(frozen=True)
@@ -79,25 +88,48 @@ class FundView:
     loan_disbursed: np.ndarray = field(default_factory=lambda: _NONE)  # ever had a fund loan
 
 
+_MONTHLY = frozenset({"aged", "due_who", "due_fen"})
+
+
 def own_accounts(
-    acc, aged: np.ndarray, due_who: np.ndarray = _NONE, due_fen: np.ndarray = _NONE
+    acc,
+    aged: np.ndarray,
+    due_who: np.ndarray = _NONE,
+    due_fen: np.ndarray = _NONE,
+    *,
+    views: dict | None = None,
 ) -> dict[str, np.ndarray]:
     """The per-person part of a :class:`FundView`: each person's own account, read-only.
 
     One builder for the view a path's people see (:meth:`sim.fund.counter.Counter.view`) and
     the one a batch's kernel sees over every path's rows (:mod:`sim.engine.batch`). ``acc`` is
-    an :class:`~sim.fund.accounts.Accounts` (or a batch's accounts laid end to end)."""
-    return {
-        "is_open": read_only(acc.is_open),
-        "forfeited": read_only(acc.forfeited),
-        "loan_outstanding": read_only(acc.loan_outstanding),
-        "balance": read_only(acc.balance),
-        "aged": read_only(aged),
-        "due_who": read_only(due_who),
-        "due_fen": read_only(due_fen),
-        "ever_opened": read_only(acc.ever_opened),
-        "loan_disbursed": read_only(acc.loan_disbursed),
+    an :class:`~sim.fund.accounts.Accounts` (or a batch's accounts laid end to end). ``views``
+    keeps the accounts' read-only views from month to month: an array that has not been
+    replaced keeps its view (a view shows the array's later changes; the dict holds the
+    arrays, so no address is reused). The month's own arrays (aged part, dues) are new."""
+    arrays = {
+        "is_open": acc.is_open,
+        "forfeited": acc.forfeited,
+        "loan_outstanding": acc.loan_outstanding,
+        "balance": acc.balance,
+        "aged": aged,
+        "due_who": due_who,
+        "due_fen": due_fen,
+        "ever_opened": acc.ever_opened,
+        "loan_disbursed": acc.loan_disbursed,
     }
+    if views is None:
+        return {name: read_only(a) for name, a in arrays.items()}
+    out = {}
+    for name, a in arrays.items():
+        if name in _MONTHLY:
+            out[name] = read_only(a)
+            continue
+        kept = views.get(name)
+        if kept is None or kept[0] is not a:
+            kept = views[name] = (a, read_only(a))
+        out[name] = kept[1]
+    return out
 
 
 @dataclass(frozen=True)

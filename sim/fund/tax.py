@@ -11,6 +11,8 @@ and sits in the policy file so a change of law is a data change.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from sim.fund.policy import Policy
@@ -65,8 +67,15 @@ def tax_forgone_fen(
     """
     if not policy["deposit.capped"] and month is not None:
         deposits_fen = np.minimum(deposits_fen, 12 * 100 * policy.at("deposit.monthly_cap", month))
-    rates = np.array((0.0, *policy["tax.iit_rates"]))
-    return float((deposits_fen * rates[bracket]).sum())
+    return float((deposits_fen * _rates(policy["tax.iit_rates"])[bracket]).sum())
+
+
+@functools.cache
+def _rates(iit_rates: tuple[float, ...]) -> np.ndarray:
+    """The marginal rate by :func:`tax_bracket` (0: untaxed), made once per policy value."""
+    rates = np.array((0.0, *iit_rates))
+    rates.flags.writeable = False
+    return rates
 
 
 def tax_saving_yuan(

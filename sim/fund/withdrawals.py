@@ -21,7 +21,6 @@ from enum import StrEnum
 
 import numpy as np
 
-from sim.core.money import yuan_to_fen
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
@@ -38,11 +37,13 @@ class Kind(StrEnum):
 
 
 PARTIAL = (Kind.RENT, Kind.PURCHASE, Kind.REPAYMENT)
+KINDS = {k.value: k for k in Kind}
+"""A kind by its name (or itself), without the enum's call."""
 
 
 def rent_limit_fen(policy: Policy, month: int) -> int:
     """Most that may be withdrawn for rent in one fund year (W1)."""
-    return 12 * yuan_to_fen(policy.at("withdrawal.rent_monthly_limit", month))
+    return 12 * policy.fen_at("withdrawal.rent_monthly_limit", month)
 
 
 def over_rent_limit(
@@ -60,7 +61,7 @@ def over_rent_limit(
         return acc.rent_this_year[who] + amount > rent_limit_fen(policy, month)
     so_far = np.where(acc.rent_month[who] == month, acc.rent_month_total[who], 0) + amount
     if basis == "monthly":
-        return so_far > yuan_to_fen(policy.at("withdrawal.rent_monthly_limit", month))
+        return so_far > policy.fen_at("withdrawal.rent_monthly_limit", month)
     deposited = np.where(acc.last_deposit_month[who] == month, acc.month_deposited[who], 0)
     share = policy.at("withdrawal.rent_deposit_share", month)
     return so_far > np.floor(deposited * share)
