@@ -123,6 +123,18 @@ def test_D2_batch_of_deposits_is_checked_person_by_person():
     ]
 
 
+def test_D3_each_januarys_bracket_is_the_last_years_income_less_the_deduction():
+    policy = load_policy("lyg-2023")
+    # basic deduction 60,000; brackets 3% to 36,000, 10% to 144,000, 20% above (taxable):
+    # 60,000 → untaxed (0); 60,000.01 → 3% (1); 96,000 = 60,000 + 36,000 → still 3% (1);
+    # 96,000.01 → 10% (2); 204,000.50 → taxable 144,000.50, 20% (3)
+    annual = np.array([60_000.0, 60_000.01, 96_000.0, 96_000.01, 204_000.5])
+    assert tax.tax_bracket(policy, annual).tolist() == [0, 1, 1, 2, 3]
+    everyone = np.full(5, 9, np.int8)  # each January, written over last year's brackets
+    assert tax.tax_bracket(policy, annual, out=everyone) is everyone
+    assert everyone.tolist() == [0, 1, 1, 2, 3]
+
+
 def test_D3_deductible_deposits_save_tax_at_the_marginal_rate():
     policy = load_policy("lyg-2023")
     m = parse_month("2024-03")

@@ -301,4 +301,4 @@ def _deposit_names(cohorts: tuple[str, ...]) -> tuple[str, ...]:
 
 def update_tax_brackets(st: BehaviourState, income: IncomeState, policy: Policy) -> None:
     """Each January: the income-tax bracket of the last year's average income (D3)."""
-    st.tax_bracket[:] = tax_bracket(policy, 12.0 * income.income_avg)
+    tax_bracket(policy, 12.0 * income.income_avg, out=st.tax_bracket)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 
+import numba
 import numpy as np
 
 from sim.fund.policy import Policy
@@ -43,11 +44,30 @@ def marginal_rate(policy: Policy, annual_income_yuan: np.ndarray) -> np.ndarray:
     return np.where(taxable > 0, rates[bracket], 0.0)
 
 
-def tax_bracket(policy: Policy, annual_income_yuan: np.ndarray) -> np.ndarray:
-    """0 for untaxed income, else 1 + the index of the bracket (``iit_rates[k - 1]``)."""
-    taxable = np.asarray(annual_income_yuan, float) - policy["tax.iit_basic_deduction"]
-    bracket = np.searchsorted(np.array(policy["tax.iit_thresholds"]), taxable, side="left") + 1
-    return np.where(taxable > 0, bracket, 0).astype(np.int8)
+def tax_bracket(
+    policy: Policy, annual_income_yuan: np.ndarray, out: np.ndarray | None = None
+) -> np.ndarray:
+    """0 for untaxed income, else 1 + the index of the bracket (``iit_rates[k - 1]``), as
+    int8 (into ``out``, if given: everyone's brackets each January without a temporary)."""
+    income = np.atleast_1d(np.asarray(annual_income_yuan))
+    if income.dtype.kind != "f":
+        income = income.astype(float)
+    out = np.empty(income.shape, np.int8) if out is None else out
+    thresholds = np.asarray(policy["tax.iit_thresholds"], float)
+    _brackets(income.reshape(-1), float(policy["tax.iit_basic_deduction"]), thresholds,
+              out.reshape(-1))  # fmt: skip
+    return out
+
+
+@numba.njit(cache=True)
+def _brackets(income, deduction, thresholds, out):
+    """:func:`tax_bracket` one person at a time: the thresholds below the taxable income."""
+    for i in range(len(income)):
+        taxable = np.float64(income[i]) - deduction
+        k = 0
+        while k < len(thresholds) and thresholds[k] < taxable:
+            k += 1
+        out[i] = k + 1 if taxable > 0 else 0
 
 
 def tax_forgone_fen(
