@@ -147,7 +147,7 @@ WIDE = 130
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_what_run_and_stress_print_fits_a_terminal(tmp_path, capsys, lang):
-    small = ["--set", "population.size=300", "--set", "horizon.months=24", "--paths", "2",
+    small = ["--set", "population.size=300", "--set", "horizon.months=120", "--paths", "2",
              "--workers", "1", "--lang", lang]  # fmt: skip
     assert main(["run", *small, "--out", str(tmp_path / "run")]) == 0
     assert main(["stress", "combined_severe", *small, "--out", str(tmp_path / "st")]) == 0
@@ -158,8 +158,9 @@ def test_what_run_and_stress_print_fits_a_terminal(tmp_path, capsys, lang):
 
 
 def test_a_long_header_wraps_over_lines_and_the_columns_stay_aligned():
-    text = table(["year", "value-added income before the subsidy", "短", "实际计提（补贴后）"],
-                 [["2024", "1.00", "2", "3.0"]])  # fmt: skip
+    header = ["year", "value-added income before the subsidy", "短", "实际计提（补贴后）"]
+    assert len(table(header, [["2024", "1.00", "2", "3.0"]]).splitlines()) == 3  # it fits
+    text = table(header, [["2024", "1.00", "2", "3.0"]], width=30)  # it does not
     # English at spaces within 12 cells, bottom-aligned; Chinese only before its bracket
     assert text.splitlines() == [
         "       value-added",

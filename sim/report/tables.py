@@ -41,12 +41,12 @@ PAIRED = _over_path(
 )  # fmt: skip
 """The paired differences' metrics and how a path reduces each."""
 WORDS = {
-    "zh": {"paths": "{label}（{n} 条路径）：中位数 [5% – 95%]", "year": "第 {y} 年",
+    "zh": {"paths": "{label}（{n} 条路径）：中位数，下行为 [5%–95%] 区间", "year": "第 {y} 年",
            "stock": "年末", "flow": "全年", "max": "年内最高", "min": "年内最低",
            "paired": "与 {label} 的差（均值 ± 2 倍标准误，共同随机数）",
            "total": "合计", "peak": "最高", "low": "最低", "end": "期末", "metric": "指标",
            "na": "“–”：不适用（尚无贷款）", "months": "前 {m} 个月"},
-    "en": {"paths": "{label} ({n} paths): median [5% – 95%]", "year": "year {y}",
+    "en": {"paths": "{label} ({n} paths): median, under it the [5%–95%] band", "year": "year {y}",
            "stock": "at year end", "flow": "in the year", "max": "peak in year",
            "min": "lowest in year",
            "paired": "difference against {label} (mean ± 2 s.e., common random numbers)",
@@ -79,7 +79,8 @@ def _quantiles(x: np.ndarray) -> list[float]:
 
 
 def summary_table(runs, *, lang: str = "en") -> str:
-    """Median [5%–95%] of the key figures at years 1, 3, 5 and 10, per scenario label."""
+    """Median of the key figures at years 1, 3, 5 and 10, per scenario label, and under each
+    its 5%–95% band over paths (two lines a metric: a terminal's width)."""
     w = WORDS[lang]
     blocks = []
     for name_, by_path in runs.items():
@@ -87,19 +88,16 @@ def summary_table(runs, *, lang: str = "en") -> str:
         years = months // 12
         show = [y for y in (1, 3, 5, 10) if y <= years] or [1]
         rows = []
-        for name, kind in SUMMARY:
+        for name, kind in SUMMARY:  # a metric's medians, and under them their bands
             shown_ = _shown(by_path, name)
             per_year = yearly(shown_, kind) if years else _span(shown_, kind)
-            cells = [_title(name, w[kind], lang)]
+            medians, bands = [_title(name, w[kind], lang)], [""]
             for y in show:
                 lo, mid, hi = _quantiles(per_year[:, y - 1])
-                cells.append(
-                    "–"
-                    if np.isnan(mid)
-                    else f"{value(name, mid, lang)} [{value(name, lo, lang)} – "
-                    f"{value(name, hi, lang)}]"
-                )
-            rows.append(cells)
+                nan = np.isnan(mid)
+                medians.append("–" if nan else value(name, mid, lang))
+                bands.append("" if nan else f"[{value(name, lo, lang)}–{value(name, hi, lang)}]")
+            rows += [medians, bands]
         head = [
             w["metric"],
             *(w["year"].format(y=y) if years else w["months"].format(m=months) for y in show),

@@ -62,14 +62,18 @@ def table(
     gap: int = 3,
     align: str = "",
     header_width: int = 12,
+    width: int = 130,
 ) -> str:
     """Columns aligned by terminal width: ``align`` gives ``l`` or ``r`` per column
-    (default: the first column left, the others right). A header wider than its column's
-    cells and ``header_width`` is wrapped over several lines, so that a table of long
-    names stays a terminal's width."""
+    (default: the first column left, the others right). In a table wider than ``width``
+    cells, a header wider than its column's cells and ``header_width`` is wrapped over
+    several lines, so that a table of long names stays a terminal's width."""
     cols = len(header)
     align = align or "l" + "r" * (cols - 1)
     cells = [max((_width(str(r[c])) for r in rows), default=0) for c in range(cols)]
+    whole = sum(max(_width(str(h)), w) for h, w in zip(header, cells, strict=True))
+    if whole + gap * (cols - 1) <= width:
+        header_width = max(map(_width, map(str, header)), default=0)  # fits: one line
     heads = [_wrap(str(h), max(header_width, w)) for h, w in zip(header, cells, strict=True)]
     widths = [max([w, *map(_width, h)]) for h, w in zip(heads, cells, strict=True)]
     depth = max(map(len, heads), default=1)
