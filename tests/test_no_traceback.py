@@ -208,7 +208,8 @@ def test_a_run_shorter_than_a_year_prints_its_summary(tmp_path, capsys):
 
 def test_ctrl_c_ends_in_one_line_and_resume_finishes(tmp_path):
     out = tmp_path / "run"
-    cmd = [sys.executable, "-m", "sim", "run", "--set", "population.size=2000", "--paths", "12",
+    # 40 paths: the run cannot finish between its first path on disk and the Ctrl-C
+    cmd = [sys.executable, "-m", "sim", "run", "--set", "population.size=2000", "--paths", "40",
            "--workers", "2", "--out", str(out)]  # fmt: skip
     env = {**os.environ, "NUMBA_NUM_THREADS": "1"}
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -226,7 +227,7 @@ def test_ctrl_c_ends_in_one_line_and_resume_finishes(tmp_path):
                           timeout=600)  # fmt: skip
     assert done.returncode == 0, done.stderr.decode()
     assert results.read_manifest(out)["complete"] is True
-    assert len(list(out.glob("paths/*/path-*.npz"))) == 12
+    assert len(list(out.glob("paths/*/path-*.npz"))) == 40
 
 
 SWEEP = {
