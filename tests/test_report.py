@@ -187,6 +187,11 @@ def test_report_lang_en_writes_report_en_html_beside_report_html(compare_run):
     assert "<html lang='en'>" in page
     assert "Decision table" in page
     assert "ten-thousand" not in page
+    # the stress table's note whole: the terminal prints it on two lines (found in review)
+    assert (
+        "in brackets: the change as a share of the baseline&#x27;s value; &#x27;unchanged&#x27;"
+        in page
+    )
     methods = page[page.index("<table class='assumptions'>") :]
     assert "<th class='l'>Basis</th>" in methods
     assert "--set population.size=2500 (the file: assumption: the people who might join" in methods

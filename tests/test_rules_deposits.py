@@ -133,6 +133,10 @@ def test_D3_each_januarys_bracket_is_the_last_years_income_less_the_deduction():
     everyone = np.full(5, 9, np.int8)  # each January, written over last year's brackets
     assert tax.tax_bracket(policy, annual, out=everyone) is everyone
     assert everyone.tolist() == [0, 1, 1, 2, 3]
+    assert tax.tax_bracket(policy, 96_000).shape == ()  # one income, one bracket
+    assert tax.tax_bracket(policy, np.float16([64_000.0])).tolist() == [1]  # taxable 4,000
+    with pytest.raises(ValueError, match="out must be contiguous int8 of shape"):
+        tax.tax_bracket(policy, annual, out=np.zeros(4, np.int8))
 
 
 def test_D3_deductible_deposits_save_tax_at_the_marginal_rate():

@@ -66,7 +66,7 @@ class Account(NamedTuple):
     forfeited: np.ndarray  # bool: exited before, so no subsidy on a new account (S4)
     loan_outstanding: np.ndarray  # bool
     balance: np.ndarray  # int64 fen
-    aged: np.ndarray  # int64 fen: the part held a year or more
+    aged: np.ndarray  # int32 fen: the part held a year or more
     floor_fen: int  # smallest monthly deposit
     cap_fen: int  # largest monthly deposit
     quarterly_allowed: bool  # quarterly deposits are offered

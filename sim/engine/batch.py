@@ -126,8 +126,9 @@ class Batch:
             self.pop = self.income = self.state = self.acc = self.behaviour = None
             self.group, self.aged = ledgers[0].group, ledgers[0].aged
         else:
+            _check_built_over(lanes, self.people, ledgers)
             first = self.people[0]
-            self.pop = _over(lanes, POPULATION, first.pop, self.people)
+            self.pop = lanes.joined(POPULATION, first.pop)
             self.income = lanes.joined(INCOME, first.income)
             self.state = lanes.joined(MEMORY, first.state)
             self.acc = Accounts.joined(lanes, ledgers[0].acc)
@@ -208,15 +209,18 @@ class Batch:
         return ends
 
 
-def _over(lanes: Lanes | None, key: str, first: Any, people: Sequence[People]) -> Any:
-    """The batch's joined population, once every path's is found built over ``lanes``."""
+def _check_built_over(lanes: Lanes | None, people: Sequence[People], ledgers: Sequence) -> None:
+    """Every path's people and accounts are its rows of ``lanes`` (:mod:`sim.core.lanes`)."""
     try:
-        whole = lanes.whole(f"{key}.cohort")
+        cohort, balance = lanes.whole(f"{POPULATION}.cohort"), lanes.whole("acc.balance")
     except (AttributeError, KeyError):  # no lanes, or none laid out there
-        whole = None
-    if whole is None or not all(np.may_share_memory(p.pop.cohort, whole) for p in people):
+        cohort = balance = None
+    if (
+        cohort is None
+        or not all(np.may_share_memory(p.pop.cohort, cohort) for p in people)
+        or not all(np.may_share_memory(g.acc.balance, balance) for g in ledgers)
+    ):
         raise ValueError("the paths of a batch must be built over its lanes (sim.core.lanes)")
-    return lanes.joined(key, first)
 
 
 def _same(args: list, what: str, key: Callable) -> tuple:

@@ -179,12 +179,13 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
     manager reads the end of the pipe, finds the pool broken and stops.
     """
     procs = list((getattr(pool, "_processes", None) or {}).values())
+    # taken first: shutdown() forgets the result queue
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
     for proc in procs:
         proc.terminate()
     for proc in procs:
         proc.join(timeout=10)
     pool.shutdown(wait=False, cancel_futures=True)
-    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
     if writer is not None and all(not p.is_alive() for p in procs):
         writer.close()
 

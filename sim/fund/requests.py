@@ -79,7 +79,7 @@ class FundView:
     forfeited: np.ndarray
     loan_outstanding: np.ndarray
     balance: np.ndarray  # int64 fen
-    aged: np.ndarray  # int64 fen
+    aged: np.ndarray  # int32 fen (the ring's type: every balance under ring.MAX_FEN)
     policy: Policy | None = None  # the published rules (tax law, loan-to-value, …); needed
     # by ``People.new_month`` each January
     due_who: np.ndarray = field(default_factory=lambda: _NONE)  # instalment due this month

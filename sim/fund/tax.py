@@ -49,12 +49,16 @@ def tax_bracket(
 ) -> np.ndarray:
     """0 for untaxed income, else 1 + the index of the bracket (``iit_rates[k - 1]``), as
     int8 (into ``out``, if given: everyone's brackets each January without a temporary)."""
-    income = np.atleast_1d(np.asarray(annual_income_yuan))
-    if income.dtype.kind != "f":
-        income = income.astype(float)
-    out = np.empty(income.shape, np.int8) if out is None else out
+    income = np.asarray(annual_income_yuan)
+    if income.dtype not in (np.float32, np.float64):
+        income = income.astype(np.float64)
+    if out is None:
+        out = np.empty(income.shape, np.int8)
+    elif out.shape != income.shape or out.dtype != np.int8 or not out.flags.c_contiguous:
+        raise ValueError(f"out must be contiguous int8 of shape {income.shape}, got "
+                         f"{out.dtype} {out.shape}")  # fmt: skip
     thresholds = np.asarray(policy["tax.iit_thresholds"], float)
-    _brackets(income.reshape(-1), float(policy["tax.iit_basic_deduction"]), thresholds,
+    _brackets(np.ravel(income), float(policy["tax.iit_basic_deduction"]), thresholds,
               out.reshape(-1))  # fmt: skip
     return out
 

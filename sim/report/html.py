@@ -279,7 +279,7 @@ def _reserve_html(runs, scenario, lang) -> str:
 
 def _window_html(runs, lang, stress_file, start) -> str:
     """The stress's paired effects in its window and after, one column per rate."""
-    from sim.report.stress_tables import pool_lines, pool_sentence, window_rows
+    from sim.report.stress_tables import WORDS, pool_sentence, window_rows
     from sim.scenario.stress_files import load_stress
     from sim.stress.window import effects, stress_window
 
@@ -303,7 +303,7 @@ def _window_html(runs, lang, stress_file, start) -> str:
     out += ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows]
     lines = [
         pool_sentence(by_rate, Path(stress_file).stem, lang=lang),
-        pool_lines(by_rate, lang=lang).splitlines()[-1],
+        WORDS[lang]["note"].replace("\n", " "),  # the terminal's two lines as one
     ]
     out.append("</table></div>" + "".join(f"<p class='band'>{html.escape(x)}</p>" for x in lines))
     return "".join(out)

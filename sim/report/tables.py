@@ -97,7 +97,7 @@ def summary_table(runs, *, lang: str = "en") -> str:
                 nan = np.isnan(mid)
                 medians.append("–" if nan else value(name, mid, lang))
                 bands.append("" if nan else f"[{value(name, lo, lang)}–{value(name, hi, lang)}]")
-            rows += [medians, bands]
+            rows += [medians, bands] if any(bands) else [medians]  # no band: no blank line
         head = [
             w["metric"],
             *(w["year"].format(y=y) if years else w["months"].format(m=months) for y in show),
