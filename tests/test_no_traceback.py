@@ -259,6 +259,8 @@ SWEEP = {
     "an export of no run": (["book", "export", "EMPTY", "--out", "x"], "manifest.json"),
     "a missing account case": (["account", "no-such-case.toml"], "no such file"),
     "a book that is no folder": (["run", "--book", "README.md"], "no such book folder"),
+    "a switch the accounts cannot follow": (["run", "--set", "policy.id=suzhou-2025"],
+                                            "cannot change mid-run"),
 }  # fmt: skip
 
 

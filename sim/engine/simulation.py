@@ -104,7 +104,7 @@ class Simulation:
         self.out = {name: self._table[i] for i, name in enumerate(SERIES)}
         self.batch, self.index = Batch(self.env, [(self.people, self.fund)]), 0
         self.env.process(self._run())
-        if sc.switch_on is not None:
+        if sc.switch_on is not None and sc.switch_on < sc.start + sc.horizon:  # in the run
             self.env.process(self.policy_switch())
 
     def join(self, batch: Batch, index: int) -> None:

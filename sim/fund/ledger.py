@@ -40,6 +40,8 @@ from sim.fund.withdrawals import KINDS, Kind
 
 _REASONS = [r.code for r in Refusal]
 AGED, GROUP = "ledger.aged", "ledger.group"
+UNSWITCHABLE = ("subsidy.min_holding_months", "subsidy.ageing")
+"""Policy keys a run cannot switch: the accounts' ageing is laid out for one window."""
 """The keys of a batch's joined aged parts and reporting groups (:mod:`sim.core.lanes`)."""
 
 
@@ -99,7 +101,7 @@ class Ledger:
     # ------------------------------------------------------------------ the month
     def set_policy(self, policy: Policy) -> None:
         """Switch policy (e.g. ``lyg-2023`` → ``lyg-draft``) between months."""
-        for key in ("subsidy.min_holding_months", "subsidy.ageing"):
+        for key in UNSWITCHABLE:
             if policy[key] != self.policy[key]:
                 raise ValueError(
                     f"cannot switch {key} mid-run ({self.policy[key]} → {policy[key]})"

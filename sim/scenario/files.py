@@ -34,6 +34,7 @@ from sim.agents.population_file import load_agent_config
 from sim.core.checks import check_int, check_month, check_str, only_keys, table_at
 from sim.core.errors import InputError, read_toml
 from sim.core.months import format_month
+from sim.fund.ledger import UNSWITCHABLE
 from sim.fund.params import SPEC_BY_KEY
 from sim.fund.policy import Policy, policy_named_in
 from sim.fund.pool_config import PoolConfig, load_pool_config
@@ -159,6 +160,15 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
             )
         switch_policy = _policy(origin, "policy.switch_to", pol.get("switch_to"), base)
         switch_policy = switch_policy.with_overrides(overrides, origin=origin)
+        for key in UNSWITCHABLE:  # the accounts' ageing is laid out for one window
+            if switch_policy[key] != policy[key]:
+                raise InputError(
+                    origin,
+                    "policy.switch_to",
+                    f"{pol.get('switch_to')} has {key} = {switch_policy[key]}, "
+                    f"{pol.get('id')} {policy[key]}: it cannot change mid-run",
+                    allowed=f"a policy with the same {key}, or no switch",
+                )
     size = check_int(
         origin, "population.size", data.get("population", {}).get("size"), 1, 50_000_000
     )
