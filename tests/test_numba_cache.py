@@ -22,11 +22,21 @@ def _cache_dir(package_parent: Path, env: dict) -> str:
     return out.stdout.strip()
 
 
-def test_an_edit_anywhere_in_sim_gives_the_kernels_a_fresh_cache(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+def _copy_of_sim(tmp_path: Path) -> tuple[Path, dict]:
+    """A copy of the package to edit, and an environment with no cache folder chosen."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NUMBA_CACHE_DIR", "HPFSIM_NUMBA_CACHE_DIR")
+    }
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     copy = tmp_path / "src"
     shutil.copytree(SIM, copy / "sim", ignore=shutil.ignore_patterns("__pycache__"))
+    return copy, env
+
+
+def test_an_edit_anywhere_in_sim_gives_the_kernels_a_fresh_cache(tmp_path):
+    copy, env = _copy_of_sim(tmp_path)
     before = _cache_dir(copy, env)
     assert Path(before).parent == tmp_path / "cache" / "hpfsim" / "numba"
     assert Path(before).is_dir()
@@ -42,10 +52,7 @@ def test_a_users_own_numba_cache_dir_is_kept(tmp_path):
 
 
 def test_a_child_remakes_the_folder_its_parent_chose_and_keeps_a_users(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
-    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
-    copy = tmp_path / "src"
-    shutil.copytree(SIM, copy / "sim", ignore=shutil.ignore_patterns("__pycache__"))
+    copy, env = _copy_of_sim(tmp_path)
     parent = _cache_dir(copy, env)
     rule = copy / "sim" / "fund" / "subsidy.py"
     rule.write_text(rule.read_text() + "\n# edited after the parent's import\n")
