@@ -77,7 +77,10 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
     from sim.scenario.files import BASELINE
     from sim.scenario.setargs import swept_sets
 
-    if getattr(args, "designs", False):
+    designs = getattr(args, "designs", False)
+    if designs or any(s.startswith("policy.id=") and "," in s for s in args.set):
+        _one_policy(args.scenario or str(BASELINE), {})  # before any design is loaded on it
+    if designs:
         args.set = [*args.set, "policy.id=" + ",".join(design_ids())]
     sets, swept = swept_sets(args.scenario or str(BASELINE), args.set)
     if not swept:
@@ -90,8 +93,6 @@ def compare(args: argparse.Namespace, *, robust_dir=None) -> int:
             )
         swept = ("subsidy.holding_rate", [(f"{r:.3f}", r) for r in DEFAULT_GRID])
     key, values = swept
-    if key == "policy.id":
-        _one_policy(args.scenario or str(BASELINE), sets)
     if args.stress:
         from sim.core.months import format_month
         from sim.scenario.files import load_scenario
