@@ -158,7 +158,7 @@ def exp32(x: np.float32) -> np.float32:
     return y * scale
 
 
-@numba.njit(cache=True, fastmath=True)
+@numba.njit(cache=True, fastmath=False)  # exact IEEE: vector and scalar rows agree, bit for bit
 def income_rows(lo, hi, offset, cohort, level, alive, state, p, key):
     """One month of income for rows ``lo … hi - 1`` (one chunk of one path, its rows
     ``i - offset`` keying the draws, all three from one hash under ``key``): ``state`` an
