@@ -26,7 +26,7 @@ The monthly step is one numba kernel over people; draws come from
 the policy or on who else is simulated. A person's month takes one hash (purpose
 ``income.chain``): its top 20 bits are the chain's uniform, the rest two normals of 22
 bits each (:func:`sim.core.random.uniform_normal_pair_at`). The kernel is float32 and
-branch-free, so that LLVM vectorizes it (issue 26: 2.9 ns a person-month, from 12.5).
+branch-free, so that LLVM vectorizes it (issue 26: 3.2 ns a person-month, from 12.5).
 """
 
 from __future__ import annotations
