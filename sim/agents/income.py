@@ -88,8 +88,8 @@ COHORT_ROWS = ("p_leave", "p_ia", "rho", "sd_p", "sd_e", "shift")
 shock's multiplier in), an idle one becomes active, the AR(1)'s persistence and innovation
 sd, the transitory sd, and the log level's shift (season + common shock - correction)."""
 MAX_COHORTS = 64  # the kernel's stack copy of the cohorts' parameters holds this many
-_TABLE_ITEMS = 384  # len(COHORT_ROWS) * MAX_COHORTS, a literal: the copy's size
-_CELLS_ITEMS = 8192  # len(NORMAL_CELLS)
+_TABLE_ITEMS = len(COHORT_ROWS) * MAX_COHORTS  # the copies' sizes (a kernel sees constants)
+_CELLS_ITEMS = len(NORMAL_CELLS)
 
 
 class IncomeParams(NamedTuple):
@@ -146,7 +146,7 @@ _EXP_POLY = tuple(
 
 @numba.njit(inline="always")
 def exp32(x: np.float32) -> np.float32:
-    """``exp`` in float32 by Cephes' ``expf`` (within 2 ulp on [-87, 88]), written out: a
+    """``exp`` in float32 by Cephes' ``expf`` (within 1 ulp on [-87, 88]), written out: a
     call to ``exp`` would keep the loop that uses it scalar, this vectorizes. ``x`` is
     clipped to [-87, 88] (log income is about 9)."""
     x = min(max(x, np.float32(-87.0)), np.float32(88.0))

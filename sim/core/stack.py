@@ -9,7 +9,9 @@ knows the stores miss it, and vectorizes (with AVX-512, 16 float32 at a time).
     table = on_stack(params, 1024)  # in a kernel: a copy of up to 1,024 items
 
 The copy costs a ``memcpy`` a call; it must not be returned or stored (it lives as long as
-the call). The caller checks the table fits (:func:`fits`): a larger one is cut.
+the call). ``capacity`` must be a constant (a literal or a module-level int). The caller
+checks that the table fits (:func:`fits`): of a larger one only ``capacity`` items are
+copied, and reading past them reads the stack.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ def on_stack(typingctx, arr, capacity):
         buf = cgutils.alloca_once(builder, context.get_data_type(arr.dtype), size=cap)
         limit = ir.Constant(src.nitems.type, cap)
         n = builder.select(builder.icmp_unsigned("<", src.nitems, limit), src.nitems, limit)
-        cgutils.raw_memcpy(builder, buf, src.data, n, context.get_abi_sizeof(buf.type.pointee))
+        item = context.get_abi_sizeof(context.get_data_type(arr.dtype))
+        cgutils.raw_memcpy(builder, buf, src.data, n, item)
         out = make_array(arr)(context, builder)
         populate_array(
             out,
