@@ -23,7 +23,7 @@ from sim.agents.memory import BehaviourState
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
 from sim.core.months import calendar_month, parse_month
-from sim.core.random import NORMAL_TABLE, Draws, path_keys
+from sim.core.random import Draws, path_keys
 from sim.fund.requests import FundView
 
 CONFIG = load_agent_config()
@@ -58,11 +58,9 @@ def _run(pop, inc, state, rng, view):
     months = []
     for month in range(START, START + MONTHS):
         p = income_params(CONFIG, month, None)
-        keys = [
-            path_keys([rng], k, month)[0] for k in (purposes.INCOME_CHAIN, purposes.INCOME_SHOCKS)
-        ]
+        key = path_keys([rng], purposes.INCOME_CHAIN, month)[0]
         income.income_rows(0, N, 0, pop.cohort, pop.income_level,
-                           state.alive, inc.arrays(), p, *keys, NORMAL_TABLE)  # fmt: skip
+                           state.alive, inc.arrays(), p, key)  # fmt: skip
         params = b.kernel_args(month, inc, state, view, exit_multiplier=3.0)[7]
         out = Choices.empty(N)
         out.counts[0] = behaviour.choice_rows(

@@ -13,14 +13,14 @@ import pytest
 
 from sim.agents import behaviour, income
 from sim.agents.behaviour import FundView
-from sim.agents.income import IncomeParams, IncomeState, step_income
+from sim.agents.income import IncomeState, income_params, step_income
 from sim.agents.kernel_params import Account, Choices, DrawKeys, ModelParams, memory_of, people_of
 from sim.agents.memory import BehaviourState
 from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
 from sim.core.chunks import chunk_plan
 from sim.core.months import parse_month
-from sim.core.random import NORMAL_TABLE, Draws, path_keys
+from sim.core.random import Draws, path_keys
 
 CONFIG = load_agent_config()
 START = parse_month("2024-03")
@@ -79,18 +79,12 @@ def test_the_behaviour_kernel_writes_what_its_serial_compilation_writes(world):
 
 def test_the_income_kernel_writes_what_its_serial_compilation_writes(world):
     pop, rng, inc, state, _ = world
-    arr = CONFIG.cohort_array
-    k = len(CONFIG.cohorts)
-    params = IncomeParams(p_ai=arr("p_active_to_idle"), p_ia=arr("p_idle_to_active"),
-                          rho=arr("persistent_rho"), sd_p=arr("persistent_sd"),
-                          sd_e=arr("transitory_sd"), correction=np.zeros(k), season=np.zeros(k),
-                          shock_level=np.zeros(k), shock_idle=np.ones(k))  # fmt: skip
+    params = income_params(CONFIG, 1, None)
     results = []
     for kernel in (income._step, _serial(income._step)):
         st = copy.deepcopy(inc)
         kernel(chunk_plan(N), pop.cohort, pop.income_level, state.alive, st.arrays(), params,
-               path_keys([rng], "test.chain", 1), path_keys([rng], "test.shocks", 1),
-               NORMAL_TABLE)  # fmt: skip
+               path_keys([rng], "test.income", 1))  # fmt: skip
         results.append(st)
     for name in ("active", "persistent", "income", "log_income", "income_avg"):
         assert np.array_equal(getattr(results[0], name), getattr(results[1], name)), name

@@ -70,3 +70,58 @@ def test_one_draw_in_python_is_the_kernels_draw():
     ends = np.flatnonzero((kernel < -3.5) | (kernel > 3.5))
     assert len(ends) > 10
     assert all(normal_one(key, int(p)) == kernel[p] for p in ends)
+
+
+def _uniform_and_normals(n: int, key: int = 12345):
+    """``uniform_normal_pair_at`` for persons 0 … n-1 under one key, as float64 arrays."""
+    import numba
+
+    from sim.core.random import NORMAL_CELLS, uniform_normal_pair_at
+
+    @numba.njit
+    def draw(key, n, cells):
+        out = np.empty((3, n))
+        for i in range(n):
+            out[0, i], out[1, i], out[2, i] = uniform_normal_pair_at(key, i, cells)
+        return out
+
+    return draw(np.uint64(key), n, NORMAL_CELLS)
+
+
+def test_the_normal_cells_have_the_normals_mean_variance_and_nearly_its_kurtosis():
+    """Each of the 4,096 equal-chance cells is a uniform on [a, a + d] with the normal's
+    mean and variance in that cell, so the mixture's mean is 0 and variance 1; its fourth
+    moment is computed exactly (a uniform's: (b^5 - a^5) / (5 (b - a))) against 3."""
+    from sim.core.random import NORMAL_CELLS
+
+    cells = len(NORMAL_CELLS) // 2
+    a = NORMAL_CELLS[:cells].astype(float)
+    b = a + NORMAL_CELLS[cells:].astype(float)
+    assert (b > a).all()
+    mean = ((a + b) / 2).mean()
+    m2 = ((a * a + a * b + b * b) / 3).mean()
+    m4 = ((b**5 - a**5) / (5 * (b - a))).mean()
+    assert abs(mean) < 1e-6
+    assert abs(m2 - 1) < 1e-6
+    assert abs(m4 - 3) < 1e-3  # 2.9998: the tails are cut at ±4.15
+    assert -4.2 < a.min() < -4.1
+    assert 4.1 < b.max() < 4.2
+
+
+def test_one_hash_gives_an_independent_uniform_and_two_independent_normals():
+    n = 400_000
+    u, z1, z2 = _uniform_and_normals(n)
+    assert u.min() >= 0
+    assert u.max() < 1
+    assert abs(u.mean() - 0.5) < 4 * np.sqrt(1 / 12 / n)
+    assert abs(np.mean(u < 0.03) - 0.03) < 4 * np.sqrt(0.03 * 0.97 / n)  # a chain's hazard
+    for z in (z1, z2):
+        assert abs(z.mean()) < 4 / np.sqrt(n)
+        assert abs(z.var() - 1) < 4 * np.sqrt(2 / n)
+        tail = np.mean(np.abs(z) > 1.959964)
+        assert abs(tail - 0.05) < 4 * np.sqrt(0.05 * 0.95 / n)
+    for x, y in ((u, z1), (u, z2), (z1, z2)):
+        assert abs(np.corrcoef(x, y)[0, 1]) < 4 / np.sqrt(n)
+    again = _uniform_and_normals(1_000)
+    assert np.array_equal(again, _uniform_and_normals(n)[:, :1_000]), "keyed by person"
+    assert not np.array_equal(again, _uniform_and_normals(1_000, key=12346))

@@ -31,8 +31,7 @@ def _live(plan, cohort, level, income_p, k_chain, k_shocks, table, month, cal, p
     counts = out.counts  # written in the prange: a local (numba#5872)
     for chunk in numba.prange(len(plan)):
         path, lo, hi, offset = plan[chunk, 0], plan[chunk, 1], plan[chunk, 2], plan[chunk, 3]
-        income_rows(lo, hi, offset, cohort, level, state.alive, earned, income_p,
-                    k_chain[path], k_shocks[path], table)  # fmt: skip
+        income_rows(lo, hi, offset, cohort, level, state.alive, earned, income_p, k_chain[path])
         counts[chunk] = choice_rows(
             lo, hi, offset, path, month, cal, people, earned, state, fund, p, keys, out
         )

@@ -137,6 +137,52 @@ def normal_pair_at(key: np.uint64, person: np.int64, table: np.ndarray):
     return _table_normal(u1, table), _table_normal(u2, table)
 
 
+def _normal_cells(cells: int = 4096) -> np.ndarray:
+    """The standard normal cut into ``cells`` cells of equal chance, each drawn as a uniform
+    on ``[a, a + d]`` with the cell's exact mean and variance: ``a`` in the first
+    ``cells`` values, ``d`` in the next, float32. A draw from it has mean 0 and variance 1
+    exactly (to float32 rounding) and a kurtosis 0.0002 short of 3; it reaches ±4.15 σ."""
+    inv, pdf = NormalDist().inv_cdf, NormalDist().pdf
+    q = [-np.inf] + [inv(j / cells) for j in range(1, cells)] + [np.inf]
+    phi = np.array([pdf(x) if np.isfinite(x) else 0.0 for x in q])
+    q_phi = np.array([x * pdf(x) if np.isfinite(x) else 0.0 for x in q])
+    mean = (phi[:-1] - phi[1:]) * cells
+    var = 1 + (q_phi[:-1] - q_phi[1:]) * cells - mean**2
+    width = np.sqrt(12 * var)
+    return np.concatenate([mean - width / 2, width]).astype(np.float32)
+
+
+NORMAL_CELLS = _normal_cells()
+"""Cells for :func:`normal_of_bits` (32 KiB); pass it into kernels as an argument."""
+_HALF = np.float32(0.5)
+_TWO_10 = np.float32(2.0**-10)
+_TWO_20 = np.float32(2.0**-20)
+_S10 = np.uint64(10)
+_S22 = np.uint64(22)
+_S44 = np.uint64(44)
+_LOW10 = np.uint64(0x3FF)
+_LOW22 = np.uint64(0x3FFFFF)
+
+
+@numba.njit(inline="always")
+def normal_of_bits(k: np.uint64, cells: np.ndarray) -> np.float32:
+    """A float32 standard normal from 22 random bits ``k`` (below 2**22) and
+    :data:`NORMAL_CELLS`: the high 12 bits pick the cell, the low 10 the point in it (the
+    middle of one of 1,024 steps). No branch, two table reads: it vectorizes."""
+    j = k >> _S10
+    f = (np.float32(k & _LOW10) + _HALF) * _TWO_10
+    return cells[j] + f * cells[j + np.uint64(len(cells) // 2)]
+
+
+@numba.njit(inline="always")
+def uniform_normal_pair_at(key: np.uint64, person: np.int64, cells: np.ndarray):
+    """From one hash: a float32 uniform on [0, 1) of 20 bits and two independent float32
+    standard normals of 22 bits each (:func:`normal_of_bits`)."""
+    z = bits_at(key, person)
+    u = np.float32(z >> _S44) * _TWO_20
+    return u, normal_of_bits((z >> _S22) & _LOW22, cells), normal_of_bits(z & _LOW22, cells)
+
+
 @numba.njit(parallel=True, cache=True)
 def _fill(key: np.uint64, who: np.ndarray, table: np.ndarray, normal: bool) -> np.ndarray:
     out = np.empty(len(who), dtype=np.float64)
