@@ -42,3 +42,46 @@ def test_F1_S2_crediting_a_few_accounts_makes_no_array_over_everyone(monkeypatch
     assert calls == []
     assert paid.tolist() == [700]
     assert acc.balance.tolist() == [10, 700, 31, 0, 0]  # 10.4 → 10, 30.6 → 31; 700 paid
+
+
+def _far_scenario(months: int):
+    from sim.scenario.files import load_scenario
+
+    return load_scenario(sets={"scenario.start": "2630-06", "horizon.months": months,
+                               "policy.switch_on": "2631-07",
+                               "deposit.monthly_cap": {"2023-09-01": 5000, "2625-01-01": 6000}})  # fmt: skip
+
+
+def test_a_persons_months_are_int16_and_a_run_that_could_overflow_them_is_refused():
+    from sim.core.errors import InputError
+    from sim.core.months import LAST_RUN_MONTH, LAST_STORED_MONTH, MONTH_TYPE, format_month
+    from sim.fund.accounts import STARTS
+
+    assert np.dtype(MONTH_TYPE) == np.int16
+    assert LAST_STORED_MONTH == 2**15 - 1
+    assert format_month(LAST_STORED_MONTH) == "2730-08"  # 32,767 = 2730 × 12 + 7
+    assert format_month(LAST_RUN_MONTH) == "2630-08"  # a century (1,200 months) earlier
+    for name in ("covered_through", "last_deposit_month", "opened_month", "rent_month",
+                 "clean_since", "run_start"):  # fmt: skip
+        assert STARTS[name][0] == np.int16
+    assert _far_scenario(3).start + 3 - 1 == LAST_RUN_MONTH  # ends in 2630-08: allowed
+    with pytest.raises(InputError, match=r"horizon\.months.*2630-09.*ends by 2630-08"):
+        _far_scenario(4)
+
+
+def test_E1_W4_people_months_at_the_last_run_month_stay_exact():
+    """A person born in the run's last month (2630-08) and retiring at 63 (756 months later:
+    32,323) and a mortgage of L2's longest term, 40 years (480 months: 32,047), fit int16."""
+    from sim.agents.memory import BehaviourState
+    from sim.agents.retirement import retirement_month
+    from sim.core.months import LAST_RUN_MONTH, MONTH_TYPE
+
+    last = LAST_RUN_MONTH
+    retire = retirement_month(np.array([last]), np.array([False])).astype(MONTH_TYPE)
+    assert retire.tolist() == [last + 63 * 12] == [32_323]
+    st = BehaviourState.start(3)
+    assert st.join_month.dtype == st.plan_month.dtype == st.mortgage_end.dtype == np.int16
+    st.mortgage_end[0] = last + 40 * 12
+    st.plan_month[1] = last + 60
+    assert st.mortgage_end.tolist()[0] == 32_047  # 31,567 + 480
+    assert st.plan_month.tolist()[1] == 31_627  # 31,567 + 60
