@@ -85,3 +85,87 @@ def test_E1_W4_people_months_at_the_last_run_month_stay_exact():
     st.plan_month[1] = last + 60
     assert st.mortgage_end.tolist()[0] == 32_047  # 31,567 + 480
     assert st.plan_month.tolist()[1] == 31_627  # 31,567 + 60
+
+
+def _open_ledger(policy: str, n: int = 3):
+    ledger = Ledger(n, load_policy(policy), parse_month("2025-01"))
+    ledger.begin_month()
+    ledger.open(np.arange(n))
+    return ledger
+
+
+def test_D1_the_months_deposits_fit_int32_under_any_cap_a_policy_may_set():
+    """D1's cap is at most 1,000,000 yuan a month (sim.fund.params) and a month's deposits
+    at most 12 months' cap (D2): 1,000,000 × 100 × 12 = 1,200,000,000 fen < 2^31 − 1."""
+    from sim.fund.params import SPECS
+    from sim.fund.ring import MAX_FEN
+
+    spec = next(s for s in SPECS if s.key == "deposit.monthly_cap")
+    assert spec.high * 100 * 12 == 1_200_000_000 < MAX_FEN
+    ledger = _open_ledger("lyg-2023")
+    acc = ledger.acc
+    assert acc.month_deposited.dtype == acc.deposited_total.dtype == np.int32
+    assert acc.rent_month_total.dtype == np.int32
+    cap = ledger.policy.cap_fen(ledger.month)  # 5,000 yuan
+    assert ledger.deposit(np.array([0]), np.array([cap])).tolist() == [0]
+    assert acc.month_deposited.tolist()[0] == acc.deposited_total.tolist()[0] == 500_000
+
+
+def test_X5_an_uncapped_deposit_past_the_int32_bound_is_refused_naming_the_account():
+    """Suzhou (X5) has no cap: 21,474,836.47 yuan (2^31 − 1 fen) in one month is held to
+    the fen; a deposit more in the same month is refused with the account's number."""
+    from sim.fund.ring import MAX_FEN, BalanceOutOfRange
+
+    ledger = _open_ledger("suzhou-2025")
+    acc = ledger.acc
+    assert ledger.deposit(np.array([1]), np.array([MAX_FEN - 100_000])).tolist() == [0]
+    assert ledger.deposit(np.array([1]), np.array([100_000])).tolist() == [0]  # exactly at it
+    assert acc.month_deposited.tolist()[1] == MAX_FEN == 2_147_483_647
+    assert acc.deposited_total.tolist()[1] == MAX_FEN
+    with pytest.raises(BalanceOutOfRange, match=r"account 1: .*21,474,836\.47"):
+        ledger.deposit(np.array([2, 1]), np.array([100_000, 100_000]))
+
+
+def test_L2_the_deposits_into_an_account_past_the_int32_bound_are_refused():
+    """Lianyungang's cap (5,000 yuan a month) for a working life (16 to 70: 648 months) is
+    3,240,000 yuan, a sixth of 2^31 − 1 fen; a total one deposit would take past it (here
+    put just under it by hand) is refused rather than wrapped."""
+    from sim.fund.ring import MAX_FEN, BalanceOutOfRange
+
+    assert 5_000 * 100 * 648 == 324_000_000 < MAX_FEN // 6
+    ledger = _open_ledger("lyg-2023")
+    acc = ledger.acc
+    acc.deposited_total[0] = MAX_FEN - 10_000
+    assert ledger.deposit(np.array([0]), np.array([10_000])).tolist() == [0]  # 100 yuan
+    assert acc.deposited_total.tolist()[0] == MAX_FEN
+    ledger.end_month()
+    ledger.begin_month()
+    with pytest.raises(BalanceOutOfRange, match="account 0"):
+        ledger.deposit(np.array([0]), np.array([10_000]))
+
+
+def test_X6_the_months_rent_withdrawals_stay_within_the_years():
+    """The month's rent (int32) is part of the fund year's (W1's yearly limit, 12 × at most
+    100,000 yuan = 120,000,000 fen): two withdrawals in one month add to both alike."""
+    ledger = _open_ledger("lyg-2023")
+    acc = ledger.acc
+    ledger.deposit(np.array([0]), np.array([500_000]))
+    ledger.withdraw(np.array([0]), np.array([60_000]), "rent")
+    ledger.withdraw(np.array([0]), np.array([40_000]), "rent")
+    assert acc.rent_month_total.tolist()[0] == acc.rent_this_year.tolist()[0] == 100_000
+
+
+def test_L2_a_book_whose_deposits_exceed_the_int32_bound_is_refused(tmp_path):
+    from sim.book.check import read_book
+    from sim.core.errors import InputError
+    from tests.test_book_check import ACCOUNTS, write_book
+
+    lines = ACCOUNTS.splitlines()
+    total = ["deposited_total", "21474836.48", "3000.50", "0.00"]
+    text = "\n".join(f"{line},{t}" for line, t in zip(lines, total, strict=True)) + "\n"
+    folder = write_book(tmp_path / "book")
+    (folder / "accounts.csv").write_text(text)
+    with pytest.raises(InputError) as err:
+        read_book(folder)
+    assert err.value.key == "row 2, column deposited_total"
+    assert "21,474,836.47" in str(err.value)
