@@ -1,8 +1,6 @@
 """Compact per-person state (issue 26, item 2): no whole-population temporaries where a
 few accounts are touched, and narrowed types held to the bounds the rules give them."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -171,26 +169,3 @@ def test_L2_a_book_whose_deposits_exceed_the_int32_bound_is_refused(tmp_path):
         read_book(folder)
     assert err.value.key == "row 2, column deposited_total"
     assert "21,474,836.47" in str(err.value)
-
-
-def _resident() -> int:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * 4096
-
-
-@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="Linux only")
-def test_a_large_freed_temporary_leaves_nothing_resident():
-    """After people are built (glibc's threshold fixed at 1 MiB), a 16 MiB array, written
-    and freed, gives its pages back: what a month's temporaries would otherwise keep."""
-    from sim.core.heap import MMAP_THRESHOLD, release_large_blocks
-
-    release_large_blocks()
-    assert MMAP_THRESHOLD == 1_048_576
-    kept = []
-    for _ in range(3):  # a freed block would raise glibc's own threshold past 16 MiB
-        before = _resident()
-        a = np.ones(2 * 1024 * 1024)  # 16 MiB, every page written
-        kept.append(np.ones(65_536))  # 512 KiB after it: it is not the top of the heap
-        assert _resident() - before >= 15 * 2**20
-        del a
-        assert _resident() - before < 2**20

@@ -36,7 +36,6 @@ from sim.agents.memory import BehaviourState
 from sim.agents.population import synthesize
 from sim.agents.repaying import next_buffer_fen, repayment_capacity_fen, start_buffers
 from sim.book.impute import people_from_book, state_from_book
-from sim.core.heap import release_large_blocks
 from sim.core.lanes import Lane
 from sim.core.months import calendar_month
 from sim.core.random import Draws
@@ -94,7 +93,6 @@ class People:
         book=None,
         lane: Lane | None = None,
     ) -> None:
-        release_large_blocks()  # a month's large temporaries are not kept resident
         self.config = config
         self.rng = Draws(seed, path, n)
         pop = synthesize(config, n, seed=seed, path=path, start_month=start)
