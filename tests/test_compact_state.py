@@ -169,3 +169,21 @@ def test_L2_a_book_whose_deposits_exceed_the_int32_bound_is_refused(tmp_path):
         read_book(folder)
     assert err.value.key == "row 2, column deposited_total"
     assert "21,474,836.47" in str(err.value)
+
+
+def test_W1_a_repayment_buffer_is_int32_and_one_past_its_bound_is_refused():
+    """Lianyungang's largest buffer: 6 × 7 instalments of a 500,000-yuan one-year loan at
+    3.1% (500,000 × r / (1 − (1 + r)^−12), r = 0.031/12: 42,369.6288 → 42,369.63 yuan,
+    rounded up) = 1,779,524.46 yuan, under a twelfth of the 21,474,836.47 the int32 holds."""
+    from sim.agents.financing import instalment_fen
+    from sim.agents.memory import MAX_BUFFER_FEN, BehaviourState
+    from sim.agents.repaying import checked_buffers
+
+    due = int(instalment_fen(np.array([50_000_000]), np.array([0.031]), np.array([12]))[0])
+    assert due == 4_236_963
+    assert 6 * 7 * due == 177_952_446 < MAX_BUFFER_FEN // 12
+    assert BehaviourState.start(2).repay_buffer_fen.dtype == np.int32
+    ok = np.array([0, MAX_BUFFER_FEN], np.int64)
+    assert checked_buffers(ok) is ok
+    with pytest.raises(ValueError, match=r"repay_buffer_fen: .*21,474,836\.48 yuan"):
+        checked_buffers(np.array([MAX_BUFFER_FEN + 1]))

@@ -26,6 +26,15 @@ KERNEL_READS = ("alive", "deposited_last", "join_month", "tax_bracket", "join_re
 habit, dormancy and the planned purchase), in the kernel's order."""
 
 
+MAX_BUFFER_FEN = 2**31 - 1
+"""The largest repayment buffer ``repay_buffer_fen`` holds (int32 fen, 21,474,836.47 yuan).
+A buffer is at most ``repaying.buffer_instalments`` amounts due (``repaying``): in
+Lianyungang six, each at most seven instalments (the month's and six in arrears: F4's
+default) of a 500,000-yuan loan (L2's ceiling) over a year (the shortest term), about
+42,400 yuan each — 1.8 million yuan; a larger one is refused
+(:func:`sim.agents.repaying.checked_buffers`)."""
+
+
 @dataclass
 class BehaviourState:
     """What people remember between months."""
@@ -41,7 +50,7 @@ class BehaviourState:
     mortgage_end: np.ndarray = None  # int16: month the commercial mortgage ends
     repayment_user: np.ndarray = None  # bool: withdraws for a commercial mortgage (W1)
     housing_user: np.ndarray = None  # bool: ever a rent, purchase or repayment withdrawal
-    repay_buffer_fen: np.ndarray = None  # int64: a borrower's repayment buffer (``repaying``)
+    repay_buffer_fen: np.ndarray = None  # int32 fen: a borrower's buffer (``repaying``)
     income_record: np.ndarray = None  # uint16: bit k set = income k months ago (last 12)
 
     def __post_init__(self):
@@ -53,7 +62,7 @@ class BehaviourState:
             "mortgage_end": (0, MONTH_TYPE),
             "repayment_user": (False, bool),
             "housing_user": (False, bool),
-            "repay_buffer_fen": (0, np.int64),
+            "repay_buffer_fen": (0, np.int32),
             "income_record": (0xFFF, np.uint16),
         }
         for name, (value, dtype) in starts.items():
