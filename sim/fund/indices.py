@@ -12,6 +12,20 @@ import numba
 import numpy as np
 
 
+def rows_of(n: int, who) -> np.ndarray:
+    """``who`` (a slice, a mask or indices over ``n`` people) as int64 row numbers, as
+    ``np.arange(n)[who]`` gives them, without the whole population's ``arange`` when
+    ``who`` is already indices (every request's batch: a few of ``n``)."""
+    if isinstance(who, slice):
+        return np.arange(n)[who]
+    idx = np.asarray(who)
+    if idx.dtype == bool:
+        return np.flatnonzero(idx)
+    if idx.dtype == np.int64 and idx.ndim == 1 and (not len(idx) or idx.min() >= 0):
+        return idx
+    return np.arange(n)[idx]
+
+
 def person_indices(who, seen: np.ndarray) -> np.ndarray:
     """``who`` (indices or a mask over ``len(seen)`` people) as int64 indices, checked to be
     in range and unique; ``seen`` is scratch, all False before and after."""
@@ -49,21 +63,3 @@ def _index_problem(idx: np.ndarray, n: int, seen: np.ndarray) -> int:
     for j in range(len(idx)):
         seen[idx[j]] = False
     return 2 if repeat else 0
-
-
-def rows_of(n: int, who) -> np.ndarray:
-    """The rows ``np.arange(n)[who]`` names (a slice, a mask or indices over ``n`` people), as
-    int64, without the arange over everyone that expression makes: a few accounts' credit
-    each month must not cost 8 bytes a person of memory."""
-    if isinstance(who, slice):
-        return np.arange(*who.indices(n), dtype=np.int64)
-    idx = np.asarray(who)
-    if idx.dtype == bool:
-        if idx.shape != (n,):
-            raise IndexError(f"a mask over {n} people has shape {idx.shape}")
-        return np.flatnonzero(idx)
-    idx = idx.astype(np.int64)  # a copy: the caller's indices are not changed
-    if len(idx) and (idx.min() < -n or idx.max() >= n):
-        raise IndexError(f"person index out of range 0..{n - 1}")
-    idx[idx < 0] += n
-    return idx
