@@ -54,7 +54,7 @@ import numpy as np
 
 from sim.core.errors import InputError, read_toml
 from sim.core.money import fen_to_yuan, yuan_to_fen
-from sim.core.months import format_month, is_settlement_month, parse_month
+from sim.core.months import LAST_RUN_MONTH, format_month, is_settlement_month, parse_month
 from sim.fund.bonus import education_code
 from sim.fund.ledger import Ledger
 from sim.fund.params import EDUCATION_LEVELS
@@ -357,9 +357,13 @@ def _int(origin: str, key: str, value: Any, low: int = 0, high: int = 600) -> in
 
 def _month(origin: str, key: str, value: Any) -> int:
     try:
-        return parse_month(value)
+        month = parse_month(value)
     except ValueError:
         raise InputError(origin, key, f"got {value!r}", allowed="a month as YYYY-MM") from None
+    if month > LAST_RUN_MONTH:  # an account's months are int16 (sim.core.months)
+        raise InputError(origin, key, f"got {value!r}",
+                         allowed=f"a month up to {format_month(LAST_RUN_MONTH)}")  # fmt: skip
+    return month
 
 
 def _no_unknown(origin: str, prefix: str, table: Any, allowed: set[str]) -> None:

@@ -24,6 +24,7 @@ from scipy.special import ndtr, ndtri
 from sim.agents import purposes
 from sim.agents.config import AgentConfig
 from sim.agents.retirement import retirement_month
+from sim.core.months import MONTH_TYPE
 from sim.core.random import Draws
 
 KERNEL_PEOPLE = ("cohort", "birth_month", "retirement_month", "tenure", "intends_to_buy",
@@ -38,8 +39,8 @@ class Population:
 
     cohort: np.ndarray  # int8 index into config.cohorts
     female: np.ndarray  # bool
-    birth_month: np.ndarray  # int32 month index
-    retirement_month: np.ndarray  # int32 month index (W4)
+    birth_month: np.ndarray  # int16 month index (sim.core.months.MONTH_TYPE)
+    retirement_month: np.ndarray  # int16 month index (W4)
     education: np.ndarray  # int8 index into params.EDUCATION_LEVELS
     children: np.ndarray  # int8, 0, 1 or 2 (two or more)
     veteran_months: np.ndarray  # int16 months of deposits during service (E5)
@@ -124,9 +125,9 @@ def synthesize(config: AgentConfig, n: int, *, seed: int, path: int, start_month
     return Population(
         cohort=cohort.astype(np.int8),
         female=female,
-        birth_month=birth.astype(np.int32),
+        birth_month=birth.astype(MONTH_TYPE),
         retirement_month=retirement_month(birth, female, pop.female_retirement_base).astype(
-            np.int32
+            MONTH_TYPE
         ),
         education=categorical(purposes.POP_EDUCATION, "education"),
         children=categorical(purposes.POP_CHILDREN, "children"),

@@ -23,6 +23,7 @@ import numpy as np
 
 from sim.agents.config import Repaying
 from sim.agents.financing import instalment_fen
+from sim.agents.memory import MAX_BUFFER_FEN
 from sim.fund.requests import PurchaseAnswers, Quotes
 
 
@@ -53,7 +54,7 @@ def next_buffer_fen(
     saved = np.floor(np.asarray(income_yuan, float) * cfg.saving_share * 100).astype(np.int64)
     kept = buffer - from_buffer + (share - from_income) + saved
     cap = np.floor(cfg.buffer_instalments * owed).astype(np.int64)
-    return np.minimum(kept, np.maximum(cap, buffer - from_buffer))
+    return checked_buffers(np.minimum(kept, np.maximum(cap, buffer - from_buffer)))
 
 
 def start_buffers(state, cfg: Repaying, answers: PurchaseAnswers, quotes: Quotes) -> None:
@@ -65,4 +66,16 @@ def start_buffers(state, cfg: Repaying, answers: PurchaseAnswers, quotes: Quotes
     who = answers.buyers[lent]
     due = instalment_fen(answers.loan_fen[lent], quotes.rate[lent], quotes.term_months[lent])
     full = np.floor(cfg.buffer_instalments * due).astype(np.int64)
-    state.repay_buffer_fen[who] = np.maximum(state.repay_buffer_fen[who], full)
+    state.repay_buffer_fen[who] = checked_buffers(np.maximum(state.repay_buffer_fen[who], full))
+
+
+def checked_buffers(fen: np.ndarray) -> np.ndarray:
+    """``fen`` if every buffer fits ``BehaviourState.repay_buffer_fen`` (int32 fen:
+    :data:`~sim.agents.memory.MAX_BUFFER_FEN`); a larger one is refused, not wrapped."""
+    if len(fen) and fen.max() > MAX_BUFFER_FEN:
+        raise ValueError(
+            f"BehaviourState.repay_buffer_fen: a repayment buffer of {fen.max() / 100:,.2f} "
+            f"yuan, above the {MAX_BUFFER_FEN / 100:,.2f} it holds (int32 fen): "
+            "repaying.buffer_instalments amounts due of a loan no policy here allows"
+        )
+    return fen

@@ -68,7 +68,7 @@ def _agents_inputs(args: argparse.Namespace, *, fitting: bool = False):
     from sim.agents.calibrated import CALIBRATED_POPULATION
     from sim.agents.config import DEFAULT_POPULATION
     from sim.agents.population_file import load_agent_config
-    from sim.core.months import parse_month
+    from sim.core.months import LAST_RUN_MONTH, format_month, parse_month
     from sim.fund.policy import load_policy
 
     default = DEFAULT_POPULATION if fitting else CALIBRATED_POPULATION
@@ -79,6 +79,10 @@ def _agents_inputs(args: argparse.Namespace, *, fitting: bool = False):
         raise InputError("(command line)", "--start", str(exc)) from None
     if args.n < 1 or args.months < 1:
         raise InputError("(command line)", "--n/--months", "must be at least 1")
+    if start + args.months - 1 > LAST_RUN_MONTH:  # a person's months are int16
+        last = format_month(LAST_RUN_MONTH)
+        raise InputError("(command line)", "--start/--months", f"the run ends after {last}",
+                         allowed="a run that ends by then")  # fmt: skip
     return config, load_policy(args.policy), start
 
 

@@ -13,7 +13,23 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
+import numpy as np
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+MONTH_TYPE = np.int16
+"""The type of a per-person month (an account's opening, last deposit, a birth, a planned
+purchase …; issue 26's compact state): every month of a run fits, see :data:`LAST_RUN_MONTH`."""
+LAST_STORED_MONTH = int(np.iinfo(MONTH_TYPE).max)
+"""The last month :data:`MONTH_TYPE` holds: 32,767, August 2730."""
+MONTHS_AHEAD = 100 * 12
+"""How far past a run's last month a person's months may lie: a retirement (16-year-olds
+retire within 55 years), a mortgage's end (L2: 40 years at most), a planned purchase
+(60 months) or the months a deposit prepays (D2: 12) — all well within a century."""
+LAST_RUN_MONTH = LAST_STORED_MONTH - MONTHS_AHEAD
+"""The last month a run may simulate (August 2630): a scenario that ends later is refused
+(:mod:`sim.scenario.files`), so every per-person month of a run fits :data:`MONTH_TYPE`.
+The first is January of year 0 (a four-digit year: the month numbers are ``≥ 0``)."""
 
 
 def month_index(year: int, month: int) -> int:

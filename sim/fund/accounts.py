@@ -5,15 +5,25 @@ every array, so there can be no duplicate accounts. A person who exits and
 later re-joins opens a new account in the same row; what the rules remember
 about them (an earlier opening, a forfeited subsidy) stays in the row.
 
-Money is whole fen: ``int64`` for the balance and the deposits' flows (what
-the people's kernels and the fund's other books read and add up), ``int32``
-where a rule bounds the amount far below 2^31 fen (21.47 million yuan): the
+Money is whole fen: ``int64`` for the balance (what the people's kernels and
+the fund's other books read and add up), ``int32`` where a rule bounds the
+amount below 2^31 fen (:data:`sim.fund.ring.MAX_FEN`, 21.47 million yuan): the
 opening bonus due (S7), the subsidy counted against the lifetime cap (S2:
-10,000 yuan), the year's rent withdrawals (W1: 12 × the monthly limit) and
-the ageing ring's month-ends and aged part (every balance is held under
-:data:`sim.fund.ring.MAX_FEN`, checked every month end). Flags are ``bool``,
-small counts ``int8`` and counts of months ``int16`` (a working life is under
-900 months; E5's service months at most 600). Interest and subsidy accrue in ``float64`` fen and
+10,000 yuan), the year's rent withdrawals (W1: 12 × the monthly limit, at
+most 100,000 yuan), the month's rent withdrawals (X6: at most the year's, or
+the month's deposits), the month's deposits (D1: at most 12 months' cap, and
+the cap is at most 1,000,000 yuan a month: 1.2 billion fen), the deposits
+into the current account (L2: a working life of deposits at Lianyungang's
+5,000-yuan cap is 3.24 million yuan), and the ageing ring's month-ends and
+aged part (every balance is held under ``MAX_FEN``, checked every month
+end). A deposit that would take the month's or the account's deposits past
+``MAX_FEN`` (only an uncapped policy, X5, or decades at a cap far above
+Lianyungang's) is refused with :class:`~sim.fund.ring.BalanceOutOfRange`,
+naming the account, and so is a book that holds such a total. Flags are ``bool``,
+small counts ``int8``, counts of months ``int16`` (a working life is under
+900 months; E5's service months at most 600) and months themselves
+:data:`sim.core.months.MONTH_TYPE` (``int16``: a run ends by 2630, see
+:data:`~sim.core.months.LAST_RUN_MONTH`). Interest and subsidy accrue in ``float64`` fen and
 are rounded once, when credited. The ageing ring keeps the last
 ``min_holding_months + 1`` month-end balances, which is all the ageing rule
 (S1-i) needs, and only for accounts ever opened: a slot per person into a
@@ -29,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.core.lanes import Lane, Lanes
+from sim.core.months import MONTH_TYPE
 from sim.fund.ring import MAX_FEN, BalanceOutOfRange, RingTable
 
 STARTS = {
@@ -36,12 +47,12 @@ STARTS = {
     "bonus_due": (np.int32, 0), "forfeited": (bool, False), "loan_disbursed": (bool, False),
     "loan_outstanding": (bool, False), "subsidy_total": (np.int32, 0),
     "subsidy_accrued": (np.float64, 0), "interest_accrued": (np.float64, 0),
-    "deposit_months": (np.int16, 0), "covered_through": (np.int32, 0),
-    "last_deposit_month": (np.int32, -1), "month_deposited": (np.int64, 0),
-    "month_covered": (np.int8, 0), "deposited_total": (np.int64, 0),
-    "opened_month": (np.int32, 0), "service_months": (np.int16, 0),
-    "rent_this_year": (np.int32, 0), "rent_month": (np.int32, -1),
-    "rent_month_total": (np.int64, 0), "clean_since": (np.int32, 0), "run_start": (np.int32, 0),
+    "deposit_months": (np.int16, 0), "covered_through": (MONTH_TYPE, 0),
+    "last_deposit_month": (MONTH_TYPE, -1), "month_deposited": (np.int32, 0),
+    "month_covered": (np.int8, 0), "deposited_total": (np.int32, 0),
+    "opened_month": (MONTH_TYPE, 0), "service_months": (np.int16, 0),
+    "rent_this_year": (np.int32, 0), "rent_month": (MONTH_TYPE, -1),
+    "rent_month_total": (np.int32, 0), "clean_since": (MONTH_TYPE, 0), "run_start": (MONTH_TYPE, 0),
     "slot": (np.int32, -1),
 }  # fmt: skip
 """Every per-person field of :class:`Accounts` before anyone opens an account: (type, value)."""
@@ -62,18 +73,18 @@ class Accounts:
     subsidy_accrued: np.ndarray  # float64 fen, paid at settlement (S1, S5)
     interest_accrued: np.ndarray  # float64 fen, credited at settlement or closure (F1)
     deposit_months: np.ndarray  # int16: distinct months covered by accepted deposits (L1)
-    covered_through: np.ndarray  # int32: last month the deposits cover (L1: prepaid months)
-    last_deposit_month: np.ndarray  # int32: month of the latest accepted deposit (-1: none)
-    month_deposited: np.ndarray  # int64 fen deposited in ``last_deposit_month`` (D1, D2)
+    covered_through: np.ndarray  # int16: last month the deposits cover (L1: prepaid months)
+    last_deposit_month: np.ndarray  # int16: month of the latest accepted deposit (-1: none)
+    month_deposited: np.ndarray  # int32 fen deposited in ``last_deposit_month`` (D1, D2)
     month_covered: np.ndarray  # int8: most months one deposit of that month covers (D2)
-    deposited_total: np.ndarray  # int64 fen deposited into the current account (L2)
-    opened_month: np.ndarray  # int32 month the current account was opened (L2 frequency)
+    deposited_total: np.ndarray  # int32 fen deposited into the current account (L2)
+    opened_month: np.ndarray  # int16 month the current account was opened (L2 frequency)
     service_months: np.ndarray  # int16: veterans' service months transferred in (E5)
     rent_this_year: np.ndarray  # int32 fen withdrawn for rent in this fund year (W1)
-    rent_month: np.ndarray  # int32: month of the latest rent withdrawal (-1: none) (X6)
-    rent_month_total: np.ndarray  # int64 fen withdrawn for rent in ``rent_month`` (X6)
-    clean_since: np.ndarray  # int32: first month with no partial withdrawal since (X2)
-    run_start: np.ndarray  # int32: first month of the unbroken run of covered months (X3)
+    rent_month: np.ndarray  # int16: month of the latest rent withdrawal (-1: none) (X6)
+    rent_month_total: np.ndarray  # int32 fen withdrawn for rent in ``rent_month`` (X6)
+    clean_since: np.ndarray  # int16: first month with no partial withdrawal since (X2)
+    run_start: np.ndarray  # int16: first month of the unbroken run of covered months (X3)
     slot: np.ndarray  # int32: the person's row of ``rings`` (-1: never opened)
     rings: RingTable  # int32 fen [rows, H+1]: month-end balance of month k in column k % (H+1)
     out_ring: np.ndarray | None  # int64 fen [N, H+1]: withdrawals of month k (fifo only)

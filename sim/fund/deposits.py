@@ -35,9 +35,11 @@ from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
 from sim.fund.requests import per_ask
+from sim.fund.ring import MAX_FEN, BalanceOutOfRange
 
 _NOT_OPEN, _MONTHS_NOT_ALLOWED = int(Refusal.NOT_OPEN), int(Refusal.MONTHS_NOT_ALLOWED)
 _BELOW_FLOOR, _ABOVE_CAP = int(Refusal.BELOW_FLOOR), int(Refusal.ABOVE_CAP)
+_MAX_FEN = np.int64(MAX_FEN)
 
 
 def check_deposits(
@@ -98,7 +100,7 @@ def deposit(
     allowed = _allowed(policy["deposit.allowed_months"])
     months = per_ask(np.asarray(months, dtype=np.int64), who.shape)
     codes = np.empty(len(who), dtype=np.int8)
-    total, count, bonus = _deposit(
+    total, count, bonus, over = _deposit(
         codes,
         who,
         amount,
@@ -118,6 +120,12 @@ def deposit(
         acc.bonus_due,
         acc.run_start,
     )
+    if over >= 0:
+        raise BalanceOutOfRange(
+            f"account {who[over]}: a deposit of {amount[over] / 100:,.2f} yuan takes its "
+            f"deposits (this month's or the account's) above the {MAX_FEN / 100:,.2f} the "
+            "accounts hold (int32 fen: sim.fund.accounts)"
+        )
     return codes, int(total), int(count), bool(bonus)
 
 
@@ -169,6 +177,8 @@ def _deposit(
             codes[j] = _BELOW_FLOOR
         elif so_far + a > cap * covered:
             codes[j] = _ABOVE_CAP
+        elif so_far + a > _MAX_FEN or deposited_total[i] + a > _MAX_FEN:  # int32 (accounts)
+            return total, count, bonus, j
         else:
             codes[j] = 0
             balance[i] += a
@@ -185,4 +195,4 @@ def _deposit(
             total += a
             count += 1
             bonus |= bonus_due[i] > 0
-    return total, count, bonus
+    return total, count, bonus, -1

@@ -33,7 +33,7 @@ from sim.agents.config import AgentConfig
 from sim.agents.population_file import load_agent_config
 from sim.core.checks import check_int, check_month, check_str, only_keys, table_at
 from sim.core.errors import InputError, read_toml
-from sim.core.months import format_month
+from sim.core.months import LAST_RUN_MONTH, format_month
 from sim.fund.ledger import UNSWITCHABLE
 from sim.fund.params import SPEC_BY_KEY
 from sim.fund.policy import Policy, policy_named_in
@@ -200,6 +200,11 @@ def load_scenario(path: str | Path = BASELINE, *, sets: dict[str, Any] | None = 
         lines = book_lines(header)
     agents, pool = apply_file_sets(agents, pool, file_sets, book=lines)
     _in_force(origin, "scenario.start", policy, start)
+    if start + horizon - 1 > LAST_RUN_MONTH:  # a person's months are int16 (issue 26)
+        raise InputError(origin, "horizon.months", f"the run ends in "
+                         f"{format_month(start + horizon - 1)}, after the last month a run may "
+                         "simulate (sim.core.months.LAST_RUN_MONTH)",
+                         allowed=f"a run that ends by {format_month(LAST_RUN_MONTH)}")  # fmt: skip
     if switch_policy is not None:
         _in_force(origin, "policy.switch_on", switch_policy, switch_on)
     shocks = tuple(parse_shock(origin, i, s, start) for i, s in enumerate(raw_shocks, start=1))
