@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from sim.agents.account_states import count_states
@@ -137,10 +138,7 @@ class People:
         ``decisions`` the choices already made with other paths' (``sim.engine.batch``).
         """
         pop, st = self.pop, self.state
-        rec = st.income_record  # ((rec << 1) | active) & 0xFFF, in place: no temporaries
-        np.left_shift(rec, 1, out=rec)
-        np.bitwise_or(rec, self.income.active, out=rec)
-        np.bitwise_and(rec, 0xFFF, out=rec)
+        _shift_record(st.income_record, self.income.active)
         d = decisions or self.behaviour.decide(month, self.income, st, view, **shocks)
         st.alive[d.leave] = False
         j = d.join
@@ -291,6 +289,14 @@ def visit(
         bought = fund.apply(people.finance(month, view, quotes))
         people.settle(month, view, apps, members, quotes, bought)
     return Visit(d, answers, bought)
+
+
+@numba.njit(cache=True)
+def _shift_record(rec: np.ndarray, active: np.ndarray) -> None:
+    """The months-with-income record moves on a month: ``((rec << 1) | active) & 0xFFF``,
+    in place, in one pass (three numpy passes over everyone before)."""
+    for i in range(len(rec)):
+        rec[i] = ((rec[i] << 1) | active[i]) & 0xFFF
 
 
 @functools.cache

@@ -12,6 +12,20 @@ import numba
 import numpy as np
 
 
+def rows_of(n: int, who) -> np.ndarray:
+    """``who`` (a slice, a mask or indices over ``n`` people) as int64 row numbers, as
+    ``np.arange(n)[who]`` gives them, without the whole population's ``arange`` when
+    ``who`` is already indices (every request's batch: a few of ``n``)."""
+    if isinstance(who, slice):
+        return np.arange(n)[who]
+    idx = np.asarray(who)
+    if idx.dtype == bool:
+        return np.flatnonzero(idx)
+    if idx.dtype == np.int64 and idx.ndim == 1 and (not len(idx) or idx.min() >= 0):
+        return idx
+    return np.arange(n)[idx]
+
+
 def person_indices(who, seen: np.ndarray) -> np.ndarray:
     """``who`` (indices or a mask over ``len(seen)`` people) as int64 indices, checked to be
     in range and unique; ``seen`` is scratch, all False before and after."""

@@ -23,6 +23,7 @@ import numpy as np
 from sim.core.chunks import CHUNK, add_in_order
 from sim.core.money import fen_of
 from sim.fund.accounts import Accounts
+from sim.fund.indices import rows_of
 from sim.fund.policy import Policy
 
 
@@ -78,7 +79,7 @@ def _accrue(accrued, opening, is_open, monthly):
 
 def credit_interest(acc: Accounts, who: np.ndarray | slice = slice(None)) -> np.ndarray:
     """Credit accrued interest, rounded to the fen, and return it per account (F1)."""
-    return _credit(acc.balance, acc.interest_accrued, np.arange(acc.n)[who])
+    return _credit(acc.balance, acc.interest_accrued, rows_of(acc.n, who))
 
 
 @numba.njit(cache=True)

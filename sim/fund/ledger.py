@@ -230,8 +230,11 @@ class Ledger:
         self._open_books().opened += len(ok)
         return self._count(codes)
 
-    def deposit(self, who, amount_fen, months=1) -> np.ndarray:
-        """Deposit ``amount_fen`` covering ``months`` months (D1, D2); bonus on the first."""
+    def deposit(self, who, amount_fen, months=1, *, void_closed: bool = False) -> np.ndarray:
+        """Deposit ``amount_fen`` covering ``months`` months (D1, D2); bonus on the first.
+
+        ``void_closed``: an ask from someone with no open account is answered ``NOT_OPEN``
+        but not booked as a refusal (the counter's void asks: a refused joiner's deposit)."""
         who = self._who(who)
         amount = self._fen(amount_fen, who)
         books = self._open_books()
@@ -249,7 +252,7 @@ class Ledger:
             )
             self.acc.bonus_due[due] = 0
             books.bonus_credited += int(paid.sum())
-        return self._count(codes)
+        return self._count(codes, void=Refusal.NOT_OPEN if void_closed else None)
 
     def withdraw(
         self, who, amount_fen, kind: Kind | str, limit_fen=None, *, mortgage=None
@@ -363,11 +366,14 @@ class Ledger:
             raise TypeError(f"money must be whole fen (integers), got {arr.dtype}")
         return per_ask(arr.astype(np.int64, copy=False), who.shape)
 
-    def _count(self, codes: np.ndarray) -> np.ndarray:
-        """Book the batch's refusals by reason (every request passes here: kept quick)."""
+    def _count(self, codes: np.ndarray, void: Refusal | None = None) -> np.ndarray:
+        """Book the batch's refusals by reason (every request passes here: kept quick);
+        codes ``void`` are not refusals (asks void before any rule)."""
         if not np.count_nonzero(codes):
             return codes
         counts = np.bincount(codes, minlength=len(_REASONS)).tolist()
+        if void is not None:
+            counts[void] = 0
         refused = {_REASONS[i]: c for i, c in enumerate(counts) if i and c}
         if refused:
             self._open_books().add_refusals(refused)

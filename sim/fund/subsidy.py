@@ -39,6 +39,7 @@ import numpy as np
 
 from sim.core.money import fen_of, yuan_to_fen
 from sim.fund.accounts import Accounts
+from sim.fund.indices import rows_of
 from sim.fund.policy import Policy
 
 ACCRUES, FORFEITED, LOAN, NOT_CLEAN = 0, 1, 2, 3
@@ -218,7 +219,7 @@ def pay_capped(
     ``counts=False`` pays without using the cap (an opening bonus under a
     policy whose cap does not cover it).
     """
-    rows = np.arange(acc.n)[who]
+    rows = rows_of(acc.n, who)
     due = np.broadcast_to(np.asarray(due_fen, dtype=np.int64), rows.shape)
     return _pay(acc.balance, acc.subsidy_total, acc.forfeited, rows, due, cap_fen(policy), counts)
 
