@@ -273,13 +273,10 @@ class Ledger:
             return _nothing_asked()
         if mortgage is not None:
             mortgage = per_ask(np.asarray(mortgage, dtype=bool), who.shape)
-        codes = withdrawals.check_withdrawals(
+        codes, paid = withdrawals.withdraw(
             self.acc, self.policy, self.month, who, amount, kind, limit, mortgage
-        )
-        ok = codes == 0
-        withdrawals.apply_withdrawals(self.acc, who[ok], amount[ok], kind, self.month)
-        ageing.record_withdrawals(self.acc, self.month, who[ok], amount[ok])
-        self._open_books().add_withdrawal(kind, int(amount[ok].sum()))
+        )  # check, pay out, note for fifo ageing: one pass
+        self._open_books().add_withdrawal(kind, paid)
         return self._count(codes)
 
     def close(self, who, kind: Kind | str) -> np.ndarray:
