@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.core.months import parse_month
-from sim.fund import ageing, withdrawals
+from sim.fund import ageing, interest, subsidy, withdrawals
 from sim.fund.accounts import Accounts
 from sim.fund.policy import load_policy
 from sim.fund.withdrawals import Kind
@@ -81,3 +81,84 @@ def test_W1_a_rent_withdrawal_over_the_year_limit_is_refused_whole_in_one_pass()
     assert paid == 100_000
     assert acc.balance.tolist() == [4_900_000, 5_000_000]
     assert acc.rent_this_year.tolist() == [1_440_000, 1_340_000]
+
+
+CLOSE_FIELDS = ("balance", "is_open", "bonus_due", "interest_accrued", "subsidy_accrued",
+                "subsidy_total", "forfeited", "deposit_months", "covered_through",
+                "deposited_total", "service_months")  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), kind=st.sampled_from([Kind.EXIT, Kind.FULL]),
+       accrual=st.sampled_from(["monthly_average", "settlement_snapshot"]),
+       fifo=st.booleans(), needs_no_loan=st.booleans(), forfeit=st.booleans())  # fmt: skip
+def test_one_pass_closing_equals_the_ledgers_steps(
+    seed, kind, accrual, fifo, needs_no_loan, forfeit
+):
+    """``withdrawals.close`` against the steps the ledger took one after the other:
+    check_closures, interest.credit_interest, subsidy.pay_accrued (W4 under monthly_average
+    accrual), close_accounts, ageing.record_withdrawals and the counts cleared."""
+    policy = load_policy("lyg-draft").with_overrides(
+        {"subsidy.accrual": accrual, "subsidy.ageing": "fifo" if fifo else "lifo",
+         "withdrawal.exit_requires_no_loan": needs_no_loan,
+         "subsidy.forfeit_on_exit": forfeit}, origin="test")  # fmt: skip
+    rng = np.random.default_rng(seed)
+    n, month = 60, parse_month("2026-09")
+    fast = Accounts.empty(n, fifo=fifo)
+    fast.is_open[:] = rng.random(n) < 0.8
+    fast.balance[:] = rng.integers(0, 3_000_000, n)
+    fast.loan_outstanding[:] = rng.random(n) < 0.3
+    fast.interest_accrued[:] = rng.random(n) * 5_000  # float fen, halves and all
+    fast.interest_accrued[:5] = [0.5, 1.5, 2.4999, 0.0, 1e-9]
+    fast.subsidy_accrued[:] = rng.random(n) * 80_000
+    fast.subsidy_total[:] = rng.choice([0, 500_000, 999_000, 1_000_000], n)
+    fast.forfeited[:] = rng.random(n) < 0.2
+    fast.bonus_due[:] = rng.integers(0, 2, n) * 20_000
+    fast.deposit_months[:] = rng.integers(0, 100, n)
+    fast.deposited_total[:] = rng.integers(0, 3_000_000, n)
+    slow = copy.deepcopy(fast)
+    who = np.sort(rng.choice(n, rng.integers(0, n), replace=False))
+    codes, interest_fen, subsidy_fen, paid, closed = withdrawals.close(
+        fast, policy, month, who, kind
+    )
+    expected = withdrawals.check_closures(slow, policy, who, kind)
+    ok = who[expected == 0]
+    interest_slow = int(interest.credit_interest(slow, ok).sum())
+    subsidy_slow = 0
+    if kind is Kind.FULL and accrual == "monthly_average":
+        subsidy_slow = int(subsidy.pay_accrued(slow, policy, ok).sum())
+    payout = withdrawals.close_accounts(slow, policy, ok, kind)
+    ageing.record_withdrawals(slow, month, ok, payout)
+    for field in ("deposit_months", "covered_through", "deposited_total", "service_months"):
+        getattr(slow, field)[ok] = 0
+    assert codes.tolist() == expected.tolist()
+    assert (interest_fen, subsidy_fen, paid, closed) == (
+        interest_slow,
+        subsidy_slow,
+        int(payout.sum()),
+        len(ok),
+    )
+    for field in CLOSE_FIELDS:
+        assert np.array_equal(getattr(fast, field), getattr(slow, field)), field
+    if fifo:
+        assert np.array_equal(fast.out_ring, slow.out_ring)
+
+
+def test_W3_an_exit_pays_the_balance_and_the_interest_rounded_to_the_fen():
+    """W3, F1, S4: a balance of 10,000.00 yuan with 12.345 fen of interest accrued closes by
+    exit paying 1,000,000 + round(12.345) = 1,000,012 fen; a member with a fund loan
+    outstanding is refused (exit_requires_no_loan) and keeps everything."""
+    policy = load_policy("lyg-draft")
+    acc = Accounts.empty(2)
+    acc.is_open[:] = True
+    acc.balance[:] = 1_000_000
+    acc.interest_accrued[:] = 12.345
+    acc.loan_outstanding[1] = True
+    codes, interest_fen, _, paid, closed = withdrawals.close(
+        acc, policy, parse_month("2026-09"), np.array([0, 1]), Kind.EXIT
+    )
+    assert codes.tolist() == [0, int(withdrawals.Refusal.LOAN_OUTSTANDING)]
+    assert (interest_fen, paid, closed) == (12, 1_000_012, 1)
+    assert acc.balance.tolist() == [0, 1_000_000]
+    assert acc.is_open.tolist() == [False, True]
+    assert bool(acc.forfeited[0]) is bool(policy["subsidy.forfeit_on_exit"])

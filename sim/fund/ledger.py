@@ -27,7 +27,7 @@ import numpy as np
 
 from sim.core.lanes import Lane
 from sim.core.months import format_month, is_settlement_month
-from sim.fund import ageing, deposits, interest, month_end, month_end_steps, subsidy, withdrawals
+from sim.fund import ageing, deposits, month_end, month_end_steps, subsidy, withdrawals
 from sim.fund.accounts import Accounts, check_in_range
 from sim.fund.bonus import opening_bonus_fen
 from sim.fund.books import BooksDoNotBalance, MonthBooks
@@ -289,19 +289,13 @@ class Ledger:
         if not len(who):
             books.add_withdrawal(kind, 0)  # the kind shows, at zero
             return _nothing_asked()
-        codes = withdrawals.check_closures(acc, self.policy, who, kind)
-        ok = who[codes == 0]
-        books.interest_credited += int(interest.credit_interest(acc, ok).sum())
-        if kind is Kind.FULL and self.policy["subsidy.accrual"] == "monthly_average":
-            books.subsidy_credited += int(subsidy.pay_accrued(acc, self.policy, ok).sum())
-        payout = withdrawals.close_accounts(acc, self.policy, ok, kind)
-        ageing.record_withdrawals(acc, self.month, ok, payout)
-        acc.deposit_months[ok] = 0
-        acc.covered_through[ok] = 0
-        acc.deposited_total[ok] = 0
-        acc.service_months[ok] = 0
-        books.add_withdrawal(kind, int(payout.sum()))
-        books.closed += len(ok)
+        codes, interest_fen, subsidy_fen, payout, closed = withdrawals.close(
+            acc, self.policy, self.month, who, kind
+        )  # check, credit, pay out, note for fifo ageing: one pass
+        books.interest_credited += interest_fen
+        books.subsidy_credited += subsidy_fen
+        books.add_withdrawal(kind, payout)
+        books.closed += closed
         return self._count(codes)
 
     def transfer_in(self, who, amount_fen, service_months=0) -> np.ndarray:

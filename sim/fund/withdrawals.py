@@ -22,9 +22,11 @@ from enum import StrEnum
 import numba
 import numpy as np
 
+from sim.core.money import fen_of
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
+from sim.fund.subsidy import cap_fen, settle_capped
 
 
 class Kind(StrEnum):
@@ -253,3 +255,87 @@ def close_accounts(acc: Accounts, policy: Policy, who: np.ndarray, kind: Kind) -
     if kind is Kind.EXIT and policy["subsidy.forfeit_on_exit"]:
         acc.forfeited[who] = True
     return payout
+
+
+def close(
+    acc: Accounts, policy: Policy, month: int, who: np.ndarray, kind: Kind
+) -> tuple[np.ndarray, int, int, int, int]:
+    """Close a batch of accounts in one pass (W3, W4, W4-i, S4, F1): the refusal codes (those
+    of :func:`check_closures`), then for each account closed its interest credited, under
+    ``monthly_average`` accrual a full withdrawal's subsidy accrued paid within the cap, the
+    whole balance paid out and noted for fifo ageing, and its counts cleared. Returns the
+    codes, the fen of interest, of subsidy and paid out, and how many closed. ``who`` names
+    each person once; the ledger's step-by-step order (``tests/test_withdraw_pass.py``)."""
+    if kind not in (Kind.EXIT, Kind.FULL):
+        raise ValueError(f"close takes exit or full, not {kind}")
+    exit_ = kind is Kind.EXIT
+    ring = acc.out_ring
+    codes = np.empty(len(who), np.int8)
+    totals = _close(
+        codes,
+        who,
+        exit_ and bool(policy["withdrawal.exit_requires_no_loan"]),
+        not exit_ and policy["subsidy.accrual"] == "monthly_average",
+        exit_ and bool(policy["subsidy.forfeit_on_exit"]),
+        cap_fen(policy),
+        acc.is_open,
+        acc.loan_outstanding,
+        acc.balance,
+        acc.interest_accrued,
+        acc.subsidy_accrued,
+        acc.subsidy_total,
+        acc.forfeited,
+        acc.bonus_due,
+        acc.deposit_months,
+        acc.covered_through,
+        acc.deposited_total,
+        acc.service_months,
+        _NO_RING if ring is None else ring,
+        ring is not None,
+        0 if ring is None else month % ring.shape[1],
+    )
+    return codes, int(totals[0]), int(totals[1]), int(totals[2]), int(totals[3])
+
+
+@numba.njit(cache=True)
+def _close(codes, who, needs_no_loan, pays_subsidy, forfeits, cap, is_open, loan_outstanding,
+           balance, interest_accrued, subsidy_accrued, subsidy_total, forfeited, bonus_due,
+           deposit_months, covered_through, deposited_total, service_months, ring, has_ring,
+           column):  # fmt: skip
+    """:func:`check_closures`, then the interest (``interest.credit_interest``), the subsidy
+    (``subsidy.pay_accrued``) and :func:`close_accounts`, person by person."""
+    interest = subsidy = paid = closed = 0
+    for j in range(len(who)):
+        i = who[j]
+        if not is_open[i]:
+            codes[j] = 1  # NOT_OPEN
+            continue
+        if needs_no_loan and loan_outstanding[i]:
+            codes[j] = 10  # LOAN_OUTSTANDING
+            continue
+        codes[j] = 0
+        x = fen_of(interest_accrued[i])
+        balance[i] += x
+        interest_accrued[i] = 0.0
+        interest += x
+        if pays_subsidy:
+            d = settle_capped(subsidy_accrued[i], forfeited[i], subsidy_total[i], cap)
+            subsidy_total[i] += d
+            balance[i] += d
+            subsidy += d
+        out = balance[i]
+        balance[i] = 0
+        is_open[i] = False
+        bonus_due[i] = 0
+        subsidy_accrued[i] = 0.0
+        if forfeits:
+            forfeited[i] = True
+        if has_ring:
+            ring[i, column] += out
+        deposit_months[i] = 0
+        covered_through[i] = 0
+        deposited_total[i] = 0
+        service_months[i] = 0
+        paid += out
+        closed += 1
+    return interest, subsidy, paid, closed
