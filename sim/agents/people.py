@@ -257,7 +257,9 @@ class People:
     def deposits_by_cohort(self, answers: Answers) -> dict[str, float]:
         """The month's accepted deposits by cohort, in fen (F7: ``deposits.<cohort>``)."""
         names = _deposit_names(tuple(c.name for c in self.config.cohorts))
-        fen = np.bincount(self.pop.cohort[answers.deposited], answers.deposited_fen, len(names))
+        fen = np.zeros(len(names))
+        if not _sum_by_group(fen, self.pop.cohort, answers.deposited, answers.deposited_fen):
+            raise ValueError(f"a depositor's cohort is not one of the {len(names)} cohorts")
         return dict(zip(names, fen.tolist(), strict=True))
 
     def account_states(self, view: FundView) -> dict[str, int]:
@@ -297,6 +299,18 @@ def _shift_record(rec: np.ndarray, active: np.ndarray) -> None:
     in place, in one pass (three numpy passes over everyone before)."""
     for i in range(len(rec)):
         rec[i] = ((rec[i] << 1) | active[i]) & 0xFFF
+
+
+@numba.njit(cache=True)
+def _sum_by_group(out: np.ndarray, group: np.ndarray, who: np.ndarray, fen: np.ndarray) -> bool:
+    """``out += np.bincount(group[who], fen, len(out))`` (the same float sums, in the same
+    order) in one pass, without the gathered groups; False if a group is out of range."""
+    for j in range(len(who)):
+        g = group[who[j]]
+        if g < 0 or g >= len(out):
+            return False
+        out[g] += np.float64(fen[j])
+    return True
 
 
 @functools.cache

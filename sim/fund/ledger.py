@@ -29,7 +29,7 @@ from sim.core.lanes import Lane
 from sim.core.months import format_month, is_settlement_month
 from sim.fund import ageing, deposits, month_end, month_end_steps, subsidy, withdrawals
 from sim.fund.accounts import Accounts, check_in_range
-from sim.fund.bonus import opening_bonus_fen
+from sim.fund.bonus import open_accounts
 from sim.fund.books import BooksDoNotBalance, MonthBooks
 from sim.fund.indices import person_indices
 from sim.fund.policy import Policy
@@ -211,23 +211,15 @@ class Ledger:
         if not len(who):
             self._open_books()
             return _nothing_asked()
-        acc = self.acc
-        codes = first_refusal((acc.is_open[who], Refusal.ALREADY_OPEN))
-        ok = who[codes == 0]
-        first = ~acc.ever_opened[ok] & ~acc.forfeited[ok]
-        bonus = opening_bonus_fen(
+        codes = open_accounts(
+            self.acc,
             self.policy,
             self.month,
-            per_ask(children, who.shape)[codes == 0],
-            per_ask(education, who.shape)[codes == 0],
-        )
-        acc.bonus_due[ok] = np.where(first, bonus, 0)
-        acc.is_open[ok] = True
-        acc.give_rings(ok)
-        acc.ever_opened[ok] = True
-        acc.opened_month[ok] = self.month
-        acc.clean_since[ok] = self.month  # X2: the holding condition counts from opening
-        self._open_books().opened += len(ok)
+            who,
+            per_ask(np.asarray(children), who.shape),
+            per_ask(np.asarray(education), who.shape),
+        )  # E3, S6, S7, X2 in one pass
+        self._open_books().opened += int(np.count_nonzero(codes == 0))
         return self._count(codes)
 
     def deposit(self, who, amount_fen, months=1, *, void_closed: bool = False) -> np.ndarray:
