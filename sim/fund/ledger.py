@@ -236,14 +236,15 @@ class Ledger:
         books.deposits += total
         books.deposit_count += count
         if bonus:
-            who = who[codes == 0]
-            due = who[self.acc.bonus_due[who] > 0]
+            due = deposits.bonus_rows(who, codes, self.acc.bonus_due)
             counts = self.policy["subsidy.cap_includes_bonus"]
             paid = subsidy.pay_capped(
                 self.acc, self.policy, due, self.acc.bonus_due[due], counts=counts
             )
             self.acc.bonus_due[due] = 0
             books.bonus_credited += int(paid.sum())
+        if count == len(who):  # every deposit accepted (most months): nothing to book
+            return codes
         return self._count(codes, void=Refusal.NOT_OPEN if void_closed else None)
 
     def withdraw(
