@@ -238,7 +238,7 @@ def test_what_is_owed_is_kept_for_the_month_and_recomputed_once_the_book_moves()
     book = LoanBook(POLICY)
     book.disburse(JULY, 0, yuan(300_000), 360, True, yuan(400_000), 1.0)
     due = book.due()
-    rows, owed = book.amount_due(due)
+    _, owed = book.amount_due(due)
     assert book.amount_due(due)[1] is owed  # kept
     assert not owed.flags.writeable
     book.collect(JULY, np.array([0]), 1.0, due=due)  # nothing paid: in arrears
