@@ -229,3 +229,20 @@ def test_F4_six_instalments_overdue_default_whenever_they_were_missed():
             break
     assert k == 10
     assert book.status[0] == DEFAULTED
+
+
+def test_what_is_owed_is_kept_for_the_month_and_recomputed_once_the_book_moves():
+    """``amount_due`` of one month's ``due`` is computed once (the view, the repayments and
+    the record ask for it) and never outlives a change: a missed instalment is owed again,
+    with the next one, the month after (2 × the instalment of 300,000 yuan over 360 months)."""
+    book = LoanBook(POLICY)
+    book.disburse(JULY, 0, yuan(300_000), 360, True, yuan(400_000), 1.0)
+    due = book.due()
+    _, owed = book.amount_due(due)
+    assert book.amount_due(due)[1] is owed  # kept
+    assert not owed.flags.writeable
+    book.collect(JULY, np.array([0]), 1.0, due=due)  # nothing paid: in arrears
+    book.close_month()
+    assert book.amount_due(due)[1] is not owed  # the book moved: not the kept answer
+    _, again = book.amount_due()  # the principal unchanged: the same interest and instalment
+    assert int(again[0]) == 2 * int(owed[0])

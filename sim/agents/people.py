@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from sim.agents.account_states import count_states
@@ -137,10 +138,7 @@ class People:
         ``decisions`` the choices already made with other paths' (``sim.engine.batch``).
         """
         pop, st = self.pop, self.state
-        rec = st.income_record  # ((rec << 1) | active) & 0xFFF, in place: no temporaries
-        np.left_shift(rec, 1, out=rec)
-        np.bitwise_or(rec, self.income.active, out=rec)
-        np.bitwise_and(rec, 0xFFF, out=rec)
+        _shift_record(st.income_record, self.income.active)
         d = decisions or self.behaviour.decide(month, self.income, st, view, **shocks)
         st.alive[d.leave] = False
         j = d.join
@@ -259,7 +257,9 @@ class People:
     def deposits_by_cohort(self, answers: Answers) -> dict[str, float]:
         """The month's accepted deposits by cohort, in fen (F7: ``deposits.<cohort>``)."""
         names = _deposit_names(tuple(c.name for c in self.config.cohorts))
-        fen = np.bincount(self.pop.cohort[answers.deposited], answers.deposited_fen, len(names))
+        fen = np.zeros(len(names))
+        if not _sum_by_group(fen, self.pop.cohort, answers.deposited, answers.deposited_fen):
+            raise ValueError(f"a depositor's cohort is not one of the {len(names)} cohorts")
         return dict(zip(names, fen.tolist(), strict=True))
 
     def account_states(self, view: FundView) -> dict[str, int]:
@@ -291,6 +291,26 @@ def visit(
         bought = fund.apply(people.finance(month, view, quotes))
         people.settle(month, view, apps, members, quotes, bought)
     return Visit(d, answers, bought)
+
+
+@numba.njit(cache=True)
+def _shift_record(rec: np.ndarray, active: np.ndarray) -> None:
+    """The months-with-income record moves on a month: ``((rec << 1) | active) & 0xFFF``,
+    in place, in one pass (three numpy passes over everyone before)."""
+    for i in range(len(rec)):
+        rec[i] = ((rec[i] << 1) | active[i]) & 0xFFF
+
+
+@numba.njit(cache=True)
+def _sum_by_group(out: np.ndarray, group: np.ndarray, who: np.ndarray, fen: np.ndarray) -> bool:
+    """``out += np.bincount(group[who], fen, len(out))`` (the same float sums, in the same
+    order) in one pass, without the gathered groups; False if a group is out of range."""
+    for j in range(len(who)):
+        g = group[who[j]]
+        if g < 0 or g >= len(out):
+            return False
+        out[g] += np.float64(fen[j])
+    return True
 
 
 @functools.cache

@@ -97,10 +97,10 @@ def simulate_to(scenario: Scenario, path: int, month: int) -> tuple[Simulation, 
     ledger, bonus = sim.fund.ledger, np.zeros(sim.people.pop.n, np.int64)
     deposit = ledger.deposit
 
-    def recording(who, amount_fen, months=1):
+    def recording(who, amount_fen, months=1, **options):
         who = np.asarray(who, np.int64)
         before = ledger.acc.balance[who].copy()
-        codes = deposit(who, amount_fen, months)
+        codes = deposit(who, amount_fen, months, **options)
         ok = codes == 0
         amount = np.broadcast_to(np.asarray(amount_fen, np.int64), who.shape)
         bonus[who[ok]] += ledger.acc.balance[who[ok]] - before[ok] - amount[ok]

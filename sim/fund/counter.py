@@ -39,6 +39,7 @@ from sim.fund.subsidy import subsidy_rate
 from sim.fund.tax import tax_forgone_fen
 
 _NONE = np.zeros(0, np.int64)
+_NOT_OPEN = int(Refusal.NOT_OPEN)
 
 
 class Counter:
@@ -103,12 +104,8 @@ class Counter:
         ledger, acc = self.ledger, self.ledger.acc
         ledger.close(r.leave[acc.is_open[r.leave]], "full")
         join_codes = self._join(r)
-        opened = acc.is_open[r.deposit_who]
-        who, amount = r.deposit_who[opened], r.deposit_fen[opened]
-        deposit_codes = np.full(len(opened), Refusal.NOT_OPEN.value, np.int8)
-        deposit_codes[opened] = ledger.deposit(who, amount, r.deposit_months[opened])
-        ok = accepted(deposit_codes[opened])
-        tax = tax_forgone_fen(self.policy, r.deposit_bracket[opened][ok], amount[ok], ledger.month)
+        deposit_codes, deposited, deposited_fen, bracket, asks = self._deposit(r)
+        tax = tax_forgone_fen(self.policy, bracket, deposited_fen, ledger.month)
         rent_codes = ledger.withdraw(r.rent_who, r.rent_fen, "rent")
         mortgage_codes = ledger.withdraw(
             r.repay_who, r.repay_fen, "repayment", r.repay_due_fen, mortgage=True
@@ -124,15 +121,28 @@ class Counter:
             rent_codes=rent_codes,
             mortgage_codes=mortgage_codes,
             exit_codes=exit_codes,
-            deposit_asks=len(who),
-            deposited=who[ok],
-            deposited_fen=amount[ok],
+            deposit_asks=asks,
+            deposited=deposited,
+            deposited_fen=deposited_fen,
             tax_saved=tax,
             rent_paid=r.rent_who[accepted(rent_codes)],
             mortgage_paid=r.repay_who[paid],
             mortgage_paid_fen=int(r.repay_fen[paid].sum()),
             exits=int(accepted(exit_codes).sum()),
         )
+
+    def _deposit(self, r: Requests) -> tuple:
+        """D1–D3 for every deposit asked, in one pass (the ledger's kernel answers an ask
+        from someone with no open account ``NOT_OPEN`` and books it as void, not refused):
+        the codes, who deposited, the fen, their tax brackets and how many asks had an
+        account. Most months every deposit passes, and the batches are the requests'."""
+        who, fen = r.deposit_who, r.deposit_fen
+        codes = self.ledger.deposit(who, fen, r.deposit_months, void_closed=True)
+        if not codes.any():
+            return codes, who, fen, r.deposit_bracket, len(who)
+        ok = accepted(codes)
+        void = int(np.count_nonzero(codes == _NOT_OPEN))
+        return codes, who[ok], fen[ok], r.deposit_bracket[ok], len(who) - void
 
     def _join(self, r: Requests) -> np.ndarray:
         """E1/E2 checked, accounts opened (E3; bonus S6–S7), veterans' months taken in (E5);

@@ -129,6 +129,19 @@ def deposit(
     return codes, int(total), int(count), bool(bonus)
 
 
+@numba.njit(cache=True)
+def bonus_rows(who: np.ndarray, codes: np.ndarray, bonus_due: np.ndarray) -> np.ndarray:
+    """The accepted depositors with an opening bonus due (S6, S7), in batch order:
+    ``who[codes == 0]`` then those with ``bonus_due > 0``, in one pass."""
+    out = np.empty(len(who), np.int64)
+    k = 0
+    for j in range(len(who)):
+        if codes[j] == 0 and bonus_due[who[j]] > 0:
+            out[k] = who[j]
+            k += 1
+    return out[:k]
+
+
 @functools.cache
 def _allowed(months: tuple[int, ...]) -> np.ndarray:
     """Which numbers of months one deposit may cover (D2), as a mask by number: made once

@@ -27,9 +27,9 @@ import numpy as np
 
 from sim.core.lanes import Lane
 from sim.core.months import format_month, is_settlement_month
-from sim.fund import ageing, deposits, interest, month_end, month_end_steps, subsidy, withdrawals
+from sim.fund import ageing, deposits, month_end, month_end_steps, subsidy, withdrawals
 from sim.fund.accounts import Accounts, check_in_range
-from sim.fund.bonus import opening_bonus_fen
+from sim.fund.bonus import open_accounts
 from sim.fund.books import BooksDoNotBalance, MonthBooks
 from sim.fund.indices import person_indices
 from sim.fund.policy import Policy
@@ -211,27 +211,22 @@ class Ledger:
         if not len(who):
             self._open_books()
             return _nothing_asked()
-        acc = self.acc
-        codes = first_refusal((acc.is_open[who], Refusal.ALREADY_OPEN))
-        ok = who[codes == 0]
-        first = ~acc.ever_opened[ok] & ~acc.forfeited[ok]
-        bonus = opening_bonus_fen(
+        codes = open_accounts(
+            self.acc,
             self.policy,
             self.month,
-            per_ask(children, who.shape)[codes == 0],
-            per_ask(education, who.shape)[codes == 0],
-        )
-        acc.bonus_due[ok] = np.where(first, bonus, 0)
-        acc.is_open[ok] = True
-        acc.give_rings(ok)
-        acc.ever_opened[ok] = True
-        acc.opened_month[ok] = self.month
-        acc.clean_since[ok] = self.month  # X2: the holding condition counts from opening
-        self._open_books().opened += len(ok)
+            who,
+            per_ask(np.asarray(children), who.shape),
+            per_ask(np.asarray(education), who.shape),
+        )  # E3, S6, S7, X2 in one pass
+        self._open_books().opened += int(np.count_nonzero(codes == 0))
         return self._count(codes)
 
-    def deposit(self, who, amount_fen, months=1) -> np.ndarray:
-        """Deposit ``amount_fen`` covering ``months`` months (D1, D2); bonus on the first."""
+    def deposit(self, who, amount_fen, months=1, *, void_closed: bool = False) -> np.ndarray:
+        """Deposit ``amount_fen`` covering ``months`` months (D1, D2); bonus on the first.
+
+        ``void_closed``: an ask from someone with no open account is answered ``NOT_OPEN``
+        but not booked as a refusal (the counter's void asks: a refused joiner's deposit)."""
         who = self._who(who)
         amount = self._fen(amount_fen, who)
         books = self._open_books()
@@ -241,15 +236,16 @@ class Ledger:
         books.deposits += total
         books.deposit_count += count
         if bonus:
-            who = who[codes == 0]
-            due = who[self.acc.bonus_due[who] > 0]
+            due = deposits.bonus_rows(who, codes, self.acc.bonus_due)
             counts = self.policy["subsidy.cap_includes_bonus"]
             paid = subsidy.pay_capped(
                 self.acc, self.policy, due, self.acc.bonus_due[due], counts=counts
             )
             self.acc.bonus_due[due] = 0
             books.bonus_credited += int(paid.sum())
-        return self._count(codes)
+        if count == len(who):  # every deposit accepted (most months): nothing to book
+            return codes
+        return self._count(codes, void=Refusal.NOT_OPEN if void_closed else None)
 
     def withdraw(
         self, who, amount_fen, kind: Kind | str, limit_fen=None, *, mortgage=None
@@ -270,13 +266,10 @@ class Ledger:
             return _nothing_asked()
         if mortgage is not None:
             mortgage = per_ask(np.asarray(mortgage, dtype=bool), who.shape)
-        codes = withdrawals.check_withdrawals(
+        codes, paid = withdrawals.withdraw(
             self.acc, self.policy, self.month, who, amount, kind, limit, mortgage
-        )
-        ok = codes == 0
-        withdrawals.apply_withdrawals(self.acc, who[ok], amount[ok], kind, self.month)
-        ageing.record_withdrawals(self.acc, self.month, who[ok], amount[ok])
-        self._open_books().add_withdrawal(kind, int(amount[ok].sum()))
+        )  # check, pay out, note for fifo ageing: one pass
+        self._open_books().add_withdrawal(kind, paid)
         return self._count(codes)
 
     def close(self, who, kind: Kind | str) -> np.ndarray:
@@ -289,19 +282,13 @@ class Ledger:
         if not len(who):
             books.add_withdrawal(kind, 0)  # the kind shows, at zero
             return _nothing_asked()
-        codes = withdrawals.check_closures(acc, self.policy, who, kind)
-        ok = who[codes == 0]
-        books.interest_credited += int(interest.credit_interest(acc, ok).sum())
-        if kind is Kind.FULL and self.policy["subsidy.accrual"] == "monthly_average":
-            books.subsidy_credited += int(subsidy.pay_accrued(acc, self.policy, ok).sum())
-        payout = withdrawals.close_accounts(acc, self.policy, ok, kind)
-        ageing.record_withdrawals(acc, self.month, ok, payout)
-        acc.deposit_months[ok] = 0
-        acc.covered_through[ok] = 0
-        acc.deposited_total[ok] = 0
-        acc.service_months[ok] = 0
-        books.add_withdrawal(kind, int(payout.sum()))
-        books.closed += len(ok)
+        codes, interest_fen, subsidy_fen, payout, closed = withdrawals.close(
+            acc, self.policy, self.month, who, kind
+        )  # check, credit, pay out, note for fifo ageing: one pass
+        books.interest_credited += interest_fen
+        books.subsidy_credited += subsidy_fen
+        books.add_withdrawal(kind, payout)
+        books.closed += closed
         return self._count(codes)
 
     def transfer_in(self, who, amount_fen, service_months=0) -> np.ndarray:
@@ -363,11 +350,14 @@ class Ledger:
             raise TypeError(f"money must be whole fen (integers), got {arr.dtype}")
         return per_ask(arr.astype(np.int64, copy=False), who.shape)
 
-    def _count(self, codes: np.ndarray) -> np.ndarray:
-        """Book the batch's refusals by reason (every request passes here: kept quick)."""
+    def _count(self, codes: np.ndarray, void: Refusal | None = None) -> np.ndarray:
+        """Book the batch's refusals by reason (every request passes here: kept quick);
+        codes ``void`` are not refusals (asks void before any rule)."""
         if not np.count_nonzero(codes):
             return codes
         counts = np.bincount(codes, minlength=len(_REASONS)).tolist()
+        if void is not None:
+            counts[void] = 0
         refused = {_REASONS[i]: c for i, c in enumerate(counts) if i and c}
         if refused:
             self._open_books().add_refusals(refused)

@@ -150,6 +150,7 @@ class LoanBook:
             setattr(self, name, np.zeros(capacity, dtype=dtype))
         self.month_books: LoanMonth | None = None
         self._active: tuple | None = None  # (changes, n), status array, active rows
+        self._owed: tuple | None = None  # due, (changes, n), what amount_due returned
         self.changes = 0  # counts the methods that changed the book (a due computed is kept
         # while it stands still: :class:`sim.fund.fund.Fund` reuses month end's for the next)
 
@@ -207,8 +208,15 @@ class LoanBook:
     def amount_due(self, due: Due | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Rows of active loans and everything owed this month (overdue included); ``due`` is
         this month's :meth:`due` if the caller has it (the book unchanged since)."""
-        a, interest, principal = self.due() if due is None else due
+        if due is None:
+            due = self.due()
+        kept = self._owed  # the view, the repayments and the record ask for the same month's
+        if kept is not None and kept[0] is due and kept[1] == (self.changes, self.n):
+            return kept[2]
+        a, interest, principal = due
         owed = interest + principal + self.overdue_interest[a] + self.overdue_principal[a]
+        owed.flags.writeable = False
+        self._owed = (due, (self.changes, self.n), (a, owed))
         return a, owed
 
     def collect(

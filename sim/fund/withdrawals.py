@@ -19,11 +19,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+import numba
 import numpy as np
 
+from sim.core.money import fen_of
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
+from sim.fund.subsidy import cap_fen, settle_capped
 
 
 class Kind(StrEnum):
@@ -114,6 +117,118 @@ def apply_withdrawals(
         acc.rent_month[who] = month
 
 
+_RENT_BASES = {"yearly": 0, "monthly": 1, "deposit_share": 2}
+_NO_RING = np.zeros((1, 1), np.int64)
+_NO_LIMIT = np.zeros(1, np.int64)
+_NO_MORTGAGE = np.zeros(1, np.bool_)
+
+
+def withdraw(
+    acc: Accounts,
+    policy: Policy,
+    month: int,
+    who: np.ndarray,
+    amount: np.ndarray,
+    kind: Kind,
+    limit: np.ndarray | None,
+    mortgage: np.ndarray | None = None,
+) -> tuple[np.ndarray, int]:
+    """Check and pay out a batch of partial withdrawals in one pass (W1, W2, X2, X6), and
+    note them for fifo ageing: the refusal codes (those of :func:`check_withdrawals`) and
+    the fen paid. ``who`` must name each person once; the rules as written are
+    :func:`check_withdrawals` then :func:`apply_withdrawals` (``tests/test_withdraw_pass.py``
+    holds the two equal)."""
+    if kind not in PARTIAL:
+        raise ValueError(f"{kind} is not a partial withdrawal; use close_accounts")
+    rent, basis, rent_cap, share = kind is Kind.RENT, 0, 0, 0.0
+    if rent:
+        basis = _RENT_BASES[policy["withdrawal.rent_limit_basis"]]
+        if basis == 0:
+            rent_cap = rent_limit_fen(policy, month)
+        elif basis == 1:
+            rent_cap = policy.fen_at("withdrawal.rent_monthly_limit", month)
+        else:
+            share = float(policy.at("withdrawal.rent_deposit_share", month))
+    ring = acc.out_ring
+    codes = np.empty(len(who), np.int8)
+    paid = _withdraw(
+        codes,
+        who,
+        amount,
+        _NO_LIMIT if limit is None else limit,
+        limit is not None,
+        _NO_MORTGAGE if mortgage is None else mortgage,
+        mortgage is not None,
+        kind is Kind.REPAYMENT,
+        rent,
+        basis,
+        rent_cap,
+        share,
+        month,
+        acc.is_open,
+        acc.loan_outstanding,
+        acc.balance,
+        acc.clean_since,
+        acc.rent_this_year,
+        acc.rent_month,
+        acc.rent_month_total,
+        acc.last_deposit_month,
+        acc.month_deposited,
+        _NO_RING if ring is None else ring,
+        ring is not None,
+        0 if ring is None else month % ring.shape[1],
+    )
+    return codes, int(paid)
+
+
+@numba.njit(cache=True)
+def _withdraw(codes, who, amount, limit, has_limit, mortgage, has_mortgage, repayment, rent,
+              basis, rent_cap, share, month, is_open, loan_outstanding, balance, clean_since,
+              rent_this_year, rent_month, rent_month_total, last_deposit_month,
+              month_deposited, ring, has_ring, column):  # fmt: skip
+    """:func:`check_withdrawals` then :func:`apply_withdrawals`, person by person."""
+    paid = 0
+    for j in range(len(who)):
+        i, a = who[j], amount[j]
+        no_loan = repayment and not loan_outstanding[i]
+        if has_mortgage:
+            no_loan = no_loan and not mortgage[j]
+        over_rent = False
+        if rent:
+            so_far = (rent_month_total[i] if rent_month[i] == month else 0) + a
+            if basis == 0:
+                over_rent = rent_this_year[i] + a > rent_cap
+            elif basis == 1:
+                over_rent = so_far > rent_cap
+            else:
+                deposited = month_deposited[i] if last_deposit_month[i] == month else 0
+                over_rent = so_far > np.floor(deposited * share)
+        if not is_open[i]:
+            codes[j] = 1  # NOT_OPEN
+        elif a <= 0:
+            codes[j] = 3  # NOT_POSITIVE
+        elif no_loan:
+            codes[j] = 11  # NO_LOAN
+        elif a > balance[i]:
+            codes[j] = 7  # INSUFFICIENT_BALANCE
+        elif over_rent:
+            codes[j] = 8  # OVER_RENT_LIMIT
+        elif has_limit and a > limit[j]:
+            codes[j] = 9  # OVER_LIMIT
+        else:
+            codes[j] = 0
+            balance[i] -= a
+            clean_since[i] = month + 1
+            if rent:
+                rent_this_year[i] += a
+                rent_month_total[i] = (rent_month_total[i] if rent_month[i] == month else 0) + a
+                rent_month[i] = month
+            if has_ring:
+                ring[i, column] += a
+            paid += a
+    return paid
+
+
 def check_closures(acc: Accounts, policy: Policy, who: np.ndarray, kind: Kind) -> np.ndarray:
     """Refusal codes for closing accounts by exit (W3) or full withdrawal (W4)."""
     blocked = acc.loan_outstanding[who] & policy["withdrawal.exit_requires_no_loan"]
@@ -140,3 +255,87 @@ def close_accounts(acc: Accounts, policy: Policy, who: np.ndarray, kind: Kind) -
     if kind is Kind.EXIT and policy["subsidy.forfeit_on_exit"]:
         acc.forfeited[who] = True
     return payout
+
+
+def close(
+    acc: Accounts, policy: Policy, month: int, who: np.ndarray, kind: Kind
+) -> tuple[np.ndarray, int, int, int, int]:
+    """Close a batch of accounts in one pass (W3, W4, W4-i, S4, F1): the refusal codes (those
+    of :func:`check_closures`), then for each account closed its interest credited, under
+    ``monthly_average`` accrual a full withdrawal's subsidy accrued paid within the cap, the
+    whole balance paid out and noted for fifo ageing, and its counts cleared. Returns the
+    codes, the fen of interest, of subsidy and paid out, and how many closed. ``who`` names
+    each person once; the ledger's step-by-step order (``tests/test_withdraw_pass.py``)."""
+    if kind not in (Kind.EXIT, Kind.FULL):
+        raise ValueError(f"close takes exit or full, not {kind}")
+    exit_ = kind is Kind.EXIT
+    ring = acc.out_ring
+    codes = np.empty(len(who), np.int8)
+    totals = _close(
+        codes,
+        who,
+        exit_ and bool(policy["withdrawal.exit_requires_no_loan"]),
+        not exit_ and policy["subsidy.accrual"] == "monthly_average",
+        exit_ and bool(policy["subsidy.forfeit_on_exit"]),
+        cap_fen(policy),
+        acc.is_open,
+        acc.loan_outstanding,
+        acc.balance,
+        acc.interest_accrued,
+        acc.subsidy_accrued,
+        acc.subsidy_total,
+        acc.forfeited,
+        acc.bonus_due,
+        acc.deposit_months,
+        acc.covered_through,
+        acc.deposited_total,
+        acc.service_months,
+        _NO_RING if ring is None else ring,
+        ring is not None,
+        0 if ring is None else month % ring.shape[1],
+    )
+    return codes, int(totals[0]), int(totals[1]), int(totals[2]), int(totals[3])
+
+
+@numba.njit(cache=True)
+def _close(codes, who, needs_no_loan, pays_subsidy, forfeits, cap, is_open, loan_outstanding,
+           balance, interest_accrued, subsidy_accrued, subsidy_total, forfeited, bonus_due,
+           deposit_months, covered_through, deposited_total, service_months, ring, has_ring,
+           column):  # fmt: skip
+    """:func:`check_closures`, then the interest (``interest.credit_interest``), the subsidy
+    (``subsidy.pay_accrued``) and :func:`close_accounts`, person by person."""
+    interest = subsidy = paid = closed = 0
+    for j in range(len(who)):
+        i = who[j]
+        if not is_open[i]:
+            codes[j] = 1  # NOT_OPEN
+            continue
+        if needs_no_loan and loan_outstanding[i]:
+            codes[j] = 10  # LOAN_OUTSTANDING
+            continue
+        codes[j] = 0
+        x = fen_of(interest_accrued[i])
+        balance[i] += x
+        interest_accrued[i] = 0.0
+        interest += x
+        if pays_subsidy:
+            d = settle_capped(subsidy_accrued[i], forfeited[i], subsidy_total[i], cap)
+            subsidy_total[i] += d
+            balance[i] += d
+            subsidy += d
+        out = balance[i]
+        balance[i] = 0
+        is_open[i] = False
+        bonus_due[i] = 0
+        subsidy_accrued[i] = 0.0
+        if forfeits:
+            forfeited[i] = True
+        if has_ring:
+            ring[i, column] += out
+        deposit_months[i] = 0
+        covered_through[i] = 0
+        deposited_total[i] = 0
+        service_months[i] = 0
+        paid += out
+        closed += 1
+    return interest, subsidy, paid, closed
