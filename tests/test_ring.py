@@ -116,7 +116,7 @@ def test_S1_rows_moved_into_the_peoples_order_keep_every_persons_month_ends():
         assert (table.rows[slot[members]] == members[:, None] * 10 + np.arange(3)).all()
     assert table.in_order == table.used == 4
     assert not keep_in_order(table, slot)  # nothing new: nothing moves
-    slot[2] = table.take(1)[0]  # one new row beside 4 in order: 1/4 > 1/16, moved
+    slot[2] = table.take(1)[0]  # one new row beside 4 in order: 1/4 > 1/8, moved
     table.rows[slot[2]] = [20, 21, 22]
     assert not keep_in_order(table, slot, share=1 / 2)  # under a share it waits
     assert slot.tolist() == [0, 1, 4, -1, 2, 3]
