@@ -24,11 +24,14 @@ from sim.fund.books import MonthBooks
 from sim.fund.ledger import Ledger
 from sim.fund.policy import load_policy
 
-FIELDS = ("balance", "ring", "slot", "interest_accrued", "subsidy_accrued", "subsidy_total")
+FIELDS = ("balance", "ring", "has_row", "interest_accrued", "subsidy_accrued", "subsidy_total")
 
 
 def _field(acc, name):
-    """An account field; the ring as a row per person (0 for people with no ring row)."""
+    """An account field; the ring as a row per person (0 for people with no ring row); who has
+    a row (which row is layout: the ledger moves rows into the people's order, sim.fund.ring)."""
+    if name == "has_row":
+        return acc.slot >= 0
     return acc.ring_of(np.arange(acc.n)) if name == "ring" else getattr(acc, name)
 
 

@@ -35,7 +35,7 @@ from sim.fund.indices import person_indices
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
 from sim.fund.requests import per_ask
-from sim.fund.ring import MAX_FEN
+from sim.fund.ring import MAX_FEN, keep_in_order
 from sim.fund.withdrawals import KINDS, Kind
 
 _REASONS = [r.code for r in Refusal]
@@ -165,6 +165,7 @@ class Ledger:
         self._total = books.closing_total
         self._payable = books.interest_payable
         self.books = None
+        keep_in_order(acc.rings, acc.slot)  # the next month end reads the rows in order
         self._aged_ready = next_aged is not None
         if self._aged_ready and not np.may_share_memory(next_aged, self._aged):
             self._aged[:] = next_aged  # a month end run elsewhere (in place in a batch)

@@ -31,9 +31,11 @@ open accounts), so the pass reads no more of them than that flag and their
 balance, which still goes into the total the books are checked against: most
 of a population never joins. The ring keeps each member's month-ends side by
 side in a row of their own (:mod:`sim.fund.ring`: ``Accounts.slot`` into a
-table of rows for accounts ever opened), so a member's window is one cache
-line however sparse the members are; a batch's kernel reads row ``offset +
-slot``, the path's offset from the chunk plan. The month's highest balance is
+table of rows for accounts ever opened), kept in the people's order by the
+ledger after a month end (:func:`sim.fund.ring.keep_in_order`), so the pass
+reads the rows in sequence as it walks the people instead of missing the
+cache for nearly every member; a batch's kernel reads row ``offset + slot``,
+the path's offset from the chunk plan. The month's highest balance is
 returned with the lowest, so the ledger can refuse one the int32 ring cannot
 hold (:data:`sim.fund.ring.MAX_FEN`).
 
