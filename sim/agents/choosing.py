@@ -54,36 +54,41 @@ def choice_rows(lo, hi, offset, path, month, cal, people, earned, state, fund, p
     # first pass: who leaves (retirement, W4, or death and emigration), who asks to open an
     # account, who is a member; listed from entry ``lo``
     k_first = keys.leave_join[path]
-    leave_p, join_p = p.leave_p, p.join_p
+    leave_p, join_p, join_bound = p.leave_p, p.join_p, p.join_bound
+    tax_bracket = state.tax_bracket
     m = lo
     for i in range(lo, hi):
-        if not alive[i]:
-            continue
         row = i - offset
         u_leave, u_join = uniform_pair_at(k_first, row)
-        if month >= retirement[i] or u_leave < leave_p:
-            kind = LEAVE
-        elif is_open[i]:
-            kind = _MEMBER
-        elif refused[i]:
-            continue
-        else:
-            intends = 1 if people.intends_to_buy[i] else 0
-            forfeited = 1 if fund.forfeited[i] else 0
-            if u_join >= join_p[state.tax_bracket[i], intends, forfeited]:
-                continue
-            kind = JOIN
         rows[m] = row
-        kinds_out[m] = kind
-        m += 1
+        kinds_out[m] = _MEMBER
+        # leaving and joining are rare: one branch taken seldom, then the details
+        rare = (month >= retirement[i]) | (u_leave < leave_p)
+        rare |= u_join < join_bound[tax_bracket[i]]
+        if rare and alive[i]:
+            if month >= retirement[i] or u_leave < leave_p:
+                kinds_out[m] = LEAVE
+                m += 1
+                continue
+            if not (is_open[i] or refused[i]):
+                intends = 1 if people.intends_to_buy[i] else 0
+                forfeited = 1 if fund.forfeited[i] else 0
+                if u_join < join_p[tax_bracket[i], intends, forfeited]:
+                    kinds_out[m] = JOIN
+                    m += 1
+                    continue
+        m += alive[i] & is_open[i]  # a member: listed without a branch (members are many)
     # second pass, over the list: a member's or a joiner's deposit, stopping and restarting,
-    # rent and mortgage withdrawals, exit and purchase; requests written from entry ``lo``
+    # rent and mortgage withdrawals, exit and purchase; requests written from entry ``lo``.
+    # The frequent choices (dormant or not, depositing or not) are computed without branches
+    # where both sides are cheap: a mispredicted branch costs more than either side.
     rent_month = cal == 3 or cal == 6 or cal == 9 or cal == 12
+    quarterly_allowed = fund.quarterly_allowed
     k_stay, k_move = keys.stay_deposit[path], keys.exit_buy[path]
     k = lo
     for e in range(lo, m):
         row = rows[e]
-        kinds = kinds_out[e]
+        kinds = np.int64(kinds_out[e])
         i = row + offset
         deposit_fen, rent_fen, repay_fen = 0, 0, 0
         for _ in range(1):  # one person's choices; ``break`` ends them
@@ -95,60 +100,48 @@ def choice_rows(lo, hi, offset, path, month, cal, people, earned, state, fund, p
             inc = earned.income[i]
             avg = max(earned.income_avg[i], 1.0)
             active = earned.active[i]
-            loss = (not active) or inc < 0.5 * avg
+            loss = (not active) | (inc < 0.5 * avg)
             planning = member and plan_month[i] >= 0
             u_stay, u_deposit = uniform_pair_at(k_stay, row)
             # stopping and restarting (dormancy.py)
-            restarted = False
+            was = dormant[i]
+            restarted = was & (u_stay < p.restart_p[c])
+            stopped = (not was) & (u_stay < p.stop_p[c, np.int64(loss)])
+            now = (was & (not restarted)) | stopped
             if joining or planning:
-                dormant[i] = False
-            elif dormant[i]:
-                if u_stay < p.restart_p[c]:
-                    dormant[i] = False
-                    restarted = True
-            elif u_stay < p.stop_p[c, 1 if loss else 0]:
-                dormant[i] = True
+                now, restarted = False, False
+            dormant[i] = now
             # deposits (depositing.py)
-            if not dormant[i]:
-                months = 1
-                decide = True
-                if people.quarterly[i] and fund.quarterly_allowed:
-                    months = 3
-                    start = state.join_month[i] if member else month
-                    decide = (month - start) % 3 == 0
-                if decide:
-                    last = deposited_last[i]
-                    deposited_last[i] = False  # set again by the caller if the fund accepts it
-                    style = people.deposit_style[i]
-                    if joining or restarted:
-                        prob = 1.0
-                    else:
-                        if active:
-                            ratio = earned.log_income[i] - p.log_mean_income[c]
-                            prob = deposit_probability(
-                                p.deposit_logit, p.deposit_income, ratio, p.habit, last,
-                                p.rate_term,
-                            )  # fmt: skip
-                        else:
-                            prob = p.idle_deposit_p
-                        if style == LUMP_SUMS:
-                            prob /= p.lump_months
-                    if u_deposit < prob:
-                        factor = p.rate_factor * p.saving_factor if planning else p.rate_factor
-                        base = inc if (active and months == 1) else avg
-                        deposit_fen = styled_amount_fen(
-                            style,
-                            people.deposit_share[i],
-                            base,
-                            months,
-                            factor,
-                            fund.floor_fen,
-                            fund.cap_fen,
-                            p.minimum_fen,
-                            p.lump_months,
-                        )
-                        if months == 3:
-                            kinds |= QUARTERLY
+            quarterly = people.quarterly[i] & quarterly_allowed
+            months = 3 if quarterly else 1
+            start = state.join_month[i] if member else month
+            decide = (not now) & ((not quarterly) | ((month - start) % 3 == 0))
+            last = deposited_last[i]
+            deposited_last[i] = last & (not decide)  # set again by the caller if accepted
+            style = people.deposit_style[i]
+            ratio = earned.log_income[i] - p.log_mean_income[c]
+            prob = deposit_probability(
+                p.deposit_logit, p.deposit_income, ratio, p.habit, last, p.rate_term
+            )
+            prob = prob if active else p.idle_deposit_p
+            prob = prob / p.lump_months if style == LUMP_SUMS else prob
+            prob = 1.0 if (joining | restarted) else prob
+            factor = p.rate_factor * p.saving_factor if planning else p.rate_factor
+            base = inc if (active & (months == 1)) else avg
+            amount = styled_amount_fen(
+                style,
+                people.deposit_share[i],
+                base,
+                months,
+                factor,
+                fund.floor_fen,
+                fund.cap_fen,
+                p.minimum_fen,
+                p.lump_months,
+            )
+            deposits = decide & (u_deposit < prob)
+            deposit_fen = amount if deposits else 0
+            kinds |= QUARTERLY if (deposits & quarterly) else 0
             if not member:
                 break
             # rent and commercial-mortgage repayments (withdrawing.py)
@@ -204,11 +197,11 @@ def choice_rows(lo, hi, offset, path, month, cal, people, earned, state, fund, p
                         plan_month[i] = month + p.saving_months  # saving up starts next month
                     else:
                         kinds |= BUY
-        if kinds != 0 or deposit_fen != 0 or rent_fen != 0 or repay_fen != 0:
-            rows[k] = row
-            kinds_out[k] = kinds
-            deposit_out[k] = deposit_fen
-            rent_out[k] = rent_fen
-            repay_out[k] = repay_fen
-            k += 1
+        # written without a branch: entry ``k`` is kept only if it holds a request
+        rows[k] = row
+        kinds_out[k] = kinds
+        deposit_out[k] = deposit_fen
+        rent_out[k] = rent_fen
+        repay_out[k] = repay_fen
+        k += (kinds != 0) | (deposit_fen != 0) | (rent_fen != 0) | (repay_fen != 0)
     return k - lo

@@ -91,6 +91,7 @@ class ModelParams(NamedTuple):
     """The choice models' parameters for one month; arrays are per cohort."""
 
     join_p: np.ndarray  # [tax bracket, intends, forfeited]: monthly chance to join (joining.py)
+    join_bound: np.ndarray  # [tax bracket]: the largest chance to join in the bracket
     deposit_logit: float  # logit of the chance an active member deposits (depositing.py)
     idle_deposit_p: float  # the chance a member idle this month deposits
     deposit_income: float  # income elasticity of the deposit odds
@@ -146,14 +147,16 @@ class ModelParams(NamedTuple):
             arr("exit_hazard_multiplier") * exit_multiplier,
             1.0 / max(pull.participation, 1e-9),
         )
+        join_p = join_table(
+            j,
+            fund.deposit_rate,
+            (0.0, *fund.tax_rates),
+            multiplier=pull.participation * j.pace_at(month),
+            forfeited_multiplier=at_zero * j.pace_at(month),
+        )
         return cls(
-            join_p=join_table(
-                j,
-                fund.deposit_rate,
-                (0.0, *fund.tax_rates),
-                multiplier=pull.participation * j.pace_at(month),
-                forfeited_multiplier=at_zero * j.pace_at(month),
-            ),
+            join_p=join_p,
+            join_bound=join_p.max(axis=(1, 2)),
             deposit_logit=_logit(d.base_probability),
             idle_deposit_p=float(
                 deposit_probability(_logit(d.idle_probability), 0.0, 0.0, 0.0, False, rate_term)
