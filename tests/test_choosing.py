@@ -17,7 +17,7 @@ from sim.agents.population import synthesize
 from sim.agents.population_file import load_agent_config
 from sim.core.chunks import CHUNK
 from sim.core.months import parse_month
-from sim.core.random import Draws
+from sim.core.random import Draws, bits_at, uniform_pair_at, uniform_pair_of
 
 CONFIG = load_agent_config()
 START = parse_month("2024-03")  # March: a rent month
@@ -33,6 +33,12 @@ def test_the_logistic_table_is_within_2e_7_of_the_logistic():
     # by hand: logit 0.0 + 0.5 * 0.0 + rate term 0.0, plus a habit of 1.0: 1 / (1 + e^-1)
     assert deposit_probability(0.0, 0.5, 0.0, 1.0, True, 0.0) == pytest.approx(0.7310586, 1e-6)
     assert sigmoid(0.0) == 0.5
+
+
+def test_a_hash_taken_ahead_splits_into_the_same_two_uniforms():
+    key = Draws(3, 1, 10).key("test.pair", 7)
+    for person in (0, 1, 12345, 2**31 - 1):
+        assert uniform_pair_of(np.uint64(bits_at(key, person))) == uniform_pair_at(key, person)
 
 
 def test_the_stop_chance_is_tabled_by_cohort_and_income_loss():

@@ -32,7 +32,7 @@ from sim.agents.depositing import deposit_probability, styled_amount_fen
 from sim.agents.kernel_params import BUY, EXIT, JOIN, LEAVE, QUARTERLY
 from sim.agents.population import LUMP_SUMS
 from sim.agents.withdrawing import exit_probability, rent_request_fen, repayment_request_fen
-from sim.core.random import uniform_pair_at
+from sim.core.random import bits_at, uniform_pair_at, uniform_pair_of
 
 _MEMBER = 0  # a first-pass candidate with an open account (LEAVE and JOIN mark the others)
 
@@ -85,6 +85,11 @@ def choice_rows(lo, hi, offset, path, month, cal, people, earned, state, fund, p
     rent_month = cal == 3 or cal == 6 or cal == 9 or cal == 12
     quarterly_allowed = fund.quarterly_allowed
     k_stay, k_move = keys.stay_deposit[path], keys.exit_buy[path]
+    stay_bits = np.empty(m - lo, np.uint64)  # the list's hashes first: a vectorised loop
+    move_bits = np.empty(m - lo, np.uint64)
+    for e in range(lo, m):
+        stay_bits[e - lo] = bits_at(k_stay, np.int64(rows[e]))
+        move_bits[e - lo] = bits_at(k_move, np.int64(rows[e]))
     k = lo
     for e in range(lo, m):
         row = rows[e]
@@ -102,7 +107,7 @@ def choice_rows(lo, hi, offset, path, month, cal, people, earned, state, fund, p
             active = earned.active[i]
             loss = (not active) | (inc < 0.5 * avg)
             planning = member and plan_month[i] >= 0
-            u_stay, u_deposit = uniform_pair_at(k_stay, row)
+            u_stay, u_deposit = uniform_pair_of(stay_bits[e - lo])
             # stopping and restarting (dormancy.py)
             was = dormant[i]
             restarted = was & (u_stay < p.restart_p[c])
@@ -166,7 +171,7 @@ def choice_rows(lo, hi, offset, path, month, cal, people, earned, state, fund, p
                 break
             # exit (withdrawing.py). Both hazards are small: a cheap upper bound on the chance
             # skips the exact computation whenever the draw is above it (the same decision).
-            u_exit, u_buy = uniform_pair_at(k_move, row)
+            u_exit, u_buy = uniform_pair_of(move_bits[e - lo])
             if u_exit < p.exit_bound[c] and u_exit < exit_probability(
                 p.exit_log_h[c], loss, p.exit_loss, p.exit_aged, fund.aged[i] / 100.0
             ):
