@@ -1,14 +1,14 @@
-"""The month's choices of every person, in one pass.
+"""The month's choices of every person, in one kernel.
 
 Each choice is a small documented model in its own module (``joining``, ``dormancy``,
 ``depositing``, ``withdrawing``, ``buying``, ``financing``); this module runs them together
-in one numba kernel over people — the fastest shape measured here, since each person's
-state is read once and the models' scalar functions are inlined. The kernel reads the
-account state the fund reports (open, forfeited, loan outstanding, balance, aged part) but
-never changes it: it returns *requests* (:class:`Decisions`), which the fund then checks and
-carries out or refuses. The state it updates is people's own: the habit flag (at each
-deposit decision ``deposited_last`` is cleared, and the caller sets it again for deposits
-the fund accepts), whether they are dormant, and the month of a planned purchase.
+in one numba kernel over people, a chunk at a time (``choosing.choice_rows``: everyone's
+leaving and joining, then the members' choices), the models' scalar functions inlined. The
+kernel reads the account state the fund reports (open, forfeited, loan outstanding, balance,
+aged part) but never changes it: it returns *requests* (:class:`Decisions`), which the fund
+then checks and carries out or refuses. The state it updates is people's own: the habit flag
+(at each deposit decision ``deposited_last`` is cleared, and the caller sets it again for
+deposits the fund accepts), whether they are dormant, and the month of a planned purchase.
 
 The subsidy rate reaches behaviour only through the rate response in force
 (``response``): the joining and exit hazards (participation), and the deposit
