@@ -87,7 +87,7 @@ def test_dormant_accounts_keep_their_balance_and_earn_interest_and_subsidy():
     subsidy_before = acc.subsidy_total.copy()
     path.env.run(until=22)
     kept = dormant & st.dormant & acc.is_open & (acc.balance >= before)
-    assert kept.sum() > 20
+    assert kept.sum() > 10  # about 25 (15-36 over seeds 7-12): enough to exercise the checks
     assert (acc.balance[kept] > before[kept]).all(), "June credits interest to dormant accounts"
     assert (acc.subsidy_total[kept] > subsidy_before[kept]).any(), "and the subsidy on aged money"
 

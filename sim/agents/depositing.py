@@ -38,6 +38,22 @@ import math
 import numba
 import numpy as np
 
+_SIGMOID_CELLS = 256  # a unit of log-odds
+_SIGMOID_REACH = 16.0  # the table covers log-odds -16 ... 16 (beyond, 1e-7 from 0 or 1)
+_SIGMOID = 1.0 / (1.0 + np.exp(-np.linspace(-16.0, 16.0, int(32 * _SIGMOID_CELLS) + 1)))
+"""The logistic function at 1/256 steps of log-odds: interpolated linearly, within 2e-7 of
+it (the step squared over 8 times its largest curvature, 0.096)."""
+
+
+@numba.njit(inline="always")
+def sigmoid(s: float) -> float:
+    """``1 / (1 + exp(-s))`` from :data:`_SIGMOID`, interpolated: no call into the maths
+    library (the kernel takes one a member a month; this is faster by a tenth of the
+    choices)."""
+    x = (min(max(s, -_SIGMOID_REACH), _SIGMOID_REACH) + _SIGMOID_REACH) * _SIGMOID_CELLS
+    j = min(int(x), len(_SIGMOID) - 2)
+    return _SIGMOID[j] + (x - j) * (_SIGMOID[j + 1] - _SIGMOID[j])
+
 
 @numba.njit(inline="always")
 def deposit_probability(
@@ -52,7 +68,7 @@ def deposit_probability(
     s = base_logit + income_elasticity * log_income_ratio + rate_term
     if deposited_last:
         s += habit
-    return 1.0 / (1.0 + math.exp(np.float32(-s)))  # single precision is ample for a probability
+    return sigmoid(s)
 
 
 @numba.njit(inline="always")

@@ -23,19 +23,17 @@ planned purchase (``financing``).
 
 from __future__ import annotations
 
-import math
-
-import numba
 import numpy as np
 
 from sim.agents.joining import monthly_from_annual
 
 
-@numba.njit(inline="always")
-def stop_probability(log_hazard: float, income_loss: bool, loss_effect: float) -> float:
-    """Monthly probability that an active depositor stops depositing."""
-    x = log_hazard + loss_effect if income_loss else log_hazard
-    return min(math.exp(np.float32(x)), 1.0)
+def stop_probabilities(log_hazard: np.ndarray, loss_effect: float) -> np.ndarray:
+    """Monthly probability that an active depositor stops depositing, ``[cohort, income
+    loss]``: computed once a month for each cohort, without and with an income loss."""
+    x = np.stack([log_hazard, log_hazard + loss_effect], axis=1).astype(np.float32)
+    with np.errstate(over="ignore"):
+        return np.minimum(np.exp(x).astype(float), 1.0)
 
 
 def log_hazards(annual_rate: float, multipliers: np.ndarray, pull: float) -> np.ndarray:

@@ -26,7 +26,8 @@ import numpy as np
 
 from sim.agents import purposes
 from sim.agents.config import AgentConfig
-from sim.agents.dormancy import log_hazards
+from sim.agents.depositing import deposit_probability
+from sim.agents.dormancy import log_hazards, stop_probabilities
 from sim.agents.joining import join_table, monthly_from_annual
 from sim.agents.memory import KERNEL_READS, BehaviourState
 from sim.agents.population import KERNEL_PEOPLE, Population
@@ -90,17 +91,17 @@ class ModelParams(NamedTuple):
     """The choice models' parameters for one month; arrays are per cohort."""
 
     join_p: np.ndarray  # [tax bracket, intends, forfeited]: monthly chance to join (joining.py)
+    join_bound: np.ndarray  # [tax bracket]: the largest chance to join in the bracket
     deposit_logit: float  # logit of the chance an active member deposits (depositing.py)
-    idle_logit: float  # the same for a member idle this month
+    idle_deposit_p: float  # the chance a member idle this month deposits
     deposit_income: float  # income elasticity of the deposit odds
     habit: float  # log-odds added for having deposited last cycle
     rate_term: float  # log of the contribution pull of the subsidy rate
     rate_factor: float  # the contribution pull, multiplying the amount deposited
     minimum_fen: int  # what a minimum depositor deposits a month (topped to the fund's floor)
     lump_months: float  # a lump sum is this many months' amount, paid about as often
-    log_stop: np.ndarray  # log monthly hazard of stopping deposits (dormancy.py)
-    stop_loss: float  # log-hazard added for an income loss
-    log_restart: np.ndarray  # log monthly hazard of restarting
+    stop_p: np.ndarray  # [cohort, income loss]: monthly chance of stopping deposits (dormancy.py)
+    restart_p: np.ndarray  # monthly chance of restarting
     exit_log_h: np.ndarray  # log monthly exit hazard (withdrawing.py)
     exit_loss: float  # log-hazard added for an income loss
     exit_aged: float  # elasticity of the exit hazard to the aged balance
@@ -140,35 +141,44 @@ class ModelParams(NamedTuple):
         pull = rate_pull(config.response, fund.holding_rate)
         at_zero = rate_pull(config.response, 0.0).participation
         arr = config.cohort_array
+        rate_term = math.log(max(pull.contribution, 1e-9))
         exit_log_h = log_hazards(
             w.exit_annual_rate,
             arr("exit_hazard_multiplier") * exit_multiplier,
             1.0 / max(pull.participation, 1e-9),
         )
+        join_p = join_table(
+            j,
+            fund.deposit_rate,
+            (0.0, *fund.tax_rates),
+            multiplier=pull.participation * j.pace_at(month),
+            forfeited_multiplier=at_zero * j.pace_at(month),
+        )
         return cls(
-            join_p=join_table(
-                j,
-                fund.deposit_rate,
-                (0.0, *fund.tax_rates),
-                multiplier=pull.participation * j.pace_at(month),
-                forfeited_multiplier=at_zero * j.pace_at(month),
-            ),
+            join_p=join_p,
+            join_bound=join_p.max(axis=(1, 2)),
             deposit_logit=_logit(d.base_probability),
-            idle_logit=_logit(d.idle_probability),
+            idle_deposit_p=float(
+                deposit_probability(_logit(d.idle_probability), 0.0, 0.0, 0.0, False, rate_term)
+            ),
             deposit_income=d.income_elasticity,
             habit=d.habit,
-            rate_term=math.log(max(pull.contribution, 1e-9)),
+            rate_term=rate_term,
             rate_factor=max(pull.contribution, 0.0),
             minimum_fen=round(d.minimum_yuan * 100),
             lump_months=d.lump_months,
-            log_stop=log_hazards(
-                z.stop_annual_rate,
-                arr("stop_hazard_multiplier"),
-                1.0 / max(pull.contribution, 1e-9),
+            stop_p=stop_probabilities(
+                log_hazards(
+                    z.stop_annual_rate,
+                    arr("stop_hazard_multiplier"),
+                    1.0 / max(pull.contribution, 1e-9),
+                ),
+                z.stop_income_loss,
             ),
-            stop_loss=z.stop_income_loss,
-            log_restart=log_hazards(
-                z.restart_annual_rate, arr("restart_hazard_multiplier"), pull.contribution
+            restart_p=np.exp(
+                log_hazards(
+                    z.restart_annual_rate, arr("restart_hazard_multiplier"), pull.contribution
+                )
             ),
             exit_log_h=exit_log_h,
             exit_loss=w.exit_income_loss,
@@ -191,26 +201,21 @@ class ModelParams(NamedTuple):
 
 
 class DrawKeys(NamedTuple):
-    """The month's keys of the kernel's draws (``sim.core.random.uniform_at``), one per choice,
-    each a uint64 array with one key per path (:func:`sim.core.random.path_keys`)."""
+    """The month's keys of the kernel's draws, each a uint64 array with one key per path
+    (:func:`sim.core.random.path_keys`); each key gives a person two uniforms from one hash
+    (``sim.core.random.uniform_pair_at``), for two choices."""
 
-    leave: np.ndarray  # death or emigration
-    join: np.ndarray  # opening an account
-    dormancy: np.ndarray  # stopping or restarting deposits
-    deposit: np.ndarray  # depositing
-    exit: np.ndarray  # closing the account
-    buy: np.ndarray  # deciding to buy
+    leave_join: np.ndarray  # death or emigration; opening an account
+    stay_deposit: np.ndarray  # stopping or restarting deposits; depositing
+    exit_buy: np.ndarray  # closing the account; deciding to buy
 
     @classmethod
     def of(cls, draws: Sequence[Draws], month: int) -> DrawKeys:
         """Keyed by the purposes of ``purposes``, for each path's draws."""
         return cls(
-            leave=path_keys(draws, purposes.LEAVE, month),
-            join=path_keys(draws, purposes.JOIN, month),
-            dormancy=path_keys(draws, purposes.DORMANCY, month),
-            deposit=path_keys(draws, purposes.DEPOSIT, month),
-            exit=path_keys(draws, purposes.EXIT, month),
-            buy=path_keys(draws, purposes.BUY, month),
+            leave_join=path_keys(draws, purposes.LEAVE_JOIN, month),
+            stay_deposit=path_keys(draws, purposes.STAY_DEPOSIT, month),
+            exit_buy=path_keys(draws, purposes.EXIT_BUY, month),
         )
 
 

@@ -41,13 +41,10 @@ INCOME_START_PERSISTENT = "income.start_persistent"  # the first persistent shoc
 INCOME_CHAIN = "income.chain"  # each month: the activity chain's step
 INCOME_SHOCKS = "income.shocks"  # each month: persistent and transitory shocks (one pair)
 
-# The month's choices (the behaviour kernel, ``behaviour.py``)
-LEAVE = "leave"  # death or emigration
-JOIN = "join"  # opening an account
-DORMANCY = "dormancy"  # a member stopping or restarting deposits
-DEPOSIT = "deposit"  # depositing this month (or quarter)
-EXIT = "exit"  # closing the account and taking the balance
-BUY = "buy"  # deciding to buy a home
+# The month's choices (the behaviour kernel, ``choosing.py``): two uniforms from one hash each
+LEAVE_JOIN = "choice.leave_join"  # death or emigration; opening an account
+STAY_DEPOSIT = "choice.stay_deposit"  # a member stopping or restarting deposits; depositing
+EXIT_BUY = "choice.exit_buy"  # closing the account and taking the balance; buying a home
 
 # A purchase (``behaviour.py``)
 BUY_PRICE = "buy.price"  # the home's price (log-normal)

@@ -253,3 +253,10 @@ def path_keys(draws: Sequence[Draws], purpose: str, month: int) -> np.ndarray:
     """One key per path, for a kernel over paths laid end to end (:mod:`sim.core.chunks`): path
     ``p``'s people draw under ``draws[p]``, by their row within the path."""
     return np.array([d.key(purpose, month) for d in draws], dtype=np.uint64)
+
+
+@numba.njit(inline="always")
+def uniform_pair_of(bits: np.uint64):
+    """:func:`uniform_pair_at`'s two uniforms from the hash :func:`bits_at` gave: a kernel may
+    hash a list of people first, in a loop the compiler vectorises, and split them later."""
+    return float(bits >> _S32) * TWO_32, float(bits & _LOW32) * TWO_32
