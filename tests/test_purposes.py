@@ -29,7 +29,7 @@ def test_the_purpose_strings_are_the_keys_results_depend_on():
         "BOOK_INTENTION": "book.intention", "REPAYMENT_USER": "repayment.user",
         "MORTGAGE_LEFT": "mortgage.left", "INCOME_START_ACTIVE": "income.start_active",
         "INCOME_START_PERSISTENT": "income.start_persistent", "INCOME_CHAIN": "income.chain",
-        "INCOME_SHOCKS": "income.shocks", "LEAVE_JOIN": "choice.leave_join",
+        "LEAVE_JOIN": "choice.leave_join",
         "STAY_DEPOSIT": "choice.stay_deposit", "EXIT_BUY": "choice.exit_buy",
         "BUY_PRICE": "buy.price", "BUY_GREEN": "buy.green",
     }  # fmt: skip

@@ -20,18 +20,18 @@ from sim.agents.behaviour import Behaviour, choice_rows
 from sim.agents.income import CommonShock, IncomeState, income_params, income_rows
 from sim.agents.kernel_params import Choices
 from sim.agents.memory import BehaviourState
-from sim.core.random import NORMAL_TABLE, path_keys
+from sim.core.random import path_keys
 from sim.fund.requests import FundView
 
 
 @numba.njit(parallel=True, cache=True, fastmath=True)
-def _live(plan, cohort, level, income_p, k_chain, k_shocks, table, month, cal, people,
+def _live(plan, cohort, level, income_p, k_income, month, cal, people,
           earned, state, fund, p, keys, out):  # fmt: skip
     """Each chunk of ``plan``: its income, then its choices."""
     counts = out.counts  # written in the prange: a local (numba#5872)
     for chunk in numba.prange(len(plan)):
         path, lo, hi, offset = plan[chunk, 0], plan[chunk, 1], plan[chunk, 2], plan[chunk, 3]
-        income_rows(lo, hi, offset, cohort, level, state.alive, earned, income_p, k_chain[path])
+        income_rows(lo, hi, offset, cohort, level, state.alive, earned, income_p, k_income[path])
         counts[chunk] = choice_rows(
             lo, hi, offset, path, month, cal, people, earned, state, fund, p, keys, out
         )
@@ -66,8 +66,6 @@ def earn_and_choose(
         pop.income_level,
         income_params(behaviour.config, month, shock),
         path_keys(draws, purposes.INCOME_CHAIN, month),
-        path_keys(draws, purposes.INCOME_SHOCKS, month),
-        NORMAL_TABLE,
         *args[1:],
     )
     return behaviour.outputs

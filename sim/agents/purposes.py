@@ -38,8 +38,7 @@ MORTGAGE_LEFT = "mortgage.left"  # months left on a mortgage held at the start
 # Income (``income.py``)
 INCOME_START_ACTIVE = "income.start_active"  # active or idle in the first month
 INCOME_START_PERSISTENT = "income.start_persistent"  # the first persistent shock
-INCOME_CHAIN = "income.chain"  # each month: the activity chain's step
-INCOME_SHOCKS = "income.shocks"  # each month: persistent and transitory shocks (one pair)
+INCOME_CHAIN = "income.chain"  # each month: the activity chain's step and both shocks (one hash)
 
 # The month's choices (the behaviour kernel, ``choosing.py``): two uniforms from one hash each
 LEAVE_JOIN = "choice.leave_join"  # death or emigration; opening an account
