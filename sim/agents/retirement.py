@@ -27,6 +27,9 @@ _RULES = {
     50: (month_index(1975, 1), 2, 60),
 }
 
+FEMALE_RETIREMENT_BASES = (50, 55)
+"""Women's pre-reform retirement ages (workers, cadres): each has its own rise."""
+
 
 def rule_row(base: int) -> np.ndarray:
     """The rule of a pre-reform age ``base`` (years) for :func:`retirement_age_at`: its base
