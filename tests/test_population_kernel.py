@@ -84,8 +84,8 @@ def _reference(config, n, *, seed, path, start_month):
     return {
         "cohort": cohort.astype(np.int8),
         "female": female,
-        "birth_month": birth.astype(np.int32),
-        "retirement_month": retire.astype(np.int32),
+        "birth_month": birth.astype(synthesis._MONTHS),
+        "retirement_month": retire.astype(synthesis._MONTHS),
         "education": categorical(purposes.POP_EDUCATION, "education"),
         "children": categorical(purposes.POP_CHILDREN, "children"),
         "veteran_months": np.where(veteran, service, 0).astype(np.int16),
@@ -166,3 +166,13 @@ def test_E1_W4_retirement_ages_match_the_rule_for_every_birth_month():
     assert retirement_age_months(np.array([month_index(1975, 3)]), np.array([True]), 50)[0] == 602
     assert retirement_age_months(np.array([month_index(1965, 1)]), np.array([False]))[0] == 721
     assert retirement_age_months(month_index(1965, 1), False).shape == ()  # a scalar stays one
+
+
+def test_synthesis_writes_the_months_in_a_smaller_integer_dtype(monkeypatch):
+    """The kernels write whatever dtype the months are allocated in (int16 on the compact
+    state's branch): the same values as the whole-array version's ``astype``."""
+    monkeypatch.setattr(synthesis, "_MONTHS", np.int16)
+    got = synthesize(CONFIG, 2_000, seed=3, path=1, start_month=START)
+    assert got.birth_month.dtype == np.int16
+    assert got.retirement_month.dtype == np.int16
+    _assert_same(CONFIG, 2_000, seed=3, path=1, start=START)

@@ -94,6 +94,8 @@ _AGE_MEAN, _AGE_SD, _VETERAN_SHARE, _SERVICE_MEAN, _LEVEL_BASE, _SIGMA, _INTENTI
 _BOUNDS = 8
 """Most bounds a search of the cohort or a category has (nine categories; the population
 file allows eight cohorts, five levels of education)."""
+_MONTHS = np.int32
+"""The dtype of the birth and retirement months (the kernels write any integer dtype)."""
 _CHUNK = 16_384
 """People a chunk: the chunk's three float64 scratch rows (384 KiB) stay in cache."""
 
@@ -315,8 +317,8 @@ def synthesize(config: AgentConfig, n: int, *, seed: int, path: int, start_month
     out = _Out(
         cohort=np.empty(n, np.int8),
         female=np.empty(n, np.bool_),
-        birth_month=np.empty(n, np.int32),
-        retirement_month=np.empty(n, np.int32),
+        birth_month=np.empty(n, _MONTHS),
+        retirement_month=np.empty(n, _MONTHS),
         education=np.empty(n, np.int8),
         children=np.empty(n, np.int8),
         veteran_months=np.empty(n, np.int16),
