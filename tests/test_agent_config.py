@@ -85,6 +85,11 @@ BAD = {
         "female_retirement_base = 65",
         "population.female_retirement_base",
     ),
+    "retirement base without a rule (E1: women retire from 50 or 55)": (
+        "female_retirement_base = 55",
+        "female_retirement_base = 52",
+        "population.female_retirement_base",
+    ),
 }
 
 

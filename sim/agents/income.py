@@ -44,7 +44,15 @@ from sim.agents.population import Population
 from sim.core.chunks import chunk_plan, rows_per_path
 from sim.core.errors import InputError
 from sim.core.months import calendar_month
-from sim.core.random import NORMAL_CELLS, Draws, path_keys, uniform_normal_pair_at
+from sim.core.random import (
+    NORMAL_CELLS,
+    NORMAL_TABLE,
+    Draws,
+    normal_at,
+    path_keys,
+    uniform_at,
+    uniform_normal_pair_at,
+)
 from sim.core.stack import fits, on_stack
 
 
@@ -111,17 +119,26 @@ class IncomeState:
 
     @classmethod
     def start(cls, config: AgentConfig, pop: Population, rng: Draws) -> IncomeState:
-        """The stationary distribution: active with the chain's long-run share."""
-        p_ai = config.cohort_array("p_active_to_idle")[pop.cohort]
-        p_ia = config.cohort_array("p_idle_to_active")[pop.cohort]
-        active = rng.uniform(purposes.INCOME_START_ACTIVE, 0) * (p_ai + p_ia) < p_ia
-        rho = config.cohort_array("persistent_rho")[pop.cohort]
-        sd = config.cohort_array("persistent_sd")[pop.cohort] / np.sqrt(1 - rho**2 + 1e-12)
-        persistent = (sd * rng.normal(purposes.INCOME_START_PERSISTENT, 0)).astype(np.float32)
-        mean = np.exp(pop.income_level) * np.where(active, 1.0, 0.0)
-        log_income = np.where(active, pop.income_level, 0.0).astype(np.float32)
-        avg = np.exp(pop.income_level).astype(np.float32)
-        return cls(active, persistent, mean.astype(np.float32), log_income, avg)
+        """The stationary distribution: active with the chain's long-run share, the
+        persistent shock from its stationary normal. One pass (:func:`_start_rows`) over
+        per-cohort tables, the same numbers as the whole-array arithmetic it replaced
+        (``tests/test_income_start.py`` keeps that and checks them to the bit)."""
+        table = config.cohort_array
+        p_ai, p_ia, rho = (
+            table("p_active_to_idle"),
+            table("p_idle_to_active"),
+            table("persistent_rho"),
+        )
+        sd = table("persistent_sd") / np.sqrt(1 - rho**2 + 1e-12)
+        n, level = len(pop.cohort), pop.income_level
+        avg = np.exp(level).astype(np.float32, copy=False)  # numpy's exp, not exp32
+        st = cls(np.empty(n, bool), np.empty(n, np.float32), np.empty(n, np.float32),
+                 np.empty(n, np.float32), avg)  # fmt: skip
+        keys = (rng.key(purposes.INCOME_START_ACTIVE, 0),
+                rng.key(purposes.INCOME_START_PERSISTENT, 0))  # fmt: skip
+        _start_rows(*keys, NORMAL_TABLE, p_ai + p_ia, p_ia, sd, pop.cohort, level, avg,
+                    st.active, st.persistent, st.income, st.log_income)  # fmt: skip
+        return st
 
     def arrays(self) -> IncomeArrays:
         """The state's arrays as one record for a kernel."""
@@ -132,6 +149,19 @@ class IncomeState:
             log_income=self.log_income,
             income_avg=self.income_avg,
         )
+
+
+@numba.njit(cache=True)
+def _start_rows(k_active, k_persistent, table, leave_or_join, join, sd, cohort, level, exp_level,
+                active, persistent, income, log_income):  # fmt: skip
+    """:meth:`IncomeState.start` a person at a time, with the cohorts' values in tables."""
+    for i in range(len(cohort)):
+        c = cohort[i]
+        a = uniform_at(k_active, i) * leave_or_join[c] < join[c]
+        active[i] = a
+        persistent[i] = sd[c] * normal_at(k_persistent, i, table)
+        income[i] = np.float64(exp_level[i]) * (1.0 if a else 0.0)
+        log_income[i] = level[i] if a else 0.0
 
 
 _LOG2E = np.float32(1.4426950408889634)

@@ -28,6 +28,7 @@ from sim.agents.config import (
     RateResponse,
     ResponseSetting,
 )
+from sim.agents.retirement import FEMALE_RETIREMENT_BASES
 from sim.core.checks import check_table, check_value, only_keys, table_at
 from sim.core.errors import InputError, read_toml
 from sim.core.months import parse_month
@@ -40,6 +41,10 @@ def load_agent_config(path: str | Path = DEFAULT_POPULATION) -> AgentConfig:
     only_keys(origin, "", data, {"population", "cohort_defaults", "cohorts", "behaviour"})
     pop = table_at(origin, "population", data.get("population"))
     population = PopulationParams(**check_table(origin, "population", pop, POPULATION_SPECS))
+    if population.female_retirement_base not in FEMALE_RETIREMENT_BASES:  # E1, W4
+        raise InputError(origin, "population.female_retirement_base",
+                         str(population.female_retirement_base),
+                         allowed="50 or 55 (women's pre-reform retirement ages)")  # fmt: skip
     defaults = table_at(origin, "cohort_defaults", data.get("cohort_defaults", {}))
     only_keys(origin, "cohort_defaults.", defaults, {*COHORT_SPECS, "basis"} - {"share"})
     for key, value in defaults.items():  # named as written, whether or not a cohort inherits it

@@ -15,6 +15,7 @@ So a man born in January 1965 retires at 60 years and 1 month, in February
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from sim.core.months import month_index
@@ -26,17 +27,39 @@ _RULES = {
     50: (month_index(1975, 1), 2, 60),
 }
 
+FEMALE_RETIREMENT_BASES = (50, 55)
+"""Women's pre-reform retirement ages (workers, cadres): each has its own rise."""
+
+
+def rule_row(base: int) -> np.ndarray:
+    """The rule of a pre-reform age ``base`` (years) for :func:`retirement_age_at`: its base
+    age in months, first birth month delayed, birth months per month of delay, most months."""
+    return np.array([base * 12, *_RULES[base]], np.int64)
+
+
+@numba.njit(inline="always")
+def retirement_age_at(birth: np.int64, rule: np.ndarray) -> np.int64:
+    """Statutory retirement age in months of one person born in month ``birth`` (a month
+    index) under ``rule`` (:func:`rule_row` of their sex's pre-reform age)."""
+    delay = 0
+    if birth >= rule[1]:
+        delay = min((birth - rule[1]) // rule[2] + 1, rule[3])
+    return rule[0] + delay
+
+
+@numba.njit(cache=True)
+def _ages(birth: np.ndarray, female: np.ndarray, rules: np.ndarray) -> np.ndarray:
+    out = np.empty(len(birth), np.int64)
+    for i in range(len(birth)):
+        out[i] = retirement_age_at(np.int64(birth[i]), rules[1 if female[i] else 0])
+    return out
+
 
 def retirement_age_months(birth_month: np.ndarray, female: np.ndarray, female_base: int = 55):
     """Statutory retirement age in months, by birth month (month index) and sex."""
-    birth = np.asarray(birth_month, dtype=np.int64)
-    female = np.asarray(female, dtype=bool)
-    out = np.empty(np.broadcast(birth, female).shape, dtype=np.int64)
-    for base, is_group in ((60, ~female), (female_base, female)):
-        first, per, most = _RULES[base]
-        delay = np.where(birth >= first, np.minimum((birth - first) // per + 1, most), 0)
-        out = np.where(is_group, base * 12 + delay, out)
-    return out
+    birth, female = np.broadcast_arrays(np.asarray(birth_month, np.int64), np.asarray(female, bool))
+    rules = np.stack([rule_row(60), rule_row(female_base)])
+    return _ages(birth.ravel(), female.ravel(), rules).reshape(birth.shape)
 
 
 def retirement_month(birth_month: np.ndarray, female: np.ndarray, female_base: int = 55):
