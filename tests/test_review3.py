@@ -66,3 +66,18 @@ def _rent_twice_in_one_year(ledger) -> None:
         ledger.end_month()
         ledger.begin_month()
         assert ledger.acc.rent_this_year[0] >= 0, "wrapped"
+
+
+def test_F1_rows_of_refuses_a_row_past_the_end_as_an_arange_does():
+    """``rows_of`` promises ``np.arange(n)[who]``, which raises IndexError for row ``n``; its
+    int64 shortcut (sim/fund/indices.py:25) checks only ``min() >= 0``, so row 7 of 7 people
+    passes, and ``interest.credit_interest`` (numba, no bounds checks) then reads and writes
+    past the end of the balance and accrual arrays instead of refusing."""
+    import numpy as np
+
+    from sim.fund.indices import rows_of
+
+    with pytest.raises(IndexError):
+        np.arange(7)[np.array([7])]
+    with pytest.raises(IndexError):
+        rows_of(7, np.array([7]))
