@@ -242,6 +242,9 @@ def _check_accounts(path, header, policy, acc, empty, given) -> None:
     fail(path, acc["deposited_total"] > MAX_FEN, "deposited_total", "above what the model "
          "holds (int32 fen)", f"at most {MAX_FEN / 100:,.2f} yuan (sim.fund.ring.MAX_FEN)",
          acc["deposited_total"] / 100)  # fmt: skip
+    fail(path, acc["rent_withdrawn"] > MAX_FEN, "rent_withdrawn", "above what the model "
+         "holds (int32 fen)", f"at most {MAX_FEN / 100:,.2f} yuan (sim.fund.ring.MAX_FEN)",
+         acc["rent_withdrawn"] / 100)  # fmt: skip
     cap = yuan_to_fen(policy["subsidy.lifetime_cap"])
     counted = acc["subsidy_paid"] + acc["bonus_paid"] * policy["subsidy.cap_includes_bonus"]
     fail(path, counted > cap, "subsidy_paid", "above the lifetime cap",

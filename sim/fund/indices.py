@@ -21,7 +21,11 @@ def rows_of(n: int, who) -> np.ndarray:
     idx = np.asarray(who)
     if idx.dtype == bool:
         return np.flatnonzero(idx)
-    if idx.dtype == np.int64 and idx.ndim == 1 and (not len(idx) or idx.min() >= 0):
+    if (
+        idx.dtype == np.int64
+        and idx.ndim == 1
+        and (not len(idx) or (idx.min() >= 0 and idx.max() < n))
+    ):
         return idx
     return np.arange(n)[idx]
 

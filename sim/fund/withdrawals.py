@@ -26,7 +26,10 @@ from sim.core.money import fen_of
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
+from sim.fund.ring import MAX_FEN, BalanceOutOfRange
 from sim.fund.subsidy import cap_fen, settle_capped
+
+_MAX_FEN = np.int64(MAX_FEN)
 
 
 class Kind(StrEnum):
@@ -151,7 +154,7 @@ def withdraw(
             share = float(policy.at("withdrawal.rent_deposit_share", month))
     ring = acc.out_ring
     codes = np.empty(len(who), np.int8)
-    paid = _withdraw(
+    paid, over = _withdraw(
         codes,
         who,
         amount,
@@ -178,6 +181,12 @@ def withdraw(
         ring is not None,
         0 if ring is None else month % ring.shape[1],
     )
+    if over >= 0:
+        raise BalanceOutOfRange(
+            f"account {who[over]}: a rent withdrawal of {amount[over] / 100:,.2f} yuan takes the "
+            f"fund year's rent above the {MAX_FEN / 100:,.2f} the accounts hold (int32 fen: "
+            "sim.fund.accounts; only X6's deposit_share basis with no deposit cap comes near)"
+        )
     return codes, int(paid)
 
 
@@ -186,7 +195,9 @@ def _withdraw(codes, who, amount, limit, has_limit, mortgage, has_mortgage, repa
               basis, rent_cap, share, month, is_open, loan_outstanding, balance, clean_since,
               rent_this_year, rent_month, rent_month_total, last_deposit_month,
               month_deposited, ring, has_ring, column):  # fmt: skip
-    """:func:`check_withdrawals` then :func:`apply_withdrawals`, person by person."""
+    """:func:`check_withdrawals` then :func:`apply_withdrawals`, person by person; returns
+    what was paid and the first withdrawal whose year's rent the int32 field cannot hold
+    (-1: none), where it stops."""
     paid = 0
     for j in range(len(who)):
         i, a = who[j], amount[j]
@@ -215,6 +226,8 @@ def _withdraw(codes, who, amount, limit, has_limit, mortgage, has_mortgage, repa
             codes[j] = 8  # OVER_RENT_LIMIT
         elif has_limit and a > limit[j]:
             codes[j] = 9  # OVER_LIMIT
+        elif rent and rent_this_year[i] + a > _MAX_FEN:
+            return paid, j
         else:
             codes[j] = 0
             balance[i] -= a
@@ -226,7 +239,7 @@ def _withdraw(codes, who, amount, limit, has_limit, mortgage, has_mortgage, repa
             if has_ring:
                 ring[i, column] += a
             paid += a
-    return paid
+    return paid, -1
 
 
 def check_closures(acc: Accounts, policy: Policy, who: np.ndarray, kind: Kind) -> np.ndarray:
