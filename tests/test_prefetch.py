@@ -30,3 +30,20 @@ def test_a_prefetched_loop_reads_what_a_plain_one_reads(dtype):
 def test_prefetch_takes_one_dimensional_arrays_only():
     with pytest.raises(numba.core.errors.TypingError):
         numba.njit(lambda a: prefetch(a, 0))(np.zeros((2, 2)))
+
+
+def test_the_joiners_rows_are_numpys_gathers_with_their_dtypes():
+    """``people._joiners`` (prefetched) gives ``a[who]`` for each array, dtype kept, for a
+    batch longer than the prefetch distance."""
+    from sim.agents.people import _joiners
+
+    rng = np.random.default_rng(3)
+    n = 5_000
+    arrays = (rng.integers(-400, 400, n).astype(np.int16), rng.integers(0, 900, n).astype(np.int16),
+              rng.random(n) < 0.5, rng.random(n) < 0.1, rng.integers(0, 3, n).astype(np.int8),
+              rng.integers(0, 7, n).astype(np.int8), rng.integers(0, 60, n).astype(np.int16))  # fmt: skip
+    who = np.sort(rng.choice(n, 3 * AHEAD + 7, replace=False)).astype(np.int64)
+    for got, a in zip(_joiners(who, *arrays), arrays, strict=True):
+        assert got.dtype == a.dtype
+        assert np.array_equal(got, a[who])
+    assert all(len(g) == 0 for g in _joiners(who[:0], *arrays))
