@@ -23,6 +23,7 @@ import numba
 import numpy as np
 
 from sim.core.money import fen_of
+from sim.core.prefetch import AHEAD, prefetch
 from sim.fund.accounts import Accounts
 from sim.fund.policy import Policy
 from sim.fund.refusals import Refusal, first_refusal
@@ -195,11 +196,25 @@ def _withdraw(codes, who, amount, limit, has_limit, mortgage, has_mortgage, repa
               basis, rent_cap, share, month, is_open, loan_outstanding, balance, clean_since,
               rent_this_year, rent_month, rent_month_total, last_deposit_month,
               month_deposited, ring, has_ring, column):  # fmt: skip
-    """:func:`check_withdrawals` then :func:`apply_withdrawals`, person by person; returns
-    what was paid and the first withdrawal whose year's rent the int32 field cannot hold
-    (-1: none), where it stops."""
+    """:func:`check_withdrawals` then :func:`apply_withdrawals`, person by person, each
+    person's items asked for :data:`~sim.core.prefetch.AHEAD` requests ahead (as deposits);
+    returns what was paid and the first withdrawal whose year's rent the int32 field cannot
+    hold (-1: none), where it stops."""
     paid = 0
     for j in range(len(who)):
+        if j + AHEAD < len(who):
+            p = who[j + AHEAD]
+            prefetch(is_open, p)
+            prefetch(balance, p)
+            prefetch(clean_since, p)
+            if repayment:
+                prefetch(loan_outstanding, p)
+            if rent:
+                prefetch(rent_this_year, p)
+                prefetch(rent_month, p)
+                prefetch(rent_month_total, p)
+            if has_ring:
+                prefetch(ring[p], column)
         i, a = who[j], amount[j]
         no_loan = repayment and not loan_outstanding[i]
         if has_mortgage:
