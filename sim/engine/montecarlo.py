@@ -34,8 +34,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +50,7 @@ def run_path(
     A failed reconciliation aborts the run, naming the path as well as the
     month and amounts (:class:`~sim.engine.simulation.Simulation`).
     """
-    return path, simulate(_scenario(scenario_file, sets), path)
+    return path, simulate(load_scenario(scenario_file, sets=sets), path)
 
 
 def run_batch(
@@ -59,47 +58,9 @@ def run_batch(
 ) -> list[tuple[int, dict[str, np.ndarray]]]:
     """Several paths of a scenario as one batch (:mod:`sim.engine.batch`): each path's series are
     bit-identical to :func:`run_path`'s, the per-person kernels run once for all of them."""
-    return list(zip(paths, simulate_batch(_scenario(scenario_file, sets), paths), strict=True))
-
-
-class _Held(NamedTuple):
-    scenario: Any
-    inputs: tuple
-
-
-_LOADED: dict[str, _Held] = {}
-
-
-def _inputs(sc) -> tuple:
-    """What a loaded scenario was read from, as (file, mtime, size): the scenario, population,
-    pool and policy files, and a book folder's files."""
-    files = [sc.path, sc.agents.path, getattr(sc.pool, "path", None), sc.policy.path]
-    if sc.switch_policy is not None:
-        files.append(sc.switch_policy.path)
-    if sc.book is not None:
-        files += sorted(str(f) for f in Path(sc.book).iterdir())
-    stats = []
-    for f in files:
-        if f is not None and Path(f).is_file():
-            st = Path(f).stat()
-            stats.append((str(f), st.st_mtime_ns, st.st_size))
-    return tuple(stats)
-
-
-def _scenario(scenario_file: str, sets: dict[str, Any]):
-    """The task's scenario. A worker process keeps the last one it loaded, for the next task
-    with the same file and ``--set`` values, as long as none of the files it was read from
-    has changed since (loading is about 7 ms, 2–3% of a 50,000-person path); the run's own
-    process reads it afresh each time."""
-    if multiprocessing.parent_process() is None:
-        return load_scenario(scenario_file, sets=sets)
-    key = repr((scenario_file, sorted(sets.items(), key=lambda kv: kv[0])))
-    held = _LOADED.get(key)
-    if held is None or _inputs(held.scenario) != held.inputs:
-        _LOADED.clear()
-        sc = load_scenario(scenario_file, sets=sets)
-        _LOADED[key] = held = _Held(sc, _inputs(sc))
-    return held.scenario
+    return list(
+        zip(paths, simulate_batch(load_scenario(scenario_file, sets=sets), paths), strict=True)
+    )
 
 
 BATCH_PEOPLE = 200_000
