@@ -185,8 +185,11 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
         proc.terminate()
     for proc in procs:
         proc.join(timeout=10)
+        if proc.is_alive():  # a worker that ignored SIGTERM (a loaded machine)
+            proc.kill()
+            proc.join(timeout=10)
     pool.shutdown(wait=False, cancel_futures=True)
-    if writer is not None and all(not p.is_alive() for p in procs):
+    if writer is not None:  # this process never writes results: its copy is only a hazard
         writer.close()
 
 
