@@ -109,7 +109,8 @@ def normal_at(key: np.uint64, person: np.int64, table: np.ndarray) -> float:
 
     Eight times faster than Box–Muller's log and cosine in a kernel (the
     table, 128 KiB, stays in cache); exact to interpolation error inside the
-    cells, cut at about ±5 σ, which is far enough for income shocks.
+    cells, cut at about ±5 σ (the population's draws; the income shocks use
+    :func:`uniform_normal_pair_at`).
     """
     pos = float(bits_at(key, person) >> _S11) * TWO_53 * (len(table) - 1)
     j = int(pos)
@@ -117,24 +118,16 @@ def normal_at(key: np.uint64, person: np.int64, table: np.ndarray) -> float:
 
 
 @numba.njit(inline="always")
-def _table_normal(u: float, table: np.ndarray) -> float:
-    pos = u * (len(table) - 1)
-    j = int(pos)
-    return table[j] + (pos - j) * (table[j + 1] - table[j])
+def uniform_pair_of(bits: np.uint64):
+    """:func:`uniform_pair_at`'s two uniforms from the hash :func:`bits_at` gave: a kernel may
+    hash a list of people first, in a loop the compiler vectorises, and split them later."""
+    return float(bits >> _S32) * TWO_32, float(bits & _LOW32) * TWO_32
 
 
 @numba.njit(inline="always")
 def uniform_pair_at(key: np.uint64, person: np.int64):
     """Two independent uniforms on [0, 1), 32 bits each, from one hash."""
-    z = bits_at(key, person)
-    return float(z >> _S32) * TWO_32, float(z & _LOW32) * TWO_32
-
-
-@numba.njit(inline="always")
-def normal_pair_at(key: np.uint64, person: np.int64, table: np.ndarray):
-    """Two independent standard normals from one hash (32 bits each, table inversion)."""
-    u1, u2 = uniform_pair_at(key, person)
-    return _table_normal(u1, table), _table_normal(u2, table)
+    return uniform_pair_of(bits_at(key, person))
 
 
 def _normal_cells(cells: int = 4096) -> np.ndarray:
@@ -253,10 +246,3 @@ def path_keys(draws: Sequence[Draws], purpose: str, month: int) -> np.ndarray:
     """One key per path, for a kernel over paths laid end to end (:mod:`sim.core.chunks`): path
     ``p``'s people draw under ``draws[p]``, by their row within the path."""
     return np.array([d.key(purpose, month) for d in draws], dtype=np.uint64)
-
-
-@numba.njit(inline="always")
-def uniform_pair_of(bits: np.uint64):
-    """:func:`uniform_pair_at`'s two uniforms from the hash :func:`bits_at` gave: a kernel may
-    hash a list of people first, in a loop the compiler vectorises, and split them later."""
-    return float(bits >> _S32) * TWO_32, float(bits & _LOW32) * TWO_32
